@@ -1,0 +1,50 @@
+"""ivp.toml: the user's configuration, read once, each section validated by its own frozen model.
+
+Sections are owned by the features that use them (`[scoring]`, `[themes.*]`, `[fetch]`,
+`[evaluation]`, ...); this module only reads the file and turns validation errors into Problems.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ivp_pipeline.problems import IvpError, Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """The parsed file, or {} when there is none; a syntax error is the user's to fix."""
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise IvpError(Problem("bad-config", f"not valid TOML: {exc}", file=str(path),
+                               hint="check quotes, brackets and '=' signs on that line")) from exc
+    except UnicodeDecodeError as exc:
+        raise IvpError(Problem("bad-config", "not UTF-8 text", file=str(path))) from exc
+
+
+def section(data: dict[str, Any], name: str, model: type[M], file: str = "ivp.toml") -> M:
+    """Validate one section; every field error becomes a Problem naming the key path and value."""
+    raw = data.get(name, {})
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                "bad-config",
+                err["msg"],
+                file=file,
+                column=".".join([name, *(str(p) for p in err["loc"])]),
+                value="" if err.get("input") is None else str(err.get("input"))[:80],
+                hint="see docs/configuration.md for the allowed keys and values",
+            )
+            for err in exc.errors()
+        ]
+        raise IvpError(problems[0], problems[1:]) from exc

@@ -1,0 +1,180 @@
+"""`ivp ingest`: data/raw -> data/processed, one whole transaction, with a manifest and rejects."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ivp_pipeline import atomic
+from ivp_pipeline.detect import detect
+from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.readers.base import ReadContext, Source
+from ivp_pipeline.schemas import DATASETS, Dataset
+from ivp_pipeline.store import Transaction
+from ivp_pipeline.workspace import Workspace
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# Files in data/raw that are documentation or provenance, not data.
+IGNORED_NAMES = {"README.md", "README.txt", "LEESMIJ.md", ".gitkeep"}
+IGNORED_SUFFIXES = (".provenance.json", ".md")
+
+
+@dataclass
+class FileOutcome:
+    file: str
+    status: str  # ingested | unchanged | duplicate | failed
+    kind: str = ""
+    dataset: str = ""
+    rows_read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    replaced: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def rejects(self) -> list[Problem]:
+        return [p for o in self.outcomes if o.status == "ingested" for p in o.problems]
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files under the given paths, sorted (later names win when figures overlap), hidden ones skipped."""
+    files: set[Path] = set()
+    for p in paths:
+        if p.is_dir():
+            candidates = [f for f in p.rglob("*") if f.is_file()]
+        elif p.exists():
+            candidates = [p]
+        else:
+            raise IvpError(Problem("missing-path", "no such file or folder", file=str(p)))
+        for f in candidates:
+            rel_parts = f.relative_to(p).parts if p.is_dir() else (f.name,)
+            if any(part.startswith(".") for part in rel_parts):
+                continue
+            if f.name in IGNORED_NAMES or f.name.endswith(IGNORED_SUFFIXES):
+                continue
+            files.add(f.resolve())
+    return sorted(files)
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def ingest(
+    ws: Workspace,
+    paths: Iterable[Path] | None = None,
+    *,
+    keep_going: bool = False,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> IngestReport:
+    """Read every file, validate, and apply all of it to data/processed at once.
+
+    If a file cannot be read at all, nothing is written (unless `keep_going`), so data/processed
+    only ever changes whole. Rows that cannot be read are rejected and listed, never dropped silently.
+    """
+    files = expand(list(paths) if paths else [ws.raw])
+    report = IngestReport()
+    with atomic.workspace_lock(ws.lock_file):
+        tx = Transaction(ws)
+        try:
+            entries: dict[str, Any] = tx.manifest.setdefault("files", {})
+            by_sha = {e["sha256"]: name for name, e in entries.items()}
+            for path in files:
+                outcome = _ingest_file(tx, ws, path, entries, by_sha)
+                report.outcomes.append(outcome)
+                if on_file:
+                    on_file(outcome)
+            changed = any(o.status == "ingested" for o in report.outcomes)
+            if report.failed and not keep_going:
+                return report
+            if changed:
+                tx.commit()
+                report.committed = True
+        finally:
+            tx.abort()
+    return report
+
+
+def _ingest_file(
+    tx: Transaction, ws: Workspace, path: Path, entries: dict[str, Any], by_sha: dict[str, str]
+) -> FileOutcome:
+    name = ws.relative(path)
+    sha = sha256_of(path)
+    previous = entries.get(name)
+    if previous and previous["sha256"] == sha:
+        return FileOutcome(name, "unchanged", previous.get("kind", ""), previous.get("dataset", ""))
+    if sha in by_sha and by_sha[sha] != name:
+        return FileOutcome(name, "duplicate", problems=[Problem(
+            "duplicate-file", f"same content as {by_sha[sha]}, already ingested", file=name)])
+    source = Source(path=path, name=name, sha256=sha)
+    ctx = ReadContext(workspace=ws)
+    try:
+        reader = detect(source)
+        parts = _collect(reader.read(source, ctx))
+    except IvpError as exc:
+        return FileOutcome(name, "failed", problems=exc.problems)
+    dataset = reader.DATASET
+    if previous:  # the file changed in place: its old rows go, its new rows come
+        _drop_source(tx, DATASETS[previous["dataset"]], name)
+    accepted = sum(t.num_rows for t in parts.values())
+    replaced = sum(tx.upsert(dataset, code, table) for code, table in sorted(parts.items()))
+    entries[name] = {
+        "sha256": sha,
+        "kind": reader.KIND,
+        "dataset": dataset.name,
+        "rows_read": ctx.rows_read,
+        "accepted": accepted,
+        "rejected": len(ctx.rejects),
+        "replaced": replaced,
+        "partitions": sorted(parts),
+        "ingested_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        **{k: v for k, v in ctx.meta.items() if k not in {"rejects"}},
+        "rejects": [asdict(p) for p in ctx.rejects],
+    }
+    by_sha[sha] = name
+    return FileOutcome(name, "ingested", reader.KIND, dataset.name, ctx.rows_read, accepted,
+                       len(ctx.rejects), replaced, list(ctx.rejects))
+
+
+def _collect(chunks: Iterable[pa.Table]) -> dict[str, pa.Table]:
+    """Group canonical chunks by municipality partition, as they stream in."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    acc: dict[str, list[pa.Table]] = {}
+    for chunk in chunks:
+        if chunk.num_rows == 0:
+            continue
+        for code in pc.unique(chunk["municipality"]).to_pylist():
+            acc.setdefault(code, []).append(chunk.filter(pc.equal(chunk["municipality"], code)))
+    return {code: pa.concat_tables(ts) for code, ts in acc.items()}
+
+
+def _drop_source(tx: Transaction, dataset: Dataset, name: str) -> None:
+    import pyarrow.compute as pc
+
+    for code in tx.partitions(dataset):
+        table = tx.read(dataset, code)
+        keep = pc.not_equal(table["source_file"], name)
+        if pc.all(keep).as_py() is False:
+            tx.write(dataset, code, table.filter(keep))

@@ -1,0 +1,56 @@
+"""What every reader gets and gives: the source file, a sniffing sample, and a context for rejects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ivp_pipeline.problems import Problem
+from ivp_pipeline.schemas import Dataset
+from ivp_pipeline.workspace import Workspace
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Source:
+    """A received file: where it is, how it is named in provenance, and its content hash."""
+
+    path: Path
+    name: str  # relative to the workspace root, posix; stored as source_file
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Head:
+    """What detection looks at: the first bytes, and the decoded text if it is a text file."""
+
+    source: Source
+    raw: bytes
+    text: str | None  # None for binary files (xlsx, zip) or undecodable text
+    is_zip: bool  # xlsx workbooks are zip files
+
+
+@dataclass
+class ReadContext:
+    """Per-file state a reader fills: rows read, rejected rows, and facts for the manifest."""
+
+    workspace: Workspace
+    rows_read: int = 0
+    rejects: list[Problem] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)  # e.g. table_id, periods, measure
+
+    def reject(self, problem: Problem) -> None:
+        self.rejects.append(problem)
+
+
+class ReaderModule(Protocol):
+    KIND: str
+    DATASET: Dataset
+
+    def sniff(self, head: Head) -> bool: ...
+
+    def read(self, source: Source, ctx: ReadContext) -> Iterator[pa.Table]: ...

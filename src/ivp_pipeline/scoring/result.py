@@ -1,0 +1,68 @@
+"""The scored contract: what `ivp score` computes and every output (tables, charts, HTML) renders.
+
+All frames are pandas DataFrames with exactly these columns (more may follow, never fewer).
+`municipality` is a GM code or "NOT" (Noordoost Twente as a whole); labels are Dutch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SCORES = (
+    "municipality", "municipality_label", "theme", "theme_label", "veiligheidsveld", "profile",
+    "score", "score_low", "score_high", "rank", "p_top3", "coverage", "flags",
+)  # one row per municipality x theme x weight profile; score 0-100; coverage 0-1 (share of weight)
+CRITERIA = (
+    "municipality", "theme", "criterion", "raw", "raw_low", "raw_high", "scaled", "unit", "n",
+    "note",
+)  # one row per municipality x theme x criterion (volume, harm, trend, comparison, perception,
+#   professionals); raw in its own unit, scaled on the fixed 0-100 scale; NaN when not available
+INDICATORS = (
+    "municipality", "theme", "source", "offence_code", "indicator", "label", "count", "inhabitants",
+    "rate_per_1000", "rate_low", "rate_high", "period_start", "period_end", "small_number",
+    "source_files",
+)  # police: one row per municipality x theme x offence code x window; survey: one per indicator x year
+TRENDS = (
+    "municipality", "theme", "period_start", "count", "count_low", "count_high", "inhabitants",
+    "rate_per_1000",
+)  # monthly (or yearly when only yearly figures exist) counts per municipality x theme
+RANK_PROBABILITIES = ("municipality", "profile", "theme", "rank", "probability")
+PROFESSIONALS = (
+    "municipality", "theme", "criterion", "mean_rating", "respondents", "organisation_types",
+    "agreement",
+)  # agreement 0-1 (1 = all ratings equal)
+PERCEPTION = (
+    "municipality", "theme", "indicator", "label", "unit", "year", "value", "ci_low", "ci_high",
+    "comparison_area", "comparison_value", "direction",
+)
+FUNNEL = (
+    "municipality", "area_code", "area_name", "theme", "count", "inhabitants", "rate_per_1000",
+    "reference_rate_per_1000",
+)  # rates of gemeenten (and wijken) against the reference area, for funnel plots
+SOURCES = (
+    "file", "sha256", "kind", "dataset", "table_id", "periods", "rows", "ingested_at",
+)
+
+
+@dataclass
+class ScoreResult:
+    """Everything an output needs, computed once; outputs never recompute a number."""
+
+    scores: pd.DataFrame
+    criteria: pd.DataFrame
+    indicators: pd.DataFrame
+    trends: pd.DataFrame
+    rank_probabilities: pd.DataFrame
+    professionals: pd.DataFrame
+    perception: pd.DataFrame
+    funnel: pd.DataFrame
+    sources: pd.DataFrame
+    # Method facts for the method sheet and report: catalogue version, profiles and weights,
+    # thresholds, seed, number of draws, reference area, latest complete month, public mode.
+    method: dict[str, Any] = field(default_factory=dict)
+    # Optional extras (e.g. evaluation against a baseline, "voortgang"): name -> frame.
+    extras: dict[str, pd.DataFrame] = field(default_factory=dict)
