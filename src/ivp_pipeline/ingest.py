@@ -157,17 +157,22 @@ def _ingest_file(
 
 
 def _collect(chunks: Iterable[pa.Table]) -> dict[str, pa.Table]:
-    """Group canonical chunks by municipality partition, as they stream in."""
+    """Group canonical chunks by municipality partition: one sort, then zero-copy slices."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    acc: dict[str, list[pa.Table]] = {}
-    for chunk in chunks:
-        if chunk.num_rows == 0:
-            continue
-        for code in pc.unique(chunk["municipality"]).to_pylist():
-            acc.setdefault(code, []).append(chunk.filter(pc.equal(chunk["municipality"], code)))
-    return {code: pa.concat_tables(ts) for code, ts in acc.items()}
+    tables = [c for c in chunks if c.num_rows]
+    if not tables:
+        return {}
+    table = pa.concat_tables(tables)
+    table = table.take(pc.sort_indices(table["municipality"]))
+    counts = pc.value_counts(table["municipality"])
+    out: dict[str, pa.Table] = {}
+    offset = 0
+    for item in sorted(counts.to_pylist(), key=lambda d: d["values"]):
+        out[item["values"]] = table.slice(offset, item["counts"])
+        offset += item["counts"]
+    return out
 
 
 def _drop_source(tx: Transaction, dataset: Dataset, name: str) -> None:

@@ -43,6 +43,10 @@ FUNNEL = (
     "municipality", "area_code", "area_name", "theme", "count", "inhabitants", "rate_per_1000",
     "reference_rate_per_1000",
 )  # rates of gemeenten (and wijken) against the reference area, for funnel plots
+VOORTGANG = (
+    "municipality", "theme", "measure", "baseline_year", "baseline_value", "current_period",
+    "current_value", "target_value", "change_pct", "status",
+)  # evaluation against the baseline and targets of ivp.toml; result.extras["voortgang"]
 SOURCES = (
     "file", "sha256", "kind", "dataset", "table_id", "periods", "rows", "ingested_at",
 )

@@ -1,0 +1,1 @@
+"""Scoring: from processed facts, perception and professional input to ranked candidate priorities."""
