@@ -25,6 +25,8 @@ REGION_NOT_LABEL = "Noordoost Twente"
 _SUFFIX_LEVEL = {"PV": "provincie", "LD": "landsdeel", "RE": "regionale_eenheid", "BT": "basisteam"}
 _CODE_RE = re.compile(r"^(NL\d\d|LD[0-9A-Z]\d|PV\d\d|RE\d\d|GM\d{4}|WK\d{6}|BU\d{8}|BT_[A-Z]+)$")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"), None)
+# Names used by older downloads (the 2019 StatLine export says "Friesland (PV)").
+_FORMER_NAMES = {"PV21": ["Friesland (PV)"]}
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ def _aliases(region: Region) -> list[str]:
             names.append(bare)  # "Groningen (gemeente)" is also just "Groningen" in gemeente tables
         else:
             names.append(f"{bare} ({tag})")
+    names += _FORMER_NAMES.get(region.code, [])
     if region.level == "land":
         names += ["Nederland", "NL00", "Totaal Nederland"]
     if region.level == "basisteam":

@@ -146,11 +146,12 @@ class Transaction:
         files = self.manifest.get("files", {})
         self.manifest["files"] = dict(sorted(files.items()))
         text = json.dumps(self.manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-        (self.stage / MANIFEST).write_text(text, encoding="utf-8")
+        # Write anew (not in place): the staging copy's files are hard links to the live ones.
+        atomic.write_bytes_atomic(self.stage / MANIFEST, text.encode("utf-8"))
         rejects: list[Problem] = []
         for entry in self.manifest["files"].values():
             rejects.extend(Problem(**p) for p in entry.get("rejects", []))
-        (self.stage / REJECTS).write_text(problems_to_csv(rejects), encoding="utf-8")
+        atomic.write_bytes_atomic(self.stage / REJECTS, problems_to_csv(rejects).encode("utf-8"))
         atomic.swap_in(self.stage, self.workspace.processed)
         self.committed = True
 

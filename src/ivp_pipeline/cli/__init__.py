@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ivp_pipeline.cli import ingest_cmd
+from ivp_pipeline.cli import fetch_cmd, ingest_cmd, refresh_cmd, score_cmd, status_cmd, template_cmd
 
 app = typer.Typer(
     name="ivp",
@@ -14,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (ingest_cmd,):
+for module in (ingest_cmd, fetch_cmd, refresh_cmd, status_cmd, template_cmd, score_cmd):
     module.register(app)
 
 

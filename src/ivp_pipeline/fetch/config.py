@@ -26,9 +26,7 @@ class FetchConfig(BaseModel):
 
     base_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] = DEFAULT_BASE_URL
     tables: list[TableId] = Field(default_factory=lambda: ["47013NED", "47021NED"], min_length=1)
-    municipalities: list[GemeenteCode] = Field(
-        default_factory=lambda: list(NOT_MUNICIPALITIES), min_length=1
-    )
+    municipalities: list[GemeenteCode] = Field(default_factory=lambda: list(NOT_MUNICIPALITIES), min_length=1)
     # Comparison areas, asked for in the tables per gemeente (the wijk/buurt tables have no PV/NL rows
     # beyond NL00, which the benchmarks do not need).
     reference_areas: list[AreaCode] = Field(default_factory=lambda: ["PV23", "NL01"])

@@ -2,38 +2,232 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ivp_pipeline.config import load_toml
+from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.scoring.codes import CRIME_CODES, OVERLAST_CODES, ROLLUP
 from ivp_pipeline.workspace import Workspace
+
+Direction = Literal["higher_worse", "higher_better"]
+DEFAULT_HARM = 1.0
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Lower-case words of an indicator id, label or match rule (punctuation and case ignored)."""
+    return tuple(_WORD.findall(text.casefold()))
+
+
+class SurveyRule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    match: str = Field(min_length=1)
+    direction: Direction
+
+    def matches(self, indicator: str, label: str) -> bool:
+        """Every word of `match` begins a word of the label or of the last part of the indicator id.
+
+        Only the last id part counts: every Veiligheidsmonitor id starts with a topic such as
+        'onveiligheidsbeleving', which would otherwise match 'onveilig' everywhere.
+        """
+        want = words(self.match)
+        have = words(label) + words(indicator.rsplit(".", 1)[-1])
+        return bool(want) and all(any(h.startswith(w) for h in have) for w in want)
+
+
+class ThemeSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    label: str = Field(min_length=1)
+    veiligheidsveld: str
+    crime: tuple[str, ...] = ()
+    overlast: tuple[str, ...] = ()
+    survey: tuple[SurveyRule, ...] = ()
+    harm: dict[str, float] = Field(default_factory=dict)
+    description: str = ""
 
 
 @dataclass(frozen=True)
 class Theme:
     id: str
     label: str
+    veiligheidsveld: str = ""
+    veiligheidsveld_label: str = ""
+    crime: tuple[str, ...] = ()
+    overlast: tuple[str, ...] = ()
+    survey: tuple[SurveyRule, ...] = ()
+    harm: dict[str, float] = field(default_factory=dict)  # code -> weight, for every code of the theme
+
+    def codes(self) -> list[tuple[str, str]]:
+        """(measure, offence code) pairs measured by this theme."""
+        return [("crime", c) for c in self.crime] + [("overlast", c) for c in self.overlast]
+
+    def harm_weight(self, measure: str, code: str) -> float:
+        return self.harm.get(f"{measure}:{code}", DEFAULT_HARM)
 
 
 @dataclass(frozen=True)
 class Catalogue:
     version: str
     themes: dict[str, Theme]
+    veiligheidsvelden: dict[str, str] = field(default_factory=dict)
 
     def labels(self) -> dict[str, str]:
         return {t.id: t.label for t in self.themes.values()}
 
+    def subset(self, ids: list[str]) -> Catalogue:
+        return Catalogue(self.version, {i: self.themes[i] for i in ids}, self.veiligheidsvelden)
+
+
+def default_data() -> dict[str, Any]:
+    text = resources.files("ivp_pipeline").joinpath("data", "themes.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
 
 def load_catalogue(ws: Workspace | None = None) -> Catalogue:
     """Default catalogue, with themes from the workspace's ivp.toml `[themes.<id>]` merged over it."""
-    text = resources.files("ivp_pipeline").joinpath("data", "themes.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    themes = dict(data.get("themes", {}))
-    if ws is not None:
-        for tid, spec in load_toml(ws.config_file).get("themes", {}).items():
-            themes[tid] = {**themes.get(tid, {}), **spec}
-    return Catalogue(
-        version=str(data.get("version", "")),
-        themes={tid: Theme(tid, str(spec.get("label", tid))) for tid, spec in themes.items()},
+    user = load_toml(ws.config_file) if ws is not None else {}
+    return build_catalogue(default_data(), user)
+
+
+def build_catalogue(default: dict[str, Any], user: dict[str, Any], file: str = "ivp.toml") -> Catalogue:
+    """Merge user themes (key by key) over the default and validate all of it; problems name the key."""
+    themes: dict[str, dict[str, Any]] = {k: dict(v) for k, v in default.get("themes", {}).items()}
+    for tid, spec in user.get("themes", {}).items():
+        if not isinstance(spec, dict):
+            raise IvpError(
+                Problem(
+                    "bad-config",
+                    "a theme must be a table",
+                    file=file,
+                    column=f"themes.{tid}",
+                    value=str(spec),
+                )
+            )
+        themes[tid] = {**themes.get(tid, {}), **spec}
+    velden = {**default.get("veiligheidsvelden", {}), **user.get("veiligheidsvelden", {})}
+    harm_table = {**default.get("harm", {}), **user.get("harm", {})}
+    version = str(user.get("catalogue_version", default.get("version", "")))
+    problems: list[Problem] = []
+    out: dict[str, Theme] = {}
+    for tid in sorted(themes):
+        theme = _theme(tid, themes[tid], velden, harm_table, file, problems)
+        if theme is not None:
+            out[tid] = theme
+    for code, w in harm_table.items():
+        if not isinstance(w, int | float) or w < 0:
+            problems.append(
+                Problem(
+                    "bad-config",
+                    "a harm weight must be a number >= 0",
+                    file=file,
+                    column=f"harm.{code}",
+                    value=str(w),
+                )
+            )
+    if problems:
+        raise IvpError(problems[0], problems[1:])
+    return Catalogue(version, out, velden)
+
+
+def _theme(
+    tid: str,
+    raw: dict[str, Any],
+    velden: dict[str, str],
+    harm_table: dict[str, Any],
+    file: str,
+    problems: list[Problem],
+) -> Theme | None:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", tid):
+        problems.append(
+            Problem(
+                "bad-config",
+                "a theme id is lower-case letters, digits and _",
+                file=file,
+                column=f"themes.{tid}",
+                value=tid,
+            )
+        )
+        return None
+    try:
+        spec = ThemeSpec.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append(
+                Problem(
+                    "bad-config",
+                    err["msg"],
+                    file=file,
+                    column=".".join(["themes", tid, *(str(p) for p in err["loc"])]),
+                    value="" if err.get("input") is None else str(err.get("input"))[:80],
+                    hint="see docs/method.md for the keys of a theme",
+                )
+            )
+        return None
+    if spec.veiligheidsveld not in velden:
+        problems.append(
+            Problem(
+                "bad-config",
+                "unknown veiligheidsveld",
+                file=file,
+                column=f"themes.{tid}.veiligheidsveld",
+                value=spec.veiligheidsveld,
+                hint="use one of " + ", ".join(sorted(velden)),
+            )
+        )
+    harm: dict[str, float] = {}
+    for measure, codes, known in (
+        ("crime", spec.crime, CRIME_CODES),
+        ("overlast", spec.overlast, OVERLAST_CODES),
+    ):
+        for code in codes:
+            if code not in known or code == ROLLUP:
+                problems.append(
+                    Problem(
+                        "unknown-code",
+                        f"not a police {measure} code (or the roll-up total)",
+                        file=file,
+                        column=f"themes.{tid}.{measure}",
+                        value=code,
+                        hint="use the detail codes of the police code list, e.g. 1.1.1 or E35",
+                    )
+                )
+                continue
+            w = spec.harm.get(code, harm_table.get(code, DEFAULT_HARM))
+            harm[f"{measure}:{code}"] = float(w)
+    for code, w in spec.harm.items():
+        if code not in spec.crime and code not in spec.overlast:
+            problems.append(
+                Problem(
+                    "unknown-code",
+                    "harm weight for a code the theme does not measure",
+                    file=file,
+                    column=f"themes.{tid}.harm",
+                    value=code,
+                )
+            )
+        if w < 0:
+            problems.append(
+                Problem(
+                    "bad-config",
+                    "a harm weight must be >= 0",
+                    file=file,
+                    column=f"themes.{tid}.harm.{code}",
+                    value=str(w),
+                )
+            )
+    return Theme(
+        tid,
+        spec.label,
+        spec.veiligheidsveld,
+        velden.get(spec.veiligheidsveld, ""),
+        spec.crime,
+        spec.overlast,
+        spec.survey,
+        harm,
     )

@@ -82,3 +82,4 @@ OVERLAST_CODES: dict[str, str] = {
 ANNUAL_ONLY: frozenset[str] = frozenset({"1.4.1", "3.2.1", "3.2.2", "3.7.3"})
 
 CODES_BY_MEASURE: dict[str, dict[str, str]] = {"crime": CRIME_CODES, "overlast": OVERLAST_CODES}
+ROLLUP = "0.0.0"

@@ -1,0 +1,30 @@
+"""Chart functions, one module per kind: each draws onto an Axes it is given and returns its artists."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+# Colour-blind safe (Okabe-Ito based); NOT in a darker tone so it stands out among its municipalities.
+BLUE = "#0072B2"
+ORANGE = "#D55E00"
+GREEN = "#009E73"
+GREY = "#7F7F7F"
+LIGHT = "#BFBFBF"
+DARK = "#222222"
+
+
+def numeric(values: Any) -> np.ndarray:
+    """Floats for plotting; suppressed markers ("<5", "n<5") and missing values become NaN."""
+    import pandas as pd
+
+    return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
+
+
+def suppressed_count(values: pd.Series) -> int:
+    from ivp_pipeline.outputs.public import is_suppressed
+
+    return int(sum(1 for v in values if is_suppressed(v)))

@@ -1,0 +1,169 @@
+"""The self-contained report reports/index.html: Jinja2 (autoescape on) with the charts embedded."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ivp_pipeline.atomic import write_bytes_atomic
+from ivp_pipeline.outputs import labels, views
+from ivp_pipeline.outputs.public import public_threshold
+from ivp_pipeline.outputs.sheets import METHOD_LABELS, public_note
+from ivp_pipeline.regions import REGION_NOT
+
+if TYPE_CHECKING:
+    from ivp_pipeline.outputs.chartset import Chart
+    from ivp_pipeline.scoring.result import ScoreResult
+
+TOP = 3
+UNSTABLE_P_TOP3 = 0.6  # a top-3 theme less likely than this to stay in the top 3 makes the list unstable
+
+
+@dataclass
+class Section:
+    code: str
+    name: str
+    rows: list[dict[str, str]]
+    top: list[dict[str, str]]
+    unstable: bool
+    charts: list[dict[str, str]] = field(default_factory=list)
+
+
+def render_report(result: ScoreResult, charts: list[Chart], out_dir: Path) -> Path:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=PackageLoader("ivp_pipeline", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    html = env.get_template("report.html.j2").render(**context(result, charts))
+    path = out_dir / "index.html"
+    write_bytes_atomic(path, html.encode("utf-8"))
+    return path
+
+
+def embed(chart: Chart) -> dict[str, str]:
+    """SVG as a data URI: vector in print, one document per image (no clashing ids), no network."""
+    data = base64.b64encode(chart.svg.read_bytes()).decode("ascii")
+    return {"key": chart.key, "kind": chart.kind, "title": chart.title, "caption": chart.caption,
+            "src": f"data:image/svg+xml;base64,{data}", "png": f"figures/{chart.png.name}",
+            "svg": f"figures/{chart.svg.name}"}
+
+
+def context(result: ScoreResult, charts: list[Chart]) -> dict[str, Any]:
+    main = views.default_profile(result)
+    names = views.municipality_labels(result)
+    themes = views.theme_labels(result)
+    order = views.municipalities(result)
+    sections = []
+    for code in ([REGION_NOT] if REGION_NOT in order else []) + [c for c in order if c != REGION_NOT]:
+        data = views.scores_for(result, code, main).sort_values(["rank", "theme"])
+        rows = [_score_row(rec, themes, result) for rec in data.to_dict("records")]
+        top = rows[:TOP]
+        unstable = any(_float(r["_p"]) < UNSTABLE_P_TOP3 for r in top)
+        own = [embed(c) for c in charts if c.municipality == code]
+        sections.append(Section(code, names[code], rows, top, unstable, own))
+    common = [embed(c) for c in charts if not c.municipality]
+    threshold = public_threshold(result)
+    return {
+        "title": "Veiligheidsbeeld Noordoost Twente",
+        "profile": labels.profile(main),
+        "profiles": [labels.profile(p) for p in views.profiles(result)],
+        "sections": sections,
+        "common_charts": common,
+        "public": threshold is not None,
+        "public_note": public_note(result),
+        "threshold": threshold,
+        "method_rows": _method_rows(result),
+        "weights": _weights(result),
+        "sources": _sources(result),
+        "voortgang": _voortgang(result, names, themes),
+        "latest_month": result.method.get("latest_complete_month", ""),
+        "charts_count": len(charts),
+    }
+
+
+def _float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _score_row(rec: dict[str, Any], themes: dict[str, str], result: ScoreResult) -> dict[str, str]:
+    return {
+        "rank": labels.number(rec.get("rank"), 0),
+        "theme": views.theme_label(result, str(rec.get("theme")), themes),
+        "field": "" if labels.is_missing(rec.get("veiligheidsveld")) else str(rec.get("veiligheidsveld")),
+        "score": labels.number(rec.get("score"), 1),
+        "interval": f"{labels.number(rec.get('score_low'), 1)} – {labels.number(rec.get('score_high'), 1)}",
+        "p_top3": labels.percent(rec.get("p_top3")),
+        "coverage": labels.percent(rec.get("coverage")),
+        "flags": "" if labels.is_missing(rec.get("flags")) else str(rec.get("flags")),
+        "_p": str(rec.get("p_top3")),
+    }
+
+
+def _method_rows(result: ScoreResult) -> list[tuple[str, str]]:
+    rows = []
+    for key, value in result.method.items():
+        if key == "profiles" or isinstance(value, dict | list):
+            continue
+        if isinstance(value, bool):
+            shown = "ja" if value else "nee"
+        elif key == "default_profile":
+            shown = labels.profile(str(value))
+        else:
+            shown = str(value)
+        rows.append((METHOD_LABELS.get(key, key), shown))
+    return rows
+
+
+def _weights(result: ScoreResult) -> dict[str, Any]:
+    profiles = result.method.get("profiles")
+    if not isinstance(profiles, dict) or not profiles:
+        return {"criteria": [], "rows": []}
+    crits = list(dict.fromkeys(c for w in profiles.values() if isinstance(w, dict) for c in w))
+    rows = [(labels.profile(str(p)), [labels.percent(w.get(c)) if isinstance(w, dict) else "–" for c in crits])
+            for p, w in profiles.items()]
+    return {"criteria": [labels.criterion(c) for c in crits], "rows": rows}
+
+
+def _sources(result: ScoreResult) -> list[dict[str, str]]:
+    out = []
+    for rec in result.sources.to_dict("records"):
+        out.append({k: "" if labels.is_missing(v) else str(v) for k, v in rec.items()})
+    return out
+
+
+def _voortgang(result: ScoreResult, names: dict[str, str], themes: dict[str, str]) -> list[dict[str, str]]:
+    frame = result.extras.get("voortgang")
+    if frame is None:
+        return []
+    rows = []
+    for rec in frame.to_dict("records"):
+        code = str(rec.get("municipality"))
+        rows.append({
+            "municipality": names.get(code) or labels.municipality(code),
+            "theme": views.theme_label(result, str(rec.get("theme")), themes),
+            "measure": _text(rec.get("measure")),
+            "baseline": f"{labels.number(rec.get('baseline_value'), 1)} ({_text(rec.get('baseline_year'))})",
+            "current": f"{labels.number(rec.get('current_value'), 1)} ({_text(rec.get('current_period'))})",
+            "target": labels.number(rec.get("target_value"), 1),
+            "change": labels.number(rec.get("change_pct"), 1) + " %"
+            if not labels.is_missing(rec.get("change_pct")) else "–",
+            "status": _text(rec.get("status")),
+        })
+    return rows
+
+
+def _text(value: Any) -> str:
+    if labels.is_missing(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

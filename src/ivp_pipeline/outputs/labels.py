@@ -1,0 +1,166 @@
+"""Dutch labels for columns, criteria, profiles, municipalities and sources, and Dutch number formatting."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, REGION_NOT_LABEL
+
+COLUMNS: dict[str, str] = {
+    "municipality": "Gemeente",
+    "municipality_label": "Gemeente",
+    "theme": "Thema",
+    "theme_label": "Thema",
+    "veiligheidsveld": "Veiligheidsveld",
+    "profile": "Profiel",
+    "score": "Score",
+    "score_low": "Ondergrens",
+    "score_high": "Bovengrens",
+    "rank": "Rang",
+    "p_top3": "Kans op top 3",
+    "coverage": "Dekking",
+    "flags": "Signalen",
+    "criterion": "Criterium",
+    "raw": "Waarde",
+    "raw_low": "Ondergrens",
+    "raw_high": "Bovengrens",
+    "scaled": "Geschaald (0-100)",
+    "unit": "Eenheid",
+    "n": "Aantal",
+    "note": "Toelichting",
+    "source": "Bron",
+    "offence_code": "Code",
+    "indicator": "Indicator",
+    "label": "Omschrijving",
+    "count": "Aantal",
+    "count_low": "Ondergrens",
+    "count_high": "Bovengrens",
+    "inhabitants": "Inwoners",
+    "rate_per_1000": "Per 1.000 inwoners",
+    "rate_low": "Ondergrens",
+    "rate_high": "Bovengrens",
+    "period_start": "Begin periode",
+    "period_end": "Eind periode",
+    "small_number": "Klein aantal",
+    "source_files": "Bronbestanden",
+    "probability": "Kans",
+    "mean_rating": "Gemiddelde beoordeling",
+    "respondents": "Respondenten",
+    "organisation_types": "Soorten organisaties",
+    "agreement": "Overeenstemming",
+    "year": "Jaar",
+    "value": "Waarde",
+    "ci_low": "Ondergrens",
+    "ci_high": "Bovengrens",
+    "comparison_area": "Vergelijkingsgebied",
+    "comparison_value": "Vergelijkingswaarde",
+    "direction": "Richting",
+    "area_code": "Gebiedscode",
+    "area_name": "Gebied",
+    "reference_rate_per_1000": "Referentie per 1.000 inwoners",
+    "measure": "Maatstaf",
+    "baseline_year": "Basisjaar",
+    "baseline_value": "Basiswaarde",
+    "current_period": "Huidige periode",
+    "current_value": "Huidige waarde",
+    "target_value": "Streefwaarde",
+    "change_pct": "Verandering (%)",
+    "status": "Status",
+    "file": "Bestand",
+    "sha256": "SHA-256",
+    "kind": "Soort bron",
+    "dataset": "Dataset",
+    "table_id": "Tabel",
+    "periods": "Perioden",
+    "rows": "Rijen",
+    "ingested_at": "Ingelezen op",
+}
+
+CRITERIA: dict[str, str] = {
+    "volume": "Omvang",
+    "harm": "Ernst",
+    "trend": "Trend",
+    "comparison": "Vergelijking",
+    "perception": "Beleving",
+    "professionals": "Professionals",
+    # criteria professionals rate in their workbook
+    "omvang": "Omvang",
+    "ernst": "Ernst",
+    "urgentie": "Urgentie",
+    "ontwikkeling": "Ontwikkeling",
+}
+
+PROFILES: dict[str, str] = {
+    "evenwichtig": "Evenwichtig",
+    "feiten": "Feiten",
+    "beleving_professionals": "Beleving en professionals",
+}
+
+# The dataset a source file fed, as the source line under a chart names it.
+DATASETS: dict[str, str] = {
+    "police": "politie (data.politie.nl)",
+    "survey": "Veiligheidsmonitor en eigen enquêtes",
+    "professional": "uitvraag professionals",
+    "population": "CBS (bevolking)",
+}
+
+SOURCE_VALUES: dict[str, str] = {"police": "Politie", "survey": "Enquête", "professional": "Professionals"}
+
+
+def column(name: str) -> str:
+    return COLUMNS.get(name, name.replace("_", " ").capitalize())
+
+
+def criterion(name: str) -> str:
+    return CRITERIA.get(name, name.replace("_", " ").capitalize())
+
+
+def profile(name: str) -> str:
+    return PROFILES.get(name, name.replace("_", " ").capitalize())
+
+
+def municipality(code: str, fallback: str | None = None) -> str:
+    """Dutch name of a municipality code (or NOT); the fallback label from the data wins when given."""
+    if code == REGION_NOT:
+        return REGION_NOT_LABEL
+    if fallback:
+        return fallback
+    if code in NOT_MUNICIPALITIES:
+        return NOT_MUNICIPALITIES[code]
+    from ivp_pipeline.regions import registry
+
+    region = registry().get(code)
+    return region.name if region else code
+
+
+def is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(value: Any, decimals: int = 1) -> str:
+    """Dutch notation: 1.234,5; text (e.g. a suppressed "<5") passes unchanged; missing -> "–"."""
+    if isinstance(value, str):
+        return value
+    if is_missing(value):
+        return "–"
+    x = float(value)
+    if math.isinf(x):
+        return "–"
+    text = f"{x:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def percent(value: Any, decimals: int = 0) -> str:
+    if isinstance(value, str):
+        return value
+    if is_missing(value):
+        return "–"
+    return number(float(value) * 100, decimals) + " %"

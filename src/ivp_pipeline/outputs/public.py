@@ -1,0 +1,80 @@
+"""Public mode: registered counts below the threshold, and every rate built on them, replaced by "<5".
+
+The replacement is done on the ScoreResult itself, so every writer (CSV, workbook, charts, HTML)
+shows the marker without knowing about public mode. Counts become "<5"; values derived from such a
+count (rates, their interval bounds, the scaled criterion) become "n<5", because a rate shown as
+"<5" would read as a rate below five. Zero counts are suppressed as well: they too are small numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ivp_pipeline.scoring.result import ScoreResult
+
+DEFAULT_THRESHOLD = 5
+# criteria computed from registered police counts; perception and professionals rest on respondents
+COUNT_CRITERIA = ("volume", "harm", "trend", "comparison")
+
+
+def count_marker(threshold: int) -> str:
+    return f"<{threshold}"
+
+
+def derived_marker(threshold: int) -> str:
+    return f"n<{threshold}"
+
+
+def is_suppressed(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(("<", "n<"))
+
+
+def apply_public_mode(result: ScoreResult, threshold: int = DEFAULT_THRESHOLD) -> ScoreResult:
+    """A copy of `result` with small counts and what is built on them suppressed; idempotent."""
+    import pandas as pd
+
+    cm, dm = count_marker(threshold), derived_marker(threshold)
+
+    def suppress(
+        frame: pd.DataFrame, count_col: str, derived: tuple[str, ...], only: pd.Series | None = None
+    ) -> pd.DataFrame:
+        if frame.empty or count_col not in frame.columns:
+            return frame.copy()
+        out = frame.copy()
+        counts = pd.to_numeric(out[count_col], errors="coerce")
+        mask = (counts < threshold).fillna(False).astype(bool)
+        if only is not None:
+            mask &= only.fillna(False).astype(bool).to_numpy()
+        if not mask.any():
+            return out
+        out[count_col] = out[count_col].astype(object)
+        out.loc[mask, count_col] = cm
+        for col in derived:
+            if col in out.columns:
+                out[col] = out[col].astype(object)
+                out.loc[mask, col] = dm
+        return out
+
+    crit = result.criteria
+    police_rows = crit["criterion"].isin(COUNT_CRITERIA) if "criterion" in crit.columns else None
+    extras = dict(result.extras)
+    return replace(
+        result,
+        indicators=suppress(result.indicators, "count", ("rate_per_1000", "rate_low", "rate_high")),
+        trends=suppress(result.trends, "count", ("count_low", "count_high", "rate_per_1000")),
+        funnel=suppress(result.funnel, "count", ("rate_per_1000",)),
+        criteria=suppress(crit, "n", ("raw", "raw_low", "raw_high", "scaled"), police_rows),
+        extras=extras,
+        method={**result.method, "public": True, "public_threshold": threshold},
+    )
+
+
+def public_threshold(result: ScoreResult) -> int | None:
+    """The threshold public mode was applied with, or None when the result is not suppressed."""
+    if not result.method.get("public"):
+        return None
+    return int(result.method.get("public_threshold", DEFAULT_THRESHOLD))

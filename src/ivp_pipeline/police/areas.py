@@ -1,0 +1,112 @@
+"""Area cells of police tables -> regions: codes or names, per kind of area column, never guessed.
+
+The area column says which levels can occur: `RegioS` (Nederland, landsdeel, provincie, regionale
+eenheid, gemeente), `WijkenEnBuurten` (gemeente, wijk, buurt; NL00 for Nederland) and `Plaatsen`
+(woonplaatsen). A name that matches nothing, or more than one area, is rejected with the value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ivp_pipeline.regions import Region, clean_code, normalise_name, registry
+
+COLUMN_KINDS = {  # OData/bulk column name -> area column kind
+    "RegioS": "regios",
+    "WijkenEnBuurten": "wijken",
+    "Plaatsen": "plaatsen",
+}
+LABEL_KINDS = {  # normalised StatLine/portal header -> area column kind
+    "regio's": "regios",
+    "regios": "regios",
+    "regio": "regios",
+    "wijken en buurten": "wijken",
+    "plaatsen": "plaatsen",
+    "woonplaatsen": "plaatsen",
+}
+LEVELS = {
+    "regios": ("land", "landsdeel", "provincie", "regionale_eenheid", "basisteam", "gemeente"),
+    "wijken": ("land", "gemeente", "wijk", "buurt"),
+    "plaatsen": ("land", "woonplaats"),
+}
+# "Soort regio" column of 47018NED/47022NED exports: a hint that settles same-named areas.
+SOORT_REGIO = {"gemeente": "gemeente", "wijk": "wijk", "buurt": "buurt", "land": "land"}
+_WK_BU = re.compile(r"^(WK\d{6}|BU\d{8})$")
+
+
+@dataclass(frozen=True)
+class AreaProblem:
+    code: str  # unknown-region | ambiguous-region
+    message: str
+    hint: str
+
+
+class AreaResolver:
+    """Resolves the cells of one area column; caches per distinct cell (files repeat them a lot)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.levels = LEVELS[kind]
+        self._cache: dict[tuple[str, str], Region | AreaProblem] = {}
+
+    def resolve(self, cell: str, level_hint: str = "") -> Region | AreaProblem:
+        key = (cell, level_hint)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._resolve(cell, level_hint)
+            self._cache[key] = found
+        return found
+
+    def _resolve(self, cell: str, level_hint: str) -> Region | AreaProblem:
+        reg = registry()
+        code = clean_code(cell)
+        if not code:
+            return AreaProblem("unknown-region", "the area cell is empty", "every row needs an area")
+        if reg.is_code(code) or _WK_BU.match(code):
+            return self._by_code(code)
+        levels = self.levels
+        hint_level = SOORT_REGIO.get(normalise_name(level_hint))
+        if hint_level in levels:
+            levels = (hint_level,)
+        found = {r.code: r for r in reg.candidates(cell, levels)}
+        if self.kind == "plaatsen":
+            # A woonplaats named like its municipality (Amsterdam, Oldenzaal) is that municipality's
+            # main woonplaats; the police table lists it under the plain name.
+            for gm in reg.candidates(cell, ("gemeente",)):
+                wp = Region(f"WP-{gm.code}-{gm.name.replace(' ', '-')}", gm.name, "woonplaats", gm.code)
+                found.setdefault(wp.code, wp)  # same code as in woonplaatsen.csv: no duplicate
+        regions = list(found.values())
+        if len(regions) == 1:
+            return regions[0]
+        if not regions:
+            return AreaProblem(
+                "unknown-region",
+                f"no {'/'.join(levels)} with this name is known",
+                "check the spelling; ivp knows every municipality, and the wijken, buurten and "
+                "woonplaatsen of Noordoost Twente",
+            )
+        gemeenten = [r for r in regions if r.level == "gemeente"]
+        if self.kind == "wijken" and len(gemeenten) == 1:
+            return gemeenten[0]  # portal exports list a municipality by its plain name
+        names = ", ".join(sorted(f"{r.code} {r.level}" for r in regions))
+        return AreaProblem(
+            "ambiguous-region",
+            f"the name fits several areas ({names})",
+            "download the table with codes (CBS bulk CSV or OData) or rename the area",
+        )
+
+    def _by_code(self, code: str) -> Region | AreaProblem:
+        reg = registry()
+        region = reg.get(code)
+        if region is not None:
+            return region
+        gm = reg.get("GM" + code[2:6]) if _WK_BU.match(code) else None
+        if gm is not None:
+            # A wijk or buurt outside Noordoost Twente: its code names its municipality.
+            return Region(code, "", "wijk" if code.startswith("WK") else "buurt", gm.code)
+        return AreaProblem(
+            "unknown-region",
+            "no area with this code is known (indeling 2024)",
+            "a municipality merged before 2024 has a new code; download the current indeling",
+        )

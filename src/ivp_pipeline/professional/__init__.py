@@ -1,0 +1,1 @@
+"""Professional input: the workbook layout, parsing of what people type, and privacy."""

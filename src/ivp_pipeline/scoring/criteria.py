@@ -1,0 +1,132 @@
+"""The criteria table: per unit x theme x criterion the raw value with its interval and the scaled value."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ivp_pipeline.scoring.config import CRITERIA
+from ivp_pipeline.scoring.model import F, Model
+from ivp_pipeline.scoring.stats import poisson_ci, rate_ratio, smoothed_ratio
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+UNITS = {
+    "volume": "per 1.000 inwoners per jaar",
+    "harm": "schadegewogen per 1.000 inwoners per jaar",
+    "trend": "verhouding laatste 12 maanden / basisperiode",
+    "comparison": "verhouding tot referentiegebied",
+    "perception": "verschil met vergelijkingswaarde in marges",
+    "professionals": "gemiddelde score 1-5",
+}
+
+
+def criteria_frame(
+    m: Model,
+    theme_table: pd.DataFrame,
+    perception: pd.DataFrame,
+    prof: pd.DataFrame,
+    scaled: dict[str, F],
+    baseline_label: str,
+    reference: str,
+) -> pd.DataFrame:
+    """One row per unit x theme x criterion (CRITERIA columns of scoring/result.py)."""
+    import pandas as pd
+
+    t = m.pairs.merge(theme_table, on=["unit", "theme"], how="left")
+    rows: list[tuple[object, ...]] = []
+    prof_overall = prof[prof["criterion"] == "overall"].set_index(["municipality", "theme"])
+    for p, r in t.iterrows():
+        unit, theme = r["unit"], r["theme"]
+        x1, py1, x0, py0, harm1 = (float(r[c]) for c in ("x1", "py1", "x0", "py0", "harm1"))
+        ok = not np.isnan(x1) and py1 > 0
+        lo, hi = (float(v) for v in poisson_ci(x1)) if ok else (np.nan, np.nan)
+        per = 1000.0 / py1 if ok else np.nan
+        mean_w = harm1 / x1 if ok and x1 > 0 else np.nan
+        rows.append((unit, theme, "volume", x1 * per, lo * per, hi * per, x1 if ok else np.nan, ""))
+        if ok and x1 == 0:
+            w_codes = m.code_w[m.code_pair == p]
+            mean_w = float(w_codes.mean()) if len(w_codes) else np.nan
+        rows.append(
+            (
+                unit,
+                theme,
+                "harm",
+                harm1 * per if ok else np.nan,
+                lo * mean_w * per,
+                hi * mean_w * per,
+                x1 if ok else np.nan,
+                "interval: telling-interval x gemiddeld gewicht",
+            )
+        )
+        rr, rlo, rhi, pv = rate_ratio(x1, py1, x0, py0) if ok else (np.nan,) * 4
+        sr = float(smoothed_ratio(x1, py1, x0, py0)) if ok and not np.isnan(rr) else np.nan
+        note = (
+            f"p = {pv:.3f}; {x1:.0f} tegen {x0:.0f} in {baseline_label}"
+            if not np.isnan(sr)
+            else "geen basisperiode"
+        )
+        rows.append((unit, theme, "trend", sr, rlo, rhi, x1 + x0 if not np.isnan(sr) else np.nan, note))
+        rx, rpy = float(m.ref_x[p]), float(m.ref_py[p])
+        cr, clo, chi, cp = rate_ratio(x1, py1, rx, rpy) if ok else (np.nan,) * 4
+        sc = float(smoothed_ratio(x1, py1, rx, rpy)) if ok and not np.isnan(cr) else np.nan
+        note = (
+            f"{reference}: {rx / rpy * 1000:.2f} per 1.000; p = {cp:.3f}"
+            if not np.isnan(sc)
+            else "geen referentiegebied"
+        )
+        rows.append((unit, theme, "comparison", sc, clo, chi, x1 if not np.isnan(sc) else np.nan, note))
+        ind = perception[(perception["unit"] == unit) & (perception["theme"] == theme)]
+        if len(ind):
+            sign = np.where(ind["direction"] == "higher_worse", 1.0, -1.0)
+            z = (
+                sign
+                * (ind["value"].to_numpy(float) - ind["comparison_value"].to_numpy(float))
+                / ind["margin"].to_numpy(float)
+            )
+            z = z[~np.isnan(z)]
+            rows.append(
+                (
+                    unit,
+                    theme,
+                    "perception",
+                    float(z.mean()) if len(z) else np.nan,
+                    np.nan,
+                    np.nan,
+                    float(len(z)),
+                    ", ".join(ind["indicator"].astype(str)),
+                )
+            )
+        else:
+            rows.append((unit, theme, "perception", np.nan, np.nan, np.nan, np.nan, ""))
+        if (unit, theme) in prof_overall.index:
+            po = prof_overall.loc[(unit, theme)]
+            rows.append(
+                (
+                    unit,
+                    theme,
+                    "professionals",
+                    float(po["mean_rating"]),
+                    np.nan,
+                    np.nan,
+                    float(po["respondents"]),
+                    f"{int(po['organisation_types'])} organisatietypen; overeenstemming "
+                    f"{po['agreement']:.2f}",
+                )
+            )
+        else:
+            rows.append((unit, theme, "professionals", np.nan, np.nan, np.nan, np.nan, ""))
+    out = pd.DataFrame(
+        rows, columns=["municipality", "theme", "criterion", "raw", "raw_low", "raw_high", "n", "note"]
+    )
+    pair_index = {(u, th): i for i, (u, th) in enumerate(zip(m.pairs["unit"], m.pairs["theme"], strict=True))}
+    idx = [pair_index[(u, th)] for u, th in zip(out["municipality"], out["theme"], strict=True)]
+    crit_pos = {c: i for i, c in enumerate(CRITERIA)}
+    stacked = np.stack([scaled[c][0] for c in CRITERIA])
+    out["scaled"] = [stacked[crit_pos[c], i] for c, i in zip(out["criterion"], idx, strict=True)]
+    out["unit"] = out["criterion"].map(UNITS)
+    return out[
+        ["municipality", "theme", "criterion", "raw", "raw_low", "raw_high", "scaled", "unit", "n", "note"]
+    ]

@@ -1,0 +1,131 @@
+"""The scoring model as arrays: criteria on their fixed scales, for one estimate or many draws.
+
+The same functions score the point estimate (one 'draw' of the observed values) and the Monte Carlo
+draws, so the interval always belongs to the number it surrounds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ivp_pipeline.scoring import scales
+from ivp_pipeline.scoring.config import CRITERIA
+from ivp_pipeline.scoring.stats import smoothed_ratio
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+F = NDArray[np.float64]
+
+
+@dataclass
+class Model:
+    """Everything the criteria need, per pair p = (unit, theme), code k and survey indicator i."""
+
+    pairs: pd.DataFrame  # columns unit, theme; row number = p
+    code_pair: NDArray[np.int64]  # (K,) pair of each code count
+    code_x: F  # (K,) latest-window count per code
+    code_w: F  # (K,) harm weight per code
+    x0: F  # (P,) baseline count (NaN: no baseline)
+    py1: F  # (P,) person-years latest window (NaN/0: no police figures)
+    py0: F  # (P,) person-years baseline
+    ref_x: F  # (P,) reference area count in the latest window (NaN: no reference)
+    ref_py: F  # (P,) reference area person-years
+    ind_pair: NDArray[np.int64]  # (I,)
+    ind_value: F  # (I,)
+    ind_comp: F  # (I,) comparison value
+    ind_margin: F  # (I,) half-width of the 95 % interval
+    ind_sign: F  # (I,) +1 higher is worse, -1 higher is better
+    prof_groups: dict[int, list[F]] = field(default_factory=dict)  # pair -> ratings per org type
+
+    @property
+    def n_pairs(self) -> int:
+        return len(self.pairs)
+
+    def prof_point(self) -> F:
+        out = np.full(self.n_pairs, np.nan)
+        for p, groups in self.prof_groups.items():
+            out[p] = float(np.mean([g.mean() for g in groups]))
+        return out
+
+
+def _sum_by_pair(values: F, pair: NDArray[np.int64], n_pairs: int) -> F:
+    """values (D, K) summed into (D, P) by the pair of each column."""
+    out = np.zeros((values.shape[0], n_pairs))
+    if values.shape[1]:
+        np.add.at(out.T, pair, values.T)
+    return out
+
+
+def criteria_arrays(m: Model, code_x: F, x0: F, ind_value: F, prof_mean: F) -> dict[str, F]:
+    """Scaled criteria (D, P) for D sets of values; NaN where a criterion is not available."""
+    n_pairs = m.n_pairs
+    has_code = np.zeros(n_pairs, dtype=bool)
+    has_code[m.code_pair] = True
+    police_ok = has_code & (m.py1 > 0)
+    x1 = _sum_by_pair(code_x, m.code_pair, n_pairs)
+    harm1 = _sum_by_pair(code_x * m.code_w, m.code_pair, n_pairs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = x1 / m.py1 * 1000.0
+        harm_rate = harm1 / m.py1 * 1000.0
+        trend_ok = police_ok & ~np.isnan(m.x0) & (m.py0 > 0)
+        comp_ok = police_ok & ~np.isnan(m.ref_x) & (m.ref_py > 0)
+        out = {
+            "volume": np.where(police_ok, scales.volume(rate), np.nan),
+            "harm": np.where(police_ok, scales.harm(harm_rate), np.nan),
+            "trend": np.where(trend_ok, scales.ratio(smoothed_ratio(x1, m.py1, x0, m.py0)), np.nan),
+            "comparison": np.where(
+                comp_ok, scales.ratio(smoothed_ratio(x1, m.py1, m.ref_x, m.ref_py)), np.nan
+            ),
+        }
+        z = m.ind_sign * (ind_value - m.ind_comp) / m.ind_margin
+    ind_scaled = scales.perception(z)
+    ok = ~np.isnan(ind_scaled)
+    total = _sum_by_pair(np.where(ok, ind_scaled, 0.0), m.ind_pair, n_pairs)
+    count = _sum_by_pair(ok.astype(float), m.ind_pair, n_pairs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["perception"] = np.where(count > 0, total / count, np.nan)
+    out["professionals"] = scales.professionals(prof_mean)
+    return out
+
+
+def stack(crit: dict[str, F]) -> F:
+    """(C, D, P) in the order of CRITERIA."""
+    return np.stack([crit[c] for c in CRITERIA])
+
+
+def weighted_scores(s: F, weights: F) -> tuple[F, F]:
+    """Scores (D, P) and coverage (D, P) from scaled criteria (C, D, P) and weights (D, C).
+
+    A missing criterion's weight is spread over the available ones (renormalised); coverage is the
+    share of the profile's weight that was available.
+    """
+    avail = ~np.isnan(s)
+    w = weights.T[:, :, None]  # (C, D, 1)
+    covered = np.sum(np.where(avail, w, 0.0), axis=0)
+    total = np.sum(np.where(avail, w * np.nan_to_num(s), 0.0), axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.where(covered > 1e-12, total / covered, np.nan)
+    return score, covered
+
+
+def ranks(scores: F, groups: list[NDArray[np.int64]]) -> F:
+    """Rank 1 = highest score within each group of pairs (a unit): a permutation of 1..n.
+
+    Themes without a score (no criterion available) come after every scored theme and are flagged
+    `no_score` by the caller: unmeasured, not a low priority. Ties keep pair order (themes sorted by
+    id), so ranks are deterministic.
+    """
+    out = np.full(scores.shape, np.nan)
+    for idx in groups:
+        sub = scores[:, idx]
+        key = np.where(np.isnan(sub), np.inf, -sub)
+        order = np.argsort(key, axis=1, kind="stable")
+        r = np.empty_like(order)
+        np.put_along_axis(r, order, np.broadcast_to(np.arange(1, len(idx) + 1), order.shape), axis=1)
+        out[:, idx] = r
+    return out

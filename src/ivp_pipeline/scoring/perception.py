@@ -1,0 +1,126 @@
+"""Survey indicators per unit x theme: the latest value, its margin and comparison value, direction."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from ivp_pipeline.scoring.catalogue import Catalogue
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ivp_pipeline.scoring.config import ScoringConfig
+
+BASISTEAM = "BT_NOT"
+COLUMNS = [
+    "unit",
+    "theme",
+    "indicator",
+    "label",
+    "unit_of_measure",
+    "year",
+    "value",
+    "ci_low",
+    "ci_high",
+    "margin",
+    "comparison_area",
+    "comparison_value",
+    "direction",
+    "area_code",
+    "source_file",
+    "flags",
+]
+
+
+def _margin(row: pd.Series, defaults: dict[str, float]) -> tuple[float, str]:
+    """Half-width of the 95 % interval: given, from the interval, from respondents, or a default."""
+    m = row["margin"]
+    if m is not None and not _nan(m) and m > 0:
+        return float(m), ""
+    lo, hi = row["ci_low"], row["ci_high"]
+    if not (_nan(lo) or _nan(hi)) and hi > lo:
+        return (float(hi) - float(lo)) / 2, ""
+    n, v = row["respondents"], row["value"]
+    if row["unit"] == "percent" and not _nan(n) and n > 0 and 0 < v < 100:
+        return 1.96 * math.sqrt(v / 100 * (1 - v / 100) / float(n)) * 100, "margin_from_respondents"
+    return float(defaults.get(str(row["unit"]), 1.0)), "margin_assumed"
+
+
+def _nan(v: object) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def latest_values(survey: pd.DataFrame) -> pd.DataFrame:
+    """The latest observed year per area x indicator (local surveys win over the monitor in a tie)."""
+    obs = survey[(survey["value_state"] == "observed") & survey["value"].notna()].copy()
+    obs["_local"] = (obs["source_kind"] == "local").astype(int)
+    obs = obs.sort_values(["area_code", "indicator", "year", "_local", "source_file"], kind="stable")
+    return obs.groupby(["area_code", "indicator"], sort=True).tail(1).drop(columns="_local")
+
+
+def perception_table(
+    survey: pd.DataFrame, catalogue: Catalogue, units: dict[str, tuple[str, ...]], cfg: ScoringConfig
+) -> pd.DataFrame:
+    """One row per unit x theme x matched indicator (the latest year), with margin and comparison."""
+    import pandas as pd
+
+    if survey.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    latest = latest_values(survey)
+    all_obs = survey[(survey["value_state"] == "observed") & survey["value"].notna()]
+    refs = (cfg.reference_area, cfg.fallback_reference_area)
+    rows = []
+    for unit, areas in units.items():
+        own = latest[latest["area_code"].isin(areas if len(areas) == 1 else (unit,))]
+        fallback = latest[latest["area_code"] == BASISTEAM]
+        for theme in catalogue.themes.values():
+            for rule in theme.survey:
+                picked = [r for _, r in own.iterrows() if rule.matches(r["indicator"], r["indicator_label"])]
+                flag = ""
+                if not picked:
+                    picked = [
+                        r
+                        for _, r in fallback.iterrows()
+                        if rule.matches(r["indicator"], r["indicator_label"])
+                    ]
+                    flag = "basisteam"
+                for r in picked:
+                    margin, mflag = _margin(r, cfg.default_margin)
+                    comp_area, comp = r["comparison_area"], r["comparison_value"]
+                    if _nan(comp):
+                        comp_area, comp = _reference_value(all_obs, r, refs)
+                    flags = ";".join(f for f in (flag, mflag) if f)
+                    rows.append(
+                        (
+                            unit,
+                            theme.id,
+                            r["indicator"],
+                            r["indicator_label"],
+                            r["unit"],
+                            int(r["year"]),
+                            float(r["value"]),
+                            r["ci_low"],
+                            r["ci_high"],
+                            margin,
+                            comp_area,
+                            comp,
+                            rule.direction,
+                            r["area_code"],
+                            r["source_file"],
+                            flags,
+                        )
+                    )
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    # An indicator matched by two rules of one theme counts once.
+    return out.drop_duplicates(["unit", "theme", "indicator"]).reset_index(drop=True)
+
+
+def _reference_value(obs: pd.DataFrame, row: pd.Series, refs: tuple[str, ...]) -> tuple[object, float]:
+    for ref in refs:
+        m = obs[
+            (obs["area_code"] == ref) & (obs["indicator"] == row["indicator"]) & (obs["year"] == row["year"])
+        ]
+        if not m.empty:
+            return ref, float(m.iloc[0]["value"])
+    return None, float("nan")

@@ -1,0 +1,57 @@
+"""Fixed 0-100 scales per criterion: absolute anchors, never relative to the other themes.
+
+Because no scale looks at the other themes, adding or removing a theme never moves another theme's
+criterion values, score or relative order. The anchors are documented in docs/method.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+# Volume: rate per 1,000 inhabitants per year, log scale: 0.01 -> 0, 0.1 -> 33, 1 -> 67, 10 -> 100.
+VOLUME_ANCHORS = (0.01, 10.0)
+# Harm: harm-weighted rate per 1,000 inhabitants per year, log scale: 0.1 -> 0, 1 -> 33, 10 -> 67, 100 -> 100.
+HARM_ANCHORS = (0.1, 100.0)
+# Ratios (trend, comparison): log2 scale, 0.5 -> 0, 1 -> 50, 2 -> 100.
+RATIO_SPAN = 2.0
+# Perception: difference from the comparison value in margins (direction-aware): -2 -> 0, 0 -> 50, +2 -> 100.
+PERCEPTION_SPAN = 2.0
+
+
+def _clip(a: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.clip(a, 0.0, 100.0)
+
+
+def log_scale(value: ArrayLike, lo: float, hi: float) -> NDArray[np.float64]:
+    v = np.asarray(value, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = (np.log10(v) - np.log10(lo)) / (np.log10(hi) - np.log10(lo)) * 100.0
+    s = np.where(v <= 0, 0.0, s)
+    return _clip(np.where(np.isnan(v), np.nan, s))
+
+
+def volume(rate_per_1000: ArrayLike) -> NDArray[np.float64]:
+    return log_scale(rate_per_1000, *VOLUME_ANCHORS)
+
+
+def harm(harm_rate_per_1000: ArrayLike) -> NDArray[np.float64]:
+    return log_scale(harm_rate_per_1000, *HARM_ANCHORS)
+
+
+def ratio(rr: ArrayLike) -> NDArray[np.float64]:
+    r = np.asarray(rr, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = 50.0 + 50.0 * np.log2(r) / np.log2(RATIO_SPAN)
+    s = np.where(r <= 0, 0.0, s)
+    return _clip(np.where(np.isnan(r), np.nan, s))
+
+
+def perception(z: ArrayLike) -> NDArray[np.float64]:
+    """z = (value - comparison) / margin, sign flipped for 'higher is better' indicators."""
+    return _clip(50.0 + 50.0 * np.asarray(z, dtype=float) / PERCEPTION_SPAN)
+
+
+def professionals(mean_rating: ArrayLike) -> NDArray[np.float64]:
+    """Ratings 1-5: (mean - 1) / 4 * 100."""
+    return _clip((np.asarray(mean_rating, dtype=float) - 1.0) / 4.0 * 100.0)

@@ -1,0 +1,277 @@
+"""The ScoreResult tables besides criteria: scores with flags, indicators, trends, funnel, sources."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT_LABEL
+from ivp_pipeline.scoring import facts
+from ivp_pipeline.scoring.catalogue import Catalogue
+from ivp_pipeline.scoring.config import ScoringConfig
+from ivp_pipeline.scoring.police import code_counts, inhabitants_at, theme_codes, theme_table
+from ivp_pipeline.scoring.result import FUNNEL, INDICATORS, PERCEPTION, SCORES, SOURCES, TRENDS
+from ivp_pipeline.scoring.stats import poisson_ci
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def unit_label(unit: str) -> str:
+    return NOT_MUNICIPALITIES.get(unit) or (REGION_NOT_LABEL if unit == "NOT" else unit)
+
+
+def _unit_order(units: pd.Series) -> pd.Series:
+    order = {u: i for i, u in enumerate([*NOT_MUNICIPALITIES, "NOT"])}
+    return units.map(lambda u: order.get(u, len(order)))
+
+
+def scores_frame(
+    frame: pd.DataFrame,
+    cat: Catalogue,
+    cfg: ScoringConfig,
+    theme_tab: pd.DataFrame,
+    perception: pd.DataFrame,
+    kind: str,
+) -> pd.DataFrame:
+    """SCORES columns plus profile_label; flags explain what a reader must know about each score."""
+    t = frame.merge(theme_tab, on=["unit", "theme"], how="left")
+    full = 12 // facts.DURATION_MONTHS[kind]
+    pflags = perception.groupby(["unit", "theme"])["flags"].apply(lambda s: set(";".join(s).split(";")))
+    flags = []
+    for r in t.itertuples(index=False):
+        f = []
+        if r.coverage <= 1e-9:
+            f.append("no_score")
+        elif r.coverage < 1 - 1e-9:
+            f.append("partial_coverage")
+        if not np.isnan(r.x1) and r.x1 < cfg.small_number_threshold:
+            f.append("small_number")
+        if not np.isnan(r.x1) and r.missing1 > 0:
+            f.append("missing_values")
+        if not np.isnan(r.codes_absent) and r.codes_absent > 0:
+            f.append("codes_absent")
+        if not np.isnan(r.x1) and r.periods1 < full:
+            f.append("incomplete_window")
+        ps = pflags.get((r.unit, r.theme), set())
+        f += [x for x in ("basisteam", "margin_assumed") if x in ps]
+        if r.coverage > 1e-9:
+            top = r.rank <= cfg.top_n
+            if (top and r.p_top3 < 0.8) or (not top and r.p_top3 > 0.2):
+                f.append("rank_uncertain")
+        flags.append(";".join(f))
+    out = frame.rename(columns={"unit": "municipality"}).copy()
+    out["flags"] = flags
+    out["municipality_label"] = out["municipality"].map(unit_label)
+    out["theme_label"] = out["theme"].map(cat.labels())
+    out["veiligheidsveld"] = out["theme"].map({t.id: t.veiligheidsveld_label for t in cat.themes.values()})
+    labels = {n: p.label or n for n, p in cfg.all_profiles().items()}
+    out["profile_label"] = out["profile"].map(labels)
+    out["_u"] = _unit_order(out["municipality"])
+    out["_r"] = out["rank"].fillna(1e9)
+    out = out.sort_values(["_u", "profile", "_r", "theme"], kind="stable")
+    return out[[*SCORES, "profile_label"]].reset_index(drop=True)
+
+
+def _sources(clean: pd.DataFrame, areas: tuple[str, ...], start: Any, end: Any) -> dict[tuple[str, str], str]:
+    if start is None:
+        return {}
+    sub = clean[clean["area_code"].isin(areas) & (clean["period"] >= start) & (clean["period"] <= end)]
+    g = sub.groupby(["measure", "offence_code"])["source_file"]
+    return {k: ";".join(sorted(set(v))) for k, v in g}
+
+
+def indicators_frame(
+    clean: pd.DataFrame,
+    avail: pd.DataFrame,
+    code_latest: pd.DataFrame,
+    series: pd.DataFrame,
+    w: facts.Windows,
+    units: dict[str, tuple[str, ...]],
+    inh: dict[str, tuple[float, float]],
+    perception: pd.DataFrame,
+    cfg: ScoringConfig,
+    scope_units: list[str],
+) -> pd.DataFrame:
+    """Police: unit x theme x code x window; survey: unit x theme x indicator x year."""
+    import pandas as pd
+
+    codes = code_latest[["theme", "measure", "offence_code", "harm_weight"]].drop_duplicates()
+    frames = []
+    months = facts.DURATION_MONTHS[w.kind]
+    for which, start, end, idx in (
+        ("latest", w.latest_start, w.latest_end, 0),
+        ("baseline", w.baseline_start, w.baseline_end, 1),
+    ):
+        if start is None or end is None:
+            continue
+        c = code_counts(series, codes, w, which)
+        c = c[c["unit"].isin(scope_units)].copy()
+        periods = {u: facts.periods_in(facts.unit_periods(avail, units[u]), start, end) for u in scope_units}
+        c["window"] = which
+        c["inhabitants"] = c["unit"].map(lambda u, i=idx: inh[u][i])
+        py = c["unit"].map(periods) * months / 12 * c["inhabitants"]
+        lo, hi = poisson_ci(c["count"].to_numpy(float))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c["rate_per_1000"] = c["count"] / py * 1000
+            c["rate_low"] = lo / py * 1000
+            c["rate_high"] = hi / py * 1000
+        c["period_start"] = pd.Timestamp(start)
+        c["period_end"] = w.period_end(pd.Timestamp(end))
+        src = {u: _sources(clean, units[u], start, end) for u in scope_units}
+        c["source_files"] = [
+            src[u].get((m, k), "") for u, m, k in zip(c["unit"], c["measure"], c["offence_code"], strict=True)
+        ]
+        frames.append(c)
+    police = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unit"])
+    police["source"] = "politie"
+    police["indicator"] = ""
+    police["label"] = (
+        police.get("offence_code", pd.Series(dtype=str)).map(_code_label)
+        if len(police)
+        else pd.Series(dtype=str)
+    )
+    police["small_number"] = police["count"] < cfg.small_number_threshold if len(police) else []
+    survey = pd.DataFrame(
+        {
+            "unit": perception["unit"],
+            "theme": perception["theme"],
+            "source": "enquete",
+            "offence_code": "",
+            "indicator": perception["indicator"],
+            "label": perception["label"],
+            "count": np.nan,
+            "inhabitants": np.nan,
+            "rate_per_1000": np.nan,
+            "rate_low": np.nan,
+            "rate_high": np.nan,
+            "period_start": pd.to_datetime(perception["year"].astype(str) + "-01-01"),
+            "period_end": pd.to_datetime(perception["year"].astype(str) + "-12-31"),
+            "small_number": False,
+            "source_files": perception["source_file"],
+            "window": "latest",
+            "value": perception["value"],
+            "value_low": perception["ci_low"],
+            "value_high": perception["ci_high"],
+            "unit_of_measure": perception["unit_of_measure"],
+            "measure": "",
+            "missing": 0,
+            "harm_weight": np.nan,
+        }
+    )
+    out = pd.concat([police, survey], ignore_index=True).rename(columns={"unit": "municipality"})
+    extra = [
+        "measure",
+        "window",
+        "missing",
+        "harm_weight",
+        "value",
+        "value_low",
+        "value_high",
+        "unit_of_measure",
+    ]
+    for col in [*INDICATORS, *extra]:
+        if col not in out:
+            out[col] = np.nan
+    out["_u"] = _unit_order(out["municipality"])
+    out = out.sort_values(
+        ["_u", "theme", "source", "measure", "offence_code", "indicator", "period_start"], kind="stable"
+    )
+    return out[[*INDICATORS, *extra]].reset_index(drop=True)
+
+
+def _code_label(code: str) -> str:
+    from ivp_pipeline.scoring.codes import CRIME_CODES, OVERLAST_CODES
+
+    return CRIME_CODES.get(code) or OVERLAST_CODES.get(code, code)
+
+
+def trends_frame(
+    series: pd.DataFrame,
+    codes: pd.DataFrame,
+    population: pd.DataFrame,
+    units: dict[str, tuple[str, ...]],
+    scope_units: list[str],
+) -> pd.DataFrame:
+    """Counts per unit x theme x period over the whole series, with exact intervals."""
+    import pandas as pd
+
+    s = series[series["unit"].isin(scope_units)].merge(codes, on=["measure", "offence_code"])
+    g = s.groupby(["unit", "theme", "period"], sort=True)["count"].sum(min_count=1).reset_index()
+    lo, hi = poisson_ci(g["count"].to_numpy(float))
+    g["count_low"], g["count_high"] = lo, hi
+    years = {(u, y) for u, y in zip(g["unit"], g["period"].dt.year, strict=True)}
+    inh = {(u, y): inhabitants_at(population, units[u], y) for u, y in years}
+    g["inhabitants"] = [inh[(u, y)] for u, y in zip(g["unit"], g["period"].dt.year, strict=True)]
+    g["rate_per_1000"] = g["count"] / g["inhabitants"] * 1000
+    g = g.rename(columns={"unit": "municipality", "period": "period_start"})
+    g["_u"] = _unit_order(g["municipality"])
+    g = g.sort_values(["_u", "theme", "period_start"], kind="stable")
+    return g[list(TRENDS)].reset_index(drop=True) if len(g) else pd.DataFrame(columns=list(TRENDS))
+
+
+def funnel_frame(
+    clean: pd.DataFrame,
+    avail: pd.DataFrame,
+    population: pd.DataFrame,
+    cat: Catalogue,
+    w: facts.Windows,
+    ref: str | None,
+    scope_units: list[str],
+) -> pd.DataFrame:
+    """Every ingested gemeente with population: latest-window rate per theme against the reference."""
+    import pandas as pd
+
+    gm = clean[(clean["area_level"] == "gemeente")]
+    have_pop = set(population["area_code"])
+    areas = sorted(a for a in gm["area_code"].unique() if a in have_pop)
+    window = clean[(clean["period"] >= w.latest_start) & (clean["period"] <= w.latest_end)]
+    units = {a: (a,) for a in areas}
+    if ref:
+        units[ref] = (ref,)
+    series = facts.unit_series(window, avail, units, w.kind)
+    periods = {u: facts.unit_periods(avail, a) for u, a in units.items()}
+    year = int(w.latest_end.year)
+    inh = {u: (inhabitants_at(population, a, year),) * 2 for u, a in units.items()}
+    t, _ = theme_table(series, theme_codes(cat), w, periods, inh)
+    if t.empty:
+        return pd.DataFrame(columns=list(FUNNEL))
+    ref_rate = (
+        t[t["unit"] == ref].set_index("theme").eval("x1 / py1 * 1000") if ref else pd.Series(dtype=float)
+    )
+    t = t[t["unit"].isin(areas) & t["x1"].notna() & (t["py1"] > 0)].copy()
+    names = gm.drop_duplicates("area_code").set_index("area_code")["area_name"]
+    t["rate_per_1000"] = t["x1"] / t["py1"] * 1000
+    t["reference_rate_per_1000"] = t["theme"].map(ref_rate)
+    t = t.rename(columns={"unit": "area_code", "x1": "count"})
+    t["municipality"] = t["area_code"]
+    t["area_name"] = t["area_code"].map(names)
+    return t.sort_values(["theme", "area_code"])[list(FUNNEL)].reset_index(drop=True)
+
+
+def perception_frame(perception: pd.DataFrame) -> pd.DataFrame:
+    out = perception.rename(columns={"unit": "municipality"}).rename(columns={"unit_of_measure": "unit"})
+    return out[[*PERCEPTION, "margin", "area_code", "flags"]].reset_index(drop=True)
+
+
+def sources_frame(manifest: dict[str, Any]) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = []
+    for name, e in sorted(manifest.get("files", {}).items()):
+        periods = e.get("periods", "")
+        rows.append(
+            (
+                name,
+                e.get("sha256", ""),
+                e.get("kind", ""),
+                e.get("dataset", ""),
+                e.get("table_id", "") or "",
+                periods if isinstance(periods, str) else json.dumps(periods, ensure_ascii=False),
+                int(e.get("accepted", 0)),
+                e.get("ingested_at", ""),
+            )
+        )
+    return pd.DataFrame(rows, columns=list(SOURCES))

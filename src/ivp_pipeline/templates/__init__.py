@@ -1,0 +1,1 @@
+"""Workbooks ivp hands out to be filled in (`ivp template`)."""
