@@ -77,8 +77,8 @@ def generate(path: Path, n_months: int | None) -> int:
     return rows
 
 
-def timed(cmd: list[str]) -> tuple[float, int, int]:
-    """(seconds, peak RSS in MB, exit code) of one child process."""
+def timed(cmd: list[str]) -> tuple[float, float, int, int]:
+    """(wall seconds, CPU seconds, peak RSS in MB, exit code) of one child process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -87,7 +87,8 @@ def timed(cmd: list[str]) -> tuple[float, int, int]:
         err = proc.stderr.read().decode(errors="replace")
         if err.strip():
             print(err[-2000:], file=sys.stderr)
-    return elapsed, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
 
 
 def main() -> None:
@@ -103,22 +104,24 @@ def main() -> None:
         print(f"generated {data.relative_to(OUT.parent)}: {n:,} rows in {time.perf_counter() - t0:.1f} s")
     size_mb = data.stat().st_size / 1e6
 
+    load = os.getloadavg()[0]
     ws = OUT / "ws-ivp"
     shutil.rmtree(ws, ignore_errors=True)
     (ws / "data" / "raw").mkdir(parents=True)
     os.link(data, ws / "data" / "raw" / data.name)
-    ivp_s, ivp_mb, ivp_rc = timed([str(BIN / "ivp"), "ingest", "-w", str(ws)])
+    ivp_s, ivp_cpu, ivp_mb, ivp_rc = timed([str(BIN / "ivp"), "ingest", "-w", str(ws)])
     manifest = json.loads((ws / "data" / "processed" / "_manifest.json").read_text(encoding="utf-8"))
     entry = next(iter(manifest["files"].values()))
 
     duck_out = OUT / "duckdb-parquet"
     shutil.rmtree(duck_out, ignore_errors=True)
-    duck_s, duck_mb, duck_rc = timed([str(BIN / "python"), "-c", DUCKDB_SCRIPT, str(data), str(duck_out)])
+    duck_s, duck_cpu, duck_mb, duck_rc = timed([str(BIN / "python"), "-c", DUCKDB_SCRIPT, str(data), str(duck_out)])
 
     print(f"file: {size_mb:.0f} MB, {entry['rows_read']:,} rows read, {entry['accepted']:,} accepted, "
           f"{entry['rejected']:,} rejected, {len(entry['partitions'])} partitions")  # fmt: skip
-    print(f"ivp ingest : {ivp_s:6.1f} s  peak {ivp_mb:5d} MB  exit {ivp_rc}")
-    print(f"duckdb     : {duck_s:6.1f} s  peak {duck_mb:5d} MB  exit {duck_rc}")
+    print(f"load average before the runs: {load:.2f} on {os.cpu_count()} cores (timings are wall clock)")
+    print(f"ivp ingest : {ivp_s:6.1f} s  cpu {ivp_cpu:6.1f} s  peak {ivp_mb:5d} MB  exit {ivp_rc}")
+    print(f"duckdb     : {duck_s:6.1f} s  cpu {duck_cpu:6.1f} s  peak {duck_mb:5d} MB  exit {duck_rc}")
     ratio = ivp_s / duck_s if duck_s else float("inf")
     print(f"ratio ivp/duckdb: {ratio:.2f}x (target <= 2x) -> {'OK' if ratio <= 2 else 'SLOWER THAN TARGET'}")
 

@@ -35,7 +35,8 @@ VM_INDICATORS = [
         1.0,
     ),
     (
-        "(On)veiligheidsbeleving /Buurt/Beoordeling criminaliteit/Denkt dat er veel criminaliteit in buurt (%)",
+        "(On)veiligheidsbeleving /Buurt/Beoordeling criminaliteit/"
+        "Denkt dat er veel criminaliteit in buurt (%)",
         8.0,
         0.8,
     ),
@@ -223,49 +224,39 @@ def population_bulk() -> bytes:
     return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
 
 
+SURVEY_README = """\
+- `veiligheidsmonitor_voorbeeld.csv`: StatLine CSV in the shape of the Veiligheidsmonitor tables
+  (Marges with Waarde and 95%-interval bounds; Nederland, Overijssel (PV), basisteam Noordoost-Twente;
+  2019-2025*).
+- `lokale_enquete_voorbeeld.csv`: a local survey in the layout of docs/inputs.md."""
+PROFESSIONAL_README = """\
+Four workbooks filled from `ivp template professional` by invented people of four organisation types.
+`inbreng_zorg.xlsx` is deliberately messy (title row, a rating typed as text, the typo 'Oldenzal').
+Remarks contain invented e-mail addresses and phone numbers: ivp removes them."""
+POPULATION_README = """\
+- `03759ned_bevolking_voorbeeld.csv`: CBS bulk shape of 03759ned (totals and a breakdown by sex) for
+  the four municipalities, 2019-2026.
+- `bevolking_voorbeeld.csv`: the simple layout (`gemeente;jaar;inwoners;leeftijd`) for Overijssel,
+  Nederland and the age band 12-17."""
+
+
 def main(root: Path) -> None:
     raw = root / "data" / "raw"
     write(raw / "survey" / "veiligheidsmonitor_voorbeeld.csv", vm_csv())
     write(raw / "survey" / "lokale_enquete_voorbeeld.csv", local_csv())
-    write(
-        raw / "survey" / "README.md",
-        README.format(
-            title="Survey sample data",
-            body=(
-                "- `veiligheidsmonitor_voorbeeld.csv`: StatLine CSV in the shape of the Veiligheidsmonitor tables "
-                "(Marges with Waarde and 95%-interval bounds; Nederland, Overijssel (PV), basisteam Noordoost-Twente; "
-                "2019-2025*).\n- `lokale_enquete_voorbeeld.csv`: a local survey in the layout of docs/inputs.md."
-            ),
-        ).encode(),
-    )
+    write(raw / "survey" / "README.md", README.format(title="Survey sample", body=SURVEY_README).encode())
     for i, (fname, name, org, org_type, offset, remark) in enumerate(PROFESSIONALS):
-        write(
-            raw / "professional" / fname,
-            professional_xlsx(name, org, org_type, offset, remark, messy=i == len(PROFESSIONALS) - 1),
-        )
+        messy = i == len(PROFESSIONALS) - 1
+        write(raw / "professional" / fname, professional_xlsx(name, org, org_type, offset, remark, messy))
     write(
         raw / "professional" / "README.md",
-        README.format(
-            title="Professional input sample",
-            body=(
-                "Four workbooks filled from `ivp template professional` by invented people of four organisation "
-                "types. `inbreng_zorg.xlsx` is deliberately messy (title row, a rating typed as text, the typo "
-                "'Oldenzal'). Remarks contain invented e-mail addresses and phone numbers: ivp removes them."
-            ),
-        ).encode(),
+        README.format(title="Professional input sample", body=PROFESSIONAL_README).encode(),
     )
     write(raw / "population" / "bevolking_voorbeeld.csv", population_simple())
     write(raw / "population" / "03759ned_bevolking_voorbeeld.csv", population_bulk())
     write(
         raw / "population" / "README.md",
-        README.format(
-            title="Population sample",
-            body=(
-                "- `03759ned_bevolking_voorbeeld.csv`: CBS bulk shape of 03759ned (totals and a breakdown by sex) "
-                "for the four municipalities, 2019-2026.\n- `bevolking_voorbeeld.csv`: the simple layout "
-                "(`gemeente;jaar;inwoners;leeftijd`) for Overijssel, Nederland and the age band 12-17."
-            ),
-        ).encode(),
+        README.format(title="Population sample", body=POPULATION_README).encode(),
     )
 
 

@@ -37,12 +37,30 @@ THEMES = {
     "bedrijvigheid": ("Bedrijvigheid en veiligheid", "Bedrijvigheid en veiligheid"),
 }
 PROFILES = {
-    "evenwichtig": {"volume": 0.2, "harm": 0.2, "trend": 0.1, "comparison": 0.1, "perception": 0.2,
-                    "professionals": 0.2},
-    "feiten": {"volume": 0.35, "harm": 0.35, "trend": 0.15, "comparison": 0.15, "perception": 0.0,
-               "professionals": 0.0},
-    "beleving_professionals": {"volume": 0.05, "harm": 0.05, "trend": 0.0, "comparison": 0.0,
-                               "perception": 0.45, "professionals": 0.45},
+    "evenwichtig": {
+        "volume": 0.2,
+        "harm": 0.2,
+        "trend": 0.1,
+        "comparison": 0.1,
+        "perception": 0.2,
+        "professionals": 0.2,
+    },
+    "feiten": {
+        "volume": 0.35,
+        "harm": 0.35,
+        "trend": 0.15,
+        "comparison": 0.15,
+        "perception": 0.0,
+        "professionals": 0.0,
+    },
+    "beleving_professionals": {
+        "volume": 0.05,
+        "harm": 0.05,
+        "trend": 0.0,
+        "comparison": 0.0,
+        "perception": 0.45,
+        "professionals": 0.45,
+    },
 }
 CRITERIA = ("volume", "harm", "trend", "comparison", "perception", "professionals")
 INJECTION_NOTE = '=HYPERLINK("http://example.invalid","klik")'
@@ -57,8 +75,9 @@ def poisson_ci(k: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarr
     return low, high
 
 
-def make_result(*, seed: int = 7, with_voortgang: bool = True, n_themes: int = 12,
-                first_month: str = "2017-01-01") -> ScoreResult:
+def make_result(
+    *, seed: int = 7, with_voortgang: bool = True, n_themes: int = 12, first_month: str = "2017-01-01"
+) -> ScoreResult:
     """The full synthetic result; fewer themes or months make a quicker one for rendering twice."""
     rng = np.random.default_rng(seed)
     muns = list(MUNICIPALITIES)
@@ -93,15 +112,45 @@ def make_result(*, seed: int = 7, with_voortgang: bool = True, n_themes: int = 1
         c = int(rec.count)
         inh = INHABITANTS[rec.municipality]
         lo1, hi1 = poisson_ci(np.array([c]))
-        ind_rows.append((rec.municipality, rec.theme, "police", f"{themes.index(rec.theme) + 1}.1.1", "",
-                         f"{THEMES[rec.theme][0]} (misdrijven)", c, inh, c / inh * 1000,
-                         lo1[0] / inh * 1000, hi1[0] / inh * 1000, pd.Timestamp("2025-01-01"),
-                         pd.Timestamp("2025-12-31"), c < 5, "police/47022NED_2026.csv"))
+        ind_rows.append(
+            (
+                rec.municipality,
+                rec.theme,
+                "police",
+                f"{themes.index(rec.theme) + 1}.1.1",
+                "",
+                f"{THEMES[rec.theme][0]} (misdrijven)",
+                c,
+                inh,
+                c / inh * 1000,
+                lo1[0] / inh * 1000,
+                hi1[0] / inh * 1000,
+                pd.Timestamp("2025-01-01"),
+                pd.Timestamp("2025-12-31"),
+                c < 5,
+                "police/47022NED_2026.csv",
+            )
+        )
     for m in muns:
-        ind_rows.append((m, "woninginbraak", "survey", "", "VM_onveilig_buurt",
-                         "Voelt zich wel eens onveilig in buurt (%)", pd.NA, INHABITANTS[m],
-                         np.nan, np.nan, np.nan, pd.Timestamp("2023-01-01"), pd.Timestamp("2023-12-31"),
-                         False, "survey/vm2023.xlsx"))
+        ind_rows.append(
+            (
+                m,
+                "woninginbraak",
+                "survey",
+                "",
+                "VM_onveilig_buurt",
+                "Voelt zich wel eens onveilig in buurt (%)",
+                pd.NA,
+                INHABITANTS[m],
+                np.nan,
+                np.nan,
+                np.nan,
+                pd.Timestamp("2023-01-01"),
+                pd.Timestamp("2023-12-31"),
+                False,
+                "survey/vm2023.xlsx",
+            )
+        )
     indicators = pd.DataFrame(ind_rows, columns=list(R.INDICATORS))
     indicators["count"] = indicators["count"].astype("Int64")
 
@@ -114,8 +163,9 @@ def make_result(*, seed: int = 7, with_voortgang: bool = True, n_themes: int = 1
             scaled = {}
             for c in CRITERIA:
                 if c == "perception" and t in ("verkeer", "bedrijvigheid"):
-                    crit_rows.append((m, t, c, np.nan, np.nan, np.nan, np.nan, "%", pd.NA,
-                                      "geen enquêtegegevens"))
+                    crit_rows.append(
+                        (m, t, c, np.nan, np.nan, np.nan, np.nan, "%", pd.NA, "geen enquêtegegevens")
+                    )
                     continue
                 s = float(rng.uniform(5, 95))
                 scaled[c] = s
@@ -126,8 +176,20 @@ def make_result(*, seed: int = 7, with_voortgang: bool = True, n_themes: int = 1
                     note = INJECTION_NOTE
                 if m == "GM0173" and t == "drugs_alcohol" and c == "professionals":
                     note = PHONE_NOTE
-                crit_rows.append((m, t, c, raw, raw * 0.8, raw * 1.2, s,
-                                  "per 1.000 inwoners" if c == "volume" else "index", n, note))
+                crit_rows.append(
+                    (
+                        m,
+                        t,
+                        c,
+                        raw,
+                        raw * 0.8,
+                        raw * 1.2,
+                        s,
+                        "per 1.000 inwoners" if c == "volume" else "index",
+                        n,
+                        note,
+                    )
+                )
             for p, w in PROFILES.items():
                 used = {c: w[c] for c in scaled if w[c] > 0}
                 tot = sum(used.values())
@@ -136,9 +198,23 @@ def make_result(*, seed: int = 7, with_voortgang: bool = True, n_themes: int = 1
                 flags = "dekking onvolledig" if cov < 1 else ""
                 if m == "GM0168" and t == "jeugd":
                     flags = "-5 punten na herweging"
-                score_rows.append([m, MUNICIPALITIES[m], t, THEMES[t][0], THEMES[t][1], p, score,
-                                   max(0.0, score - rng.uniform(4, 15)), min(100.0, score + rng.uniform(4, 15)),
-                                   0, 0.0, cov, flags])
+                score_rows.append(
+                    [
+                        m,
+                        MUNICIPALITIES[m],
+                        t,
+                        THEMES[t][0],
+                        THEMES[t][1],
+                        p,
+                        score,
+                        max(0.0, score - rng.uniform(4, 15)),
+                        min(100.0, score + rng.uniform(4, 15)),
+                        0,
+                        0.0,
+                        cov,
+                        flags,
+                    ]
+                )
     scores = pd.DataFrame(score_rows, columns=list(R.SCORES))
     scores["rank"] = (
         scores.groupby(["municipality", "profile"])["score"].rank(ascending=False, method="first").astype(int)
@@ -160,28 +236,48 @@ def make_result(*, seed: int = 7, with_voortgang: bool = True, n_themes: int = 1
         .groupby(["municipality", "profile", "theme"])["probability"]
         .sum()
     )
-    scores["p_top3"] = [top3[(a, b, c)] for a, b, c in zip(scores.municipality, scores.profile, scores.theme,
-                                                         strict=True)]
+    scores["p_top3"] = [
+        top3[(a, b, c)] for a, b, c in zip(scores.municipality, scores.profile, scores.theme, strict=True)
+    ]
 
     # --- professionals and perception
     prof_rows = []
     for m in muns:
         for t in themes:
             for c in ("omvang", "ernst", "urgentie"):
-                prof_rows.append((m, t, c, float(rng.uniform(1.5, 4.8)), int(rng.integers(2, 15)),
-                                  int(rng.integers(1, 6)), float(rng.uniform(0.3, 1.0))))
+                prof_rows.append(
+                    (
+                        m,
+                        t,
+                        c,
+                        float(rng.uniform(1.5, 4.8)),
+                        int(rng.integers(2, 15)),
+                        int(rng.integers(1, 6)),
+                        float(rng.uniform(0.3, 1.0)),
+                    )
+                )
     professionals = pd.DataFrame(prof_rows, columns=list(R.PROFESSIONALS))
     perc_rows = []
     for m in muns:
-        for ind, lab, t in (("VM_onveilig_buurt", "Voelt zich wel eens onveilig in buurt", "woninginbraak"),
-                            ("VM_overlast_jongeren", "Overlast van groepen jongeren", "jeugd")):
+        for ind, lab, t in (
+            ("VM_onveilig_buurt", "Voelt zich wel eens onveilig in buurt", "woninginbraak"),
+            ("VM_overlast_jongeren", "Overlast van groepen jongeren", "jeugd"),
+        ):
             v = float(rng.uniform(8, 30))
-            perc_rows.append((m, t, ind, lab, "%", 2023, v, v - 3, v + 3, "Nederland", 14.0, "hoger_slechter"))
+            perc_rows.append(
+                (m, t, ind, lab, "%", 2023, v, v - 3, v + 3, "Nederland", 14.0, "hoger_slechter")
+            )
     perception = pd.DataFrame(perc_rows, columns=list(R.PERCEPTION))
 
     # --- funnel: the four municipalities and some other Overijssel gemeenten against the province
-    others = {"GM0153": ("Enschede", 160000), "GM0164": ("Hengelo", 81000), "GM0141": ("Almelo", 74000),
-              "GM0189": ("Wierden", 25000), "GM0147": ("Borne", 24000), "GM0163": ("Hellendoorn", 36000)}
+    others = {
+        "GM0153": ("Enschede", 160000),
+        "GM0164": ("Hengelo", 81000),
+        "GM0141": ("Almelo", 74000),
+        "GM0189": ("Wierden", 25000),
+        "GM0147": ("Borne", 24000),
+        "GM0163": ("Hellendoorn", 36000),
+    }
     fun_rows = []
     for t in themes:
         ref = base[t] * 1.3
@@ -198,14 +294,46 @@ def make_result(*, seed: int = 7, with_voortgang: bool = True, n_themes: int = 1
 
     sources = pd.DataFrame(
         [
-            ("data/raw/police/47022NED_2026.csv", "a" * 64, "police_bulk_csv", "police", "47022NED",
-             "2017-01 t/m 2025-12", 41234, "2026-01-15T09:30:00+00:00"),
-            ("data/raw/survey/vm2023.xlsx", "b" * 64, "survey_xlsx", "survey", "", "2023", 40,
-             "2026-01-15T09:30:01+00:00"),
-            ("data/raw/professional/uitvraag-losser.xlsx", "c" * 64, "professional_xlsx", "professional",
-             "", "2025", 120, "2026-01-16T10:00:00+00:00"),
-            ("data/raw/population/bevolking.csv", "d" * 64, "population_csv", "population", "03759ned",
-             "2024", 5, "2026-01-15T09:30:02+00:00"),
+            (
+                "data/raw/police/47022NED_2026.csv",
+                "a" * 64,
+                "police_bulk_csv",
+                "police",
+                "47022NED",
+                "2017-01 t/m 2025-12",
+                41234,
+                "2026-01-15T09:30:00+00:00",
+            ),
+            (
+                "data/raw/survey/vm2023.xlsx",
+                "b" * 64,
+                "survey_xlsx",
+                "survey",
+                "",
+                "2023",
+                40,
+                "2026-01-15T09:30:01+00:00",
+            ),
+            (
+                "data/raw/professional/uitvraag-losser.xlsx",
+                "c" * 64,
+                "professional_xlsx",
+                "professional",
+                "",
+                "2025",
+                120,
+                "2026-01-16T10:00:00+00:00",
+            ),
+            (
+                "data/raw/population/bevolking.csv",
+                "d" * 64,
+                "population_csv",
+                "population",
+                "03759ned",
+                "2024",
+                5,
+                "2026-01-15T09:30:02+00:00",
+            ),
         ],
         columns=list(R.SOURCES),
     )
@@ -225,13 +353,43 @@ def make_result(*, seed: int = 7, with_voortgang: bool = True, n_themes: int = 1
     if with_voortgang:
         extras["voortgang"] = pd.DataFrame(
             [
-                ("GM1774", "woninginbraak", "misdrijven per 1.000 inwoners", 2022, 2.1, "2025", 1.6, 1.8, -23.8,
-                 "op koers"),
-                ("NOT", "jeugd", "meldingen jeugdoverlast", 2022, 310.0, "2025", 355.0, 280.0, 14.5,
-                 "achter"),
+                (
+                    "GM1774",
+                    "woninginbraak",
+                    "misdrijven per 1.000 inwoners",
+                    2022,
+                    2.1,
+                    "2025",
+                    1.6,
+                    1.8,
+                    -23.8,
+                    "op koers",
+                ),
+                (
+                    "NOT",
+                    "jeugd",
+                    "meldingen jeugdoverlast",
+                    2022,
+                    310.0,
+                    "2025",
+                    355.0,
+                    280.0,
+                    14.5,
+                    "achter",
+                ),
             ],
             columns=list(R.VOORTGANG),
         )
-    return ScoreResult(scores=scores, criteria=criteria, indicators=indicators, trends=trends,
-                       rank_probabilities=rank_probabilities, professionals=professionals,
-                       perception=perception, funnel=funnel, sources=sources, method=method, extras=extras)
+    return ScoreResult(
+        scores=scores,
+        criteria=criteria,
+        indicators=indicators,
+        trends=trends,
+        rank_probabilities=rank_probabilities,
+        professionals=professionals,
+        perception=perception,
+        funnel=funnel,
+        sources=sources,
+        method=method,
+        extras=extras,
+    )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from inputs_fixtures import local_csv, write
 from openpyxl import load_workbook
 
+from inputs_fixtures import local_csv, write
 from ivp_pipeline.ingest import ingest
 from ivp_pipeline.schemas import SURVEY
 from ivp_pipeline.store import read_dataset
@@ -128,3 +128,16 @@ def test_xlsx_from_the_template(ws: Workspace) -> None:
 
 def test_template_bytes_are_deterministic() -> None:
     assert template_bytes() == template_bytes()
+
+
+def test_xlsx_percent_formatted_cells_read_as_shown(ws: Workspace) -> None:
+    wb = load_workbook(io.BytesIO(template_bytes()))
+    sheet = wb["Resultaten"]
+    sheet.append(["Losser", "Drugsoverlast", 2023, 0.35, "percent", 0.021, None, None, 300, "Nederland", 0.4])
+    for col in ("D", "F", "K"):
+        sheet[f"{col}2"].number_format = "0.0%"
+    path = ws.raw / "enquete.xlsx"
+    wb.save(path)
+    ingest(ws)
+    (row,) = _rows(ws)
+    assert (row["value"], row["margin"], row["comparison_value"]) == (35.0, 2.1, 40.0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from inputs_fixtures import write
-
 from ivp_pipeline.ingest import ingest
 from ivp_pipeline.schemas import POPULATION
 from ivp_pipeline.store import read_dataset

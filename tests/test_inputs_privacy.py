@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pyarrow.parquet as pq
+
 from inputs_fixtures import (
     PLANTED_DIGITS,
     PLANTED_EMAIL,
@@ -14,7 +15,6 @@ from inputs_fixtures import (
     messy_workbook,
     professional_workbook,
 )
-
 from ivp_pipeline.ingest import ingest
 from ivp_pipeline.professional import privacy
 from ivp_pipeline.schemas import PROFESSIONAL
@@ -143,3 +143,11 @@ def test_scrub_phone_formats_and_keeps_ordinary_numbers() -> None:
     )
     ordinary = "In 2019-2023 steeg het met 12 procent; 1.234 meldingen op 01-02-2024 in 7575 AB."
     assert privacy.scrub(ordinary, names) == ordinary
+
+
+def test_damaged_key_is_a_clear_error(ws: Workspace) -> None:
+    professional_workbook(ws.raw / "a.xlsx", [["Losser", "Geweld", 3, 3, 3, 3, None]])
+    ws.state_dir.mkdir()
+    (ws.state_dir / privacy.KEY_FILE).write_text("niet hex\n")
+    (outcome,) = ingest(ws).outcomes
+    assert [(p.code, p.file) for p in outcome.problems] == [("bad-key", ".ivp/pseudonym.key")]

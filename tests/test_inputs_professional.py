@@ -6,13 +6,13 @@ import io
 from pathlib import Path
 
 import pytest
-from inputs_fixtures import messy_workbook, professional_workbook
 from openpyxl import load_workbook
 
+from inputs_fixtures import messy_workbook, professional_workbook
 from ivp_pipeline import xlsxio
 from ivp_pipeline.ingest import ingest
-from ivp_pipeline.scoring.catalogue import load_catalogue
 from ivp_pipeline.schemas import PROFESSIONAL
+from ivp_pipeline.scoring.catalogue import load_catalogue
 from ivp_pipeline.store import read_dataset
 from ivp_pipeline.templates.professional import template_bytes
 from ivp_pipeline.workspace import Workspace
@@ -194,3 +194,66 @@ def test_not_a_zip_named_xlsx_is_not_read_as_a_workbook(ws: Workspace, tmp_path:
     (ws.raw / "nep.xlsx").write_text("dit is geen werkmap\n", encoding="utf-8")
     (outcome,) = ingest(ws).outcomes
     assert [p.code for p in outcome.problems] == ["unrecognised-file"]
+
+
+def test_shared_workbook_with_respondent_columns(ws: Workspace) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.append(
+        [
+            "Naam",
+            "E-mail",
+            "Type organisatie",
+            "Gemeente",
+            "Thema",
+            "Omvang",
+            "Ernst",
+            "Trend",
+            "Urgentie",
+            "Opmerkingen",
+        ]
+    )
+    sheet.append(
+        [
+            "Piet Fictief",
+            "piet@voorbeeld.invalid",
+            "GGD",
+            "Losser",
+            "Geweld",
+            3,
+            3,
+            3,
+            3,
+            "Piet Fictief ziet meer meldingen",
+        ]
+    )
+    sheet.append(["Els Proef", "els@voorbeeld.invalid", "school", "Losser", "Geweld", 2, 2, 2, 2, None])
+    sheet.append(
+        [
+            "Els Proef",
+            "els@voorbeeld.invalid",
+            None,
+            "Losser",
+            "Jeugdoverlast en -criminaliteit",
+            2,
+            2,
+            2,
+            2,
+            None,
+        ]
+    )
+    wb.save(ws.raw / "gedeeld.xlsx")
+    report = ingest(ws)
+    assert [(p.code, p.row, p.column) for p in report.rejects] == [
+        ("missing-value", 4, "C (Type organisatie)")
+    ]
+    rows = read_dataset(ws.processed, PROFESSIONAL).to_pylist()
+    assert sorted({(r["source_row"], r["organisation_type"]) for r in rows}) == [
+        (2, "zorg"),
+        (3, "onderwijs"),
+    ]
+    assert len({r["respondent"] for r in rows}) == 2
+    assert {r["remark"] for r in rows if r["source_row"] == 2} == {"[verwijderd] ziet meer meldingen"}

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from inputs_fixtures import H_ALG, H_BUURT, H_CIJFER, VM_CSV, write
 from ivp_pipeline.ingest import ingest
 from ivp_pipeline.readers import survey_statline
-from ivp_pipeline.readers.survey_common import path_id
+from ivp_pipeline.readers.survey_common import path_id, resolve_area
 from ivp_pipeline.schemas import SURVEY
 from ivp_pipeline.store import read_dataset
 from ivp_pipeline.workspace import Workspace
-from inputs_fixtures import H_ALG, H_BUURT, H_CIJFER, VM_CSV, write
 
 GENUINE = Path("/work/shared/reference/downloads/statline-vm-2019_81877NED_a.csv")
 ID_BUURT = "onveiligheidsbeleving.buurt.onveiligheidsgevoelens.voelt_zich_wel_eens_onveilig_in_buurt"
@@ -45,7 +45,7 @@ def test_vm_csv_values_bounds_regions_and_rejects(ws: Workspace) -> None:
         ("unknown-region", 6, "Regio's", "Atlantis (PV)")
     ]
     rows = _rows(ws)
-    nl = [r for r in rows if r["area_code"] == "NL01" and r["indicator"] == ID_BUURT][0]
+    nl = next(r for r in rows if r["area_code"] == "NL01" and r["indicator"] == ID_BUURT)
     assert (nl["value"], nl["ci_low"], nl["ci_high"], nl["margin"]) == (14.2, 13.9, 14.5, pytest.approx(0.3))
     assert (nl["year"], nl["period_status"], nl["table_id"], nl["source_kind"]) == (
         2019,
@@ -136,3 +136,33 @@ def test_genuine_download_ingests(ws: Workspace) -> None:
         r for r in rows if r["area_code"] == "PV21" and r["year"] == 2013 and r["indicator"] == ID_CIJFER
     ]
     assert fries[0]["value"] == 7.5
+
+
+def test_statline_breakdown_dimension_keeps_totals(ws: Workspace) -> None:
+    header = (
+        '"Marges";"Persoonskenmerken";"Perioden";"Regio\'s";"Onveiligheid/Voelt zich wel eens onveilig (%)"'
+    )
+    write(
+        ws.raw / "vm.csv",
+        "\n".join(
+            [
+                header,
+                '"Waarde";"Totaal personen";"2023";"Nederland";35,1',
+                '"Waarde";"Geslacht: Mannen";"2023";"Nederland";30',
+            ]
+        )
+        + "\n",
+    )
+    report = ingest(ws)
+    assert report.rejects == []
+    (row,) = _rows(ws)
+    assert (row["indicator"], row["value"]) == ("onveiligheid.voelt_zich_wel_eens_onveilig", 35.1)
+
+
+def test_region_labels_with_level_suffixes() -> None:
+    assert resolve_area("Noordoost-Twente (BT)").code == "BT_NOT"  # type: ignore[union-attr]
+    assert resolve_area("Basisteam Noordoost-Twente").code == "BT_NOT"  # type: ignore[union-attr]
+    assert resolve_area("Oost-Nederland (LD)").code == "LD02"  # type: ignore[union-attr]
+    assert resolve_area("Oost-Nederland (RE)").code == "RE02"  # type: ignore[union-attr]
+    assert resolve_area("Tubbergen").code == "GM0183"  # type: ignore[union-attr]
+    assert resolve_area("Atlantis (PV)") is None

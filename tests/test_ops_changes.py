@@ -95,6 +95,8 @@ def test_a_new_series_is_summarised_not_listed_month_by_month() -> None:
     assert list(police_rows["change"]) == ["first_ingest", "first_ingest"]
     assert list(police_rows["period"]) == ["2024-01-01 t/m 2024-01-01", "2024-01-01 t/m 2024-02-01"]
     assert list(police_rows["new"]) == ["1", "2"]
+    survey = out[out["dataset"] == "survey"].iloc[0]
+    assert (survey["change"], survey["period"], survey["new"]) == ("first_ingest", "2021 t/m 2023", "2")
 
 
 def test_priorities_rank_and_top3_probability_with_tolerance() -> None:

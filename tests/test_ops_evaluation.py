@@ -48,24 +48,26 @@ def test_rates_targets_and_status_by_hand() -> None:
     d = out.loc["GM1774"]
     # 2023: 24 / 24,000 * 1,000 = 1.0; latest 12 months (2025): 12 / 24,000 * 1,000 = 0.5.
     assert (d["baseline_value"], d["current_value"], d["target_value"]) == (1.0, 0.5, 0.9)
-    assert (d["change_pct"], d["status"], d["status_label"]) == (-50.0, "on_track", "op koers")
-    assert d["current_period"] == "2025-01 t/m 2025-12" and d["measure"] == "rate_per_1000"
-    assert out.loc["GM0168", "target_value"] == 0.4 and out.loc["GM0168", "status"] == "off_track"
+    assert (d["change_pct"], d["status_code"], d["status"]) == (-50.0, "on_track", "op koers")
+    assert d["current_period"] == "2025-01 t/m 2025-12" and d["measure_code"] == "rate_per_1000"
+    assert d["measure"] == "per 1.000 inwoners per jaar"
+    assert out.loc["GM0168", "target_value"] == 0.4 and out.loc["GM0168", "status_code"] == "off_track"
     # 11 months of the baseline year only: no baseline, never a silent partial year.
-    assert out.loc["GM0173", "status"] == "no_data" and math.isnan(out.loc["GM0173", "baseline_value"])
+    assert out.loc["GM0173", "status_code"] == "no_data" and math.isnan(out.loc["GM0173", "baseline_value"])
 
 
 def test_latest_complete_month_bounds_the_current_window() -> None:
     cfg = EvaluationConfig(baseline_year=2023, targets={"woninginbraak": {"GM1774": -10}})
     out = evaluate(TRENDS, cfg, latest_complete=date(2025, 6, 1))
     # Window 2024-07 .. 2025-06 has only 6 known months: not enough for a 12-month rate.
-    assert out.loc[0, "status"] == "no_data" and out.loc[0, "current_period"] == "2024-07 t/m 2025-06"
+    assert out.loc[0, "status_code"] == "no_data" and out.loc[0, "current_period"] == "2024-07 t/m 2025-06"
 
 
 def test_without_targets_every_pair_is_shown_with_no_target() -> None:
     out = evaluate(TRENDS, EvaluationConfig(baseline_year=2023))
     assert list(out["municipality"]) == ["GM0168", "GM0173", "GM1774"]
-    assert list(out["status"]) == ["no_target", "no_data", "no_target"]
+    assert list(out["status_code"]) == ["no_target", "no_data", "no_target"]
+    assert list(out["status"]) == ["geen doel", "onvoldoende gegevens", "geen doel"]
 
 
 def test_yearly_trends_compare_whole_years() -> None:
@@ -84,7 +86,7 @@ def test_yearly_trends_compare_whole_years() -> None:
     cfg = EvaluationConfig(baseline_year=2022, targets={"geweld": {"NOT": -25}})
     row = evaluate(trends, cfg).iloc[0]
     assert (row["baseline_value"], row["current_value"], row["target_value"]) == (3.0, 1.5, 2.25)
-    assert (row["current_period"], row["status"]) == ("2024", "on_track")
+    assert (row["current_period"], row["status_code"]) == ("2024", "on_track")
 
 
 def test_config_errors_name_the_key(ws: Workspace) -> None:

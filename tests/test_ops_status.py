@@ -25,8 +25,8 @@ def test_describe_periods_per_kind_and_latest() -> None:
         [date(2024, 1, 1), date(2024, 3, 1), date(2023, 1, 1), date(2024, 2, 1)],
         ["month", "month", "year", "month"],
     )
-    assert text == "maand 2024-01 t/m 2024-03 (3); jaar 2023 (1)" and latest == "2024-03"
-    assert describe_periods([2019, 2023, 2021]) == ("jaar 2019 t/m 2023 (3)", "2023")
+    assert text == "2024-01 t/m 2024-03 (3 mnd); 2023 (1 jr)" and latest == "2024-03"
+    assert describe_periods([2019, 2023, 2021]) == ("2019 t/m 2023 (3 jr)", "2023")
 
 
 def test_status_per_partition_with_age(ws: Workspace, runner) -> None:  # type: ignore[no-untyped-def]
@@ -49,7 +49,7 @@ def test_status_per_partition_with_age(ws: Workspace, runner) -> None:  # type: 
     losser, dinkelland = by[("police", "GM0168")], by[("police", "GM1774")]
     assert (losser.rows, losser.periods, losser.latest_period) == (
         2,
-        "maand 2023-12 t/m 2024-01 (2)",
+        "2023-12 t/m 2024-01 (2 mnd)",
         "2024-01",
     )
     assert losser.source_files == ["data/raw/police/a.json", "data/raw/police/b.json"]
@@ -60,11 +60,17 @@ def test_status_per_partition_with_age(ws: Workspace, runner) -> None:  # type: 
     assert table.exit_code == 0 and "Losser" in table.stdout and "2023-12 t/m 2024-01" in table.stdout
     as_json = runner.invoke(app, ["status", "-w", str(ws.root), "--json"])
     data = json.loads(as_json.stdout)
-    assert [(d["dataset"], d["municipality"], d["rows"]) for d in data] == [
+    assert data["not_ingested"] == []
+    assert [(d["dataset"], d["municipality"], d["rows"]) for d in data["partitions"]] == [
         ("police", "GM0168", 2),
         ("police", "GM1774", 2),
     ]
     assert datetime.now(UTC) >= stamp
+    write_raw(ws, "c.json", [{"area": "GM0168", "code": "1.4.5", "period": "2024-03-01", "value": 1}])
+    later = runner.invoke(app, ["status", "-w", str(ws.root)], env={"COLUMNS": "160"})
+    assert (
+        "1 file(s) in data/raw not ingested yet" in later.stdout and "data/raw/police/c.json" in later.stdout
+    )
 
 
 def test_status_of_an_empty_workspace(ws: Workspace, runner) -> None:  # type: ignore[no-untyped-def]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from outputs_fixtures import INJECTION_NOTE, PHONE_NOTE, make_result
 
 from ivp_pipeline.outputs.sanitise import MAX_CELL_CHARS, clean_text, csv_text, sheet_title
 from ivp_pipeline.outputs.sheets import write_workbook
 from ivp_pipeline.outputs.tables import write_csvs
+from outputs_fixtures import INJECTION_NOTE, PHONE_NOTE, make_result
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +31,22 @@ def header(ws) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_sheets_in_order(book) -> None:  # type: ignore[no-untyped-def]
     assert book.sheetnames == [
-        "Samenvatting NOT", "Dinkelland", "Losser", "Oldenzaal", "Tubbergen", "Scores", "Criteria",
-        "Indicatoren", "Trends", "Professionals", "Beleving", "Vergelijking", "Rangkansen", "Voortgang",
-        "Bronnen", "Methode",
+        "Samenvatting NOT",
+        "Dinkelland",
+        "Losser",
+        "Oldenzaal",
+        "Tubbergen",
+        "Scores",
+        "Criteria",
+        "Indicatoren",
+        "Trends",
+        "Professionals",
+        "Beleving",
+        "Vergelijking",
+        "Rangkansen",
+        "Voortgang",
+        "Bronnen",
+        "Methode",
     ]
 
 
@@ -41,9 +54,23 @@ def test_municipality_sheet_has_scores_criteria_and_ranks(book, result) -> None:
     ws = book["Losser"]
     assert ws["A1"].value == "Losser: prioriteiten (profiel Evenwichtig)"
     assert header(ws) == [
-        "Rang", "Thema", "Veiligheidsveld", "Score", "Ondergrens", "Bovengrens", "Kans op top 3", "Dekking",
-        "Omvang", "Ernst", "Trend", "Vergelijking", "Beleving", "Professionals", "Rang (Feiten)",
-        "Rang (Beleving en professionals)", "Signalen",
+        "Rang",
+        "Thema",
+        "Veiligheidsveld",
+        "Score",
+        "Ondergrens",
+        "Bovengrens",
+        "Kans op top 3",
+        "Dekking",
+        "Omvang",
+        "Ernst",
+        "Trend",
+        "Vergelijking",
+        "Beleving",
+        "Professionals",
+        "Rang (Feiten)",
+        "Rang (Beleving en professionals)",
+        "Signalen",
     ]
     s = result.scores
     top = s[(s.municipality == "GM0168") & (s.profile == "evenwichtig")].sort_values("rank").iloc[0]
@@ -74,11 +101,27 @@ def test_every_sheet_has_frozen_header_and_filter(book) -> None:  # type: ignore
 
 def test_indicator_and_trend_values_with_formats(book, result) -> None:  # type: ignore[no-untyped-def]
     ws = book["Indicatoren"]
-    assert header(ws)[:8] == ["Gemeente", "Thema", "Bron", "Code", "Indicator", "Omschrijving", "Aantal",
-                              "Inwoners"]
+    assert header(ws)[:8] == [
+        "Gemeente",
+        "Thema",
+        "Bron",
+        "Code",
+        "Indicator",
+        "Omschrijving",
+        "Aantal",
+        "Inwoners",
+    ]
     first = result.indicators.iloc[0]
-    assert ws["A5"].value == {"GM0168": "Losser", "GM0173": "Oldenzaal", "GM0183": "Tubbergen",
-                              "GM1774": "Dinkelland", "NOT": "Noordoost Twente"}[first.municipality]
+    assert (
+        ws["A5"].value
+        == {
+            "GM0168": "Losser",
+            "GM0173": "Oldenzaal",
+            "GM0183": "Tubbergen",
+            "GM1774": "Dinkelland",
+            "NOT": "Noordoost Twente",
+        }[first.municipality]
+    )
     assert ws["C5"].value == "Politie"
     assert ws["G5"].value == int(first["count"])
     assert ws["G5"].number_format == "#,##0"
@@ -87,15 +130,31 @@ def test_indicator_and_trend_values_with_formats(book, result) -> None:  # type:
     assert ws["L5"].is_date
     assert ws["N5"].value in ("ja", "nee")
     tr = book["Trends"]
-    assert header(tr) == ["Gemeente", "Thema", "Periode", "Aantal", "Ondergrens", "Bovengrens", "Inwoners",
-                          "Per 1.000 inwoners"]
+    assert header(tr) == [
+        "Gemeente",
+        "Thema",
+        "Periode",
+        "Aantal",
+        "Ondergrens",
+        "Bovengrens",
+        "Inwoners",
+        "Per 1.000 inwoners",
+    ]
     assert tr.max_row == 4 + len(result.trends)
 
 
 def test_sources_method_professionals_voortgang(book) -> None:  # type: ignore[no-untyped-def]
     src = book["Bronnen"]
-    assert header(src) == ["Bestand", "SHA-256", "Soort bron", "Dataset", "Tabel", "Perioden", "Rijen",
-                           "Ingelezen op"]
+    assert header(src) == [
+        "Bestand",
+        "SHA-256",
+        "Soort bron",
+        "Dataset",
+        "Tabel",
+        "Perioden",
+        "Rijen",
+        "Ingelezen op",
+    ]
     assert src["B5"].value == "a" * 64 and src["E5"].value == "47022NED"
     method = {r[0]: r[1] for r in book["Methode"].iter_rows(min_row=5, max_col=2, values_only=True) if r[0]}
     assert method["Versie themacatalogus"] == "2026.1"
@@ -104,8 +163,15 @@ def test_sources_method_professionals_voortgang(book) -> None:  # type: ignore[n
     assert method["Openbare modus"] == "nee"
     assert "Gewichten per profiel" in method
     prof = book["Professionals"]
-    assert header(prof) == ["Gemeente", "Thema", "Criterium", "Gemiddelde beoordeling", "Respondenten",
-                            "Soorten organisaties", "Overeenstemming"]
+    assert header(prof) == [
+        "Gemeente",
+        "Thema",
+        "Criterium",
+        "Gemiddelde beoordeling",
+        "Respondenten",
+        "Soorten organisaties",
+        "Overeenstemming",
+    ]
     assert prof["G5"].number_format == "0%"
     vg = book["Voortgang"]
     assert header(vg)[:3] == ["Gemeente", "Thema", "Maatstaf"]
@@ -143,12 +209,22 @@ def test_workbook_bytes_are_stable(result, tmp_path: Path) -> None:  # type: ign
 
 def test_csv_tables_are_formula_safe(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     paths = write_csvs(result, tmp_path)
-    assert [p.name for p in paths] == ["criteria.csv", "trends.csv", "professionals.csv", "perception.csv",
-                                       "funnel.csv", "rank_probabilities.csv", "sources.csv", "voortgang.csv"]
+    assert [p.name for p in paths] == [
+        "criteria.csv",
+        "trends.csv",
+        "professionals.csv",
+        "perception.csv",
+        "funnel.csv",
+        "rank_probabilities.csv",
+        "sources.csv",
+        "voortgang.csv",
+    ]
     text = (tmp_path / "criteria.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK(" in text and "'+31 6" in text
     assert ",=HYPERLINK" not in text
-    assert (tmp_path / "trends.csv").read_text().splitlines()[1].startswith("GM1774,woninginbraak,2017-01-01,")
+    assert (
+        (tmp_path / "trends.csv").read_text().splitlines()[1].startswith("GM1774,woninginbraak,2017-01-01,")
+    )
 
 
 def test_sanitise() -> None:

@@ -6,8 +6,8 @@ import math
 
 import pandas as pd
 import pytest
-import scoring_fixtures as f
 
+import scoring_fixtures as f
 from ivp_pipeline.scoring.catalogue import build_catalogue
 from ivp_pipeline.scoring.config import ScoringConfig
 from ivp_pipeline.scoring.pipeline import score_inputs
@@ -21,8 +21,12 @@ CATALOGUE = build_catalogue(
         "veiligheidsvelden": {"woon_leefomgeving": "Veilige woon- en leefomgeving"},
         "harm": {"1.1.1": 8, "1.4.5": 6},
         "themes": {
-            "a": {"label": "Thema A", "veiligheidsveld": "woon_leefomgeving", "crime": ["1.1.1"],
-                  "survey": [{"match": "onveilig", "direction": "higher_worse"}]},
+            "a": {
+                "label": "Thema A",
+                "veiligheidsveld": "woon_leefomgeving",
+                "crime": ["1.1.1"],
+                "survey": [{"match": "onveilig", "direction": "higher_worse"}],
+            },
             "b": {"label": "Thema B", "veiligheidsveld": "woon_leefomgeving", "crime": ["1.4.5"]},
         },
     },
@@ -44,14 +48,28 @@ def monthly(area: str, code: str, baseline: int, latest: int) -> list[dict]:
 
 def build() -> pd.DataFrame:
     police = (
-        monthly(DK, "1.1.1", 45, 20) + monthly(DK, "1.4.5", 6, 3)
-        + monthly(LS, "1.1.1", 15, 5) + monthly(LS, "1.4.5", 0, 0)
-        + monthly("PV23", "1.1.1", 3600, 1200) + monthly("PV23", "1.4.5", 720, 240)
+        monthly(DK, "1.1.1", 45, 20)
+        + monthly(DK, "1.4.5", 6, 3)
+        + monthly(LS, "1.1.1", 15, 5)
+        + monthly(LS, "1.4.5", 0, 0)
+        + monthly("PV23", "1.1.1", 3600, 1200)
+        + monthly("PV23", "1.4.5", 720, 240)
     )
-    pop = [f.population_row(a, y, n) for a, n in ((DK, 20_000), (LS, 10_000), ("PV23", 1_000_000))
-           for y in range(2021, 2025)]
-    survey = [f.survey_row(DK, "onveilig_in_buurt", "Voelt zich wel eens onveilig in buurt", 20.0,
-                           margin=4.0, comparison=14.0)]
+    pop = [
+        f.population_row(a, y, n)
+        for a, n in ((DK, 20_000), (LS, 10_000), ("PV23", 1_000_000))
+        for y in range(2021, 2025)
+    ]
+    survey = [
+        f.survey_row(
+            DK,
+            "onveilig_in_buurt",
+            "Voelt zich wel eens onveilig in buurt",
+            20.0,
+            margin=4.0,
+            comparison=14.0,
+        )
+    ]
     prof = [
         f.professional_row(DK, "politie", "r1", "a", "size", 4),
         f.professional_row(DK, "politie", "r1", "a", "seriousness", 4),

@@ -115,9 +115,24 @@ def _new_periods(before: Facts, after: Facts) -> list[dict[str, str]]:
             ]
     for name in _YEAR_DATASETS:
         old, new = before.years.get(name, set()), after.years.get(name, set())
-        rows += [
-            _row("new_period", name, muni, period=str(year), period_kind="year") for muni, year in new - old
-        ]
+        known = {m for m, _ in old}
+        years: dict[str, list[int]] = {}
+        for muni, year in new - old:
+            years.setdefault(muni, []).append(year)
+        for muni, ys in years.items():
+            if muni not in known:
+                rows.append(
+                    _row(
+                        "first_ingest",
+                        name,
+                        muni,
+                        period_kind="year",
+                        period=f"{min(ys)} t/m {max(ys)}",
+                        new=str(len(ys)),
+                    )
+                )
+            else:
+                rows += [_row("new_period", name, muni, period=str(y), period_kind="year") for y in ys]
     return rows
 
 

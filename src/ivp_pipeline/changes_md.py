@@ -11,6 +11,14 @@ if TYPE_CHECKING:
 
 MAX_LISTED = 50  # the full list is in tables/wijzigingen.csv
 _MEASURE = {"crime": "misdrijven", "overlast": "overlast"}
+_LEVEL = {
+    "basisteam": "basisteam",
+    "regionale_eenheid": "eenheid",
+    "wijk": "wijk",
+    "buurt": "buurt",
+    "provincie": "PV",
+    "landsdeel": "LD",
+}
 _DATASET = {"police": "politiecijfers", "survey": "enquête", "population": "bevolking"}
 
 
@@ -20,7 +28,11 @@ def area_label(code: str) -> str:
     if code in NOT_MUNICIPALITIES:
         return NOT_MUNICIPALITIES[code]
     region = registry().get(code) if code else None
-    return f"{region.name} ({code})" if region else code
+    if region is None:
+        return code
+    if region.level in ("gemeente", "land") or region.name.endswith(")"):
+        return region.name
+    return f"{region.name} ({_LEVEL.get(region.level, region.level)})"
 
 
 def period_label(period: str, kind: str) -> str:

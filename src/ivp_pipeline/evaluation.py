@@ -37,7 +37,8 @@ STATUS_LABELS = {
     "no_data": "onvoldoende gegevens",
 }
 MEASURE_LABELS = {"rate_per_1000": "per 1.000 inwoners per jaar", "count": "aantal per jaar"}
-COLUMNS = (*VOORTGANG, "target_pct", "status_label", "measure_label")
+# `status` and `measure` are shown as they are (Dutch); the *_code columns are the stable ids.
+COLUMNS = (*VOORTGANG, "target_pct", "status_code", "measure_code")
 
 
 class EvaluationConfig(BaseModel):
@@ -132,17 +133,17 @@ def _row(
     return {
         "municipality": muni,
         "theme": theme,
-        "measure": measure,
+        "measure": MEASURE_LABELS[measure],
         "baseline_year": year,
         "baseline_value": _round(bval),
         "current_period": period,
         "current_value": _round(cval),
         "target_value": _round(tval),
         "change_pct": _round(change, 1),
-        "status": status,
+        "status": STATUS_LABELS[status],
         "target_pct": nan if target is None else float(target),
-        "status_label": STATUS_LABELS[status],
-        "measure_label": MEASURE_LABELS[measure],
+        "status_code": status,
+        "measure_code": measure,
     }
 
 

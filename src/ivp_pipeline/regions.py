@@ -7,6 +7,7 @@ of the shapes seen in downloads ("Dinkelland", "Overijssel (PV)", "Wijk 10 Denek
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -130,9 +131,9 @@ def registry() -> RegionRegistry:
         res = resources.files("ivp_pipeline").joinpath("data", fname)
         if not res.is_file():
             continue
-        with res.open(encoding="utf-8", newline="") as fh:
-            for rec in csv.DictReader(fh):
-                regions.append(Region(rec["code"], rec["name"], rec["level"], rec["municipality"]))
+        text = res.read_text(encoding="utf-8")
+        for rec in csv.DictReader(io.StringIO(text, newline="")):
+            regions.append(Region(rec["code"], rec["name"], rec["level"], rec["municipality"]))
     return RegionRegistry(regions)
 
 

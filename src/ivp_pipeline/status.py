@@ -21,7 +21,7 @@ class PartitionStatus:
     dataset: str
     municipality: str
     rows: int
-    periods: str  # e.g. "maand 2019-01 t/m 2024-12 (72); jaar 2012 t/m 2023 (12)"
+    periods: str  # e.g. "2019-01 t/m 2024-12 (72 mnd); 2012 t/m 2023 (12 jr)"
     latest_period: str
     source_files: list[str] = field(default_factory=list)
     last_ingested: str = ""  # ISO time of the newest ingest of one of its source files
@@ -65,7 +65,17 @@ def _partition(
     return PartitionStatus(dataset.name, code, table.num_rows, periods, latest, sources, last, age)
 
 
-_KIND_LABEL = {"month": "maand", "quarter": "kwartaal", "year": "jaar"}
+def pending_files(ws: Workspace) -> list[str]:
+    """Files in data/raw that the manifest does not list yet (fetched or received, not ingested)."""
+    from ivp_pipeline.ingest import expand
+
+    if not ws.raw.exists():
+        return []
+    known = load_manifest(ws.processed).get("files", {})
+    return [name for name in (ws.relative(p) for p in expand([ws.raw])) if name not in known]
+
+
+_KIND_LABEL = {"month": "mnd", "quarter": "kw", "year": "jr"}
 
 
 def format_period(value: date | int, kind: str) -> str:
@@ -79,7 +89,7 @@ def format_period(value: date | int, kind: str) -> str:
 
 
 def describe_periods(values: Iterable[Any], kinds: Iterable[str] | None = None) -> tuple[str, str]:
-    """('maand 2019-01 t/m 2024-12 (72); jaar 2012 t/m 2023 (12)', latest period) for a column."""
+    """('2019-01 t/m 2024-12 (72 mnd); 2012 t/m 2023 (12 jr)', latest period) for a column."""
     values = list(values)
     kind_list = list(kinds) if kinds is not None else ["year"] * len(values)
     by_kind: dict[str, set[Any]] = {}
@@ -94,7 +104,7 @@ def describe_periods(values: Iterable[Any], kinds: Iterable[str] | None = None) 
             continue
         first, last = format_period(seen[0], kind), format_period(seen[-1], kind)
         span = first if first == last else f"{first} t/m {last}"
-        parts.append(f"{_KIND_LABEL[kind]} {span} ({len(seen)})")
+        parts.append(f"{span} ({len(seen)} {_KIND_LABEL[kind]})")
         # The latest period is the one that ends last: a month in 2024 is later than the year 2023.
         end = _period_end(seen[-1], kind)
         if latest is None or end > latest[0]:

@@ -26,6 +26,8 @@ MANIFEST = "_manifest.json"
 REJECTS = "_rejects.csv"
 PART = "part-0.parquet"
 PARTITION_COLUMN = "municipality"
+# Schema metadata a reader may set on its table: rows unique by key and in key order (+source_row).
+IN_KEY_ORDER = (b"ivp.order", b"key")
 
 
 def partition_path(root: Path, dataset: Dataset, municipality: str) -> Path:
@@ -85,12 +87,19 @@ def _key_strings(table: pa.Table, key: tuple[str, ...]) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "\x1f")
 
 
-def merge(existing: pa.Table, incoming: pa.Table, dataset: Dataset) -> tuple[pa.Table, int]:
-    """Incoming rows replace existing rows with the same key; returns (merged, rows replaced)."""
+def merge(
+    existing: pa.Table, incoming: pa.Table, dataset: Dataset, presorted: bool = False
+) -> tuple[pa.Table, int]:
+    """Incoming rows replace existing rows with the same key; returns (merged, rows replaced).
+
+    `presorted`: the incoming rows are unique and already in key order (see IN_KEY_ORDER).
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if existing.num_rows == 0:
+        if presorted:  # a national file fills hundreds of empty partitions: skip their sorts
+            return incoming, 0
         merged = incoming
         replaced = 0
     else:
@@ -134,7 +143,9 @@ class Transaction:
         tmp.replace(path)
 
     def upsert(self, dataset: Dataset, municipality: str, incoming: pa.Table) -> int:
-        merged, replaced = merge(self.read(dataset, municipality), conform(incoming, dataset), dataset)
+        presorted = (incoming.schema.metadata or {}).get(IN_KEY_ORDER[0]) == IN_KEY_ORDER[1]
+        existing = self.read(dataset, municipality)
+        merged, replaced = merge(existing, conform(incoming, dataset), dataset, presorted)
         self.write(dataset, municipality, merged)
         return replaced
 

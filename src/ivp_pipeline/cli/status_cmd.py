@@ -19,16 +19,24 @@ def status(
 
     from ivp_pipeline.changes_md import area_label
     from ivp_pipeline.cli.output import console
-    from ivp_pipeline.status import workspace_status
+    from ivp_pipeline.status import pending_files, workspace_status
     from ivp_pipeline.workspace import Workspace
 
     ws = Workspace.at(workspace)
     with user_errors():
         entries = workspace_status(ws)
+        pending = pending_files(ws)
     if as_json:
-        typer.echo(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
+        data = {"partitions": [e.as_dict() for e in entries], "not_ingested": pending}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     out = console()
+    if pending:
+        out.print(f"{len(pending)} file(s) in {ws.relative(ws.raw)} not ingested yet (run `ivp ingest`):")
+        for name in pending[:20]:
+            out.print(f"  {name}", markup=False)
+    if not out.is_terminal:  # logs and pipes: one line per partition rather than 80 columns
+        out.width = max(out.width, 132)
     if not entries:
         out.print(f"Nothing ingested yet in {ws.relative(ws.processed)}; run `ivp ingest` first.")
         return
@@ -37,16 +45,16 @@ def status(
     table = Table(title="ivp status", title_justify="left")
     for col, justify in (
         ("dataset", "left"),
-        ("gemeente/gebied", "left"),
+        ("gebied", "left"),
         ("rijen", "right"),
         ("perioden", "left"),
-        ("laatste periode", "left"),
-        ("bronbestanden", "right"),
-        ("ingelezen", "left"),
+        ("laatste", "left"),
+        ("bestanden", "right"),
+        ("leeftijd", "right"),
     ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for e in entries:
-        age = "" if e.age_days is None else f"{e.last_ingested[:10]} ({e.age_days} d geleden)"
+        age = "" if e.age_days is None else f"{e.age_days} d"
         table.add_row(
             e.dataset,
             area_label(e.municipality),

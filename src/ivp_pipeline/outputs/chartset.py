@@ -18,6 +18,7 @@ from ivp_pipeline.regions import REGION_NOT
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.figure import Figure
 
     from ivp_pipeline.scoring.result import ScoreResult
 
@@ -57,13 +58,21 @@ class _Context:
         self.r = result
         self.dir = fig_dir
         self.profile = views.default_profile(result)
-        self.profile_label = labels.profile(self.profile)
+        self.profile_label = views.profile_label(result, self.profile)
         self.municipalities = views.municipalities(result)
         self.names = views.municipality_labels(result)
         self.themes = views.theme_labels(result)
 
-    def _save(self, fig, key: str, kind: str, code: str, title: str, caption: str,  # type: ignore[no-untyped-def]
-              datasets: tuple[str, ...]) -> Chart:
+    def _save(
+        self,
+        fig: Figure,
+        key: str,
+        kind: str,
+        code: str,
+        title: str,
+        caption: str,
+        datasets: tuple[str, ...],
+    ) -> Chart:
         figures.source_line(fig, views.source_line(self.r, datasets))
         png, svg = figures.save(fig, self.dir / key)
         return Chart(key, kind, code, title, caption, png, svg)
@@ -81,8 +90,10 @@ class _Context:
         level = self.r.method.get("interval_level")
         interval = f"{float(level) * 100:.0f}%-interval" if level else "onzekerheidsinterval"
         plot_priorities(axes[0, 0], data, title=title, xlabel=f"Score (0-100); lijn = {interval}")
-        caption = (f"Thema's van {name} op volgorde van score; de lijn is het {interval} uit de Monte "
-                   "Carlo-simulatie, rechts de kans dat het thema in de top 3 staat.")
+        caption = (
+            f"Thema's van {name} op volgorde van score; de lijn is het {interval} uit de Monte "
+            "Carlo-simulatie, rechts de kans dat het thema in de top 3 staat."
+        )
         return self._save(fig, f"prioriteiten-{views.slug(name)}", "priorities", code, title, caption, ALL)
 
     def ranks(self, code: str) -> Chart | None:
@@ -95,8 +106,10 @@ class _Context:
         title = f"Kans op elke rang: {name} (profiel {self.profile_label})"
         fig, axes = figures.new_figure(17, 3 + 0.5 * len(order))
         plot_rank_probabilities(axes[0, 0], data, order, self.themes, title=title)
-        caption = ("Hoe vaak elk thema in de simulatie op elke rang uitkomt. Een brede spreiding betekent "
-                   "dat de volgorde onder kleine veranderingen kan omslaan.")
+        caption = (
+            "Hoe vaak elk thema in de simulatie op elke rang uitkomt. Een brede spreiding betekent "
+            "dat de volgorde onder kleine veranderingen kan omslaan."
+        )
         return self._save(fig, f"rangkansen-{views.slug(name)}", "ranks", code, title, caption, ALL)
 
     def matrix(self, code: str) -> Chart | None:
@@ -107,16 +120,27 @@ class _Context:
         import pandas as pd
 
         themes = [t for t in facts.index if t in perc.index]
-        frame = pd.DataFrame({"label": [views.theme_label(self.r, str(t), self.themes) for t in themes],
-                              "x": [facts[t] for t in themes], "y": [perc[t] for t in themes]})
+        frame = pd.DataFrame(
+            {
+                "label": [views.theme_label(self.r, str(t), self.themes) for t in themes],
+                "x": [facts[t] for t in themes],
+                "y": [perc[t] for t in themes],
+            }
+        )
         name = self.names[code]
         title = f"Feiten en beleving: {name}"
         fig, axes = figures.new_figure(17, 13)
-        plot_matrix(axes[0, 0], frame, title=title,
-                    xlabel=f"Score profiel {labels.profile(views.FACTS_PROFILE)} (0-100)",
-                    ylabel=f"Score profiel {labels.profile(views.PERCEPTION_PROFILE)} (0-100)")
-        caption = ("Rechtsboven: thema's die zowel in de registraties als in beleving en het oordeel van "
-                   "professionals hoog scoren.")
+        plot_matrix(
+            axes[0, 0],
+            frame,
+            title=title,
+            xlabel=f"Score profiel {views.profile_label(self.r, views.FACTS_PROFILE)} (0-100)",
+            ylabel=f"Score profiel {views.profile_label(self.r, views.PERCEPTION_PROFILE)} (0-100)",
+        )
+        caption = (
+            "Rechtsboven: thema's die zowel in de registraties als in beleving en het oordeel van "
+            "professionals hoog scoren."
+        )
         return self._save(fig, f"feiten-beleving-{views.slug(name)}", "matrix", code, title, caption, ALL)
 
     def trends(self, code: str) -> Chart | None:
@@ -135,11 +159,16 @@ class _Context:
         fig.suptitle(title, x=0.0, ha="left", fontweight="bold", fontsize=10)
         flat = list(axes.ravel())
         for ax, theme in zip(flat, order, strict=False):
-            plot_trend(ax, data[data["theme"].astype(str) == theme],
-                       title=views.theme_label(self.r, theme, self.themes))
-        figures.hide_unused(flat[len(order):])
-        caption = ("Geregistreerde aantallen per periode met 95%-interval (exacte Poisson); de stippellijn "
-                   "markeert de trendbreuk van juli 2018 (samenloop van delicten apart geteld).")
+            plot_trend(
+                ax,
+                data[data["theme"].astype(str) == theme],
+                title=views.theme_label(self.r, theme, self.themes),
+            )
+        figures.hide_unused(flat[len(order) :])
+        caption = (
+            "Geregistreerde aantallen per periode met 95%-interval (exacte Poisson); de stippellijn "
+            "markeert de trendbreuk van juli 2018 (samenloop van delicten apart geteld)."
+        )
         return self._save(fig, f"trends-{views.slug(name)}", "trends", code, title, caption, POLICE)
 
     def heatmap(self) -> Chart | None:
@@ -170,21 +199,29 @@ class _Context:
         ref_name = labels.municipality(ref) if ref.startswith("GM") else _area_name(ref)
         title = f"Trechterdiagrammen: gemeenten tegen {ref_name}"
         # an extra thin row holds the shared legend, so it never covers a title or the source line
-        fig, axes = figures.new_figure(17, 2.5 + 5 * nrows, nrows + 1, ncols,
-                                       gridspec_kw={"height_ratios": [1.0] * nrows + [0.2]})
+        fig, axes = figures.new_figure(
+            17, 2.5 + 5 * nrows, nrows + 1, ncols, gridspec_kw={"height_ratios": [1.0] * nrows + [0.2]}
+        )
         fig.suptitle(title, x=0.0, ha="left", fontweight="bold", fontsize=10)
         flat = list(axes[:nrows].ravel())
         highlight = {c: self.names[c] for c in self.municipalities if c != REGION_NOT}
         for ax, theme in zip(flat, themes, strict=False):
-            plot_funnel(ax, fu[fu["theme"].astype(str) == theme], highlight=highlight,
-                        title=views.theme_label(self.r, theme, self.themes), ylabel="Per 1.000 inwoners")
-        figures.hide_unused(flat[len(themes):] + list(axes[nrows]))
+            plot_funnel(
+                ax,
+                fu[fu["theme"].astype(str) == theme],
+                highlight=highlight,
+                title=views.theme_label(self.r, theme, self.themes),
+                ylabel="Per 1.000 inwoners",
+            )
+        figures.hide_unused(flat[len(themes) :] + list(axes[nrows]))
         handles, names = flat[0].get_legend_handles_labels()
         legend = axes[nrows, ncols // 2].legend(handles, names, loc="center", ncols=4, fontsize=7)
         legend.set_in_layout(False)  # wider than its cell; the cells beside it are empty
-        caption = (f"Aantal per 1.000 inwoners (laatste 12 maanden) tegen het aantal inwoners; de horizontale "
-                   f"lijn is {ref_name}, de stippellijnen zijn exacte Poisson-grenzen (95 % en 99,8 %). "
-                   "Een punt buiten de grenzen wijkt meer af dan toeval verklaart.")
+        caption = (
+            f"Aantal per 1.000 inwoners (laatste 12 maanden) tegen het aantal inwoners; de horizontale "
+            f"lijn is {ref_name}, de stippellijnen zijn exacte Poisson-grenzen (95 % en 99,8 %). "
+            "Een punt buiten de grenzen wijkt meer af dan toeval verklaart."
+        )
         return self._save(fig, "trechter-referentie", "funnel", "", title, caption, POLICE)
 
 

@@ -42,12 +42,13 @@ STYLE: dict[str, Any] = {
 def style() -> Iterator[None]:
     import matplotlib
 
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         yield
 
 
-def new_figure(width_cm: float = 17.0, height_cm: float = 10.0, nrows: int = 1, ncols: int = 1,
-               **subplot_kw: Any) -> tuple[Figure, Any]:
+def new_figure(
+    width_cm: float = 17.0, height_cm: float = 10.0, nrows: int = 1, ncols: int = 1, **subplot_kw: Any
+) -> tuple[Figure, Any]:
     """A figure on the Agg canvas (no pyplot, so no global figure registry and no GUI backend)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -63,8 +64,15 @@ def source_line(fig: Figure, text: str) -> None:
     import textwrap
 
     width = max(40, int(fig.get_figwidth() * 72 / 4.1))  # ~4.1 pt per character at 7 pt
-    fig.supxlabel("\n".join(textwrap.wrap(text, width)), x=0.0, ha="left", fontsize=7, color="#444444",
-                  fontweight="normal", linespacing=1.3)
+    fig.supxlabel(
+        "\n".join(textwrap.wrap(text, width)),
+        x=0.0,
+        ha="left",
+        fontsize=7,
+        color="#444444",
+        fontweight="normal",
+        linespacing=1.3,
+    )
 
 
 def render_bytes(fig: Figure) -> tuple[bytes, bytes]:

@@ -49,9 +49,15 @@ def render_report(result: ScoreResult, charts: list[Chart], out_dir: Path) -> Pa
 def embed(chart: Chart) -> dict[str, str]:
     """SVG as a data URI: vector in print, one document per image (no clashing ids), no network."""
     data = base64.b64encode(chart.svg.read_bytes()).decode("ascii")
-    return {"key": chart.key, "kind": chart.kind, "title": chart.title, "caption": chart.caption,
-            "src": f"data:image/svg+xml;base64,{data}", "png": f"figures/{chart.png.name}",
-            "svg": f"figures/{chart.svg.name}"}
+    return {
+        "key": chart.key,
+        "kind": chart.kind,
+        "title": chart.title,
+        "caption": chart.caption,
+        "src": f"data:image/svg+xml;base64,{data}",
+        "png": f"figures/{chart.png.name}",
+        "svg": f"figures/{chart.svg.name}",
+    }
 
 
 def context(result: ScoreResult, charts: list[Chart]) -> dict[str, Any]:
@@ -62,17 +68,20 @@ def context(result: ScoreResult, charts: list[Chart]) -> dict[str, Any]:
     sections = []
     for code in ([REGION_NOT] if REGION_NOT in order else []) + [c for c in order if c != REGION_NOT]:
         data = views.scores_for(result, code, main).sort_values(["rank", "theme"])
-        rows = [_score_row(rec, themes, result) for rec in data.to_dict("records")]
+        rows = [
+            _score_row({str(k): v for k, v in rec.items()}, themes, result) for rec in data.to_dict("records")
+        ]
         top = rows[:TOP]
-        unstable = any(_float(r["_p"]) < UNSTABLE_P_TOP3 for r in top)
+        # the scoring's own flag when it sets one, else a plain threshold on p_top3
+        unstable = any(r["_uncertain"] or _float(r["_p"]) < UNSTABLE_P_TOP3 for r in top)
         own = [embed(c) for c in charts if c.municipality == code]
         sections.append(Section(code, names[code], rows, top, unstable, own))
     common = [embed(c) for c in charts if not c.municipality]
     threshold = public_threshold(result)
     return {
         "title": "Veiligheidsbeeld Noordoost Twente",
-        "profile": labels.profile(main),
-        "profiles": [labels.profile(p) for p in views.profiles(result)],
+        "profile": views.profile_label(result, main),
+        "profiles": [views.profile_label(result, p) for p in views.profiles(result)],
         "sections": sections,
         "common_charts": common,
         "public": threshold is not None,
@@ -82,7 +91,7 @@ def context(result: ScoreResult, charts: list[Chart]) -> dict[str, Any]:
         "weights": _weights(result),
         "sources": _sources(result),
         "voortgang": _voortgang(result, names, themes),
-        "latest_month": result.method.get("latest_complete_month", ""),
+        "latest_month": views.data_until(result),
         "charts_count": len(charts),
     }
 
@@ -94,7 +103,7 @@ def _float(value: Any) -> float:
         return float("nan")
 
 
-def _score_row(rec: dict[str, Any], themes: dict[str, str], result: ScoreResult) -> dict[str, str]:
+def _score_row(rec: dict[str, Any], themes: dict[str, str], result: ScoreResult) -> dict[str, Any]:
     return {
         "rank": labels.number(rec.get("rank"), 0),
         "theme": views.theme_label(result, str(rec.get("theme")), themes),
@@ -103,7 +112,8 @@ def _score_row(rec: dict[str, Any], themes: dict[str, str], result: ScoreResult)
         "interval": f"{labels.number(rec.get('score_low'), 1)} – {labels.number(rec.get('score_high'), 1)}",
         "p_top3": labels.percent(rec.get("p_top3")),
         "coverage": labels.percent(rec.get("coverage")),
-        "flags": "" if labels.is_missing(rec.get("flags")) else str(rec.get("flags")),
+        "flags": "" if labels.is_missing(rec.get("flags")) else labels.flags(str(rec.get("flags"))),
+        "_uncertain": "rank_uncertain" in str(rec.get("flags")),
         "_p": str(rec.get("p_top3")),
     }
 
@@ -116,7 +126,9 @@ def _method_rows(result: ScoreResult) -> list[tuple[str, str]]:
         if isinstance(value, bool):
             shown = "ja" if value else "nee"
         elif key == "default_profile":
-            shown = labels.profile(str(value))
+            shown = views.profile_label(result, str(value))
+        elif key.startswith("reference_area"):
+            shown = labels.area(str(value))
         else:
             shown = str(value)
         rows.append((METHOD_LABELS.get(key, key), shown))
@@ -128,15 +140,17 @@ def _weights(result: ScoreResult) -> dict[str, Any]:
     if not isinstance(profiles, dict) or not profiles:
         return {"criteria": [], "rows": []}
     crits = list(dict.fromkeys(c for w in profiles.values() if isinstance(w, dict) for c in w))
-    rows = [(labels.profile(str(p)), [labels.percent(w.get(c)) if isinstance(w, dict) else "–" for c in crits])
-            for p, w in profiles.items()]
+    rows = [
+        (views.profile_label(result, str(p)), [labels.percent(w.get(c)) if isinstance(w, dict) else "–" for c in crits])
+        for p, w in profiles.items()
+    ]
     return {"criteria": [labels.criterion(c) for c in crits], "rows": rows}
 
 
 def _sources(result: ScoreResult) -> list[dict[str, str]]:
     out = []
     for rec in result.sources.to_dict("records"):
-        out.append({k: "" if labels.is_missing(v) else str(v) for k, v in rec.items()})
+        out.append({str(k): "" if labels.is_missing(v) else str(v) for k, v in rec.items()})
     return out
 
 
@@ -147,18 +161,25 @@ def _voortgang(result: ScoreResult, names: dict[str, str], themes: dict[str, str
     rows = []
     for rec in frame.to_dict("records"):
         code = str(rec.get("municipality"))
-        rows.append({
-            "municipality": names.get(code) or labels.municipality(code),
-            "theme": views.theme_label(result, str(rec.get("theme")), themes),
-            "measure": _text(rec.get("measure")),
-            "baseline": f"{labels.number(rec.get('baseline_value'), 1)} ({_text(rec.get('baseline_year'))})",
-            "current": f"{labels.number(rec.get('current_value'), 1)} ({_text(rec.get('current_period'))})",
-            "target": labels.number(rec.get("target_value"), 1),
-            "change": labels.number(rec.get("change_pct"), 1) + " %"
-            if not labels.is_missing(rec.get("change_pct")) else "–",
-            "status": _text(rec.get("status")),
-        })
+        rows.append(
+            {
+                "municipality": names.get(code) or labels.municipality(code),
+                "theme": views.theme_label(result, str(rec.get("theme")), themes),
+                "measure": _text(rec.get("measure")),
+                "baseline": _with_period(rec.get("baseline_value"), rec.get("baseline_year")),
+                "current": _with_period(rec.get("current_value"), rec.get("current_period")),
+                "target": labels.number(rec.get("target_value"), 1),
+                "change": labels.number(rec.get("change_pct"), 1) + " %"
+                if not labels.is_missing(rec.get("change_pct"))
+                else "–",
+                "status": _text(rec.get("status")),
+            }
+        )
     return rows
+
+
+def _with_period(value: Any, period: Any) -> str:
+    return f"{labels.number(value, 1)} ({_text(period)})"
 
 
 def _text(value: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, REGION_NOT_LABEL
@@ -84,11 +85,49 @@ CRITERIA: dict[str, str] = {
     "comparison": "Vergelijking",
     "perception": "Beleving",
     "professionals": "Professionals",
-    # criteria professionals rate in their workbook
+    # what professionals rate in their workbook
+    "size": "Omvang",
+    "seriousness": "Ernst",
+    "development": "Ontwikkeling",
+    "urgency": "Urgentie",
+    "overall": "Totaaloordeel",
     "omvang": "Omvang",
     "ernst": "Ernst",
     "urgentie": "Urgentie",
     "ontwikkeling": "Ontwikkeling",
+}
+
+# Flags on a score (scores.flags, ";"-separated codes) as a reader should see them.
+FLAGS: dict[str, str] = {
+    "no_score": "geen score (geen gegevens)",
+    "partial_coverage": "onvolledige dekking",
+    "small_number": "klein aantal",
+    "missing_values": "ontbrekende waarden",
+    "codes_absent": "codes ontbreken in de bron",
+    "incomplete_window": "onvolledige periode",
+    "basisteam": "beleving alleen op basisteamniveau",
+    "margin_assumed": "marge aangenomen",
+    "rank_uncertain": "rang onzeker",
+}
+
+VALUES: dict[str, str] = {
+    # indicators.source / measure / window, perception.unit / direction
+    "police": "Politie",
+    "politie": "Politie",
+    "survey": "Enquête",
+    "enquete": "Enquête",
+    "professional": "Professionals",
+    "crime": "misdrijven",
+    "overlast": "overlast",
+    "nuisance": "overlast",
+    "latest": "laatste 12 maanden",
+    "baseline": "basisperiode",
+    "percent": "%",
+    "rapportcijfer": "rapportcijfer",
+    "higher_worse": "hoger is ongunstiger",
+    "higher_better": "hoger is gunstiger",
+    "lower_worse": "lager is ongunstiger",
+    "lower_better": "lager is gunstiger",
 }
 
 PROFILES: dict[str, str] = {
@@ -105,7 +144,6 @@ DATASETS: dict[str, str] = {
     "population": "CBS (bevolking)",
 }
 
-SOURCE_VALUES: dict[str, str] = {"police": "Politie", "survey": "Enquête", "professional": "Professionals"}
 
 
 def column(name: str) -> str:
@@ -116,8 +154,32 @@ def criterion(name: str) -> str:
     return CRITERIA.get(name, name.replace("_", " ").capitalize())
 
 
-def profile(name: str) -> str:
+def profile(name: str, configured: dict[str, str] | None = None) -> str:
+    """Dutch name of a weight profile: the label configured in ivp.toml wins over the built-in one."""
+    if configured and configured.get(name):
+        return str(configured[name])
     return PROFILES.get(name, name.replace("_", " ").capitalize())
+
+
+def flags(text: str) -> str:
+    """'partial_coverage;small_number' -> 'onvolledige dekking; klein aantal' (unknown codes kept)."""
+    return "; ".join(FLAGS.get(f, f) for f in str(text).split(";") if f)
+
+
+def value(text: str) -> str:
+    return VALUES.get(str(text), str(text))
+
+
+def area(code: str) -> str:
+    """'PV23' -> 'Overijssel (PV23)'; unknown codes stay as they are."""
+    from ivp_pipeline.regions import registry
+
+    if code == REGION_NOT:
+        return REGION_NOT_LABEL
+    region = registry().get(code) if code else None
+    if region is None or region.name == code:
+        return code
+    return f"{re.sub(r' [(](PV|LD|RE|BT|gemeente)[)]$', '', region.name)} ({code})"
 
 
 def municipality(code: str, fallback: str | None = None) -> str:

@@ -1,9 +1,10 @@
-"""Public mode: registered counts below the threshold, and every rate built on them, replaced by "<5".
+"""Public mode: counts below the threshold, and every rate built on them, replaced by "<5".
 
 The replacement is done on the ScoreResult itself, so every writer (CSV, workbook, charts, HTML)
 shows the marker without knowing about public mode. Counts become "<5"; values derived from such a
 count (rates, their interval bounds, the scaled criterion) become "n<5", because a rate shown as
 "<5" would read as a rate below five. Zero counts are suppressed as well: they too are small numbers.
+Counted are registered offences and incidents, and respondents (survey, professionals).
 """
 
 from __future__ import annotations
@@ -42,33 +43,35 @@ def apply_public_mode(result: ScoreResult, threshold: int = DEFAULT_THRESHOLD) -
     def suppress(
         frame: pd.DataFrame, count_col: str, derived: tuple[str, ...], only: pd.Series | None = None
     ) -> pd.DataFrame:
+        """Count cells below the threshold -> "<t"; `derived` cells of those rows (within `only`) -> "n<t"."""
         if frame.empty or count_col not in frame.columns:
             return frame.copy()
         out = frame.copy()
         counts = pd.to_numeric(out[count_col], errors="coerce")
-        mask = (counts < threshold).fillna(False).astype(bool)
-        if only is not None:
-            mask &= only.fillna(False).astype(bool).to_numpy()
+        mask = (counts < threshold).fillna(False).astype(bool).to_numpy()
         if not mask.any():
             return out
         out[count_col] = out[count_col].astype(object)
         out.loc[mask, count_col] = cm
+        derived_mask = mask & (only.fillna(False).astype(bool).to_numpy() if only is not None else True)
         for col in derived:
-            if col in out.columns:
+            if col in out.columns and derived_mask.any():
                 out[col] = out[col].astype(object)
-                out.loc[mask, col] = dm
+                out.loc[derived_mask, col] = dm
         return out
 
     crit = result.criteria
     police_rows = crit["criterion"].isin(COUNT_CRITERIA) if "criterion" in crit.columns else None
-    extras = dict(result.extras)
     return replace(
         result,
         indicators=suppress(result.indicators, "count", ("rate_per_1000", "rate_low", "rate_high")),
         trends=suppress(result.trends, "count", ("count_low", "count_high", "rate_per_1000")),
         funnel=suppress(result.funnel, "count", ("rate_per_1000",)),
+        # n is a count of offences for police criteria (their values derive from it) and a count of
+        # respondents otherwise: the count is hidden either way, an opinion score is not a rate.
         criteria=suppress(crit, "n", ("raw", "raw_low", "raw_high", "scaled"), police_rows),
-        extras=extras,
+        professionals=suppress(result.professionals, "respondents", ()),
+        extras=dict(result.extras),
         method={**result.method, "public": True, "public_threshold": threshold},
     )
 

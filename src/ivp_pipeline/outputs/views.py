@@ -45,7 +45,7 @@ def municipalities(result: ScoreResult) -> list[str]:
     """The municipalities scored, by Dutch name, then NOT last."""
     codes = list(dict.fromkeys(result.scores["municipality"].astype(str))) if len(result.scores) else []
     names = municipality_labels(result)
-    local = sorted((c for c in codes if c != REGION_NOT), key=lambda c: (names.get(c, c).casefold(), c))
+    local = sorted((c for c in codes if c != REGION_NOT), key=lambda c: (names.get(c, c) or c).casefold())
     return local + ([REGION_NOT] if REGION_NOT in codes else [])
 
 
@@ -94,8 +94,29 @@ def source_line(result: ScoreResult, datasets: tuple[str, ...]) -> str:
     used = [d for d in datasets if not present or d in present]
     names = [labels.DATASETS.get(d, d) for d in used]
     text = "Bron: " + ", ".join(names) + "; bewerking ivp" if names else "Bewerking ivp"
-    month = result.method.get("latest_complete_month")
+    month = data_until(result)
     return f"{text} (t/m {month})" if month else text
+
+
+def data_until(result: ScoreResult) -> str:
+    """The last month the figures cover, as 'YYYY-MM' ('' when the method does not say)."""
+    month = result.method.get("latest_complete_month") or str(result.method.get("latest_complete_period") or "")
+    return str(month)[:7]
+
+
+def profile_label(result: ScoreResult, name: str) -> str:
+    return labels.profile(name, result.method.get("profile_labels"))
+
+
+def series_break(result: ScoreResult) -> datetime | None:
+    """The police series break (July 2018 unless the method says otherwise); None when switched off."""
+    import pandas as pd
+
+    value = result.method.get("series_break", "2018-07-01")
+    if not value:
+        return None
+    stamp = pd.to_datetime(str(value), errors="coerce")
+    return None if pd.isna(stamp) else stamp.to_pydatetime()
 
 
 def reference_date(result: ScoreResult) -> datetime:
@@ -112,7 +133,9 @@ def reference_date(result: ScoreResult) -> datetime:
             if not pd.isna(stamp):
                 return stamp.tz_localize(None).to_pydatetime().replace(microsecond=0)
     if len(result.sources) and "ingested_at" in result.sources.columns:
-        stamps = pd.to_datetime(result.sources["ingested_at"].astype(str), errors="coerce", utc=True, format="mixed")
+        stamps = pd.to_datetime(
+            result.sources["ingested_at"].astype(str), errors="coerce", utc=True, format="mixed"
+        )
         if stamps.notna().any():
             return stamps.max().tz_localize(None).to_pydatetime().replace(microsecond=0)
     return FALLBACK_DATE

@@ -78,8 +78,15 @@ def put(ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None) -
         cell.number_format = fmt
 
 
-def write_table(ws: Worksheet, frame: pd.DataFrame, cols: Sequence[Col], *, title: str, note: str = "",
-                freeze_cols: int = 0) -> None:
+def write_table(
+    ws: Worksheet,
+    frame: pd.DataFrame,
+    cols: Sequence[Col],
+    *,
+    title: str,
+    note: str = "",
+    freeze_cols: int = 0,
+) -> None:
     """Title, note, a header row with filter and frozen panes, then one row per frame row."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -153,5 +160,6 @@ def stable_bytes(wb: Workbook, when: datetime) -> bytes:
 def _fix_modified(xml: bytes, stamp: str) -> bytes:
     import re
 
-    return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                  rb"\g<1>" + stamp.encode() + rb"\g<2>", xml)
+    return re.sub(
+        rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp.encode() + rb"\g<2>", xml
+    )

@@ -7,6 +7,7 @@ The table lives in data/offences.csv (typed from the police code lists). Both me
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -69,13 +70,11 @@ class OffenceTable:
 def offences() -> OffenceTable:
     by_code: dict[tuple[str, str], Offence] = {}
     by_label: dict[tuple[str, str], Offence] = {}
-    res = resources.files("ivp_pipeline").joinpath("data", "offences.csv")
-    with res.open(encoding="utf-8", newline="") as fh:
-        for rec in csv.DictReader(fh):
-            assert rec["measure"] in MEASURES, rec
-            off = Offence(rec["measure"], rec["code"], rec["label"], rec["annual_only"] == "1")
-            by_code[(off.measure, off.code)] = off
-            labels = [off.label, *filter(None, rec["aliases"].split("|"))]
-            for label in labels:
-                by_label[(off.measure, normalise_label(label))] = off
+    text = resources.files("ivp_pipeline").joinpath("data", "offences.csv").read_text(encoding="utf-8")
+    for rec in csv.DictReader(io.StringIO(text, newline="")):
+        assert rec["measure"] in MEASURES, rec
+        off = Offence(rec["measure"], rec["code"], rec["label"], rec["annual_only"] == "1")
+        by_code[(off.measure, off.code)] = off
+        for label in [off.label, *filter(None, rec["aliases"].split("|"))]:
+            by_label[(off.measure, normalise_label(label))] = off
     return OffenceTable(by_code, by_label)

@@ -18,6 +18,7 @@ from ivp_pipeline.problems import Problem
 from ivp_pipeline.readers.base import ReadContext, Source
 from ivp_pipeline.regions import Region
 from ivp_pipeline.schemas import VALUE_STATES
+from ivp_pipeline.store import IN_KEY_ORDER
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -73,8 +74,9 @@ class PoliceTableBuilder:
                    state: np.ndarray, row: np.ndarray) -> None:  # fmt: skip
         self._flush()
         self._chunks.append(
-            (area.astype(np.int32), offence.astype(np.int32), period.astype(np.int32),
-             value.astype(np.int64), state.astype(np.int8), row.astype(np.int64))
+            (area.astype(np.int32, copy=False), offence.astype(np.int32, copy=False),
+             period.astype(np.int32, copy=False), value.astype(np.int64, copy=False),
+             state.astype(np.int8, copy=False), row.astype(np.int64, copy=False))
         )  # fmt: skip
 
     def _flush(self) -> None:
@@ -87,7 +89,7 @@ class PoliceTableBuilder:
         """Concatenate, reject duplicate keys (the first row wins), fill ctx.meta, build columns.
 
         Rows come out grouped by partition and in the store's key order, so neither the
-        orchestrator nor the store has to sort them again (see SORTED_METADATA).
+        orchestrator nor the store has to sort them again (store.IN_KEY_ORDER).
         """
         self._flush()
         if not self._chunks:
@@ -133,7 +135,7 @@ class PoliceTableBuilder:
             ))  # fmt: skip
 
     def _fill_meta(self, ctx: ReadContext, area: np.ndarray, per: np.ndarray) -> None:
-        used_periods = [self.period_list[i] for i in np.unique(per).tolist()]
+        used_periods = [self.period_list[i] for i in np.flatnonzero(np.bincount(per)).tolist()]
         starts = sorted(p.start for p in used_periods)
         ctx.meta.update(
             table_id=self.table_id,
@@ -141,15 +143,15 @@ class PoliceTableBuilder:
             period_first=starts[0].isoformat() if starts else None,
             period_last=starts[-1].isoformat() if starts else None,
             period_kinds=sorted({p.kind for p in used_periods}),
-            area_levels=sorted({self.area_list[i].level for i in np.unique(area).tolist()}),
+            area_levels=sorted({self.area_list[i].level for i in np.flatnonzero(np.bincount(area)).tolist()}),
         )
 
     def _columns(self, area: np.ndarray, off: np.ndarray, per: np.ndarray, value: np.ndarray,
                  state: np.ndarray, row: np.ndarray) -> pa.Table:  # fmt: skip
         import pyarrow as pa
 
-        def coded(indices: np.ndarray, values: list[Any], typ: pa.DataType = pa.string()) -> pa.Array:
-            return pa.DictionaryArray.from_arrays(pa.array(indices), pa.array(values, typ))
+        def coded(indices: np.ndarray, values: list[Any]) -> pa.Array:
+            return pa.DictionaryArray.from_arrays(pa.array(indices), pa.array(values, pa.string()))
 
         n = len(row)
         zeros = np.zeros(n, dtype=np.int8)
@@ -174,7 +176,7 @@ class PoliceTableBuilder:
             "source_file": coded(zeros, [self.source.name]),
             "source_sha256": coded(zeros, [self.source.sha256]),
             "source_row": pa.array(row, pa.int64()),
-        })  # fmt: skip
+        }).replace_schema_metadata(dict([IN_KEY_ORDER]))  # fmt: skip
 
 
 def _ranks(items: list[Any]) -> np.ndarray:

@@ -58,7 +58,7 @@ def parse_rating(value: Any) -> int | None:
     """4, 4.0, ' 3 ', '4 - hoog', 'vier', 'hoog' -> 1..5; empty -> None; else ParseError."""
     if value is None:
         return None
-    if isinstance(value, bool) or isinstance(value, datetime | date | time):
+    if isinstance(value, bool | datetime | date | time):
         # Excel turns '4-5' into a date: say so rather than reading a day number
         raise ParseError("not-a-rating", "not a rating", _RATING_HINT)
     if isinstance(value, int):

@@ -12,9 +12,10 @@ import hmac
 import os
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ivp_pipeline import atomic
+from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import normalise_name
 from ivp_pipeline.workspace import Workspace
 
@@ -37,7 +38,20 @@ def load_key(ws: Workspace) -> bytes:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic.write_bytes_atomic(path, secrets.token_hex(32).encode() + b"\n")
         os.chmod(path, 0o600)
-    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    try:
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (ValueError, UnicodeDecodeError):
+        key = b""
+    if len(key) < 16:
+        raise IvpError(
+            Problem(
+                "bad-key",
+                "the pseudonym key is damaged",
+                file=ws.relative(path),
+                hint="restore it from a backup; deleting it gives every respondent a new id",
+            )
+        )
+    return key
 
 
 def pseudonym(key: bytes, *parts: str) -> str:
@@ -66,7 +80,7 @@ def name_patterns(names: Iterable[str]) -> list[re.Pattern[str]]:
     return sorted(pats, key=lambda p: len(p.pattern), reverse=True)
 
 
-def scrub(text: str, names: list[re.Pattern[str]] = ()) -> str:  # type: ignore[assignment]
+def scrub(text: str, names: Sequence[re.Pattern[str]] = ()) -> str:
     """Remove e-mail addresses, phone numbers and the given names from free text."""
     out = _CONTROL.sub(" ", text)
     out = EMAIL.sub(REMOVED, out)

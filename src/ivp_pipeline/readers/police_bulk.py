@@ -8,8 +8,8 @@ distinct cells), so the happy path has no per-row Python. Row numbers are physic
 from __future__ import annotations
 
 import csv
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -110,11 +110,14 @@ class _BulkReader:
             )
             for batch in stream:
                 self._batch([batch.column(n) for n in names])
-        except pa.ArrowInvalid as exc:
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            text = str(exc).splitlines()[0][:200]
+            # The encoding was sniffed from the first 64 KB; a stray byte further on shows up here.
+            encoding = isinstance(exc, UnicodeDecodeError) or "UTF8" in text
             raise IvpError(
                 Problem(
-                    "malformed-csv",
-                    f"the file cannot be read as CSV: {str(exc).splitlines()[0][:200]}",
+                    "wrong-encoding" if encoding else "malformed-csv",
+                    f"the file cannot be read as {self.encoding} CSV: {text}",
                     file=self.source.name,
                     hint="download the file again; if it was edited, save it as CSV UTF-8",
                 )
@@ -128,14 +131,14 @@ class _BulkReader:
         for column, lookup in zip(columns[:3], lookups, strict=True):
             codes, dictionary = _encode(column)
             found = [lookup(v) for v in dictionary]
-            ids.append(np.array([f if isinstance(f, int) else -1 for f in found], np.int64)[codes])
+            ids.append(np.array([f if isinstance(f, int) else -1 for f in found], np.int32)[codes])
             issues.append((codes, dictionary, found))
             is_empty = np.array([v == "" for v in dictionary], bool)[codes]
             empty = is_empty if empty is None else empty & is_empty
         codes, dictionary = _encode(columns[3])
         found_v = [self.cells.value(v) for v in dictionary]
         values = np.array([f[0] if isinstance(f, tuple) else 0 for f in found_v], np.int64)[codes]
-        states = np.array([f[1] if isinstance(f, tuple) else -1 for f in found_v], np.int64)[codes]
+        states = np.array([f[1] if isinstance(f, tuple) else -1 for f in found_v], np.int8)[codes]
         issues.append((codes, dictionary, found_v))  # type: ignore[arg-type]
         assert empty is not None
         blank = empty & np.array([v == "" for v in dictionary], bool)[codes]
@@ -167,21 +170,24 @@ class _BulkReader:
 
     def _invalid_lines(self) -> np.ndarray:
         if self._bad_lines is None:
-            self._bad_lines = np.array([line for line, _text in self._scan()], np.int64)
+            self._bad_lines = np.array([line for line, _rec, _last in self._scan()], np.int64)
         return self._bad_lines
 
-    def _scan(self) -> list[tuple[int, list[str]]]:
-        """Lines with the wrong number of fields (only run when pyarrow reported some)."""
+    def _scan(self) -> list[tuple[int, list[str], bool]]:
+        """(line, fields, is the last record) of lines with the wrong number of fields.
+
+        Only run when pyarrow reported such lines (it does not say where they are).
+        """
         out = []
         with self.source.path.open(encoding=self.encoding, newline="", errors="replace") as fh:
             reader = csv.reader(fh, delimiter=self.delimiter,
                                 quoting=csv.QUOTE_MINIMAL if self.quoted else csv.QUOTE_NONE)  # fmt: skip
-            start = 1
+            start, last_start = 1, 0
             for rec in reader:
                 if start > 1 and rec and len(rec) != self.width:
                     out.append((start, rec))
-                start = reader.line_num + 1
-        return out
+                last_start, start = start, reader.line_num + 1
+        return [(line, rec, line == last_start) for line, rec in out]
 
     def malformed(self) -> list[Problem]:
         """One reject per line with the wrong number of fields (a cut-off download, a stray ';')."""
@@ -190,9 +196,9 @@ class _BulkReader:
         scanned = self._scan()
         cut_off = not _ends_with_newline(self.source)
         out = []
-        for k, (line, rec) in enumerate(scanned):
+        for line, rec, last in scanned:
             few = len(rec) < self.width
-            code = ("truncated-row" if few and cut_off and k == len(scanned) - 1
+            code = ("truncated-row" if few and cut_off and last
                     else "missing-field" if few else "extra-field")  # fmt: skip
             self.ctx.rows_read += 1
             out.append(Problem(

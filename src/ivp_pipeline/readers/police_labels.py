@@ -12,7 +12,7 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ivp_pipeline.police.areas import LABEL_KINDS, AreaProblem, AreaResolver
 from ivp_pipeline.police.codes import Offence, offences
@@ -104,7 +104,7 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
         yield table
 
 
-def _read_rows(source: Source, ctx: ReadContext, fh) -> pa.Table | None:  # type: ignore[no-untyped-def]
+def _read_rows(source: Source, ctx: ReadContext, fh: TextIO) -> pa.Table | None:
     first, second = fh.readline(), fh.readline().rstrip("\r\n")
     fh.seek(0)
     # The portal quotes every field, counts included; StatLine leaves numbers bare.
@@ -116,28 +116,61 @@ def _read_rows(source: Source, ctx: ReadContext, fh) -> pa.Table | None:  # type
     cells = _LabelCells(builder, lay)
     width = len(header)
     start = reader.line_num + 1
+    already = len(ctx.rejects)
+    cut_off = not _ends_with_newline(source)
     try:
-        for rec in reader:
-            row, start = start, reader.line_num + 1
+        for (row, rec), last in _with_last(_numbered(reader, start)):
+            start = row
             if not rec or all(not c.strip() for c in rec):
                 continue  # blank line
             ctx.rows_read += 1
             if len(rec) != width:
+                # A short last row that runs into the end of the file is a cut-off download.
+                cut = last and len(rec) < width and (cut_off or any("\n" in c for c in rec))
                 ctx.reject(Problem(
-                    "missing-field" if len(rec) < width else "extra-field",
+                    "truncated-row" if cut else "missing-field" if len(rec) < width else "extra-field",
                     f"the row has {len(rec)} fields, the header has {width}", file=source.name, row=row,
-                    value=";".join(rec), hint="each row needs one value per header column",
+                    value=";".join(rec),
+                    hint="the download was cut off: download it again" if cut
+                    else "each row needs one value per header column",
                 ))  # fmt: skip
                 continue
             problem = cells.add(rec, row)
             if problem:
                 ctx.reject(problem)
-    except csv.Error as exc:  # an unterminated quote runs to the end of the file
+    except csv.Error as exc:  # e.g. a NUL byte, or a quote in the wrong place in strict mode
         ctx.reject(Problem(
-            "truncated-row", f"the row cannot be read to the end of the file ({exc})", file=source.name,
-            row=start, hint="the download was cut off or a quote is missing: download it again",
+            "malformed-row", f"the row cannot be read ({exc})", file=source.name, row=start,
+            hint="download the file again; if it was edited, save it as CSV UTF-8",
         ))  # fmt: skip
-    return builder.finish(ctx)
+    table = builder.finish(ctx)
+    ctx.rejects[already:] = sorted(ctx.rejects[already:], key=lambda p: p.row or 0)
+    return table
+
+
+def _numbered(reader: Any, start: int) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, fields) per record; a quoted field may span lines."""
+    for rec in reader:
+        yield start, rec
+        start = reader.line_num + 1
+
+
+def _with_last(items: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[tuple[int, list[str]], bool]]:
+    it = iter(items)
+    prev = next(it, None)
+    while prev is not None:
+        nxt = next(it, None)
+        yield prev, nxt is None
+        prev = nxt
+
+
+def _ends_with_newline(source: Source) -> bool:
+    with source.path.open("rb") as fh:
+        fh.seek(0, 2)
+        if fh.tell() == 0:
+            return False
+        fh.seek(-1, 2)
+        return fh.read(1) in (b"\n", b"\r")
 
 
 class _LabelCells:

@@ -96,7 +96,8 @@ def _pages(source: Source) -> list[dict[str, Any]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        cut = exc.pos >= len(text.rstrip())
+        # Every OData page ends with '}' (or ']' for a list of pages); else the download was cut off.
+        cut = not text.rstrip().endswith(("}", "]"))
         raise IvpError(Problem(
             "truncated-file" if cut else "invalid-json",
             f"{'the JSON ends too early' if cut else 'not valid JSON'} ({exc.msg}, line {exc.lineno} "

@@ -82,7 +82,7 @@ def sniff(head: Head) -> bool:
         found = {classify(h) for h in header_fields(head.text)}
     else:
         return False
-    return _SNIFF <= found
+    return found >= _SNIFF
 
 
 def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
@@ -168,6 +168,9 @@ def _xlsx_rows(source: Source) -> tuple[str, list[list[Any]], int, dict[str, int
             continue
         _header_problems(header.columns, source.name, ws.title, header.row + 1)
         labels = {n: f"{column_letter(c)} ({header.labels[n]})" for n, c in header.columns.items()}
+        _undo_percent_format(
+            ws, rows, header.row + 1, [header.columns[n] for n in _PERCENT_COLS if n in header.columns]
+        )
         return ws.title, rows[header.row + 1 :], header.row + 2, header.columns, labels
     raise IvpError(
         Problem(
@@ -178,6 +181,20 @@ def _xlsx_rows(source: Source) -> tuple[str, list[list[Any]], int, dict[str, int
             hint="use the workbook made by `ivp template survey`",
         )
     )
+
+
+_PERCENT_COLS = ("value", "margin", "ci_low", "ci_high", "comparison_value")
+
+
+def _undo_percent_format(ws: Any, rows: list[list[Any]], first: int, columns: list[int]) -> None:
+    """Excel stores a cell shown as '35%' as 0.35: read it as 35, the number the user sees."""
+    for r in range(first, len(rows)):
+        for c in columns:
+            value = rows[r][c] if c < len(rows[r]) else None
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if "%" in ws.cell(r + 1, c + 1).number_format:
+                rows[r][c] = round(value * 100, 10)
 
 
 def _number(raw: Any) -> tuple[float | None, str]:

@@ -100,6 +100,7 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
     # key (year, area code, indicator column) -> {"value"|"low"|"high": (number, state, line)}
     cells: dict[tuple[int, str, int], dict[str, tuple[float | None, str, int]]] = {}
     rows: dict[tuple[int, str], tuple[Region, str, int]] = {}  # (year, area) -> area, status, value line
+    skipped = 0
     with source.path.open(encoding=enc, newline="") as fh:
         first = fh.readline()
         header = next(csv.reader([first], delimiter=sniff_delimiter(first)))
@@ -110,6 +111,9 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
             if not any(c.strip() for c in rec):
                 continue
             ctx.rows_read += 1
+            if any(i < len(rec) and not _is_total(rec[i]) for i in cols.breakdowns):
+                skipped += 1  # a breakdown row (men, 15-24 jaar, ...): the totals are what we compare
+                continue
             parsed = _row_keys(rec, cols, line, file, ctx)
             if parsed is None:
                 continue
@@ -151,6 +155,7 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
         table_id=table_id,
         periods=sorted({str(y) for y, _ in rows}),
         indicators=sorted({i.id for i in indicators}),
+        rows_skipped_breakdown=skipped,
     )
     yield _emit(source, rows, cells, indicators, table_id, ctx)
 
@@ -161,6 +166,12 @@ class _Cols:
     period: int
     region: int
     indicators: frozenset[int]
+    breakdowns: frozenset[int]  # other dimensions (e.g. Persoonskenmerken): only their totals are read
+
+
+def _is_total(value: str) -> bool:
+    v = value.strip()
+    return v.casefold().startswith(("totaal", "total")) or bool(re.fullmatch(r"T\d{6}|10000", v))
 
 
 def _columns(header: list[str], file: str) -> _Cols:
@@ -184,8 +195,13 @@ def _columns(header: list[str], file: str) -> _Cols:
         raise IvpError(problems[0], problems[1:])
     assert region is not None
     dims = {lower.index("marges"), lower.index("perioden"), region}
-    ind = frozenset(i for i, h in enumerate(lower) if i not in dims and h not in _IGNORED_HEADERS and h)
-    return _Cols(lower.index("marges"), lower.index("perioden"), region, ind)
+    rest = [
+        i for i, h in enumerate(header) if i not in dims and lower[i] not in _IGNORED_HEADERS and h.strip()
+    ]
+    ind = frozenset(
+        i for i in rest if _HEADER_RE.match(header[i]) or re.fullmatch(r"\w+_\d+", header[i].strip())
+    )
+    return _Cols(lower.index("marges"), lower.index("perioden"), region, ind, frozenset(rest) - ind)
 
 
 def _row_keys(

@@ -37,8 +37,10 @@ def criteria_frame(
 
     t = m.pairs.merge(theme_table, on=["unit", "theme"], how="left")
     rows: list[tuple[object, ...]] = []
-    prof_overall = prof[prof["criterion"] == "overall"].set_index(["municipality", "theme"])
-    for p, r in t.iterrows():
+    overall = prof[prof["criterion"] == "overall"]
+    prof_overall = {(rec["municipality"], rec["theme"]): rec for rec in overall.to_dict("records")}
+    by_pair = {k: g for k, g in perception.groupby(["unit", "theme"], sort=False)}
+    for p, r in enumerate(t.to_dict("records")):
         unit, theme = r["unit"], r["theme"]
         x1, py1, x0, py0, harm1 = (float(r[c]) for c in ("x1", "py1", "x0", "py0", "harm1"))
         ok = not np.isnan(x1) and py1 > 0
@@ -78,8 +80,8 @@ def criteria_frame(
             else "geen referentiegebied"
         )
         rows.append((unit, theme, "comparison", sc, clo, chi, x1 if not np.isnan(sc) else np.nan, note))
-        ind = perception[(perception["unit"] == unit) & (perception["theme"] == theme)]
-        if len(ind):
+        ind = by_pair.get((unit, theme))
+        if ind is not None and len(ind):
             sign = np.where(ind["direction"] == "higher_worse", 1.0, -1.0)
             z = (
                 sign
@@ -101,8 +103,8 @@ def criteria_frame(
             )
         else:
             rows.append((unit, theme, "perception", np.nan, np.nan, np.nan, np.nan, ""))
-        if (unit, theme) in prof_overall.index:
-            po = prof_overall.loc[(unit, theme)]
+        po = prof_overall.get((unit, theme))
+        if po is not None:
             rows.append(
                 (
                     unit,

@@ -156,10 +156,10 @@ def unit_series(
         sub = details[details["area_code"].isin(areas) & details["period"].isin(periods)]
         if sub.empty:
             continue
+        sub = sub.assign(_missing=(~sub["counted"]).astype(int))
         g = sub.groupby(["measure", "offence_code", "period"], sort=True)
-        out = pd.DataFrame(
-            {"count": g["value"].sum(min_count=1), "missing": g["counted"].apply(lambda s: int((~s).sum()))}
-        ).reset_index()
+        out = pd.DataFrame({"count": g["value"].sum(min_count=1), "missing": g["_missing"].sum()})
+        out = out.reset_index()
         out.insert(0, "unit", unit)
         frames.append(out)
     if not frames:

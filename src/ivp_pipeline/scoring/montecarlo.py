@@ -38,10 +38,21 @@ def draw_values(m: Model, seed: int, draws: int) -> tuple[F, F, F, F]:
         ind[:, i] = rng.normal(m.ind_value[i], m.ind_margin[i] / 1.96, size=(draws, len(i)))
         groups = m.prof_groups.get(p)
         if groups:
-            # Bootstrap respondents within each organisation type; types keep equal weight.
-            means = [g[rng.integers(0, len(g), size=(draws, len(g)))].mean(axis=1) for g in groups]
-            prof[:, p] = np.mean(means, axis=0)
+            prof[:, p] = bootstrap_professionals(groups, rng, draws)
     return code_x, x0, ind, prof
+
+
+def bootstrap_professionals(groups: list[F], rng: np.random.Generator, draws: int) -> F:
+    """Two-stage bootstrap: organisation types drawn with replacement, then respondents within each.
+
+    Types keep equal weight. Resampling the types too matters because a type often has a single
+    respondent, whose rating a within-type bootstrap could never vary.
+    """
+    per_type = np.stack(
+        [g[rng.integers(0, len(g), size=(draws, len(g)))].mean(axis=1) for g in groups], axis=1
+    )  # (D, T)
+    pick = rng.integers(0, len(groups), size=(draws, len(groups)))
+    return np.take_along_axis(per_type, pick, axis=1).mean(axis=1)
 
 
 def draw_weights(weights: F, concentration: float, seed: int, profile: str, draws: int) -> F:
@@ -60,6 +71,7 @@ def draw_weights(weights: F, concentration: float, seed: int, profile: str, draw
 class Simulation:
     scores: dict[str, F]  # profile -> (D, P)
     ranks: dict[str, F]  # profile -> (D, P)
+    professionals: F  # (D, P) mean ratings drawn
 
 
 def simulate(
@@ -77,7 +89,7 @@ def simulate(
         sc, _ = weighted_scores(s, draw_weights(w, concentration, seed, name, draws))
         scores[name] = sc
         rk[name] = ranks(sc, groups)
-    return Simulation(scores, rk)
+    return Simulation(scores, rk, prof)
 
 
 def interval(draws: F, level: float = 0.95) -> tuple[F, F]:

@@ -18,7 +18,7 @@ from ivp_pipeline.scoring.load import Inputs, read_inputs
 from ivp_pipeline.scoring.model import Model, criteria_arrays, ranks, stack, weighted_scores
 from ivp_pipeline.scoring.montecarlo import interval, rank_distribution, simulate
 from ivp_pipeline.scoring.perception import perception_table
-from ivp_pipeline.scoring.police import inhabitants_at, theme_codes, theme_table
+from ivp_pipeline.scoring.police import inhabitants_at, population_lookup, theme_codes, theme_table
 from ivp_pipeline.scoring.professionals import professional_tables
 from ivp_pipeline.scoring.result import ScoreResult
 from ivp_pipeline.workspace import Workspace
@@ -97,11 +97,16 @@ def score_inputs(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreRes
         frame["score"], frame["score_low"], frame["score_high"] = sc[0], low, high
         frame["rank"], frame["p_top3"], frame["coverage"] = rk, p_top, cov[0]
         score_rows.append(frame)
-        for p in range(len(pairs)):
-            for r in range(len(theme_ids)):
-                rank_rows.append((pairs.at[p, "unit"], name, pairs.at[p, "theme"], r + 1, dist[p, r]))
+        pair_list = list(zip(pairs["unit"], pairs["theme"], strict=True))
+        for p, (unit, theme) in enumerate(pair_list):
+            rank_rows += [(unit, name, theme, r + 1, float(dist[p, r])) for r in range(len(theme_ids))]
 
     criteria = criteria_frame(m, theme_tab, perception, prof_tab, point, w.label("baseline"), ref or "")
+    # The professionals' interval comes from the bootstrap (there is no closed form).
+    p_low, p_high = interval(sim.professionals)
+    is_prof = (criteria["criterion"] == "professionals").to_numpy()
+    criteria.loc[is_prof, "raw_low"] = np.where(np.isnan(criteria.loc[is_prof, "raw"]), np.nan, p_low)
+    criteria.loc[is_prof, "raw_high"] = np.where(np.isnan(criteria.loc[is_prof, "raw"]), np.nan, p_high)
     scores = tables.scores_frame(
         pd.concat(score_rows, ignore_index=True), cat, cfg, theme_tab, perception, kind
     )
@@ -166,16 +171,12 @@ def _inhabitants(
                 "ingest a population file (CBS 03759ned or 85984NED) for it",
             )
         )
+    lookup = population_lookup(population)
     year1 = int(w.latest_end.year)
-    year0 = (
-        year1
-        if w.baseline_start is None
-        else int((w.baseline_start + (w.baseline_end - w.baseline_start) / 2).year)
-    )
-    return {
-        u: (inhabitants_at(population, a, year1), inhabitants_at(population, a, year0))
-        for u, a in units.items()
-    }
+    year0 = year1
+    if w.baseline_start is not None and w.baseline_end is not None:
+        year0 = int((w.baseline_start + (w.baseline_end - w.baseline_start) / 2).year)
+    return {u: (inhabitants_at(lookup, a, year1), inhabitants_at(lookup, a, year0)) for u, a in units.items()}
 
 
 def _model(

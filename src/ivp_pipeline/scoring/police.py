@@ -35,17 +35,27 @@ def theme_codes(catalogue: Catalogue) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["theme", "measure", "offence_code", "harm_weight"])
 
 
-def inhabitants_at(population: pd.DataFrame, areas: tuple[str, ...], year: int) -> float:
-    """Inhabitants of the areas on 1 January of `year` (nearest year available per area); NaN if absent."""
-    total = 0.0
+Population = dict[str, dict[int, float]]  # area code -> year -> inhabitants (age band "totaal")
+
+
+def population_lookup(population: pd.DataFrame) -> Population:
     pop = population[population["age_band"] == "totaal"]
+    out: Population = {}
+    for area, year, n in zip(pop["area_code"], pop["year"], pop["inhabitants"], strict=True):
+        out.setdefault(str(area), {})[int(year)] = float(n)
+    return out
+
+
+def inhabitants_at(lookup: Population, areas: tuple[str, ...], year: int) -> float:
+    """Inhabitants of the areas on 1 January of `year` (nearest year available per area, the earlier
+    one on a tie); NaN when an area has no population figures."""
+    total = 0.0
     for area in areas:
-        rows = pop[pop["area_code"] == area]
-        if rows.empty:
+        years = lookup.get(area)
+        if not years:
             return float("nan")
-        years = rows["year"].astype(int)
-        best = rows.loc[(years - year).abs().sort_values(kind="stable").index[0]]
-        total += float(best["inhabitants"])
+        best = min(years, key=lambda y: (abs(y - year), y))
+        total += years[best]
     return total
 
 

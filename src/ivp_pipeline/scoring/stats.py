@@ -31,7 +31,7 @@ def rate_ratio(
     same rate; the Clopper-Pearson interval for that proportion p gives the ratio p/(1-p) * t0/t1.
     Valid for any count, also 0. Returns (ratio, low, high, p); NaNs when there is nothing to compare.
     """
-    from scipy.stats import beta, binomtest
+    from scipy.stats import beta
 
     if not (t1 > 0 and t0 > 0) or any(np.isnan(v) for v in (x1, x0)):
         return (np.nan, np.nan, np.nan, np.nan)
@@ -43,8 +43,16 @@ def rate_ratio(
     p_high = 1.0 if k == n else float(beta.ppf(1 - alpha / 2, k + 1, n - k))
     odds = _odds
     ratio = odds(k / n) * scale
-    p_value = float(binomtest(k, n, t1 / (t1 + t0)).pvalue)
+    p_value = binomial_p(k, n, t1 / (t1 + t0))
     return (ratio, odds(p_low) * scale, odds(p_high) * scale, p_value)
+
+
+def binomial_p(k: int, n: int, p: float) -> float:
+    """Exact two-sided p-value: the probability of every outcome no more likely than k (as binomtest)."""
+    from scipy.stats import binom
+
+    pmf = binom.pmf(np.arange(n + 1), n, p)
+    return float(min(1.0, pmf[pmf <= pmf[k] * (1 + 1e-7)].sum()))
 
 
 def _odds(p: float) -> float:

@@ -26,24 +26,24 @@ class TopRow:
 
 def top_priorities(result: ScoreResult, profile: str, n: int = 5) -> list[TopRow]:
     s = result.scores
-    s = s[(s["profile"] == profile) & s["rank"].notna() & (s["rank"] <= n)]
+    s = s[(s["profile"] == profile) & (s["coverage"] > 0) & (s["rank"] <= n)]
     # The scores frame is already in reading order: the municipalities of the scope, then NOT.
     return [
         TopRow(
-            r.municipality,
-            r.municipality_label,
-            int(r.rank),
-            r.theme_label,
-            float(r.score),
-            _f(r.score_low),
-            _f(r.score_high),
-            float(r.p_top3),
-            float(r.coverage),
-            str(r.flags),
+            str(r["municipality"]),
+            str(r["municipality_label"]),
+            int(r["rank"]),
+            str(r["theme_label"]),
+            float(r["score"]),
+            _f(r["score_low"]),
+            _f(r["score_high"]),
+            float(r["p_top3"]),
+            float(r["coverage"]),
+            str(r["flags"]),
         )
-        for r in s.itertuples(index=False)
+        for r in s.to_dict("records")
     ]
 
 
 def _f(v: object) -> float:
-    return float(v) if v is not None and not (isinstance(v, float) and math.isnan(v)) else math.nan  # type: ignore[arg-type]
+    return math.nan if v is None else float(v)  # type: ignore[arg-type]

@@ -11,7 +11,13 @@ from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT_LABEL
 from ivp_pipeline.scoring import facts
 from ivp_pipeline.scoring.catalogue import Catalogue
 from ivp_pipeline.scoring.config import ScoringConfig
-from ivp_pipeline.scoring.police import code_counts, inhabitants_at, theme_codes, theme_table
+from ivp_pipeline.scoring.police import (
+    code_counts,
+    inhabitants_at,
+    population_lookup,
+    theme_codes,
+    theme_table,
+)
 from ivp_pipeline.scoring.result import FUNNEL, INDICATORS, PERCEPTION, SCORES, SOURCES, TRENDS
 from ivp_pipeline.scoring.stats import poisson_ci
 
@@ -41,25 +47,27 @@ def scores_frame(
     full = 12 // facts.DURATION_MONTHS[kind]
     pflags = perception.groupby(["unit", "theme"])["flags"].apply(lambda s: set(";".join(s).split(";")))
     flags = []
-    for r in t.itertuples(index=False):
+    for r in t.to_dict("records"):
         f = []
-        if r.coverage <= 1e-9:
+        cov, x1 = float(r["coverage"]), float(r["x1"])
+        if cov <= 1e-9:
             f.append("no_score")
-        elif r.coverage < 1 - 1e-9:
+        elif cov < 1 - 1e-9:
             f.append("partial_coverage")
-        if not np.isnan(r.x1) and r.x1 < cfg.small_number_threshold:
-            f.append("small_number")
-        if not np.isnan(r.x1) and r.missing1 > 0:
-            f.append("missing_values")
-        if not np.isnan(r.codes_absent) and r.codes_absent > 0:
-            f.append("codes_absent")
-        if not np.isnan(r.x1) and r.periods1 < full:
-            f.append("incomplete_window")
-        ps = pflags.get((r.unit, r.theme), set())
+        if not np.isnan(x1):
+            if x1 < cfg.small_number_threshold:
+                f.append("small_number")
+            if r["missing1"] > 0:
+                f.append("missing_values")
+            if r["codes_absent"] > 0:
+                f.append("codes_absent")
+            if r["periods1"] < full:
+                f.append("incomplete_window")
+        ps = pflags.get((r["unit"], r["theme"]), set())
         f += [x for x in ("basisteam", "margin_assumed") if x in ps]
-        if r.coverage > 1e-9:
-            top = r.rank <= cfg.top_n
-            if (top and r.p_top3 < 0.8) or (not top and r.p_top3 > 0.2):
+        if cov > 1e-9:
+            top = r["rank"] <= cfg.top_n
+            if (top and r["p_top3"] < 0.8) or (not top and r["p_top3"] > 0.2):
                 f.append("rank_uncertain")
         flags.append(";".join(f))
     out = frame.rename(columns={"unit": "municipality"}).copy()
@@ -202,8 +210,9 @@ def trends_frame(
     g = s.groupby(["unit", "theme", "period"], sort=True)["count"].sum(min_count=1).reset_index()
     lo, hi = poisson_ci(g["count"].to_numpy(float))
     g["count_low"], g["count_high"] = lo, hi
+    lookup = population_lookup(population)
     years = {(u, y) for u, y in zip(g["unit"], g["period"].dt.year, strict=True)}
-    inh = {(u, y): inhabitants_at(population, units[u], y) for u, y in years}
+    inh = {(u, y): inhabitants_at(lookup, units[u], y) for u, y in years}
     g["inhabitants"] = [inh[(u, y)] for u, y in zip(g["unit"], g["period"].dt.year, strict=True)]
     g["rate_per_1000"] = g["count"] / g["inhabitants"] * 1000
     g = g.rename(columns={"unit": "municipality", "period": "period_start"})
@@ -228,21 +237,24 @@ def funnel_frame(
     have_pop = set(population["area_code"])
     areas = sorted(a for a in gm["area_code"].unique() if a in have_pop)
     window = clean[(clean["period"] >= w.latest_start) & (clean["period"] <= w.latest_end)]
-    units = {a: (a,) for a in areas}
+    units: dict[str, tuple[str, ...]] = {str(a): (str(a),) for a in areas}
     if ref:
         units[ref] = (ref,)
     series = facts.unit_series(window, avail, units, w.kind)
     periods = {u: facts.unit_periods(avail, a) for u, a in units.items()}
     year = int(w.latest_end.year)
-    inh = {u: (inhabitants_at(population, a, year),) * 2 for u, a in units.items()}
+    lookup = population_lookup(population)
+    inh = {u: (inhabitants_at(lookup, a, year),) * 2 for u, a in units.items()}
     t, _ = theme_table(series, theme_codes(cat), w, periods, inh)
     if t.empty:
         return pd.DataFrame(columns=list(FUNNEL))
-    ref_rate = (
-        t[t["unit"] == ref].set_index("theme").eval("x1 / py1 * 1000") if ref else pd.Series(dtype=float)
-    )
+    ref_rows = t[t["unit"] == ref] if ref else t.iloc[0:0]
+    ref_rate = {
+        th: x / py * 1000
+        for th, x, py in zip(ref_rows["theme"], ref_rows["x1"], ref_rows["py1"], strict=True)
+    }
     t = t[t["unit"].isin(areas) & t["x1"].notna() & (t["py1"] > 0)].copy()
-    names = gm.drop_duplicates("area_code").set_index("area_code")["area_name"]
+    names = dict(zip(gm["area_code"], gm["area_name"], strict=True))
     t["rate_per_1000"] = t["x1"] / t["py1"] * 1000
     t["reference_rate_per_1000"] = t["theme"].map(ref_rate)
     t = t.rename(columns={"unit": "area_code", "x1": "count"})

@@ -34,8 +34,14 @@ def level_label(level: float) -> str:
     return f"{level * 100:.1f}".rstrip("0").rstrip(".").replace(".", ",") + "%-grens"
 
 
-def plot_funnel(ax: Axes, frame: pd.DataFrame, *, highlight: dict[str, str] | None = None, title: str = "",
-                ylabel: str = "Per 1.000 inwoners") -> dict[str, Any]:
+def plot_funnel(
+    ax: Axes,
+    frame: pd.DataFrame,
+    *,
+    highlight: dict[str, str] | None = None,
+    title: str = "",
+    ylabel: str = "Per 1.000 inwoners",
+) -> dict[str, Any]:
     """One theme: points = areas (rate against inhabitants), lines = 95% and 99.8% limits.
 
     `highlight` maps area codes to names drawn with their own marker (the NOT municipalities).
@@ -58,28 +64,46 @@ def plot_funnel(ax: Axes, frame: pd.DataFrame, *, highlight: dict[str, str] | No
         artists["reference"] = ax.axhline(ref, color=DARK, linewidth=0.8, label="referentie")
         for level, style in zip(LEVELS, ("--", ":"), strict=True):
             low, high = poisson_limits(expected, level)
-            (lo_line,) = ax.plot(grid, low / grid * 1000, color=GREY, linestyle=style, linewidth=0.8,
-                                 label=level_label(level))
+            (lo_line,) = ax.plot(
+                grid, low / grid * 1000, color=GREY, linestyle=style, linewidth=0.8, label=level_label(level)
+            )
             ax.plot(grid, high / grid * 1000, color=GREY, linestyle=style, linewidth=0.8)
             artists["limits"][level] = lo_line
     shown = ok & np.isfinite(rate)
     codes = frame["area_code"].astype(str).to_numpy()
     own = np.isin(codes, list(highlight))
-    ax.scatter(inh[shown & ~own], rate[shown & ~own], s=14, color=LIGHT, edgecolor=GREY, linewidth=0.4,
-               zorder=3, label="andere gebieden")
+    ax.scatter(
+        inh[shown & ~own],
+        rate[shown & ~own],
+        s=14,
+        color=LIGHT,
+        edgecolor=GREY,
+        linewidth=0.4,
+        zorder=3,
+        label="andere gebieden",
+    )
     for i, (code, name) in enumerate(highlight.items()):
         sel = shown & (codes == code)
         marker, colour = MARKERS[i % len(MARKERS)]
-        artists["points"][code] = ax.scatter(inh[sel], rate[sel], s=24, marker=marker, color=colour, zorder=4,
-                                             label=name)
+        artists["points"][code] = ax.scatter(
+            inh[sel], rate[sel], s=24, marker=marker, color=colour, zorder=4, label=name
+        )
     hidden = suppressed_count(frame["count"])
     if hidden:
-        artists["note"] = ax.text(0.99, 0.98, f"{hidden} gebied(en) <5 niet getoond", transform=ax.transAxes,
-                                  ha="right", va="top", fontsize=6, color=GREY)
+        artists["note"] = ax.text(
+            0.99,
+            0.98,
+            f"{hidden} gebied(en) <5 niet getoond",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=6,
+            color=GREY,
+        )
     ax.set_xscale("log")
     if ok.any():
         lo_x, hi_x = inh[ok].min() * 0.7, inh[ok].max() * 1.4
-        ticks = [t for t in NICE_TICKS if lo_x <= t <= hi_x] or [float(np.median(inh[ok]))]
+        ticks: list[float] = [t for t in NICE_TICKS if lo_x <= t <= hi_x] or [float(np.median(inh[ok]))]
         ax.xaxis.set_major_locator(FixedLocator(ticks))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v / 1000, 0)))
         ax.xaxis.set_minor_formatter(NullFormatter())

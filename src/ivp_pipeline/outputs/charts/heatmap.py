@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 from ivp_pipeline.outputs.charts import numeric
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import numpy as np
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.image import AxesImage
@@ -30,7 +33,7 @@ def plot_heatmap(ax: Axes, matrix: pd.DataFrame, *, title: str = "") -> AxesImag
     return image
 
 
-def _cells(values):  # type: ignore[no-untyped-def]
+def _cells(values: np.ndarray) -> Iterator[tuple[tuple[int, int], float]]:
     rows, cols = values.shape
     for i in range(rows):
         for j in range(cols):

@@ -18,8 +18,14 @@ QUADRANTS = (
 )
 
 
-def plot_matrix(ax: Axes, frame: pd.DataFrame, *, title: str = "", xlabel: str = "Feitenscore (0-100)",
-                ylabel: str = "Belevingsscore (0-100)") -> PathCollection:
+def plot_matrix(
+    ax: Axes,
+    frame: pd.DataFrame,
+    *,
+    title: str = "",
+    xlabel: str = "Feitenscore (0-100)",
+    ylabel: str = "Belevingsscore (0-100)",
+) -> PathCollection:
     """`frame` has columns label, x, y (scores 0-100); themes lacking either score are left out."""
     x, y = numeric(frame["x"]), numeric(frame["y"])
     keep = ~(x != x) & ~(y != y)

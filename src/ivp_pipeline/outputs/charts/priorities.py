@@ -13,8 +13,14 @@ if TYPE_CHECKING:
     from matplotlib.container import BarContainer
 
 
-def plot_priorities(ax: Axes, frame: pd.DataFrame, *, title: str = "", top: int = 3,
-                    xlabel: str = "Score (0-100); lijn = onzekerheidsinterval") -> BarContainer:
+def plot_priorities(
+    ax: Axes,
+    frame: pd.DataFrame,
+    *,
+    title: str = "",
+    top: int = 3,
+    xlabel: str = "Score (0-100); lijn = onzekerheidsinterval",
+) -> BarContainer:
     """One municipality, one profile: horizontal bars (rank 1 on top), whiskers = score interval."""
     import numpy as np
 
@@ -28,8 +34,9 @@ def plot_priorities(ax: Axes, frame: pd.DataFrame, *, title: str = "", top: int 
     ax.errorbar(score, ypos, xerr=np.nan_to_num(err), fmt="none", ecolor=DARK, elinewidth=0.8, capsize=2)
     for y, p in zip(ypos, data["p_top3"], strict=True):
         ax.text(101, y, f"top 3: {percent(p)}", va="center", fontsize=7, color=DARK)
-    ax.set_yticks(ypos, [f"{int(r)}. {lab}" for r, lab in zip(numeric(data["rank"]), data["theme_label"],
-                                                               strict=True)])
+    ax.set_yticks(
+        ypos, [f"{int(r)}. {lab}" for r, lab in zip(numeric(data["rank"]), data["theme_label"], strict=True)]
+    )
     ax.set_xlim(0, 100)
     ax.set_xlabel(xlabel)
     if title:

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     from matplotlib.image import AxesImage
 
 
-def plot_rank_probabilities(ax: Axes, frame: pd.DataFrame, order: list[str], labels: dict[str, str], *,
-                            title: str = "") -> AxesImage:
+def plot_rank_probabilities(
+    ax: Axes, frame: pd.DataFrame, order: list[str], labels: dict[str, str], *, title: str = ""
+) -> AxesImage:
     """One municipality, one profile; rows in `order` (themes), columns = ranks 1..n."""
     import numpy as np
 
@@ -21,16 +22,24 @@ def plot_rank_probabilities(ax: Axes, frame: pd.DataFrame, order: list[str], lab
     table = np.zeros((len(order), len(ranks)))
     row = {t: i for i, t in enumerate(order)}
     col = {r: j for j, r in enumerate(ranks)}
-    for theme, rank, prob in zip(frame["theme"], numeric(frame["rank"]), numeric(frame["probability"]),
-                                 strict=True):
+    for theme, rank, prob in zip(
+        frame["theme"], numeric(frame["rank"]), numeric(frame["probability"]), strict=True
+    ):
         if theme in row and rank == rank:
             table[row[theme], col[int(rank)]] += prob
     image = ax.imshow(table, cmap="Blues", vmin=0, vmax=1, aspect="auto")
     for i in range(table.shape[0]):
         for j in range(table.shape[1]):
             if table[i, j] >= 0.1:
-                ax.text(j, i, f"{table[i, j] * 100:.0f}", ha="center", va="center", fontsize=6,
-                        color="white" if table[i, j] > 0.55 else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{table[i, j] * 100:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="white" if table[i, j] > 0.55 else "black",
+                )
     ax.set_xticks(range(len(ranks)), [str(r) for r in ranks])
     ax.set_yticks(range(len(order)), [labels.get(t, t) for t in order])
     ax.set_xlabel("Rang (kans in %, getoond vanaf 10 %)")

@@ -26,11 +26,15 @@ def period_unit(periods: pd.Series) -> str:
     if len(dates) < 2:
         return "maand"
     gap = dates.diff().dropna().median()
-    return "jaar" if gap > pd.Timedelta(days=200) else ("kwartaal" if gap > pd.Timedelta(days=60) else "maand")
+    return (
+        "jaar" if gap > pd.Timedelta(days=200) else ("kwartaal" if gap > pd.Timedelta(days=60) else "maand")
+    )
 
 
-def plot_trend(ax: Axes, frame: pd.DataFrame, *, title: str = "") -> dict[str, Any]:
-    """Count per period (line) with its interval (band); returns the artists drawn."""
+def plot_trend(
+    ax: Axes, frame: pd.DataFrame, *, title: str = "", series_break: datetime | None = SERIES_BREAK
+) -> dict[str, Any]:
+    """Count per period (line) with its interval (band); the series break is marked when in range."""
     import matplotlib.dates as mdates
     import pandas as pd
 
@@ -43,13 +47,36 @@ def plot_trend(ax: Axes, frame: pd.DataFrame, *, title: str = "") -> dict[str, A
     (line,) = ax.plot(x, y, color=BLUE, linewidth=1.0, marker="o", markersize=1.2, label="aantal")
     artists: dict[str, Any] = {"line": line, "band": band, "break": None, "note": None}
     if len(x) and x.min() < SERIES_BREAK < x.max():
-        artists["break"] = ax.axvline(SERIES_BREAK, color=GREY, linestyle="--", linewidth=0.8)
-        ax.annotate(BREAK_LABEL, (mdates.date2num(SERIES_BREAK), 1.0), xycoords=ax.get_xaxis_transform(), xytext=(-2, -2),
-                    textcoords="offset points", rotation=90, va="top", ha="right", fontsize=6, color=GREY)
+        artists["break"] = ax.axvline(
+            SERIES_BREAK,  # type: ignore[arg-type]
+            color=GREY,
+            linestyle="--",
+            linewidth=0.8,
+        )
+        ax.annotate(
+            BREAK_LABEL,
+            (mdates.date2num(SERIES_BREAK), 1.0),
+            xycoords=ax.get_xaxis_transform(),
+            xytext=(-2, -2),
+            textcoords="offset points",
+            rotation=90,
+            va="top",
+            ha="right",
+            fontsize=6,
+            color=GREY,
+        )
     hidden = suppressed_count(data["count"])
     if hidden:
-        artists["note"] = ax.text(0.99, 0.98, f"{hidden} perioden <5 niet getoond", transform=ax.transAxes,
-                                  ha="right", va="top", fontsize=6, color=GREY)
+        artists["note"] = ax.text(
+            0.99,
+            0.98,
+            f"{hidden} perioden <5 niet getoond",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=6,
+            color=GREY,
+        )
     if title:
         ax.set_title("\n".join(textwrap.wrap(title, 30)), fontsize=8, loc="left")
     ax.set_ylabel(f"Aantal per {period_unit(data['period_start'])}", fontsize=7)

@@ -1,0 +1,114 @@
+"""Public mode: no registered count below the threshold is visible in any output, and the report says so."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from ivp_pipeline.outputs import write_outputs
+from ivp_pipeline.outputs.public import apply_public_mode, public_threshold
+from outputs_fixtures import make_result
+
+COUNT_HEADERS = {"Aantal", "Respondenten"}
+COUNT_COLUMNS = {"count", "n", "respondents"}
+
+
+def test_counts_and_rates_are_replaced() -> None:
+    result = make_result(n_themes=3, first_month="2025-01-01")
+    public = apply_public_mode(result)
+    tr, orig = public.trends, result.trends
+    small = orig["count"] < 5
+    assert small.any() and (~small).any()
+    assert (tr.loc[small.to_numpy(), "count"] == "<5").all()
+    assert (tr.loc[small.to_numpy(), ["count_low", "count_high", "rate_per_1000"]] == "n<5").all().all()
+    big = (~small).to_numpy()
+    assert list(tr.loc[big, "count"]) == list(orig.loc[big, "count"])
+    assert public.method["public"] is True and public_threshold(public) == 5
+    assert public_threshold(result) is None
+    assert result.trends["count"].dtype == "Int64"  # the input is left alone
+
+
+def test_only_count_based_criteria_are_suppressed() -> None:
+    result = make_result(n_themes=3, first_month="2025-01-01")
+    crit = apply_public_mode(result, threshold=40).criteria
+    police = crit.criterion.isin(["volume", "harm", "trend", "comparison"]).to_numpy()
+    small = (pd.to_numeric(result.criteria["n"], errors="coerce") < 40).fillna(False).to_numpy(dtype=bool)
+    hit = police & small
+    assert hit.any() and (police & ~small).any()
+    assert (crit.loc[hit, "n"] == "<40").all() and (crit.loc[hit, "scaled"] == "n<40").all()
+    assert pd.to_numeric(crit.loc[police & ~small, "scaled"]).notna().all()
+    survey = ~police & small
+    assert survey.any()  # respondent counts are hidden, the opinion scores built on them are not
+    assert (crit.loc[survey, "n"] == "<40").all()
+    assert pd.to_numeric(crit.loc[survey, "scaled"]).notna().all()
+
+
+def test_apply_is_idempotent() -> None:
+    once = apply_public_mode(make_result(n_themes=2, first_month="2025-01-01"))
+    twice = apply_public_mode(once)
+    pd.testing.assert_frame_equal(once.indicators, twice.indicators)
+    pd.testing.assert_frame_equal(once.trends, twice.trends)
+
+
+@pytest.fixture(scope="module")
+def public_out(tmp_path_factory):  # type: ignore[no-untyped-def]
+    out = tmp_path_factory.mktemp("public")
+    write_outputs(make_result(n_themes=7, first_month="2024-01-01"), out, public=True)
+    return out
+
+
+def test_no_small_count_in_the_workbook(public_out: Path) -> None:
+    wb = load_workbook(public_out / "tables" / "ivp-prioriteiten.xlsx")
+    seen_marker = 0
+    for ws in wb.worksheets:
+        headers = {c.column: c.value for c in ws[4]}
+        for col, name in headers.items():
+            if name not in COUNT_HEADERS:
+                continue
+            for row in ws.iter_rows(min_row=5, min_col=col, max_col=col, values_only=True):
+                value = row[0]
+                if isinstance(value, int | float):
+                    assert value >= 5, (ws.title, value)
+                seen_marker += value == "<5"
+    assert seen_marker > 100
+    assert "Openbare versie" in wb["Trends"]["A2"].value
+
+
+def test_no_small_count_in_the_csv(public_out: Path) -> None:
+    for path in (public_out / "tables").glob("*.csv"):
+        with path.open(encoding="utf-8") as fh:
+            for rec in csv.DictReader(fh):
+                for col in COUNT_COLUMNS & set(rec):
+                    if rec[col] not in ("", "<5"):
+                        assert float(rec[col]) >= 5, (path.name, rec)
+
+
+def test_report_says_so_and_charts_hide_small_counts(public_out: Path) -> None:
+    html = (public_out / "index.html").read_text(encoding="utf-8")
+    assert (
+        "Openbare versie" in html
+        and "aantallen kleiner dan 5 (misdrijven, meldingen en respondenten)" in html
+    )
+    svg = (public_out / "figures" / "trends-losser.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg
+
+
+def test_public_trend_chart_draws_no_small_count(public_out: Path) -> None:
+    from ivp_pipeline.outputs import figures
+    from ivp_pipeline.outputs.charts.trends import plot_trend
+
+    public = apply_public_mode(make_result(n_themes=7, first_month="2024-01-01"))
+    fig, axes = figures.new_figure()
+    tr = public.trends
+    art = plot_trend(axes[0, 0], tr[(tr.municipality == "GM1774") & (tr.theme == "woninginbraak")])
+    y = np.asarray(art["line"].get_ydata(), dtype=float)
+    band = art["band"].get_paths()
+    assert np.isnan(y).any() and np.nanmin(y) >= 5
+    assert all(np.nanmin(p.vertices[:, 1]) >= 0 for p in band)
+    assert art["note"].get_text().endswith("<5 niet getoond")
+    fig.clear()
