@@ -115,7 +115,8 @@ def main() -> None:
 
     duck_out = OUT / "duckdb-parquet"
     shutil.rmtree(duck_out, ignore_errors=True)
-    duck_s, duck_cpu, duck_mb, duck_rc = timed([str(BIN / "python"), "-c", DUCKDB_SCRIPT, str(data), str(duck_out)])
+    duck_cmd = [str(BIN / "python"), "-c", DUCKDB_SCRIPT, str(data), str(duck_out)]
+    duck_s, duck_cpu, duck_mb, duck_rc = timed(duck_cmd)
 
     print(f"file: {size_mb:.0f} MB, {entry['rows_read']:,} rows read, {entry['accepted']:,} accepted, "
           f"{entry['rejected']:,} rejected, {len(entry['partitions'])} partitions")  # fmt: skip

@@ -116,7 +116,7 @@ def make_result(
             (
                 rec.municipality,
                 rec.theme,
-                "police",
+                "politie",
                 f"{themes.index(rec.theme) + 1}.1.1",
                 "",
                 f"{THEMES[rec.theme][0]} (misdrijven)",
@@ -136,7 +136,7 @@ def make_result(
             (
                 m,
                 "woninginbraak",
-                "survey",
+                "enquete",
                 "",
                 "VM_onveilig_buurt",
                 "Voelt zich wel eens onveilig in buurt (%)",
@@ -195,9 +195,9 @@ def make_result(
                 tot = sum(used.values())
                 score = sum(scaled[c] * wt for c, wt in used.items()) / tot
                 cov = tot / sum(w.values())
-                flags = "dekking onvolledig" if cov < 1 else ""
+                flags = "partial_coverage" if cov < 1 else ""
                 if m == "GM0168" and t == "jeugd":
-                    flags = "-5 punten na herweging"
+                    flags = "-5 punten na herweging;rank_uncertain"
                 score_rows.append(
                     [
                         m,
@@ -244,7 +244,7 @@ def make_result(
     prof_rows = []
     for m in muns:
         for t in themes:
-            for c in ("omvang", "ernst", "urgentie"):
+            for c in ("size", "seriousness", "development"):
                 prof_rows.append(
                     (
                         m,
@@ -264,9 +264,7 @@ def make_result(
             ("VM_overlast_jongeren", "Overlast van groepen jongeren", "jeugd"),
         ):
             v = float(rng.uniform(8, 30))
-            perc_rows.append(
-                (m, t, ind, lab, "%", 2023, v, v - 3, v + 3, "Nederland", 14.0, "hoger_slechter")
-            )
+            perc_rows.append((m, t, ind, lab, "percent", 2023, v, v - 3, v + 3, "NL01", 14.0, "higher_worse"))
     perception = pd.DataFrame(perc_rows, columns=list(R.PERCEPTION))
 
     # --- funnel: the four municipalities and some other Overijssel gemeenten against the province
@@ -345,7 +343,11 @@ def make_result(
         "draws": 2000,
         "seed": 20260101,
         "reference_area": "PV23",
-        "latest_complete_month": "2025-12",
+        "latest_complete_period": "2025-12-01",
+        "profile_labels": {"feiten": "Feiten (politiecijfers)"},
+        "series_break": "2018-07-01",
+        "interval_level": 0.95,
+        "period_kind": "month",
         "small_number_threshold": 5,
         "public": False,
     }

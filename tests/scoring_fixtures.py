@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -149,9 +149,9 @@ def table(dataset: Dataset, rows: list[dict[str, Any]]) -> pa.Table:
 def inputs(
     police: list[dict[str, Any]],
     population: list[dict[str, Any]],
-    survey: list[dict[str, Any]] = (),
-    professional: list[dict[str, Any]] = (),
-) -> Inputs:  # type: ignore[assignment]
+    survey: Sequence[dict[str, Any]] = (),
+    professional: Sequence[dict[str, Any]] = (),
+) -> Inputs:
     return Inputs(
         police=frame(POLICE, police),
         survey=frame(SURVEY, list(survey)),

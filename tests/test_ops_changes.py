@@ -126,7 +126,7 @@ def test_priorities_rank_and_top3_probability_with_tolerance() -> None:
         ("removed_theme", "drugs", "3", ""),
     ]
     md = render_markdown(out, theme_labels={"geweld": "Geweld"})
-    assert "| Noordoost Twente | evenwichtig | Geweld | 2 → 3 | 0.60 → 0.40 |" in md
+    assert "| Noordoost Twente | evenwichtig | Geweld | 2 → 3 | 60 % → 40 % |" in md
     assert "| Noordoost Twente | evenwichtig | verkeer | nieuw: 2 |  |" in md
 
 

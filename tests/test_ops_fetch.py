@@ -50,6 +50,7 @@ def test_pages_follow_next_link_into_one_json_object(ws: Workspace, server: Fake
     assert [r["ID"] for r in doc["value"]] == list(range(16))  # every page, in order, once
     assert len(server.paths("TypedDataSet")) == 4
     prov = json.loads(path.with_name(path.name + ".provenance.json").read_text(encoding="utf-8"))
+    assert prov["table_id"] == "47013NED"  # the police reader's fallback when metadata lacks it
     assert (prov["table"], prov["rows"], prov["pages"], prov["modified"]) == (
         "47013NED",
         16,

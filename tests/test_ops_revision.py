@@ -66,3 +66,22 @@ def test_revised_month_is_replaced_and_listed_in_the_changes(ws: Workspace, serv
     assert [o.status for o in third.fetched] == ["unchanged"]
     assert third.change_counts == {}
     assert len(list((ws.raw / "police").glob("47013NED_*[0-9].json"))) == 2
+
+
+def test_cli_refresh_with_base_url_fetches_first(
+    ws: Workspace, server: FakeOData, runner, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from ivp_pipeline.cli import app
+
+    monkeypatch.setattr("ivp_pipeline.refresh.default_score", fake_score)
+    (ws.root / "ivp.toml").write_text(
+        '[fetch]\ntables = ["47013NED"]\nbackoff_seconds = 0\n', encoding="utf-8"
+    )
+    result = runner.invoke(app, ["refresh", "-w", str(ws.root), "--base-url", server.base_url])
+    assert result.exit_code == 0, result.stderr
+    assert "47013NED: downloaded 8 rows" in result.stderr
+    assert "ingest: ingested data/raw/police/47013NED_" in result.stderr
+    assert "changes: first_ingest 2" in result.stderr  # GM1774 and PV23 crime series
+    server.always = 503
+    down = runner.invoke(app, ["refresh", "-w", str(ws.root), "--base-url", server.base_url])
+    assert down.exit_code == 1 and "[service-unavailable]" in down.stderr

@@ -56,7 +56,7 @@ def test_trend_line_band_and_break(ax) -> None:  # type: ignore[no-untyped-def]
     band = art["band"].get_paths()[0].vertices
     assert band[:, 1].max() == pytest.approx(11 * 1.5 + 3)
     assert art["break"] is not None
-    assert mdates.date2num(art["break"].get_xdata()[0]) == pytest.approx(mdates.date2num(SERIES_BREAK))
+    assert art["break"].get_xdata()[0] == pytest.approx(mdates.date2num(SERIES_BREAK))
     assert any(t.get_text() == BREAK_LABEL for t in ax.texts)
     assert ax.get_ylabel() == "Aantal per maand"
 
@@ -167,3 +167,11 @@ def test_figure_bytes_are_stable_and_free_of_dates() -> None:
     assert png1 == png2 and svg1 == svg2
     assert b"<dc:date>" not in svg1 and b"Matplotlib version" not in png1
     assert png1.startswith(b"\x89PNG")
+
+
+def test_break_date_comes_from_the_method(ax) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    art = plot_trend(ax, trend_frame("2019-01-01", 24), series_break=datetime(2020, 1, 1))
+    assert art["break"].get_xdata()[0] == pytest.approx(mdates.date2num(datetime(2020, 1, 1)))
+    assert any(t.get_text() == "trendbreuk januari 2020" for t in ax.texts)

@@ -92,7 +92,7 @@ def test_report_says_so_and_charts_hide_small_counts(public_out: Path) -> None:
     html = (public_out / "index.html").read_text(encoding="utf-8")
     assert (
         "Openbare versie" in html
-        and "aantallen kleiner dan 5 (misdrijven, meldingen en respondenten)" in html
+        and "Aantallen kleiner dan 5 (misdrijven, meldingen en respondenten)" in html
     )
     svg = (public_out / "figures" / "trends-losser.svg").read_text(encoding="utf-8")
     assert "<svg" in svg

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -68,8 +69,8 @@ def test_municipality_sheet_has_scores_criteria_and_ranks(book, result) -> None:
         "Vergelijking",
         "Beleving",
         "Professionals",
-        "Rang (Feiten)",
-        "Rang (Beleving en professionals)",
+        "Rang: Feiten (politiecijfers)",
+        "Rang: Beleving en professionals",
         "Signalen",
     ]
     s = result.scores
@@ -153,14 +154,19 @@ def test_sources_method_professionals_voortgang(book) -> None:  # type: ignore[n
         "Tabel",
         "Perioden",
         "Rijen",
-        "Ingelezen op",
+        "Ingelezen op (UTC)",
     ]
     assert src["B5"].value == "a" * 64 and src["E5"].value == "47022NED"
+    assert src["H5"].value == datetime(2026, 1, 15, 9, 30) and src["H5"].number_format == "dd-mm-yyyy hh:mm"
     method = {r[0]: r[1] for r in book["Methode"].iter_rows(min_row=5, max_col=2, values_only=True) if r[0]}
     assert method["Versie themacatalogus"] == "2026.1"
     assert method["Standaardprofiel"] == "Evenwichtig"
     assert method["Aantal trekkingen (Monte Carlo)"] == 2000
     assert method["Openbare modus"] == "nee"
+    assert method["Betrouwbaarheid score-interval"] == "95 %"
+    assert method["Trendbreuk politiecijfers"] == "juli 2018"
+    assert method["Soort periode"] == "maand"
+    assert method["Referentiegebied"] == "Overijssel (PV23)"
     assert "Gewichten per profiel" in method
     prof = book["Professionals"]
     assert header(prof) == [
@@ -173,6 +179,12 @@ def test_sources_method_professionals_voortgang(book) -> None:  # type: ignore[n
         "Overeenstemming",
     ]
     assert prof["G5"].number_format == "0%"
+    assert prof["C5"].value in ("Omvang", "Ernst", "Ontwikkeling")
+    bel = book["Beleving"]
+    assert bel["E5"].value == "%" and bel["J5"].value == "Nederland (NL01)"
+    assert bel["L5"].value == "hoger is ongunstiger"
+    scores = book["Scores"]
+    assert {c.value for c in scores["K"][4:]} >= {"onvolledige dekking", None}
     vg = book["Voortgang"]
     assert header(vg)[:3] == ["Gemeente", "Thema", "Maatstaf"]
     assert vg["A5"].value == "Dinkelland" and vg["J5"].value == "op koers"
@@ -190,7 +202,7 @@ def test_formula_injection_stays_text(book) -> None:  # type: ignore[no-untyped-
     assert cell.data_type == "s"
     assert cell.quotePrefix is True
     assert notes[PHONE_NOTE].data_type == "s"
-    flags = [c for c in book["Losser"]["Q"] if c.value == "-5 punten na herweging"]
+    flags = [c for c in book["Losser"]["Q"] if c.value == "-5 punten na herweging; rang onzeker"]
     assert flags and flags[0].data_type == "s"
     for ws in book.worksheets:  # nothing anywhere is stored as a formula
         assert all(c.data_type != "f" for row in ws.iter_rows() for c in row), ws.title

@@ -11,12 +11,13 @@ import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from ivp_pipeline.cli import app
 from ivp_pipeline.ingest import ingest
 from ivp_pipeline.schemas import POLICE
 from ivp_pipeline.store import read_dataset
-from police_fixtures import BULK, PORTAL, write
+from police_fixtures import BULK, CBS_OWN, PORTAL, STATLINE, odata_text, write
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "police"
 SAMPLE_FILES = ("47013NED_misdrijven_maand.csv", "47021NED_overlast_maand.json",
@@ -164,3 +165,24 @@ def test_presorted_partition_matches_the_store_order(ws):
     key = [(k, "ascending") for k in (*POLICE.key, "source_row")]
     assert part.equals(part.sort_by(key))
     assert part["area_code"].to_pylist()[0] == "BU17741510"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("notes.csv", b"naam;telefoon\nJan;0612345678\n", "unrecognised-file"),
+        ("utf16.csv", STATLINE.encode("utf-16"), "wrong-encoding"),
+        ("cols.csv", b"ID;SoortMisdrijf;RegioS;Perioden\n0;0.0.0 ;GM1774;2024MM01\n", "missing-column"),
+        ("cbs.csv", CBS_OWN.encode("utf-8"), "not-a-police-table"),
+        ("cut.json", odata_text()[:150].encode("utf-8"), "truncated-file"),
+    ],
+)
+def test_files_that_cannot_be_read_exit_1(ws, runner, name, data, code):
+    write(ws, "good.csv", BULK)
+    write(ws, name, data)
+    result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"Error: data/raw/police/{name}")
+    assert f"[{code}]" in errors[0]
+    assert not (ws.processed / "police").exists()  # nothing is written unless --keep-going

@@ -275,3 +275,16 @@ def test_bulk_stray_byte_beyond_the_sniffed_sample(ws, stray):
     with pytest.raises(IvpError) as exc:
         read(ws, write(ws, "late.csv", data))
     assert exc.value.problem.code == "wrong-encoding"
+
+
+def test_labels_pick_the_count_not_a_derived_topic(ws):
+    text = (
+        '"Soort registratie overlast";"Perioden";"Regio\'s";"Geregistreerde overlast per 1000 inwoners";'
+        '"Geregistreerde overlast (aantal)"\n'
+        '"Overlast door verward persoon";"2024";"Losser";1.5;35\n'
+    )
+    table, ctx, _kind = read(ws, write(ws, "overlast.csv", text))
+    assert ctx.rejects == []
+    assert _pick(rows(table), "measure", "offence_code", "area_code", "value") == [
+        ("overlast", "E33", "GM0168", 35)
+    ]

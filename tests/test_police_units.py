@@ -192,3 +192,11 @@ def test_unknown_and_ambiguous_names_are_never_guessed():
     assert "WP-GM0168-Beuningen" in ambiguous.message
     merged = AreaResolver("regios").resolve("GM0196")  # a code of a municipality merged before 2024
     assert isinstance(merged, AreaProblem) and merged.code == "unknown-region"
+
+
+def test_soort_regio_hint_restricts_the_level():
+    res = AreaResolver("wijken")
+    as_gemeente = res.resolve("Dinkelland", "Gemeente")
+    assert not isinstance(as_gemeente, AreaProblem) and as_gemeente.code == "GM1774"
+    as_wijk = res.resolve("Dinkelland", "Wijk")
+    assert isinstance(as_wijk, AreaProblem) and as_wijk.code == "unknown-region"

@@ -143,3 +143,20 @@ def test_bad_scoring_keys() -> None:
     with pytest.raises(IvpError) as exc:
         scoring_config({"scoring": {"default_profile": "onbekend"}})
     assert _problems(exc) == [("bad-config", "scoring.default_profile", "onbekend")]
+
+
+@pytest.mark.parametrize(
+    ("label", "theme"),
+    [
+        ("Slachtoffer woninginbraak", "woninginbraak"),
+        ("Slachtoffer fietsdiefstal", "vermogen"),
+        ("Slachtoffer vermogensdelicten", "vermogen"),
+        ("Overlast door verwarde personen", "zorg_veiligheid"),
+        ("Drugsoverlast", "drugs_alcohol"),
+        ("Slachtoffer online oplichting en fraude", "digitale_criminaliteit"),
+    ],
+)
+def test_local_survey_labels_find_their_theme(label: str, theme: str) -> None:
+    cat = load_catalogue(None)
+    hits = [t.id for t in cat.themes.values() if any(r.matches("", label) for r in t.survey)]
+    assert hits == [theme]

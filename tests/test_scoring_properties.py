@@ -27,8 +27,8 @@ THEMES = {
     "fiets": {"label": "Fiets", "veiligheidsveld": "v", "crime": ["1.2.3"]},
 }
 CODES = [("crime", "1.1.1"), ("crime", "1.4.5"), ("crime", "1.4.4"), ("overlast", "E35"), ("crime", "1.2.3")]
-CFG = ScoringConfig(municipalities=SCOPE, draws=40, seed=3)
-SLOW = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CFG = ScoringConfig(municipalities=SCOPE, draws=30, seed=3)
+SLOW = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def catalogue(ids: list[str]):  # type: ignore[no-untyped-def]

@@ -145,8 +145,12 @@ def _priorities(changes: pd.DataFrame, labels: dict[str, str]) -> list[str]:
         else:
             r, q = by.get("rank_changed"), by.get("p_top3_changed")
             rank = f"{r['old']} → {r['new']}" if r else "gelijk"
-            p = f"{q['old']} → {q['new']}" if q else "gelijk"
+            p = f"{_pct(q['old'])} → {_pct(q['new'])}" if q else "gelijk"
         out.append(
             f"| {area_label(str(muni))} | {profile} | {labels.get(str(theme), theme)} | {rank} | {p} |"
         )
     return [*out, ""]
+
+
+def _pct(text: str) -> str:
+    return f"{float(text):.0%}".replace("%", " %")

@@ -115,9 +115,10 @@ def _fetch_one(
     first_url = client.url(f"{table}/TypedDataSet", {**params, "$top": cfg.page_size, "$skip": 0})
     statuses = _period_statuses(client, table)
     rows, pages = _download(client, table, params, cfg.page_size, target)
-    sha = hashlib.sha256(target.read_bytes()).hexdigest()
+    sha = _sha256(target)
     provenance = {
         "table": table,
+        "table_id": table,  # the key the police reader looks for
         "filter": flt,
         "url": first_url,
         "base_url": client.base_url,
@@ -210,6 +211,14 @@ def _download(
     finally:
         tmp.unlink(missing_ok=True)
     return rows, pages
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def _state_path(ws: Workspace) -> Path:

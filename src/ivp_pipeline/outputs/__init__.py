@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,10 +23,13 @@ def write_outputs(result: ScoreResult, out_dir: Path, *, public: bool = False) -
     from ivp_pipeline.outputs.public import DEFAULT_THRESHOLD, apply_public_mode, public_threshold
     from ivp_pipeline.outputs.sheets import write_workbook
     from ivp_pipeline.outputs.tables import write_csvs
+    from ivp_pipeline.outputs.views import without_empty_scores
 
     if public and public_threshold(result) is None:
         configured = result.method.get("public_threshold") or result.method.get("small_number_threshold")
         result = apply_public_mode(result, int(configured or DEFAULT_THRESHOLD))
+    # presentation only: a theme without data has no score rather than a score of 0
+    result = replace(result, scores=without_empty_scores(result.scores))
     tables = out_dir / "tables"
     figures = out_dir / "figures"
     written = write_csvs(result, tables)

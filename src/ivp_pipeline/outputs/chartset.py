@@ -163,11 +163,13 @@ class _Context:
                 ax,
                 data[data["theme"].astype(str) == theme],
                 title=views.theme_label(self.r, theme, self.themes),
+                series_break=views.series_break(self.r),
             )
         figures.hide_unused(flat[len(order) :])
         caption = (
-            "Geregistreerde aantallen per periode met 95%-interval (exacte Poisson); de stippellijn "
-            "markeert de trendbreuk van juli 2018 (samenloop van delicten apart geteld)."
+            "Geregistreerde aantallen per periode met 95%-interval (exacte Poisson). Valt juli 2018 binnen "
+            "de reeks, dan markeert een stippellijn de trendbreuk (samenloop van delicten sindsdien apart "
+            "geteld)."
         )
         return self._save(fig, f"trends-{views.slug(name)}", "trends", code, title, caption, POLICE)
 
@@ -196,7 +198,7 @@ class _Context:
         ncols = 3
         nrows = math.ceil(len(themes) / ncols)
         ref = str(self.r.method.get("reference_area") or "het referentiegebied")
-        ref_name = labels.municipality(ref) if ref.startswith("GM") else _area_name(ref)
+        ref_name = labels.area(ref)
         title = f"Trechterdiagrammen: gemeenten tegen {ref_name}"
         # an extra thin row holds the shared legend, so it never covers a title or the source line
         fig, axes = figures.new_figure(
@@ -223,10 +225,3 @@ class _Context:
             "Een punt buiten de grenzen wijkt meer af dan toeval verklaart."
         )
         return self._save(fig, "trechter-referentie", "funnel", "", title, caption, POLICE)
-
-
-def _area_name(code: str) -> str:
-    from ivp_pipeline.regions import registry
-
-    region = registry().get(code)
-    return region.name if region else code

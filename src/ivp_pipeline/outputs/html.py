@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline.atomic import write_bytes_atomic
 from ivp_pipeline.outputs import labels, views
+from ivp_pipeline.outputs.method import method_rows, weights
 from ivp_pipeline.outputs.public import public_threshold
-from ivp_pipeline.outputs.sheets import METHOD_LABELS, public_note
+from ivp_pipeline.outputs.sheets import public_text
 from ivp_pipeline.regions import REGION_NOT
 
 if TYPE_CHECKING:
@@ -85,9 +86,9 @@ def context(result: ScoreResult, charts: list[Chart]) -> dict[str, Any]:
         "sections": sections,
         "common_charts": common,
         "public": threshold is not None,
-        "public_note": public_note(result),
+        "public_note": public_text(threshold) if threshold is not None else "",
         "threshold": threshold,
-        "method_rows": _method_rows(result),
+        "method_rows": [(k, str(v)) for k, v in method_rows(result, nested=False)],
         "weights": _weights(result),
         "sources": _sources(result),
         "voortgang": _voortgang(result, names, themes),
@@ -118,40 +119,28 @@ def _score_row(rec: dict[str, Any], themes: dict[str, str], result: ScoreResult)
     }
 
 
-def _method_rows(result: ScoreResult) -> list[tuple[str, str]]:
-    rows = []
-    for key, value in result.method.items():
-        if key == "profiles" or isinstance(value, dict | list):
-            continue
-        if isinstance(value, bool):
-            shown = "ja" if value else "nee"
-        elif key == "default_profile":
-            shown = views.profile_label(result, str(value))
-        elif key.startswith("reference_area"):
-            shown = labels.area(str(value))
-        else:
-            shown = str(value)
-        rows.append((METHOD_LABELS.get(key, key), shown))
-    return rows
-
-
 def _weights(result: ScoreResult) -> dict[str, Any]:
-    profiles = result.method.get("profiles")
-    if not isinstance(profiles, dict) or not profiles:
-        return {"criteria": [], "rows": []}
-    crits = list(dict.fromkeys(c for w in profiles.values() if isinstance(w, dict) for c in w))
-    rows = [
-        (views.profile_label(result, str(p)), [labels.percent(w.get(c)) if isinstance(w, dict) else "–" for c in crits])
-        for p, w in profiles.items()
-    ]
+    crits, table = weights(result)
+    rows = [(name, [labels.percent(w) for w in values]) for name, values in table]
     return {"criteria": [labels.criterion(c) for c in crits], "rows": rows}
 
 
 def _sources(result: ScoreResult) -> list[dict[str, str]]:
     out = []
     for rec in result.sources.to_dict("records"):
-        out.append({str(k): "" if labels.is_missing(v) else str(v) for k, v in rec.items()})
+        row = {str(k): "" if labels.is_missing(v) else str(v) for k, v in rec.items()}
+        row["dataset"] = labels.DATASETS.get(row.get("dataset", ""), row.get("dataset", ""))
+        row["ingested_at"] = _when(row.get("ingested_at", ""))
+        out.append(row)
     return out
+
+
+def _when(text: str) -> str:
+    """'2026-01-15T09:30:00+00:00' -> '15-01-2026 09:30 UTC' (text that is no timestamp stays as is)."""
+    import pandas as pd
+
+    stamp = pd.to_datetime(text, errors="coerce", utc=True) if text else pd.NaT
+    return text if pd.isna(stamp) else stamp.strftime("%d-%m-%Y %H:%M UTC")
 
 
 def _voortgang(result: ScoreResult, names: dict[str, str], themes: dict[str, str]) -> list[dict[str, str]]:

@@ -145,7 +145,6 @@ DATASETS: dict[str, str] = {
 }
 
 
-
 def column(name: str) -> str:
     return COLUMNS.get(name, name.replace("_", " ").capitalize())
 

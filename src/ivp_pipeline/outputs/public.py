@@ -9,6 +9,7 @@ Counted are registered offences and incidents, and respondents (survey, professi
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -64,16 +65,69 @@ def apply_public_mode(result: ScoreResult, threshold: int = DEFAULT_THRESHOLD) -
     police_rows = crit["criterion"].isin(COUNT_CRITERIA) if "criterion" in crit.columns else None
     return replace(
         result,
-        indicators=suppress(result.indicators, "count", ("rate_per_1000", "rate_low", "rate_high")),
+        indicators=suppress(
+            result.indicators,
+            "count",
+            ("rate_per_1000", "rate_low", "rate_high", "value", "value_low", "value_high"),
+        ),
         trends=suppress(result.trends, "count", ("count_low", "count_high", "rate_per_1000")),
         funnel=suppress(result.funnel, "count", ("rate_per_1000",)),
         # n is a count of offences for police criteria (their values derive from it) and a count of
         # respondents otherwise: the count is hidden either way, an opinion score is not a rate.
-        criteria=suppress(crit, "n", ("raw", "raw_low", "raw_high", "scaled"), police_rows),
+        criteria=_scrub_notes(
+            suppress(crit, "n", ("raw", "raw_low", "raw_high", "scaled"), police_rows), police_rows, threshold
+        ),
         professionals=suppress(result.professionals, "respondents", ()),
-        extras=dict(result.extras),
+        extras=_extras(result.extras, threshold),
         method={**result.method, "public": True, "public_threshold": threshold},
     )
+
+
+# A whole number standing alone in a note ("3 tegen 40"), not part of a decimal, date or code.
+_COUNT_IN_TEXT = re.compile(r"(?<![\w.,:/-])(\d+)(?![\w.,:/-])")
+
+
+def _scrub_notes(frame: pd.DataFrame, police_rows: pd.Series | None, threshold: int) -> pd.DataFrame:
+    """Notes of count-based criteria quote counts ("3 tegen 40 in ..."): small ones become "<t"."""
+    if police_rows is None or "note" not in frame.columns or frame.empty:
+        return frame
+
+    def scrub(text: Any) -> Any:
+        if not isinstance(text, str):
+            return text
+        return _COUNT_IN_TEXT.sub(
+            lambda m: count_marker(threshold) if int(m.group(1)) < threshold else m.group(1), text
+        )
+
+    out = frame.copy()
+    rows = police_rows.fillna(False).astype(bool).to_numpy()
+    out["note"] = out["note"].astype(object)
+    out.loc[rows, "note"] = [scrub(t) for t in out.loc[rows, "note"]]
+    return out
+
+
+def _extras(extras: dict[str, pd.DataFrame], threshold: int) -> dict[str, pd.DataFrame]:
+    """Voortgang rows measured as counts ("aantal per jaar") hide values below the threshold."""
+    out = dict(extras)
+    frame = out.get("voortgang")
+    if frame is None or frame.empty or "measure_code" not in frame.columns:
+        return out
+    import pandas as pd
+
+    frame = frame.copy()
+    counts = (frame["measure_code"].astype(str) == "count").to_numpy()
+    for col in ("baseline_value", "current_value", "target_value"):
+        if col not in frame.columns:
+            continue
+        small = counts & (pd.to_numeric(frame[col], errors="coerce") < threshold).fillna(False).to_numpy()
+        if small.any():
+            frame[col] = frame[col].astype(object)
+            frame.loc[small, col] = count_marker(threshold)
+            if "change_pct" in frame.columns:
+                frame["change_pct"] = frame["change_pct"].astype(object)
+                frame.loc[small, "change_pct"] = derived_marker(threshold)
+    out["voortgang"] = frame
+    return out
 
 
 def public_threshold(result: ScoreResult) -> int | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,39 +31,18 @@ if TYPE_CHECKING:
 
 WORKBOOK_NAME = "ivp-prioriteiten.xlsx"
 CRITERIA_ORDER = ("volume", "harm", "trend", "comparison", "perception", "professionals")
-METHOD_LABELS = {
-    "catalogue_version": "Versie themacatalogus",
-    "ivp_version": "Versie ivp",
-    "default_profile": "Standaardprofiel",
-    "draws": "Aantal trekkingen (Monte Carlo)",
-    "seed": "Startwaarde toevalsgenerator",
-    "reference_area": "Referentiegebied",
-    "latest_complete_month": "Laatste volledige maand",
-    "latest_complete_period": "Laatste volledige periode",
-    "reference_area_configured": "Referentiegebied (ingesteld)",
-    "period_kind": "Soort periode",
-    "latest_window": "Laatste 12 maanden",
-    "baseline_window": "Basisperiode (trend)",
-    "series_break": "Trendbreuk politiecijfers",
-    "weight_concentration": "Spreiding gewichten (concentratie)",
-    "top_n": "Aantal prioriteiten (top)",
-    "municipalities": "Gemeenten",
-    "scales": "Vaste schalen",
-    "region": "Regio",
-    "profile_labels": "Namen van profielen",
-    "small_number_threshold": "Drempel kleine aantallen",
-    "interval_level": "Betrouwbaarheid score-interval",
-    "public": "Openbare modus",
-    "public_threshold": "Drempel openbare modus",
-}
 
 
 def public_note(result: ScoreResult) -> str:
     t = public_threshold(result)
     if t is None:
         return ""
+    return "Openbare versie: " + public_text(t)
+
+
+def public_text(t: int) -> str:
     return (
-        f"Openbare versie: aantallen kleiner dan {t} (misdrijven, meldingen en respondenten) zijn "
+        f"Aantallen kleiner dan {t} (misdrijven, meldingen en respondenten) zijn "
         f"weggelaten (getoond als <{t}), net als de cijfers die erop zijn gebaseerd (getoond als n<{t})."
     )
 
@@ -267,7 +245,7 @@ def write_workbook(result: ScoreResult, tables_dir: Path) -> Path:
                     Col("target_value", "Streefwaarde", DEC1),
                     Col("change_pct", "Verandering (%)", DEC1),
                     Col("target_pct", "Doel (% t.o.v. basis)", DEC1),
-                Col("status", "Status"),
+                    Col("status", "Status"),
                 ],
                 "Voortgang: huidige cijfers tegen basisjaar en streefwaarde",
             )
@@ -330,7 +308,7 @@ def _priority_table(
         Col("p_top3", "Kans op top 3", PCT),
         Col("coverage", "Dekking", PCT),
         *[Col(f"crit_{c}", labels.criterion(c), DEC1) for c in present],
-        *[Col(f"rank_{p}", f"Rang ({views.profile_label(result, p)})", INT) for p in others],
+        *[Col(f"rank_{p}", f"Rang: {views.profile_label(result, p)}", INT) for p in others],
         Col("flags", "Signalen", convert=labels.flags),
     ]
     return frame, cols
@@ -341,21 +319,10 @@ def _method_sheet(ws: Any, result: ScoreResult, note: str) -> None:
     import pandas as pd
     from openpyxl.styles import Font
 
+    from ivp_pipeline.outputs.method import method_rows, weights
     from ivp_pipeline.outputs.workbook import HEADER_ROW, put
 
-    rows = []
-    for key, value in result.method.items():
-        if key == "profiles" and isinstance(value, dict):
-            continue
-        if isinstance(value, bool):
-            shown: Any = "ja" if value else "nee"
-        elif isinstance(value, dict | list | tuple):
-            shown = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-        elif key == "default_profile":
-            shown = views.profile_label(result, str(value))
-        else:
-            shown = value
-        rows.append({"label": METHOD_LABELS.get(key, key), "value": shown})
+    rows = method_rows(result, nested=True)
     write_table(
         ws,
         pd.DataFrame(rows, columns=["label", "value"]),
@@ -363,22 +330,19 @@ def _method_sheet(ws: Any, result: ScoreResult, note: str) -> None:
         title="Methode",
         note=note,
     )
-    weights = result.method.get("profiles")
-    if not isinstance(weights, dict) or not weights:
+    crits, table = weights(result)
+    if not table:
         return
     start = HEADER_ROW + len(rows) + 3
     put(ws, start, 1, "Gewichten per profiel")
     ws.cell(row=start, column=1).font = Font(bold=True)
-    crits = list(dict.fromkeys(c for w in weights.values() if isinstance(w, dict) for c in w))
-    put(ws, start + 1, 1, "Profiel")
-    for j, c in enumerate(crits, start=2):
-        put(ws, start + 1, j, labels.criterion(c))
+    for j, head in enumerate(["Profiel", *[labels.criterion(c) for c in crits]], start=1):
+        put(ws, start + 1, j, head)
         ws.cell(row=start + 1, column=j).font = Font(bold=True)
-    ws.cell(row=start + 1, column=1).font = Font(bold=True)
-    for i, (name, w) in enumerate(weights.items(), start=start + 2):
-        put(ws, i, 1, views.profile_label(result, str(name)))
-        for j, c in enumerate(crits, start=2):
-            put(ws, i, j, w.get(c) if isinstance(w, dict) else None, PCT)
+    for i, (name, values) in enumerate(table, start=start + 2):
+        put(ws, i, 1, name)
+        for j, w in enumerate(values, start=2):
+            put(ws, i, j, w, PCT)
 
 
 def _utc(value: Any) -> Any:

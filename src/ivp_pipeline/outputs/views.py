@@ -75,6 +75,24 @@ def theme_label(result: ScoreResult, theme: str, cache: dict[str, str] | None = 
     return names.get(theme, theme.replace("_", " ").capitalize())
 
 
+def without_empty_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """Scores of themes without any data (coverage 0, flag no_score) shown as missing, not as 0."""
+    import numpy as np
+
+    if scores.empty or "coverage" not in scores.columns:
+        return scores
+    empty = (scores["coverage"].astype(float) <= 1e-9).to_numpy().copy()
+    if "flags" in scores.columns:
+        empty |= scores["flags"].astype(str).str.contains("no_score", regex=False).to_numpy()
+    if not empty.any():
+        return scores
+    out = scores.copy()
+    for col in ("score", "score_low", "score_high"):
+        if col in out.columns:
+            out[col] = out[col].astype(float).where(~empty, np.nan)
+    return out
+
+
 def scores_for(result: ScoreResult, municipality: str, profile: str) -> pd.DataFrame:
     s = result.scores
     return s[(s["municipality"].astype(str) == municipality) & (s["profile"].astype(str) == profile)]
@@ -100,7 +118,9 @@ def source_line(result: ScoreResult, datasets: tuple[str, ...]) -> str:
 
 def data_until(result: ScoreResult) -> str:
     """The last month the figures cover, as 'YYYY-MM' ('' when the method does not say)."""
-    month = result.method.get("latest_complete_month") or str(result.method.get("latest_complete_period") or "")
+    month = result.method.get("latest_complete_month") or str(
+        result.method.get("latest_complete_period") or ""
+    )
     return str(month)[:7]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -127,7 +127,7 @@ class _BulkReader:
         lookups = (self.cells.offence, self.cells.area, self.cells.period)
         ids: list[np.ndarray] = []
         empty = None
-        issues: list[tuple[np.ndarray, list[str], list[int | Issue]]] = []
+        issues: list[tuple[np.ndarray, list[str], list[Any]]] = []  # per column: codes, cells, lookups
         for column, lookup in zip(columns[:3], lookups, strict=True):
             codes, dictionary = _encode(column)
             found = [lookup(v) for v in dictionary]
@@ -139,7 +139,7 @@ class _BulkReader:
         found_v = [self.cells.value(v) for v in dictionary]
         values = np.array([f[0] if isinstance(f, tuple) else 0 for f in found_v], np.int64)[codes]
         states = np.array([f[1] if isinstance(f, tuple) else -1 for f in found_v], np.int8)[codes]
-        issues.append((codes, dictionary, found_v))  # type: ignore[arg-type]
+        issues.append((codes, dictionary, found_v))
         assert empty is not None
         blank = empty & np.array([v == "" for v in dictionary], bool)[codes]
         n = len(states)
@@ -151,7 +151,7 @@ class _BulkReader:
         self.builder.add_arrays(ids[1][ok], ids[0][ok], ids[2][ok], values[ok], states[ok], records[ok])
         self.records += n
 
-    def _problem(self, i: int, issues: list[tuple[np.ndarray, list[str], list]]) -> Problem:
+    def _problem(self, i: int, issues: list[tuple[np.ndarray, list[str], list[Any]]]) -> Problem:
         for column, (codes, dictionary, found) in zip(self.layout.columns, issues, strict=True):
             issue = found[codes[i]]
             if isinstance(issue, Issue):

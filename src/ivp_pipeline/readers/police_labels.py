@@ -33,6 +33,8 @@ DATASET = POLICE
 OFFENCE_HEADERS = {"soort misdrijf": "crime", "overlast": "overlast", "soort overlast": "overlast"}
 # "Geregisteerde" is a genuine typo of the 2019 StatLine export.
 _COUNT = re.compile(r"^(?:totaal )?(?:geregistr?eerde|registraties) (\w+)")
+# The count itself, not a derived topic such as "Geregistreerde misdrijven per 1000 inwoners".
+_COUNT_EXACT = re.compile(r"^(?:geregistr?eerde|registraties) (misdrijven|overlast)$")
 _UNIT = re.compile(r"\s*\([^)]*\)\s*$")
 
 
@@ -51,7 +53,16 @@ def sniff(head: Head) -> bool:
     names = [_norm(h) for h in _header(head.text)]
     if not names or names[0] == "id" or "perioden" not in names:
         return False
+    # Strict here: survey exports have indicator columns that mention "overlast".
     return any(n in OFFENCE_HEADERS for n in names) or any(_COUNT.match(n) for n in names)
+
+
+def _offence_measure(name: str) -> str:
+    """'crime' or 'overlast' for the column that holds the offence titles, '' for other columns."""
+    if name in OFFENCE_HEADERS:
+        return OFFENCE_HEADERS[name]
+    # The overlast dimension's title varies between tables ("Overlast", "Soort overlast", ...).
+    return "overlast" if "overlast" in name and not _COUNT.match(name) else ""
 
 
 @dataclass(frozen=True)
@@ -69,12 +80,12 @@ class LabelLayout:
 def _layout(header: list[str], source: Source) -> LabelLayout:
     names = [_norm(h) for h in header]
     shown = ";".join(header)[:200]
-    offence = [i for i, n in enumerate(names) if n in OFFENCE_HEADERS]
+    offence = [i for i, n in enumerate(names) if _offence_measure(n)]
     if not offence:
         raise not_a_police_table(source, "it has no 'Soort misdrijf' or 'Overlast' column", shown)
-    measure = OFFENCE_HEADERS[names[offence[0]]]
+    measure = _offence_measure(names[offence[0]])
     word = "misdrijven" if measure == "crime" else "overlast"
-    counts = [i for i, n in enumerate(names) if (m := _COUNT.match(n)) and m.group(1) == word]
+    counts = [i for i, n in enumerate(names) if (m := _COUNT_EXACT.match(n)) and m.group(1) == word]
     areas = [i for i, n in enumerate(names) if n in LABEL_KINDS]
     wanted = (("Regio's, Wijken en buurten or Plaatsen", areas),
               ("Perioden", [i for i, n in enumerate(names) if n == "perioden"]),

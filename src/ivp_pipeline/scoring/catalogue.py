@@ -80,9 +80,6 @@ class Catalogue:
     def labels(self) -> dict[str, str]:
         return {t.id: t.label for t in self.themes.values()}
 
-    def subset(self, ids: list[str]) -> Catalogue:
-        return Catalogue(self.version, {i: self.themes[i] for i in ids}, self.veiligheidsvelden)
-
 
 def default_data() -> dict[str, Any]:
     text = resources.files("ivp_pipeline").joinpath("data", "themes.toml").read_text(encoding="utf-8")

@@ -72,7 +72,8 @@ def perception_table(
     refs = (cfg.reference_area, cfg.fallback_reference_area)
     rows = []
     for unit, areas in units.items():
-        own = latest[latest["area_code"].isin(areas if len(areas) == 1 else (unit,))]
+        # The basisteam Noordoost-Twente covers exactly the four municipalities: it is NOT's own figure.
+        own = latest[latest["area_code"].isin(areas if len(areas) == 1 else (unit, BASISTEAM))]
         fallback = latest[latest["area_code"] == BASISTEAM]
         for theme in catalogue.themes.values():
             for rule in theme.survey:

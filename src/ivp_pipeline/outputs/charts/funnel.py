@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 LEVELS = (0.95, 0.998)
 # One colour and marker per highlighted municipality, so panels need no overlapping name labels.
 MARKERS = (("o", ORANGE), ("s", BLUE), ("^", GREEN), ("D", "#CC79A7"), ("v", "#E69F00"), ("P", "#56B4E9"))
-NICE_TICKS = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000)
+NICE_TICKS = tuple(m * 10**k for k in range(3, 7) for m in (1, 2, 5))
+FINE_TICKS = tuple(m * 10**k for k in range(3, 7) for m in (1, 1.5, 2, 3, 4, 5, 7))
 
 
 def poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -72,16 +73,17 @@ def plot_funnel(
     shown = ok & np.isfinite(rate)
     codes = frame["area_code"].astype(str).to_numpy()
     own = np.isin(codes, list(highlight))
-    ax.scatter(
-        inh[shown & ~own],
-        rate[shown & ~own],
-        s=14,
-        color=LIGHT,
-        edgecolor=GREY,
-        linewidth=0.4,
-        zorder=3,
-        label="andere gebieden",
-    )
+    if (shown & ~own).any():
+        ax.scatter(
+            inh[shown & ~own],
+            rate[shown & ~own],
+            s=14,
+            color=LIGHT,
+            edgecolor=GREY,
+            linewidth=0.4,
+            zorder=3,
+            label="andere gebieden",
+        )
     for i, (code, name) in enumerate(highlight.items()):
         sel = shown & (codes == code)
         marker, colour = MARKERS[i % len(MARKERS)]
@@ -103,7 +105,10 @@ def plot_funnel(
     ax.set_xscale("log")
     if ok.any():
         lo_x, hi_x = inh[ok].min() * 0.7, inh[ok].max() * 1.4
-        ticks: list[float] = [t for t in NICE_TICKS if lo_x <= t <= hi_x] or [float(np.median(inh[ok]))]
+        # the NOT municipalities alone span only 20,000-32,000 inhabitants: use finer ticks then
+        ticks: list[float] = [t for t in NICE_TICKS if lo_x <= t <= hi_x]
+        if len(ticks) < 3:
+            ticks = [t for t in FINE_TICKS if lo_x <= t <= hi_x] or [float(np.median(inh[ok]))]
         ax.xaxis.set_major_locator(FixedLocator(ticks))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v / 1000, 0)))
         ax.xaxis.set_minor_formatter(NullFormatter())

@@ -32,6 +32,9 @@ def plot_priorities(
     bars = ax.barh(ypos, score, color=colours, height=0.7)
     err = np.vstack([np.clip(score - low, 0, None), np.clip(high - score, 0, None)])
     ax.errorbar(score, ypos, xerr=np.nan_to_num(err), fmt="none", ecolor=DARK, elinewidth=0.8, capsize=2)
+    for y, s in zip(ypos, score, strict=True):
+        if s != s:
+            ax.text(1, y, "geen score (geen gegevens)", va="center", fontsize=7, color=DARK, style="italic")
     for y, p in zip(ypos, data["p_top3"], strict=True):
         ax.text(101, y, f"top 3: {percent(p)}", va="center", fontsize=7, color=DARK)
     ax.set_yticks(

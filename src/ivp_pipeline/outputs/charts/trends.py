@@ -15,7 +15,27 @@ if TYPE_CHECKING:
 # Since July 2018 the police count co-occurring offences separately (total about +0.5 %, some
 # offences +10-16 %): the series before and after are not fully comparable.
 SERIES_BREAK = datetime(2018, 7, 1)
-BREAK_LABEL = "trendbreuk juli 2018"
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def break_label(when: datetime) -> str:
+    return f"trendbreuk {MONTHS[when.month - 1]} {when.year}"
+
+
+BREAK_LABEL = break_label(SERIES_BREAK)  # "trendbreuk juli 2018"
 
 
 def period_unit(periods: pd.Series) -> str:
@@ -36,6 +56,7 @@ def plot_trend(
 ) -> dict[str, Any]:
     """Count per period (line) with its interval (band); the series break is marked when in range."""
     import matplotlib.dates as mdates
+    import numpy as np
     import pandas as pd
 
     data = frame.sort_values("period_start")
@@ -46,16 +67,13 @@ def plot_trend(
     # small markers, so an isolated value between gaps (missing or suppressed periods) stays visible
     (line,) = ax.plot(x, y, color=BLUE, linewidth=1.0, marker="o", markersize=1.2, label="aantal")
     artists: dict[str, Any] = {"line": line, "band": band, "break": None, "note": None}
-    if len(x) and x.min() < SERIES_BREAK < x.max():
+    if series_break is not None and len(x) and x.min() < np.datetime64(series_break) < x.max():
         artists["break"] = ax.axvline(
-            SERIES_BREAK,  # type: ignore[arg-type]
-            color=GREY,
-            linestyle="--",
-            linewidth=0.8,
+            mdates.date2num(series_break), color=GREY, linestyle="--", linewidth=0.8
         )
         ax.annotate(
-            BREAK_LABEL,
-            (mdates.date2num(SERIES_BREAK), 1.0),
+            break_label(series_break),
+            (mdates.date2num(series_break), 1.0),
             xycoords=ax.get_xaxis_transform(),
             xytext=(-2, -2),
             textcoords="offset points",
