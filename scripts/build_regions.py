@@ -19,15 +19,27 @@ def main(reference: Path, out: Path) -> None:
     with (reference / "RegioS_police.csv").open(encoding="utf-8-sig", newline="") as fh:
         for rec in csv.DictReader(fh):
             code = rec["Key"].strip()
-            rows.append({"code": code, "name": rec["Title"].strip(), "level": LEVELS[code[:2]],
-                         "municipality": code if code.startswith("GM") else ""})
+            rows.append(
+                {
+                    "code": code,
+                    "name": rec["Title"].strip(),
+                    "level": LEVELS[code[:2]],
+                    "municipality": code if code.startswith("GM") else "",
+                }
+            )
     with (reference / "WijkenEnBuurten_47018NED.csv").open(encoding="utf-8-sig", newline="") as fh:
         for rec in csv.DictReader(fh):
             code = rec["Key"].strip()
             if rec["Municipality"] in NOT and code[:2] in {"WK", "BU"}:
                 level = "wijk" if code.startswith("WK") else "buurt"
-                rows.append({"code": code, "name": rec["Title"].strip(), "level": level,
-                             "municipality": rec["Municipality"]})
+                rows.append(
+                    {
+                        "code": code,
+                        "name": rec["Title"].strip(),
+                        "level": level,
+                        "municipality": rec["Municipality"],
+                    }
+                )
     rows.append({"code": "BT_NOT", "name": "Noordoost-Twente", "level": "basisteam", "municipality": ""})
     with out.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=["code", "name", "level", "municipality"], lineterminator="\n")

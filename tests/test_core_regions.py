@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ivp_pipeline.regions import NOT_MUNICIPALITIES, RegionRegistry, Region, registry
+from ivp_pipeline.regions import NOT_MUNICIPALITIES, Region, RegionRegistry, registry
 
 
 @pytest.mark.parametrize(
@@ -34,17 +34,21 @@ def test_resolves_names_and_codes(text: str, code: str) -> None:
 
 def test_every_not_municipality_has_its_wijken() -> None:
     reg = registry()
-    counts = {gm: sum(1 for r in reg.regions if r.level == "wijk" and r.municipality == gm)
-              for gm in NOT_MUNICIPALITIES}
+    counts = {
+        gm: sum(1 for r in reg.regions if r.level == "wijk" and r.municipality == gm)
+        for gm in NOT_MUNICIPALITIES
+    }
     assert counts == {"GM1774": 12, "GM0168": 5, "GM0173": 14, "GM0183": 13}
     assert len(reg.municipalities()) >= 340
 
 
 def test_unknown_and_ambiguous_names_are_not_guessed() -> None:
-    reg = RegionRegistry([
-        Region("BU1", "Centrum", "buurt", "GM1"),
-        Region("BU2", "Centrum", "buurt", "GM2"),
-    ])
+    reg = RegionRegistry(
+        [
+            Region("BU1", "Centrum", "buurt", "GM1"),
+            Region("BU2", "Centrum", "buurt", "GM2"),
+        ]
+    )
     assert reg.resolve("Centrum") is None
     assert len(reg.candidates("Centrum")) == 2
     assert registry().resolve("Atlantis") is None

@@ -24,8 +24,14 @@ def load_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise IvpError(Problem("bad-config", f"not valid TOML: {exc}", file=str(path),
-                               hint="check quotes, brackets and '=' signs on that line")) from exc
+        raise IvpError(
+            Problem(
+                "bad-config",
+                f"not valid TOML: {exc}",
+                file=str(path),
+                hint="check quotes, brackets and '=' signs on that line",
+            )
+        ) from exc
     except UnicodeDecodeError as exc:
         raise IvpError(Problem("bad-config", "not UTF-8 text", file=str(path))) from exc
 

@@ -34,8 +34,9 @@ def make_head(source: Source) -> Head:
 def detect(source: Source) -> ReaderModule:
     """The reader whose sniffer accepts this file; raises unrecognised-file otherwise."""
     if source.path.stat().st_size == 0:
-        raise IvpError(Problem("empty-file", "the file is empty", file=source.name,
-                               hint="download or export it again"))
+        raise IvpError(
+            Problem("empty-file", "the file is empty", file=source.name, hint="download or export it again")
+        )
     head = make_head(source)
     for mod in reader_modules():
         if mod.sniff(head):

@@ -125,8 +125,13 @@ def _ingest_file(
     if previous and previous["sha256"] == sha:
         return FileOutcome(name, "unchanged", previous.get("kind", ""), previous.get("dataset", ""))
     if sha in by_sha and by_sha[sha] != name:
-        return FileOutcome(name, "duplicate", problems=[Problem(
-            "duplicate-file", f"same content as {by_sha[sha]}, already ingested", file=name)])
+        return FileOutcome(
+            name,
+            "duplicate",
+            problems=[
+                Problem("duplicate-file", f"same content as {by_sha[sha]}, already ingested", file=name)
+            ],
+        )
     source = Source(path=path, name=name, sha256=sha)
     ctx = ReadContext(workspace=ws)
     try:
@@ -153,8 +158,17 @@ def _ingest_file(
         "rejects": [asdict(p) for p in ctx.rejects],
     }
     by_sha[sha] = name
-    return FileOutcome(name, "ingested", reader.KIND, dataset.name, ctx.rows_read, accepted,
-                       len(ctx.rejects), replaced, list(ctx.rejects))
+    return FileOutcome(
+        name,
+        "ingested",
+        reader.KIND,
+        dataset.name,
+        ctx.rows_read,
+        accepted,
+        len(ctx.rejects),
+        replaced,
+        list(ctx.rejects),
+    )
 
 
 def _upsert_all(tx: Transaction, dataset: Dataset, parts: dict[str, pa.Table]) -> int:

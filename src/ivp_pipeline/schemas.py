@@ -14,7 +14,14 @@ if TYPE_CHECKING:
 
 # Vocabularies (English identifiers; Dutch only in labels).
 AREA_LEVELS = (
-    "land", "landsdeel", "provincie", "regionale_eenheid", "basisteam", "gemeente", "wijk", "buurt",
+    "land",
+    "landsdeel",
+    "provincie",
+    "regionale_eenheid",
+    "basisteam",
+    "gemeente",
+    "wijk",
+    "buurt",
     "woonplaats",
 )
 MEASURES = ("crime", "overlast")
@@ -22,7 +29,14 @@ PERIOD_KINDS = ("month", "quarter", "year")
 PERIOD_STATUSES = ("final", "provisional", "further_provisional", "unknown")
 VALUE_STATES = ("observed", "zero", "suppressed", "not_applicable", "not_published")
 ORGANISATION_TYPES = (
-    "politie", "gemeente", "welzijn", "jongerenwerk", "woningcorporatie", "onderwijs", "zorg", "overig",
+    "politie",
+    "gemeente",
+    "welzijn",
+    "jongerenwerk",
+    "woningcorporatie",
+    "onderwijs",
+    "zorg",
+    "overig",
 )
 CRITERIA_PROFESSIONAL = ("size", "seriousness", "development", "urgency")
 ROLLUP_CODE = "0.0.0"

@@ -55,9 +55,7 @@ def read_partition_file(path: Path, dataset: Dataset, municipality: str) -> pa.T
     return conform(table.append_column(PARTITION_COLUMN, col), dataset)
 
 
-def read_dataset(
-    processed: Path, dataset: Dataset, municipalities: Iterable[str] | None = None
-) -> pa.Table:
+def read_dataset(processed: Path, dataset: Dataset, municipalities: Iterable[str] | None = None) -> pa.Table:
     """All rows of a dataset (optionally some partitions), in the pinned schema; empty if none."""
     import pyarrow as pa
 
