@@ -353,34 +353,56 @@ def make_result(
     }
     extras: dict[str, pd.DataFrame] = {}
     if with_voortgang:
+        # the columns evaluation.py adds (measure_code, status_code, target_pct) are included
+        rows = [
+            (
+                "GM1774",
+                "woninginbraak",
+                "per 1.000 inwoners per jaar",
+                2022,
+                2.1,
+                "2025",
+                1.6,
+                1.89,
+                -23.8,
+                "op koers",
+                -10.0,
+                "on_track",
+                "rate_per_1000",
+            ),
+            (
+                "NOT",
+                "jeugd",
+                "aantal per jaar",
+                2022,
+                310.0,
+                "2025",
+                355.0,
+                279.0,
+                14.5,
+                "niet op koers",
+                -10.0,
+                "off_track",
+                "count",
+            ),
+            (
+                "GM0183",
+                "geweld",
+                "aantal per jaar",
+                2022,
+                3.0,
+                "2025",
+                6.0,
+                2.7,
+                100.0,
+                "niet op koers",
+                -10.0,
+                "off_track",
+                "count",
+            ),
+        ]
         extras["voortgang"] = pd.DataFrame(
-            [
-                (
-                    "GM1774",
-                    "woninginbraak",
-                    "misdrijven per 1.000 inwoners",
-                    2022,
-                    2.1,
-                    "2025",
-                    1.6,
-                    1.8,
-                    -23.8,
-                    "op koers",
-                ),
-                (
-                    "NOT",
-                    "jeugd",
-                    "meldingen jeugdoverlast",
-                    2022,
-                    310.0,
-                    "2025",
-                    355.0,
-                    280.0,
-                    14.5,
-                    "achter",
-                ),
-            ],
-            columns=list(R.VOORTGANG),
+            rows, columns=[*R.VOORTGANG, "target_pct", "status_code", "measure_code"]
         )
     return ScoreResult(
         scores=scores,

@@ -175,3 +175,24 @@ def test_break_date_comes_from_the_method(ax) -> None:  # type: ignore[no-untype
     art = plot_trend(ax, trend_frame("2019-01-01", 24), series_break=datetime(2020, 1, 1))
     assert art["break"].get_xdata()[0] == pytest.approx(mdates.date2num(datetime(2020, 1, 1)))
     assert any(t.get_text() == "trendbreuk januari 2020" for t in ax.texts)
+
+
+def test_progress_bars_and_targets(ax) -> None:  # type: ignore[no-untyped-def]
+    from ivp_pipeline.outputs.charts.progress import plot_progress
+
+    frame = pd.DataFrame(
+        {
+            "label": ["Losser: Jeugd", "Tubbergen: Geweld"],
+            "change_pct": [-12.5, "n<5"],
+            "target_pct": [-10.0, -5.0],
+            "status_code": ["on_track", "off_track"],
+        },
+        dtype=object,
+    )
+    bars = plot_progress(ax, frame)
+    assert [b.get_width() for b in bars] == [-12.5, 0.0]
+    assert bars[0].get_facecolor()[:3] == pytest.approx((0.0, 0x9E / 255, 0x73 / 255))
+    targets = ax.collections[0].get_offsets().tolist()
+    assert targets == [[-10.0, 1.0], [-5.0, 0.0]]
+    assert any(t.get_text().strip() == "n<5" for t in ax.texts)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Losser: Jeugd", "Tubbergen: Geweld"]

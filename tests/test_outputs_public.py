@@ -15,7 +15,9 @@ from ivp_pipeline.outputs.public import apply_public_mode, public_threshold
 from outputs_fixtures import make_result
 
 COUNT_HEADERS = {"Aantal", "Respondenten"}
-COUNT_COLUMNS = {"count", "n", "respondents"}
+COUNT_COLUMNS = {"count", "respondents"}
+POLICE_CRITERIA = {"volume", "harm", "trend", "comparison"}
+POLICE_CRITERIA_NL = {"Omvang", "Ernst", "Trend", "Vergelijking"}
 
 
 def test_counts_and_rates_are_replaced() -> None:
@@ -42,10 +44,20 @@ def test_only_count_based_criteria_are_suppressed() -> None:
     assert hit.any() and (police & ~small).any()
     assert (crit.loc[hit, "n"] == "<40").all() and (crit.loc[hit, "scaled"] == "n<40").all()
     assert pd.to_numeric(crit.loc[police & ~small, "scaled"]).notna().all()
-    survey = ~police & small
-    assert survey.any()  # respondent counts are hidden, the opinion scores built on them are not
-    assert (crit.loc[survey, "n"] == "<40").all()
-    assert pd.to_numeric(crit.loc[survey, "scaled"]).notna().all()
+    other = ~police & small
+    assert other.any()  # n counts indicators or organisation types there: no small number, shown
+    assert pd.to_numeric(crit.loc[other, "n"]).notna().all()
+    assert pd.to_numeric(crit.loc[other, "scaled"]).notna().all()
+
+
+def test_voortgang_values_on_small_counts_are_hidden() -> None:
+    vg = apply_public_mode(make_result(n_themes=3, first_month="2025-01-01")).extras["voortgang"]
+    rate, count, small = vg.iloc[0], vg.iloc[1], vg.iloc[2]
+    assert rate.baseline_value == 2.1  # 2.1 per 1,000 x 26,735 inhabitants = 56 offences: shown
+    assert count.current_value == 355.0
+    assert small.baseline_value == "<5" and small.current_value == 6.0
+    assert small.target_value == "n<5" and small.change_pct == "n<5"
+    assert small.status == "niet op koers"
 
 
 def test_apply_is_idempotent() -> None:
@@ -75,6 +87,12 @@ def test_no_small_count_in_the_workbook(public_out: Path) -> None:
                 if isinstance(value, int | float):
                     assert value >= 5, (ws.title, value)
                 seen_marker += value == "<5"
+    crit = wb["Criteria"]
+    head = [c.value for c in crit[4]]
+    kind, n = head.index("Criterium"), head.index("Basis (n)")
+    police = [r for r in crit.iter_rows(min_row=5, values_only=True) if r[kind] in POLICE_CRITERIA_NL]
+    assert police and all(r[n] == "<5" or r[n] >= 5 for r in police)
+    assert any(r[n] == "<5" for r in police)
     assert seen_marker > 100
     assert "Openbare versie" in wb["Trends"]["A2"].value
 
@@ -83,7 +101,10 @@ def test_no_small_count_in_the_csv(public_out: Path) -> None:
     for path in (public_out / "tables").glob("*.csv"):
         with path.open(encoding="utf-8") as fh:
             for rec in csv.DictReader(fh):
-                for col in COUNT_COLUMNS & set(rec):
+                cols = set(COUNT_COLUMNS)
+                if rec.get("criterion") in POLICE_CRITERIA:
+                    cols.add("n")
+                for col in cols & set(rec):
                     if rec[col] not in ("", "<5"):
                         assert float(rec[col]) >= 5, (path.name, rec)
 
@@ -112,3 +133,27 @@ def test_public_trend_chart_draws_no_small_count(public_out: Path) -> None:
     assert all(np.nanmin(p.vertices[:, 1]) >= 0 for p in band)
     assert art["note"].get_text().endswith("<5 niet getoond")
     fig.clear()
+
+
+def test_write_outputs_applies_public_mode_itself_when_needed(tmp_path: Path) -> None:
+    result = make_result(n_themes=2, first_month="2025-06-01")
+    result.method["public"] = True  # flagged by the caller, but nothing suppressed yet
+    result.method["small_number_threshold"] = 7
+    write_outputs(result, tmp_path, public=True)
+    with (tmp_path / "tables" / "trends.csv").open(encoding="utf-8") as fh:
+        counts = [rec["count"] for rec in csv.DictReader(fh)]
+    assert "<7" in counts
+    assert all(c == "<7" or float(c) >= 7 for c in counts)
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "Aantallen kleiner dan 7" in html
+
+
+def test_report_shows_suppressed_voortgang_as_markers() -> None:
+    from ivp_pipeline.outputs.html import context
+
+    public = apply_public_mode(make_result(n_themes=3, first_month="2025-01-01"))
+    rows = context(public, [])["voortgang"]
+    small = next(r for r in rows if r["municipality"] == "Tubbergen")
+    assert small["baseline"].startswith("<5 (") and small["target"] == "n<5" and small["change"] == "n<5"
+    rate = next(r for r in rows if r["municipality"] == "Dinkelland")
+    assert rate["baseline"] == "2,10 (2022)" and rate["change"] == "-23,8 %"

@@ -187,7 +187,7 @@ def test_sources_method_professionals_voortgang(book) -> None:  # type: ignore[n
     assert {c.value for c in scores["K"][4:]} >= {"onvolledige dekking", None}
     vg = book["Voortgang"]
     assert header(vg)[:3] == ["Gemeente", "Thema", "Maatstaf"]
-    assert vg["A5"].value == "Dinkelland" and vg["J5"].value == "op koers"
+    assert vg["A5"].value == "Dinkelland" and vg["J5"].value == -10 and vg["K5"].value == "op koers"
 
 
 def test_no_voortgang_sheet_without_extra(tmp_path: Path) -> None:

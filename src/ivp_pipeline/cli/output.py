@@ -12,28 +12,33 @@ if TYPE_CHECKING:
 
 
 def console() -> Console:
+    import sys
+
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    # Logs and pipes get a wide fixed width so file names are not folded; a terminal uses its own.
+    width = None if sys.stdout.isatty() else 160
+    return Console(highlight=False, soft_wrap=True, width=width)
 
 
 def print_ingest_report(report: IngestReport, ws: Workspace) -> None:
     from rich.table import Table
 
     table = Table(title="ivp ingest", title_justify="left")
-    for col, justify in (
-        ("bestand", "left"),
-        ("soort", "left"),
-        ("status", "left"),
-        ("gelezen", "right"),
-        ("geaccepteerd", "right"),
-        ("afgewezen", "right"),
-        ("vervangen", "right"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    table.add_column("bestand", overflow="fold")
+    table.add_column("soort", overflow="fold")
+    table.add_column("status", overflow="fold")
+    for col in ("gelezen", "geaccepteerd", "afgewezen", "vervangen"):
+        table.add_column(col, justify="right", overflow="fold")
     for o in report.outcomes:
         table.add_row(
-            o.file, o.kind, o.status, str(o.rows_read), str(o.accepted), str(o.rejected), str(o.replaced)
+            o.file,
+            o.kind,
+            o.status,
+            str(o.rows_read),
+            str(o.accepted),
+            str(o.rejected),
+            str(o.replaced),
         )
     out = console()
     out.print(table)

@@ -26,7 +26,7 @@ def write_outputs(result: ScoreResult, out_dir: Path, *, public: bool = False) -
     from ivp_pipeline.outputs.views import without_empty_scores
 
     if public and public_threshold(result) is None:
-        configured = result.method.get("public_threshold") or result.method.get("small_number_threshold")
+        configured = result.method.get("small_number_threshold")
         result = apply_public_mode(result, int(configured or DEFAULT_THRESHOLD))
     # presentation only: a theme without data has no score rather than a score of 0
     result = replace(result, scores=without_empty_scores(result.scores))

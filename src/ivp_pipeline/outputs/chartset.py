@@ -12,6 +12,7 @@ from ivp_pipeline.outputs.charts.funnel import plot_funnel
 from ivp_pipeline.outputs.charts.heatmap import plot_heatmap
 from ivp_pipeline.outputs.charts.matrix import plot_matrix
 from ivp_pipeline.outputs.charts.priorities import plot_priorities
+from ivp_pipeline.outputs.charts.progress import plot_progress
 from ivp_pipeline.outputs.charts.ranks import plot_rank_probabilities
 from ivp_pipeline.outputs.charts.trends import plot_trend
 from ivp_pipeline.regions import REGION_NOT
@@ -47,7 +48,7 @@ def render_all(result: ScoreResult, fig_dir: Path) -> list[Chart]:
                 chart = make(code)
                 if chart is not None:
                     charts.append(chart)
-        for chart in (ctx.heatmap(), ctx.funnel()):
+        for chart in (ctx.heatmap(), ctx.funnel(), ctx.progress()):
             if chart is not None:
                 charts.append(chart)
     return charts
@@ -225,3 +226,21 @@ class _Context:
             "Een punt buiten de grenzen wijkt meer af dan toeval verklaart."
         )
         return self._save(fig, "trechter-referentie", "funnel", "", title, caption, POLICE)
+
+    def progress(self) -> Chart | None:
+        vg = self.r.extras.get("voortgang")
+        if vg is None or vg.empty:
+            return None
+        frame = vg.copy()
+        frame["label"] = [
+            self.names.get(str(m)) or labels.municipality(str(m)) for m in frame["municipality"]
+        ]
+        frame["label"] += [": " + views.theme_label(self.r, str(t), self.themes) for t in frame["theme"]]
+        title = "Voortgang ten opzichte van het basisjaar"
+        fig, axes = figures.new_figure(17, 3 + 0.6 * len(frame))
+        plot_progress(axes[0, 0], frame, title=title)
+        caption = (
+            "Verandering van het cijfer ten opzichte van het basisjaar; groen = op koers, oranje = niet "
+            "op koers, de streep is de streefwaarde uit de configuratie."
+        )
+        return self._save(fig, "voortgang", "progress", "", title, caption, POLICE)

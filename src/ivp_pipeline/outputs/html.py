@@ -26,10 +26,12 @@ UNSTABLE_P_TOP3 = 0.6  # a top-3 theme less likely than this to stay in the top 
 class Section:
     code: str
     name: str
-    rows: list[dict[str, str]]
-    top: list[dict[str, str]]
+    rows: list[dict[str, Any]]
+    top: list[dict[str, Any]]
     unstable: bool
     charts: list[dict[str, str]] = field(default_factory=list)
+    criteria: list[str] = field(default_factory=list)  # criterion labels (columns)
+    criteria_rows: list[tuple[str, list[str]]] = field(default_factory=list)  # theme, scaled values
 
 
 def render_report(result: ScoreResult, charts: list[Chart], out_dir: Path) -> Path:
@@ -76,8 +78,10 @@ def context(result: ScoreResult, charts: list[Chart]) -> dict[str, Any]:
         # the scoring's own flag when it sets one, else a plain threshold on p_top3
         unstable = any(r["_uncertain"] or _float(r["_p"]) < UNSTABLE_P_TOP3 for r in top)
         own = [embed(c) for c in charts if c.municipality == code]
-        sections.append(Section(code, names[code], rows, top, unstable, own))
-    common = [embed(c) for c in charts if not c.municipality]
+        crit_cols, crit_rows = _criteria(result, code, [str(t) for t in data["theme"]], themes)
+        sections.append(Section(code, names[code], rows, top, unstable, own, crit_cols, crit_rows))
+    common = [embed(c) for c in charts if not c.municipality and c.kind != "progress"]
+    progress = [embed(c) for c in charts if c.kind == "progress"]
     threshold = public_threshold(result)
     return {
         "title": "Veiligheidsbeeld Noordoost Twente",
@@ -85,6 +89,7 @@ def context(result: ScoreResult, charts: list[Chart]) -> dict[str, Any]:
         "profiles": [views.profile_label(result, p) for p in views.profiles(result)],
         "sections": sections,
         "common_charts": common,
+        "progress_charts": progress,
         "public": threshold is not None,
         "public_note": public_text(threshold) if threshold is not None else "",
         "threshold": threshold,
@@ -95,6 +100,25 @@ def context(result: ScoreResult, charts: list[Chart]) -> dict[str, Any]:
         "latest_month": views.data_until(result),
         "charts_count": len(charts),
     }
+
+
+def _criteria(
+    result: ScoreResult, code: str, order: list[str], themes: dict[str, str]
+) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Each theme's criteria on the 0-100 scale, in the order the scoring lists them."""
+    from ivp_pipeline.outputs.sheets import CRITERIA_ORDER
+
+    crit = result.criteria[result.criteria["municipality"].astype(str) == code]
+    present = set(crit["criterion"].astype(str))
+    cols = [c for c in CRITERIA_ORDER if c in present] + sorted(present - set(CRITERIA_ORDER))
+    value = {
+        (str(t), str(c)): v for t, c, v in zip(crit["theme"], crit["criterion"], crit["scaled"], strict=True)
+    }
+    rows = [
+        (views.theme_label(result, t, themes), [labels.number(value.get((t, c)), 0) for c in cols])
+        for t in order
+    ]
+    return [labels.criterion(c) for c in cols], rows
 
 
 def _float(value: Any) -> float:
@@ -157,10 +181,8 @@ def _voortgang(result: ScoreResult, names: dict[str, str], themes: dict[str, str
                 "measure": _text(rec.get("measure")),
                 "baseline": _with_period(rec.get("baseline_value"), rec.get("baseline_year")),
                 "current": _with_period(rec.get("current_value"), rec.get("current_period")),
-                "target": labels.number(rec.get("target_value"), 1),
-                "change": labels.number(rec.get("change_pct"), 1) + " %"
-                if not labels.is_missing(rec.get("change_pct"))
-                else "–",
+                "target": _value(rec.get("target_value")),
+                "change": _change(rec.get("change_pct")),
                 "status": _text(rec.get("status")),
             }
         )
@@ -168,7 +190,20 @@ def _voortgang(result: ScoreResult, names: dict[str, str], themes: dict[str, str
 
 
 def _with_period(value: Any, period: Any) -> str:
-    return f"{labels.number(value, 1)} ({_text(period)})"
+    return f"{_value(value)} ({_text(period)})"
+
+
+def _change(value: Any) -> str:
+    if isinstance(value, str) or labels.is_missing(value):
+        return labels.number(value)  # a suppression marker as it is, missing as "–"
+    return labels.number(value, 1) + " %"
+
+
+def _value(value: Any) -> str:
+    """Rates per 1,000 are small: two decimals below 10, one above (counts show as they are)."""
+    if isinstance(value, str) or labels.is_missing(value):
+        return labels.number(value)
+    return labels.number(value, 2 if abs(float(value)) < 10 else 1)
 
 
 def _text(value: Any) -> str:

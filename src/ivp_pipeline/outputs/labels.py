@@ -28,7 +28,7 @@ COLUMNS: dict[str, str] = {
     "raw_high": "Bovengrens",
     "scaled": "Geschaald (0-100)",
     "unit": "Eenheid",
-    "n": "Aantal",
+    "n": "Basis (n)",
     "note": "Toelichting",
     "source": "Bron",
     "offence_code": "Code",

@@ -4,7 +4,7 @@ The replacement is done on the ScoreResult itself, so every writer (CSV, workboo
 shows the marker without knowing about public mode. Counts become "<5"; values derived from such a
 count (rates, their interval bounds, the scaled criterion) become "n<5", because a rate shown as
 "<5" would read as a rate below five. Zero counts are suppressed as well: they too are small numbers.
-Counted are registered offences and incidents, and respondents (survey, professionals).
+Counted are registered offences and incidents, and the respondents of the professionals' input.
 """
 
 from __future__ import annotations
@@ -44,21 +44,20 @@ def apply_public_mode(result: ScoreResult, threshold: int = DEFAULT_THRESHOLD) -
     def suppress(
         frame: pd.DataFrame, count_col: str, derived: tuple[str, ...], only: pd.Series | None = None
     ) -> pd.DataFrame:
-        """Count cells below the threshold -> "<t"; `derived` cells of those rows (within `only`) -> "n<t"."""
+        """Rows (within `only`) whose count is below the threshold: count -> "<t", `derived` -> "n<t"."""
         if frame.empty or count_col not in frame.columns:
             return frame.copy()
         out = frame.copy()
         counts = pd.to_numeric(out[count_col], errors="coerce")
         mask = (counts < threshold).fillna(False).astype(bool).to_numpy()
+        if only is not None:
+            mask = mask & only.fillna(False).astype(bool).to_numpy()
         if not mask.any():
             return out
-        out[count_col] = out[count_col].astype(object)
-        out.loc[mask, count_col] = cm
-        derived_mask = mask & (only.fillna(False).astype(bool).to_numpy() if only is not None else True)
-        for col in derived:
-            if col in out.columns and derived_mask.any():
+        for col, marker in ((count_col, cm), *((d, dm) for d in derived)):
+            if col in out.columns:
                 out[col] = out[col].astype(object)
-                out.loc[derived_mask, col] = dm
+                out.loc[mask, col] = marker
         return out
 
     crit = result.criteria
@@ -72,13 +71,13 @@ def apply_public_mode(result: ScoreResult, threshold: int = DEFAULT_THRESHOLD) -
         ),
         trends=suppress(result.trends, "count", ("count_low", "count_high", "rate_per_1000")),
         funnel=suppress(result.funnel, "count", ("rate_per_1000",)),
-        # n is a count of offences for police criteria (their values derive from it) and a count of
-        # respondents otherwise: the count is hidden either way, an opinion score is not a rate.
+        # n counts offences only for the police criteria; for perception it is the number of survey
+        # indicators and for professionals the number of organisation types, neither a small number.
         criteria=_scrub_notes(
             suppress(crit, "n", ("raw", "raw_low", "raw_high", "scaled"), police_rows), police_rows, threshold
         ),
         professionals=suppress(result.professionals, "respondents", ()),
-        extras=_extras(result.extras, threshold),
+        extras=_extras(result.extras, result.trends, threshold),
         method={**result.method, "public": True, "public_threshold": threshold},
     )
 
@@ -106,32 +105,58 @@ def _scrub_notes(frame: pd.DataFrame, police_rows: pd.Series | None, threshold: 
     return out
 
 
-def _extras(extras: dict[str, pd.DataFrame], threshold: int) -> dict[str, pd.DataFrame]:
-    """Voortgang rows measured as counts ("aantal per jaar") hide values below the threshold."""
+def _extras(extras: dict[str, pd.DataFrame], trends: pd.DataFrame, threshold: int) -> dict[str, pd.DataFrame]:
+    """Voortgang: a baseline or current value resting on fewer than `threshold` offences is hidden.
+
+    Counts are compared directly; a rate per 1,000 is turned back into the count it rests on with
+    the municipality's inhabitants (from the trends). The target (baseline x change) and the change
+    would give the hidden value away, so they go with it.
+    """
     out = dict(extras)
     frame = out.get("voortgang")
-    if frame is None or frame.empty or "measure_code" not in frame.columns:
+    if frame is None or frame.empty:
         return out
+    import numpy as np
     import pandas as pd
 
+    inhabitants: dict[str, float] = {}
+    if not trends.empty and "inhabitants" in trends.columns:
+        inh = pd.to_numeric(trends["inhabitants"], errors="coerce")
+        last = inh.groupby(trends["municipality"].astype(str)).last().dropna()
+        inhabitants = {str(k): float(v) for k, v in last.items()}
+    kind = (
+        frame["measure_code"].astype(str)
+        if "measure_code" in frame.columns
+        else pd.Series(["count"] * len(frame), index=frame.index)
+    )
+    per = np.array([inhabitants.get(str(m), np.nan) / 1000 for m in frame["municipality"]])
+    factor = np.where(
+        kind.to_numpy() == "count", 1.0, np.where(kind.to_numpy() == "rate_per_1000", per, np.nan)
+    )
+    hidden = np.zeros(len(frame), dtype=bool)
     frame = frame.copy()
-    counts = (frame["measure_code"].astype(str) == "count").to_numpy()
-    for col in ("baseline_value", "current_value", "target_value"):
+    for col in ("baseline_value", "current_value"):
         if col not in frame.columns:
             continue
-        small = counts & (pd.to_numeric(frame[col], errors="coerce") < threshold).fillna(False).to_numpy()
+        implied = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float) * factor
+        small = np.round(implied) < threshold  # NaN compares False: unknown inhabitants stay shown
         if small.any():
             frame[col] = frame[col].astype(object)
-            frame.loc[small, col] = count_marker(threshold)
-            if "change_pct" in frame.columns:
-                frame["change_pct"] = frame["change_pct"].astype(object)
-                frame.loc[small, "change_pct"] = derived_marker(threshold)
+            is_count = kind.to_numpy() == "count"
+            frame.loc[small & is_count, col] = count_marker(threshold)
+            frame.loc[small & ~is_count, col] = derived_marker(threshold)
+            hidden |= small
+    for col in ("target_value", "change_pct"):
+        if col in frame.columns and hidden.any():
+            frame[col] = frame[col].astype(object)
+            frame.loc[hidden, col] = derived_marker(threshold)
     out["voortgang"] = frame
     return out
 
 
 def public_threshold(result: ScoreResult) -> int | None:
     """The threshold public mode was applied with, or None when the result is not suppressed."""
-    if not result.method.get("public"):
+    # both keys: `public` alone may be set by a caller that has not suppressed anything yet
+    if not result.method.get("public") or result.method.get("public_threshold") is None:
         return None
-    return int(result.method.get("public_threshold", DEFAULT_THRESHOLD))
+    return int(result.method["public_threshold"])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from ivp_pipeline.outputs.labels import column as column_label
 from ivp_pipeline.outputs.labels import is_missing
 from ivp_pipeline.outputs.sanitise import clean_text, looks_like_formula
 
@@ -32,9 +33,13 @@ class Col:
     """One column of a sheet: the frame column, its Dutch header, number format and value mapping."""
 
     key: str
-    header: str
+    header: str = ""  # default: the Dutch label of `key` in labels.COLUMNS
     fmt: str | None = None
     convert: Callable[[Any], Any] | None = None
+
+    @property
+    def title(self) -> str:
+        return self.header or column_label(self.key)
 
 
 def cell_value(value: Any) -> Any:
@@ -98,12 +103,12 @@ def write_table(
         ws.cell(row=2, column=1).font = Font(italic=True, color="555555")
     fill = PatternFill("solid", fgColor="DDE6F0")
     for j, col in enumerate(cols, start=1):
-        put(ws, HEADER_ROW, j, col.header)
+        put(ws, HEADER_ROW, j, col.title)
         cell = ws.cell(row=HEADER_ROW, column=j)
         cell.font = Font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [len(c.header) for c in cols]
+    widths = [len(c.title) for c in cols]
     records = frame.to_dict("records") if len(frame) else []
     for i, rec in enumerate(records, start=HEADER_ROW + 1):
         for j, col in enumerate(cols, start=1):
