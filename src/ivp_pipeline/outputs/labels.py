@@ -117,6 +117,7 @@ VALUES: dict[str, str] = {
     "survey": "Enquête",
     "enquete": "Enquête",
     "professional": "Professionals",
+    "population": "Bevolking",
     "crime": "misdrijven",
     "overlast": "overlast",
     "nuisance": "overlast",

@@ -56,8 +56,9 @@ def apply_public_mode(result: ScoreResult, threshold: int = DEFAULT_THRESHOLD) -
             return out
         for col, marker in ((count_col, cm), *((d, dm) for d in derived)):
             if col in out.columns:
+                present = mask & out[col].notna().to_numpy()  # an empty cell stays empty
                 out[col] = out[col].astype(object)
-                out.loc[mask, col] = marker
+                out.loc[present, col] = marker
         return out
 
     crit = result.criteria

@@ -195,7 +195,7 @@ def data_tables(
                 Col("file"),
                 Col("sha256"),
                 Col("kind"),
-                Col("dataset"),
+                Col("dataset", convert=labels.value),
                 Col("table_id"),
                 Col("periods"),
                 Col("rows", fmt=INT),
