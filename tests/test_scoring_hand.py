@@ -168,7 +168,7 @@ def test_dinkelland_theme_b_renormalised(result) -> None:  # type: ignore[no-unt
     s = score(result, DK, "b")
     assert s.coverage == pytest.approx(0.4)
     assert s.score == pytest.approx(38.2289, abs=1e-3)
-    assert s["flags"].split(";") == ["partial_coverage", "small_number"]
+    assert s["flags"].split(";") == ["partial_coverage", "low_coverage", "small_number"]
     # Dinkelland: a (68.0) above b (38.2)
     assert (score(result, DK, "a")["rank"], s["rank"]) == (1, 2)
     # beleving en professionals: b has neither -> no score, ranked after the scored theme, flagged

@@ -91,8 +91,12 @@ def print_top(rows: list[TopRow], profile: str) -> None:
         out.print(table)
 
 
-# The two flags a reader of the terminal table must see; every flag is in reports/tables/scores.csv.
-_NOTES = {"small_number": "klein aantal", "rank_uncertain": "rang onzeker"}
+# The flags a reader of the terminal table must see; every flag is in reports/tables/scores.csv.
+_NOTES = {
+    "low_coverage": "lage dekking",
+    "small_number": "klein aantal",
+    "rank_uncertain": "rang onzeker",
+}
 
 
 def _notes(flags: str) -> str:

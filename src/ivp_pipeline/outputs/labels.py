@@ -101,6 +101,7 @@ CRITERIA: dict[str, str] = {
 FLAGS: dict[str, str] = {
     "no_score": "geen score (geen gegevens)",
     "partial_coverage": "onvolledige dekking",
+    "low_coverage": "lage dekking: minder dan de helft van de weging beschikbaar",
     "small_number": "klein aantal",
     "missing_values": "ontbrekende waarden",
     "codes_absent": "codes ontbreken in de bron",

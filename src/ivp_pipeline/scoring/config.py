@@ -81,6 +81,8 @@ class ScoringConfig(BaseModel):
     weight_concentration: float = Field(default=50.0, gt=0)
     municipalities: tuple[str, ...] = tuple(NOT_MUNICIPALITIES)
     top_n: int = Field(default=3, ge=1)
+    # Below this share of the profile's weight a score rests on too little evidence to stand alone.
+    low_coverage_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     # Used when a survey row has neither a margin nor an interval nor respondents (flagged).
     default_margin: dict[str, float] = Field(
         default_factory=lambda: {"percent": 3.0, "rapportcijfer": 0.2, "schaalscore": 0.3}

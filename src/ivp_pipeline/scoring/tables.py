@@ -54,6 +54,8 @@ def scores_frame(
             f.append("no_score")
         elif cov < 1 - 1e-9:
             f.append("partial_coverage")
+            if cov < cfg.low_coverage_threshold:
+                f.append("low_coverage")
         if not np.isnan(x1):
             if x1 < cfg.small_number_threshold:
                 f.append("small_number")
