@@ -74,3 +74,13 @@ def header_fields(text: str) -> list[str]:
     first = text.splitlines()[0] if text else ""
     row = next(csv.reader([first], delimiter=sniff_delimiter(first)), [])
     return [c.strip() for c in row]
+
+
+def ends_with_newline(path: Path) -> bool:
+    """Whether a text file ends with a line break: a download cut off mid-line does not."""
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        if fh.tell() == 0:
+            return False
+        fh.seek(-1, 2)
+        return fh.read(1) in (b"\n", b"\r")

@@ -141,23 +141,29 @@ def find_header(
     return best
 
 
-def deterministic_bytes(wb: Workbook) -> bytes:
-    """Save a workbook so the same content always gives the same bytes (fixed times in the zip)."""
-    wb.properties.created = FIXED_TIME
+def deterministic_bytes(wb: Workbook, when: datetime = FIXED_TIME) -> bytes:
+    """Save a workbook so the same content always gives the same bytes.
+
+    openpyxl stamps docProps/core.xml with the save time and the zip entries carry the wall clock;
+    both are replaced by `when` (a fixed date, or one derived from the data).
+    """
+    wb.properties.creator = "ivp"
+    wb.properties.lastModifiedBy = "ivp"
+    wb.properties.created = when
     buf = io.BytesIO()
     wb.save(buf)
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps 'modified' with the save time
+            if info.filename == "docProps/core.xml":
                 data = re.sub(
                     rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    rb"\g<1>" + stamp + rb"\g<2>",
                     data,
                 )
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed = zipfile.ZipInfo(info.filename, date_time=max(when, datetime(1980, 1, 1)).timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, data)

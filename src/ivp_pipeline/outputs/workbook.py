@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -138,33 +136,7 @@ def _shown_width(value: Any, fmt: str | None) -> int:
 
 
 def stable_bytes(wb: Workbook, when: datetime) -> bytes:
-    """Save with fixed properties and zip timestamps, so the same content gives the same bytes.
+    """Save with fixed properties and zip timestamps (`when`, derived from the data)."""
+    from ivp_pipeline.xlsxio import deterministic_bytes
 
-    openpyxl stamps docProps/core.xml with the current time at save and the zip entries carry the
-    wall clock; both are replaced by `when` (a date derived from the data).
-    """
-    wb.properties.creator = "ivp"
-    wb.properties.lastModifiedBy = "ivp"
-    wb.properties.created = when
-    raw = io.BytesIO()
-    wb.save(raw)
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _fix_modified(data, stamp)
-            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, data)
-    return out.getvalue()
-
-
-def _fix_modified(xml: bytes, stamp: str) -> bytes:
-    import re
-
-    return re.sub(
-        rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp.encode() + rb"\g<2>", xml
-    )
+    return deterministic_bytes(wb, when)

@@ -21,7 +21,14 @@ from ivp_pipeline.police.table import PoliceTableBuilder
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.readers.base import Head, ReadContext, Source
 from ivp_pipeline.schemas import POLICE
-from ivp_pipeline.textio import decode_head, detect_encoding, header_fields, read_head, sniff_delimiter
+from ivp_pipeline.textio import (
+    decode_head,
+    detect_encoding,
+    ends_with_newline,
+    header_fields,
+    read_head,
+    sniff_delimiter,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -194,7 +201,7 @@ class _BulkReader:
         if not self.invalid:
             return []
         scanned = self._scan()
-        cut_off = not _ends_with_newline(self.source)
+        cut_off = not ends_with_newline(self.source.path)
         out = []
         for line, rec, last in scanned:
             few = len(rec) < self.width
@@ -215,12 +222,3 @@ def _encode(column: pa.Array) -> tuple[np.ndarray, list[str]]:
 
     encoded = pc.dictionary_encode(column)
     return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
-
-
-def _ends_with_newline(source: Source) -> bool:
-    with source.path.open("rb") as fh:
-        fh.seek(0, 2)
-        if fh.tell() == 0:
-            return False
-        fh.seek(-1, 2)
-        return fh.read(1) in (b"\n", b"\r")

@@ -23,7 +23,7 @@ from ivp_pipeline.police.values import BadValue, parse_value
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.readers.base import Head, ReadContext, Source
 from ivp_pipeline.schemas import POLICE
-from ivp_pipeline.textio import detect_encoding, read_head, sniff_delimiter
+from ivp_pipeline.textio import detect_encoding, ends_with_newline, read_head, sniff_delimiter
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -128,7 +128,7 @@ def _read_rows(source: Source, ctx: ReadContext, fh: TextIO) -> pa.Table | None:
     width = len(header)
     start = reader.line_num + 1
     already = len(ctx.rejects)
-    cut_off = not _ends_with_newline(source)
+    cut_off = not ends_with_newline(source.path)
     try:
         for (row, rec), last in _with_last(_numbered(reader, start)):
             start = row
@@ -173,15 +173,6 @@ def _with_last(items: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[tuple[i
         nxt = next(it, None)
         yield prev, nxt is None
         prev = nxt
-
-
-def _ends_with_newline(source: Source) -> bool:
-    with source.path.open("rb") as fh:
-        fh.seek(0, 2)
-        if fh.tell() == 0:
-            return False
-        fh.seek(-1, 2)
-        return fh.read(1) in (b"\n", b"\r")
 
 
 class _LabelCells:
