@@ -48,6 +48,18 @@ def test_bulk_table_id_from_provenance_sidecar(ws):
     assert set(table["table_id"].to_pylist()) == {"47013NED"}
 
 
+def test_period_status_from_the_perioden_status_recorded_by_fetch(ws):
+    path = write(ws, "bulk.csv", BULK)
+    sidecar = {
+        "table_id": "47013NED",
+        "period_status": {"2024MM01": "Voorlopig", "2024KW01": "Nader voorlopig"},
+    }
+    path.with_name("bulk.csv.provenance.json").write_text(json.dumps(sidecar))
+    table, _ctx, _kind = read(ws, path)
+    got = {(r["period_kind"], r["period_status"]) for r in rows(table)}
+    assert got == {("month", "provisional"), ("quarter", "further_provisional"), ("year", "unknown")}
+
+
 def test_bulk_overlast_and_wijken(ws):
     text = ("ID;Overlast;WijkenEnBuurten;Perioden;GeregistreerdeOverlast_1\n"
             "0;E35   ;WK016801  ;2023MM07;       6\n1;0.0.0 ;BU17741510;2023MM07;       9\n")  # fmt: skip

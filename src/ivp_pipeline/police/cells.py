@@ -30,8 +30,11 @@ class Issue:
 class CodedCells:
     """Resolves offence, area, period and count cells of one coded file into builder ids."""
 
-    def __init__(self, builder: PoliceTableBuilder, area_kind: str) -> None:
+    def __init__(
+        self, builder: PoliceTableBuilder, area_kind: str, statuses: dict[str, str] | None = None
+    ) -> None:
         self.builder = builder
+        self.statuses = statuses or {}
         self.areas = AreaResolver(area_kind)
         self._off: dict[str, int | Issue] = {}
         self._area: dict[str, int | Issue] = {}
@@ -64,7 +67,7 @@ class CodedCells:
     def period(self, raw: str) -> int | Issue:
         found = self._per.get(raw)
         if found is None:
-            period = parse_code(raw)
+            period = parse_code(raw, self.statuses.get(raw.strip(), "unknown"))
             found = self._per[raw] = (
                 self.builder.period_id(period)
                 if period

@@ -25,15 +25,40 @@ def is_police_table_id(table_id: str | None) -> bool:
     return table_id is None or table_id.startswith("47")
 
 
-def sidecar_table_id(source: Source) -> str | None:
-    """The table id recorded beside a fetched file (`<file>.provenance.json`), if any."""
+# The Perioden code list's Status, as `ivp fetch` records it beside a download.
+_STATUS = {"definitief": "final", "voorlopig": "provisional", "nader voorlopig": "further_provisional"}
+
+
+def _sidecar(source: Source) -> dict[str, object]:
+    """What `ivp fetch` recorded beside a download (`<file>.provenance.json`); {} when absent or bad."""
     path = source.path.with_name(source.path.name + ".provenance.json")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    value = data.get("table_id") if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def sidecar_table_id(source: Source) -> str | None:
+    """The table id recorded beside a fetched file, if any."""
+    value = _sidecar(source).get("table_id")
     return value if isinstance(value, str) and _TABLE_ID.fullmatch(value) else None
+
+
+def sidecar_period_statuses(source: Source) -> dict[str, str]:
+    """Period code -> final/provisional/further_provisional, from the Perioden Status of the table.
+
+    Codes in bulk CSV and OData rows say nothing about provisional figures; the code list does.
+    """
+    raw = _sidecar(source).get("period_status")
+    if not isinstance(raw, dict):
+        return {}
+    out = {}
+    for key, status in raw.items():
+        mapped = _STATUS.get(str(status).strip().casefold())
+        if mapped:
+            out[str(key).strip()] = mapped
+    return out
 
 
 def not_a_police_table(source: Source, why: str, value: str = "") -> IvpError:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ivp_pipeline.police.cells import CodedCells, Issue
-from ivp_pipeline.police.common import CRIME_WORDS, OFFENCE_COLUMNS, sidecar_table_id
+from ivp_pipeline.police.common import CRIME_WORDS, OFFENCE_COLUMNS, sidecar_period_statuses, sidecar_table_id
 from ivp_pipeline.police.layout import CodedLayout, coded_layout
 from ivp_pipeline.police.table import PoliceTableBuilder
 from ivp_pipeline.problems import IvpError, Problem
@@ -77,7 +77,7 @@ class _BulkReader:
     def __init__(self, source: Source, ctx: ReadContext, layout: CodedLayout, builder: PoliceTableBuilder,
                  header: list[str], encoding: str, delimiter: str, quoted: bool) -> None:  # fmt: skip
         self.source, self.ctx, self.layout = source, ctx, layout
-        self.cells = CodedCells(builder, layout.area_kind)
+        self.cells = CodedCells(builder, layout.area_kind, sidecar_period_statuses(source))
         self.builder = builder
         self.raw_names = {h.strip(): h for h in header}
         self.width, self.encoding, self.delimiter, self.quoted = len(header), encoding, delimiter, quoted

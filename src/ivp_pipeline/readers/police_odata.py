@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline.police.cells import CodedCells, Issue
-from ivp_pipeline.police.common import sidecar_table_id, table_id_in
+from ivp_pipeline.police.common import sidecar_period_statuses, sidecar_table_id, table_id_in
 from ivp_pipeline.police.layout import coded_layout
 from ivp_pipeline.police.table import PoliceTableBuilder
 from ivp_pipeline.problems import IvpError, Problem
@@ -44,7 +44,7 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
     layout = coded_layout(names, source, table_id)
     ctx.meta["kind_detail"] = "odata-v3-json"
     builder = PoliceTableBuilder(source, layout.measure, table_id, layout.area)
-    cells = CodedCells(builder, layout.area_kind)
+    cells = CodedCells(builder, layout.area_kind, sidecar_period_statuses(source))
     for n, rec in enumerate(rows, start=1):
         ctx.rows_read += 1
         problem = _row(cells, rec, n, layout.columns, source.name)

@@ -116,7 +116,9 @@ def score_inputs(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreRes
         indicators=tables.indicators_frame(
             clean, avail, code_tab, series, w, all_units, inh, perception, cfg, list(units)
         ),
-        trends=tables.trends_frame(series, theme_codes(cat), inputs.population, all_units, list(units)),
+        trends=tables.trends_frame(
+            series, theme_codes(cat), inputs.population, all_units, list(units), w.kind, w.latest_end
+        ),
         rank_probabilities=pd.DataFrame(
             rank_rows, columns=["municipality", "profile", "theme", "rank", "probability"]
         ),

@@ -66,7 +66,11 @@ TRENDS = (
     "count_high",
     "inhabitants",
     "rate_per_1000",
-)  # monthly (or yearly when only yearly figures exist) counts per municipality x theme
+    "period_kind",
+    "period_end",
+)  # counts per municipality x theme x period: period_kind "month" (monthly figures; "year" when only
+#   yearly figures exist) plus, for monthly series, "year" rows = rolling 12-month sums ending at the
+#   latest complete month's month (period_start first, period_end last month of the window)
 RANK_PROBABILITIES = ("municipality", "profile", "theme", "rank", "probability")
 PROFESSIONALS = (
     "municipality",

@@ -204,8 +204,13 @@ def trends_frame(
     population: pd.DataFrame,
     units: dict[str, tuple[str, ...]],
     scope_units: list[str],
+    kind: str = "month",
+    latest: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
-    """Counts per unit x theme x period over the whole series, with exact intervals."""
+    """Counts per unit x theme x period over the whole series, with exact intervals.
+
+    Monthly series also get rolling 12-month sums (period_kind "year") ending at the month of `latest`.
+    """
     import pandas as pd
 
     s = series[series["unit"].isin(scope_units)].merge(codes, on=["measure", "offence_code"])
@@ -218,9 +223,59 @@ def trends_frame(
     g["inhabitants"] = [inh[(u, y)] for u, y in zip(g["unit"], g["period"].dt.year, strict=True)]
     g["rate_per_1000"] = g["count"] / g["inhabitants"] * 1000
     g = g.rename(columns={"unit": "municipality", "period": "period_start"})
+    g["period_kind"] = kind
+    g["period_end"] = g["period_start"] + pd.DateOffset(months=facts.DURATION_MONTHS.get(kind, 1) - 1)
+    windows = rolling_years(g, latest) if kind == "month" else g.iloc[0:0]
+    if len(windows):
+        g = pd.concat([g, windows], ignore_index=True)
     g["_u"] = _unit_order(g["municipality"])
-    g = g.sort_values(["_u", "theme", "period_start"], kind="stable")
+    g["_k"] = (g["period_kind"] != kind).astype(int)  # the series' own periods first, then the windows
+    g = g.sort_values(["_u", "theme", "_k", "period_start"], kind="stable")
     return g[list(TRENDS)].reset_index(drop=True) if len(g) else pd.DataFrame(columns=list(TRENDS))
+
+
+def rolling_years(monthly: pd.DataFrame, latest: pd.Timestamp | None = None) -> pd.DataFrame:
+    """12-month sums ending at the month of `latest` (default: the last month present), 12, 24... earlier.
+
+    A window counts only when all 12 of its monthly counts are present: a missing or suppressed month
+    is never taken as zero. Inhabitants are those of the window's last month (as in the monthly rows).
+    """
+    import pandas as pd
+
+    cols = ["municipality", "theme", "period_start", "count", "inhabitants"]
+    m = monthly[cols].dropna(subset=["count"])
+    if m.empty:
+        return pd.DataFrame(columns=[*TRENDS])
+    end = pd.Timestamp(latest if latest is not None else m["period_start"].max())
+    first = m["period_start"].min()
+    ends = []
+    while end - pd.DateOffset(months=11) >= first:
+        ends.append(end)
+        end = end - pd.DateOffset(months=12)
+    rows = []
+    for (muni, theme), grp in m.groupby(["municipality", "theme"], sort=True):
+        by_month = grp.set_index("period_start")
+        for e in ends:
+            months = pd.date_range(e - pd.DateOffset(months=11), e, freq="MS")
+            if not months.isin(by_month.index).all():
+                continue
+            rows.append(
+                (
+                    muni,
+                    theme,
+                    months[0],
+                    e,
+                    float(by_month.loc[months, "count"].sum()),
+                    by_month.at[e, "inhabitants"],
+                )
+            )
+    out = pd.DataFrame(
+        rows, columns=["municipality", "theme", "period_start", "period_end", "count", "inhabitants"]
+    )
+    out["count_low"], out["count_high"] = poisson_ci(out["count"].to_numpy(float))
+    out["rate_per_1000"] = out["count"] / out["inhabitants"].astype(float) * 1000
+    out["period_kind"] = "year"
+    return out[list(TRENDS)]
 
 
 def funnel_frame(
