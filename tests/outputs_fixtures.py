@@ -12,6 +12,7 @@ from scipy.stats import chi2
 
 from ivp_pipeline.scoring import result as R
 from ivp_pipeline.scoring.result import ScoreResult
+from ivp_pipeline.scoring.tables import rolling_years
 
 MUNICIPALITIES = {
     "GM1774": "Dinkelland",
@@ -96,16 +97,22 @@ def make_result(
             lo, hi = poisson_ci(counts)
             for d, c, a, b in zip(months, counts, lo, hi, strict=True):
                 trend_rows.append((m, t, d, int(c), a, b, INHABITANTS[m], c / INHABITANTS[m] * 1000))
-    trends = pd.DataFrame(trend_rows, columns=list(R.TRENDS))
+    monthly_cols = list(R.TRENDS[:8])
+    trends = pd.DataFrame(trend_rows, columns=monthly_cols)
     not_tr = trends.groupby(["theme", "period_start"], as_index=False)["count"].sum()
     lo, hi = poisson_ci(not_tr["count"].to_numpy())
     not_tr = not_tr.assign(municipality="NOT", count_low=lo, count_high=hi, inhabitants=INHABITANTS["NOT"])
     not_tr["rate_per_1000"] = not_tr["count"] / INHABITANTS["NOT"] * 1000
-    trends = pd.concat([trends, not_tr[list(R.TRENDS)]], ignore_index=True)
+    trends = pd.concat([trends, not_tr[monthly_cols]], ignore_index=True)
+    trends = trends.assign(period_kind="month", period_end=trends["period_start"])
+    # rolling 12-month sums, as scoring adds them (only when the series spans a whole window)
+    windows = rolling_years(trends)
+    if len(windows):
+        trends = pd.concat([trends, windows], ignore_index=True)
     trends["count"] = trends["count"].astype("Int64")
 
     # --- indicators: last 12 months per municipality x theme (one offence code each) + survey rows
-    last = trends[trends["period_start"] >= "2025-01-01"]
+    last = trends[(trends["period_kind"] == "month") & (trends["period_start"] >= "2025-01-01")]
     year = last.groupby(["municipality", "theme"], as_index=False)["count"].sum()
     ind_rows = []
     for rec in year.itertuples():

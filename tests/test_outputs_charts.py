@@ -196,3 +196,35 @@ def test_progress_bars_and_targets(ax) -> None:  # type: ignore[no-untyped-def]
     assert targets == [[-10.0, 1.0], [-5.0, 0.0]]
     assert any(t.get_text().strip() == "n<5" for t in ax.texts)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Losser: Jeugd", "Tubbergen: Geweld"]
+
+
+def test_trend_panel_plots_the_12_month_sums(ax) -> None:  # type: ignore[no-untyped-def]
+    monthly = trend_frame("2017-01-01", 36, [i % 4 for i in range(36)])
+    monthly = monthly.assign(period_kind="month", period_end=monthly["period_start"])
+    ends = pd.to_datetime(["2017-12-01", "2019-12-01"])  # 2018 left out: a month was missing
+    years = pd.DataFrame(
+        {
+            "municipality": "GM0168",
+            "theme": "jeugd",
+            "period_start": ends - pd.DateOffset(months=11),
+            "period_end": ends,
+            "count": pd.array([18, 18], dtype="Int64"),
+            "count_low": [10.7, 10.7],
+            "count_high": [28.4, 28.4],
+            "inhabitants": 23385,
+            "rate_per_1000": [0.77, 0.77],
+            "period_kind": "year",
+        }
+    )
+    art = plot_trend(ax, pd.concat([years, monthly], ignore_index=True))
+    xs = [d.date().isoformat() for d in mdates.num2date(mdates.date2num(art["line"].get_xdata()))]
+    assert xs == ["2017-12-01", "2018-12-01", "2019-12-01"]  # at the window ends, a gap for 2018
+    y = np.asarray(art["line"].get_ydata(), dtype=float)
+    assert y[0] == 18 and np.isnan(y[1]) and y[2] == 18
+    bars = [tuple(np.round(seg[:, 1], 1)) for seg in art["band"].get_segments() if seg.size]
+    assert bars == [(10.7, 28.4), (10.7, 28.4)]  # error bars from count_low to count_high
+    assert len(art["monthly"].get_ydata()) == 36  # the months faintly behind
+    assert ax.get_ylabel() == "Aantal per 12 maanden"
+    assert art["break"] is not None  # July 2018 lies within the months shown
+    assert [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert all(t.get_visible() for t in ax.get_xticklabels())

@@ -128,11 +128,26 @@ def test_public_trend_chart_draws_no_small_count(public_out: Path) -> None:
     tr = public.trends
     art = plot_trend(axes[0, 0], tr[(tr.municipality == "GM1774") & (tr.theme == "woninginbraak")])
     y = np.asarray(art["line"].get_ydata(), dtype=float)
-    band = art["band"].get_paths()
-    assert np.isnan(y).any() and np.nanmin(y) >= 5
-    assert all(np.nanmin(p.vertices[:, 1]) >= 0 for p in band)
-    assert art["note"].get_text().endswith("<5 niet getoond")
+    # the 12-month sums are the series and stay visible; the monthly background, with most months
+    # hidden as "<5", is left out rather than drawn as fragments of the high months only
+    assert len(y) == 2 and np.nanmin(y) >= 5
+    assert art["monthly"] is None and art["note"] is None
+    assert all(np.nanmin(p.vertices[:, 1]) >= 0 for p in art["band"].get_paths())
+    monthly = tr[(tr.period_kind == "month") & (tr.municipality == "GM1774") & (tr.theme == "woninginbraak")]
+    assert (monthly["count"] == "<5").any()
     fig.clear()
+
+
+def test_small_12_month_sums_are_suppressed_too() -> None:
+    result = make_result(n_themes=7, first_month="2024-01-01")
+    tr = result.trends
+    years = tr[tr["period_kind"] == "year"]
+    small = years["count"] < 5
+    assert small.any() and (~small).any()
+    public = apply_public_mode(result).trends.loc[years.index]
+    assert (public.loc[small[small].index, "count"] == "<5").all()
+    assert (public.loc[small[small].index, "count_high"] == "n<5").all()
+    assert list(public.loc[small[~small].index, "count"]) == list(years.loc[~small, "count"])
 
 
 def test_write_outputs_applies_public_mode_itself_when_needed(tmp_path: Path) -> None:

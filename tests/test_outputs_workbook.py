@@ -134,7 +134,9 @@ def test_indicator_and_trend_values_with_formats(book, result) -> None:  # type:
     assert header(tr) == [
         "Gemeente",
         "Thema",
-        "Periode",
+        "Soort periode",
+        "Begin periode",
+        "Einde periode",
         "Aantal",
         "Ondergrens",
         "Bovengrens",
@@ -142,6 +144,11 @@ def test_indicator_and_trend_values_with_formats(book, result) -> None:  # type:
         "Per 1.000 inwoners",
     ]
     assert tr.max_row == 4 + len(result.trends)
+    kinds = [tr.cell(row, 3).value for row in range(5, tr.max_row + 1)]
+    assert set(kinds) == {"maand", "12 maanden"}
+    year_row = 5 + kinds.index("12 maanden")
+    start, end = tr.cell(year_row, 4).value, tr.cell(year_row, 5).value
+    assert (end.year - start.year) * 12 + end.month - start.month == 11
 
 
 def test_sources_method_professionals_voortgang(book) -> None:  # type: ignore[no-untyped-def]
@@ -234,6 +241,10 @@ def test_csv_tables_are_formula_safe(result, tmp_path: Path) -> None:  # type: i
     text = (tmp_path / "criteria.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK(" in text and "'+31 6" in text
     assert ",=HYPERLINK" not in text
+    trends_lines = (tmp_path / "trends.csv").read_text().splitlines()
+    assert trends_lines[0].endswith(",rate_per_1000,period_kind,period_end")
+    assert trends_lines[1].endswith(",month,2017-01-01")
+    assert any(line.endswith(",year,2025-12-01") for line in trends_lines)
     assert (
         (tmp_path / "trends.csv").read_text().splitlines()[1].startswith("GM1774,woninginbraak,2017-01-01,")
     )

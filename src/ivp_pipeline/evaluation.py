@@ -89,6 +89,8 @@ def evaluate(
     import pandas as pd
 
     frame = trends.copy()
+    if "period_kind" in frame.columns and (frame["period_kind"] == "month").any():
+        frame = frame[frame["period_kind"] == "month"]  # the rolling 12-month sums would count twice
     frame["period_start"] = pd.to_datetime(frame["period_start"])
     pairs = sorted((m, t) for t, per in cfg.targets.items() for m in per)
     if not cfg.targets:

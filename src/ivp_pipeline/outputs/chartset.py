@@ -168,9 +168,10 @@ class _Context:
             )
         figures.hide_unused(flat[len(order) :])
         caption = (
-            "Geregistreerde aantallen per periode met 95%-interval (exacte Poisson). Valt juli 2018 binnen "
-            "de reeks, dan markeert een stippellijn de trendbreuk (samenloop van delicten sindsdien apart "
-            "geteld)."
+            "Geregistreerde aantallen met 95%-interval (exacte Poisson); bij maandcijfers per 12 maanden "
+            "(punt op de laatste maand van elke periode), de losse maanden lichtgrijs op de achtergrond. "
+            "Valt juli 2018 binnen de reeks, dan markeert een stippellijn de trendbreuk (samenloop van "
+            "delicten sindsdien apart geteld)."
         )
         return self._save(fig, f"trends-{views.slug(name)}", "trends", code, title, caption, POLICE)
 

@@ -43,6 +43,7 @@ COLUMNS: dict[str, str] = {
     "rate_high": "Bovengrens",
     "period_start": "Begin periode",
     "period_end": "Eind periode",
+    "period_kind": "Soort periode",
     "small_number": "Klein aantal",
     "source_files": "Bronbestanden",
     "probability": "Kans",
@@ -169,6 +170,14 @@ def flags(text: str) -> str:
 
 def value(text: str) -> str:
     return VALUES.get(str(text), str(text))
+
+
+# trends.period_kind: "year" rows of a monthly series are rolling 12-month sums, not calendar years
+PERIOD_KINDS: dict[str, str] = {"month": "maand", "year": "12 maanden"}
+
+
+def period_kind(text: str) -> str:
+    return PERIOD_KINDS.get(str(text), str(text))
 
 
 def area(code: str) -> str:

@@ -93,14 +93,16 @@ def data_tables(
             [
                 gm,
                 th,
-                Col("period_start", "Periode", DATE),
+                Col("period_kind", convert=labels.period_kind),
+                Col("period_start", "Begin periode", DATE),
+                Col("period_end", "Einde periode", DATE),
                 Col("count", fmt=INT),
                 Col("count_low", fmt=DEC1),
                 Col("count_high", fmt=DEC1),
                 Col("inhabitants", fmt=INT),
                 Col("rate_per_1000", fmt=DEC2),
             ],
-            "Trends: geregistreerde aantallen per periode (trendbreuk juli 2018: samenloop apart geteld)",
+            "Trends: geregistreerde aantallen per maand en per 12 maanden (trendbreuk juli 2018: samenloop apart geteld)",
         ),
         (
             "Professionals",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -85,10 +84,19 @@ def scores_frame(
     return out[[*SCORES, "profile_label"]].reset_index(drop=True)
 
 
-def _sources(clean: pd.DataFrame, areas: tuple[str, ...], start: Any, end: Any) -> dict[tuple[str, str], str]:
+def _sources(
+    clean: pd.DataFrame, areas: tuple[str, ...], start: Any, end: Any, kind: str
+) -> dict[tuple[str, str], str]:
+    """The files whose rows were counted in a window (same period kind, counted values only)."""
     if start is None:
         return {}
-    sub = clean[clean["area_code"].isin(areas) & (clean["period"] >= start) & (clean["period"] <= end)]
+    sub = clean[
+        clean["area_code"].isin(areas)
+        & (clean["period_kind"] == kind)
+        & clean["counted"]
+        & (clean["period"] >= start)
+        & (clean["period"] <= end)
+    ]
     g = sub.groupby(["measure", "offence_code"])["source_file"]
     return {k: ";".join(sorted(set(v))) for k, v in g}
 
@@ -130,7 +138,7 @@ def indicators_frame(
             c["rate_high"] = hi / py * 1000
         c["period_start"] = pd.Timestamp(start)
         c["period_end"] = w.period_end(pd.Timestamp(end))
-        src = {u: _sources(clean, units[u], start, end) for u in scope_units}
+        src = {u: _sources(clean, units[u], start, end, w.kind) for u in scope_units}
         c["source_files"] = [
             src[u].get((m, k), "") for u, m, k in zip(c["unit"], c["measure"], c["offence_code"], strict=True)
         ]
@@ -325,12 +333,26 @@ def perception_frame(perception: pd.DataFrame) -> pd.DataFrame:
     return out[[*PERCEPTION, "margin", "area_code", "flags"]].reset_index(drop=True)
 
 
+def _periods_text(entry: dict[str, Any]) -> str:
+    """What a manifest entry says about the periods of its file, as readers record it."""
+    if entry.get("period_first"):
+        kinds = list(entry.get("period_kinds") or [])
+        width = 4 if kinds == ["year"] else 7  # 2019 t/m 2025, or 2019-01 t/m 2026-10
+        text = f"{str(entry['period_first'])[:width]} t/m {str(entry.get('period_last', ''))[:width]}"
+        names = {"month": "maanden", "quarter": "kwartalen", "year": "jaren"}
+        return f"{text} ({', '.join(names.get(k, k) for k in kinds)})" if kinds else text
+    periods = entry.get("periods") or entry.get("years") or ""
+    if isinstance(periods, list):
+        return ", ".join(str(p) for p in periods)
+    return str(periods)
+
+
 def sources_frame(manifest: dict[str, Any]) -> pd.DataFrame:
     import pandas as pd
 
     rows = []
     for name, e in sorted(manifest.get("files", {}).items()):
-        periods = e.get("periods", "")
+        periods = _periods_text(e)
         rows.append(
             (
                 name,
@@ -338,7 +360,7 @@ def sources_frame(manifest: dict[str, Any]) -> pd.DataFrame:
                 e.get("kind", ""),
                 e.get("dataset", ""),
                 e.get("table_id", "") or "",
-                periods if isinstance(periods, str) else json.dumps(periods, ensure_ascii=False),
+                periods,
                 int(e.get("accepted", 0)),
                 e.get("ingested_at", ""),
             )
