@@ -87,3 +87,13 @@ def test_yearly_figures_get_year_rows_only() -> None:
     assert set(tr["period_kind"]) == {"year"} and len(mine) == 2
     assert [str(d.date()) for d in mine["period_end"]] == ["2022-12-01", "2023-12-01"]
     assert mine["count"].tolist() == [30.0, 20.0]
+
+
+def test_evaluation_reads_the_months_not_the_12_month_sums(trends: pd.DataFrame) -> None:
+    from ivp_pipeline.evaluation import EvaluationConfig, evaluate
+
+    cfg = EvaluationConfig(baseline_year=2024)
+    with_years = evaluate(trends, cfg)
+    months_only = evaluate(trends[trends.period_kind == "month"], cfg)
+    pd.testing.assert_frame_equal(with_years, months_only)
+    assert with_years["baseline_value"].notna().all()

@@ -102,7 +102,8 @@ def data_tables(
                 Col("inhabitants", fmt=INT),
                 Col("rate_per_1000", fmt=DEC2),
             ],
-            "Trends: geregistreerde aantallen per maand en per 12 maanden (trendbreuk juli 2018: samenloop apart geteld)",
+            "Trends: geregistreerde aantallen per maand en per 12 maanden "
+            "(trendbreuk juli 2018: samenloop apart geteld)",
         ),
         (
             "Professionals",

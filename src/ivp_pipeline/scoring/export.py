@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline import atomic
 from ivp_pipeline.scoring.result import INDICATORS, SCORES
+from ivp_pipeline.scoring.tables import INDICATOR_EXTRAS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,17 +19,7 @@ if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
 
 SCORE_COLUMNS = [*SCORES, "profile_label"]
-INDICATOR_COLUMNS = [
-    *INDICATORS,
-    "measure",
-    "window",
-    "missing",
-    "harm_weight",
-    "value",
-    "value_low",
-    "value_high",
-    "unit_of_measure",
-]
+INDICATOR_COLUMNS = [*INDICATORS, *INDICATOR_EXTRAS]
 
 
 def cell(value: Any, digits: int = 4) -> str:

@@ -24,6 +24,19 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+# Columns of indicators.csv beyond the INDICATORS contract (see docs/method.md).
+INDICATOR_EXTRAS = (
+    "measure",
+    "window",
+    "missing",
+    "harm_weight",
+    "value",
+    "value_low",
+    "value_high",
+    "unit_of_measure",
+)
+
+
 def unit_label(unit: str) -> str:
     return NOT_MUNICIPALITIES.get(unit) or (REGION_NOT_LABEL if unit == "NOT" else unit)
 
@@ -180,24 +193,14 @@ def indicators_frame(
         }
     )
     out = pd.concat([police, survey], ignore_index=True).rename(columns={"unit": "municipality"})
-    extra = [
-        "measure",
-        "window",
-        "missing",
-        "harm_weight",
-        "value",
-        "value_low",
-        "value_high",
-        "unit_of_measure",
-    ]
-    for col in [*INDICATORS, *extra]:
+    for col in [*INDICATORS, *INDICATOR_EXTRAS]:
         if col not in out:
             out[col] = np.nan
     out["_u"] = _unit_order(out["municipality"])
     out = out.sort_values(
         ["_u", "theme", "source", "measure", "offence_code", "indicator", "period_start"], kind="stable"
     )
-    return out[[*INDICATORS, *extra]].reset_index(drop=True)
+    return out[[*INDICATORS, *INDICATOR_EXTRAS]].reset_index(drop=True)
 
 
 def _code_label(code: str) -> str:
