@@ -53,6 +53,28 @@ class IngestReport:
         return [p for o in self.outcomes if o.status == "ingested" for p in o.problems]
 
 
+def ingestion_time() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds: CI regenerates identical reports).
+
+    The ingestion time is shown in the sources of every report; a CI run on a fresh clone would
+    otherwise change the reports on every run although no input changed.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise IvpError(
+                Problem(
+                    "bad-environment",
+                    "SOURCE_DATE_EPOCH is not a whole number of seconds since 1970",
+                    value=epoch,
+                    hint="unset it, or set it to e.g. $(git log -1 --format=%ct)",
+                )
+            ) from exc
+    return datetime.now(UTC).replace(microsecond=0)
+
+
 def expand(paths: Iterable[Path]) -> list[Path]:
     """Files under the given paths, sorted (later names win when figures overlap), hidden ones skipped."""
     files: set[Path] = set()
@@ -153,7 +175,7 @@ def _ingest_file(
         "rejected": len(ctx.rejects),
         "replaced": replaced,
         "partitions": sorted(parts),
-        "ingested_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "ingested_at": ingestion_time().isoformat(),
         **{k: v for k, v in ctx.meta.items() if k not in {"rejects"}},
         "rejects": [asdict(p) for p in ctx.rejects],
     }

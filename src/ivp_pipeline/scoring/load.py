@@ -31,10 +31,24 @@ def read_inputs(processed: Path) -> Inputs:
     return Inputs(
         police=read_police(processed),
         survey=store.read_dataset(processed, SURVEY).to_pandas(),
-        professional=store.read_dataset(processed, PROFESSIONAL).to_pandas(),
+        professional=stable_respondents(store.read_dataset(processed, PROFESSIONAL).to_pandas()),
         population=store.read_dataset(processed, POPULATION).to_pandas(),
         manifest=store.load_manifest(processed),
     )
+
+
+def stable_respondents(prof: pd.DataFrame) -> pd.DataFrame:
+    """Replace pseudonyms by ordinals in order of first appearance (file, row), rows in that order.
+
+    Pseudonyms are keyed hashes, and every workspace has its own key: ordering or resampling by them
+    would make the same input give other bytes elsewhere (a fresh CI clone, a colleague's machine).
+    """
+    if prof.empty:
+        return prof
+    prof = prof.sort_values(["source_file", "source_row", "theme", "criterion"], kind="stable")
+    first = prof.drop_duplicates("respondent")["respondent"].tolist()
+    ordinal = {r: f"r{i:04d}" for i, r in enumerate(first, start=1)}
+    return prof.assign(respondent=prof["respondent"].map(ordinal)).reset_index(drop=True)
 
 
 def read_police(processed: Path) -> pd.DataFrame:
