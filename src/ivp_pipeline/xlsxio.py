@@ -168,3 +168,22 @@ def deterministic_bytes(wb: Workbook, when: datetime = FIXED_TIME) -> bytes:
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, data)
     return out.getvalue()
+
+
+def add_list_validation(ws: Any, formula: str, ref: str, prompt: str = "") -> None:
+    """A drop-down list on `ref`, in warning style: people may still type a value; the reader checks
+    every value and explains, which is kinder than Excel refusing the cell."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    v = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        errorStyle="warning",
+        showErrorMessage=True,
+        error="Kies een waarde uit de lijst.",
+        prompt=prompt or None,
+        showInputMessage=bool(prompt),
+    )
+    ws.add_data_validation(v)
+    v.add(ref)

@@ -7,19 +7,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ivp_pipeline.schemas import NOT_REGION
+from ivp_pipeline.scoring.result import PROFESSIONALS
 
 if TYPE_CHECKING:
     import pandas as pd
 
-CRITERION_COLUMNS = [
-    "municipality",
-    "theme",
-    "criterion",
-    "mean_rating",
-    "respondents",
-    "organisation_types",
-    "agreement",
-]
+CRITERION_COLUMNS = list(PROFESSIONALS)
 MAX_SD = 2.0  # the largest possible standard deviation of ratings on a 1-5 scale
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ivp_pipeline.professional import layout
 from ivp_pipeline.schemas import ORGANISATION_TYPES
-from ivp_pipeline.xlsxio import deterministic_bytes
+from ivp_pipeline.xlsxio import add_list_validation, deterministic_bytes
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -52,7 +52,6 @@ INSTRUCTIONS: list[str | tuple[str, str]] = [
 def build(catalogue: Catalogue) -> Workbook:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     info = wb.active
@@ -99,26 +98,12 @@ def build(catalogue: Catalogue) -> Workbook:
 
     first, last = HEADER_ROW + 1, HEADER_ROW + DATA_ROWS
 
-    def dv(formula: str, prompt: str) -> DataValidation:
-        # warning style: people may still type a value; the reader checks it and explains
-        v = DataValidation(
-            type="list",
-            formula1=formula,
-            allow_blank=True,
-            errorStyle="warning",
-            showErrorMessage=True,
-            error="Kies een waarde uit de lijst.",
-            prompt=prompt,
-            showInputMessage=True,
-        )
-        inp.add_data_validation(v)
-        return v
-
     n_muni, n_org, n_theme = len(columns["A"]), len(columns["B"]), len(columns["C"])
-    dv(f"{layout.LISTS_SHEET}!$B$1:$B${n_org}", "Type organisatie").add("B4")
-    dv(f"{layout.LISTS_SHEET}!$A$1:$A${n_muni}", "Gemeente").add(f"A{first}:A{last}")
-    dv(f"{layout.LISTS_SHEET}!$C$1:$C${n_theme}", "Thema").add(f"B{first}:B{last}")
-    dv('"1,2,3,4,5"', "1 = zeer laag ... 5 = zeer hoog").add(f"C{first}:F{last}")
+    lists = layout.LISTS_SHEET
+    add_list_validation(inp, f"{lists}!$B$1:$B${n_org}", "B4", "Type organisatie")
+    add_list_validation(inp, f"{lists}!$A$1:$A${n_muni}", f"A{first}:A{last}", "Gemeente")
+    add_list_validation(inp, f"{lists}!$C$1:$C${n_theme}", f"B{first}:B{last}", "Thema")
+    add_list_validation(inp, '"1,2,3,4,5"', f"C{first}:F{last}", "1 = zeer laag ... 5 = zeer hoog")
     wb.active = 0
     return wb
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ivp_pipeline.readers.survey_common import KNOWN_INDICATORS
 from ivp_pipeline.regions import NOT_MUNICIPALITIES
-from ivp_pipeline.xlsxio import deterministic_bytes
+from ivp_pipeline.xlsxio import add_list_validation, deterministic_bytes
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -64,7 +64,6 @@ INSTRUCTIONS: list[str | tuple[str, str]] = [
 def build() -> Workbook:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     info = wb.active
@@ -104,16 +103,7 @@ def build() -> Workbook:
         (f"{LISTS_SHEET}!$C$1:$C${len(UNITS)}", f"E2:E{last}"),
         (f"{LISTS_SHEET}!$D$1:$D${len(COMPARISON_AREAS)}", f"J2:J{last}"),
     ):
-        dv = DataValidation(
-            type="list",
-            formula1=formula,
-            allow_blank=True,
-            errorStyle="warning",
-            showErrorMessage=True,
-            error="Kies een waarde uit de lijst.",
-        )
-        data.add_data_validation(dv)
-        dv.add(ref)
+        add_list_validation(data, formula, ref)
     wb.active = 0
     return wb
 

@@ -24,6 +24,15 @@ def numeric(values: Any) -> np.ndarray:
     return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
 
 
+def hidden_note(ax: Any, values: pd.Series, what: str) -> Any:
+    """In public mode, say in the corner how many points are hidden ("3 perioden <5 niet getoond")."""
+    hidden = suppressed_count(values)
+    if not hidden:
+        return None
+    return ax.text(0.99, 0.98, f"{hidden} {what} <5 niet getoond", transform=ax.transAxes, ha="right",
+                   va="top", fontsize=6, color=GREY)  # fmt: skip
+
+
 def suppressed_count(values: pd.Series) -> int:
     from ivp_pipeline.outputs.public import is_suppressed
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Any
 
-from ivp_pipeline.outputs.charts import BLUE, DARK, GREEN, GREY, LIGHT, ORANGE, numeric, suppressed_count
+from ivp_pipeline.outputs.charts import (
+    BLUE,
+    DARK,
+    GREEN,
+    GREY,
+    LIGHT,
+    ORANGE,
+    hidden_note,
+    numeric,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -90,18 +99,9 @@ def plot_funnel(
         artists["points"][code] = ax.scatter(
             inh[sel], rate[sel], s=24, marker=marker, color=colour, zorder=4, label=name
         )
-    hidden = suppressed_count(frame["count"])
-    if hidden:
-        artists["note"] = ax.text(
-            0.99,
-            0.98,
-            f"{hidden} gebied(en) <5 niet getoond",
-            transform=ax.transAxes,
-            ha="right",
-            va="top",
-            fontsize=6,
-            color=GREY,
-        )
+    note = hidden_note(ax, frame["count"], "gebied(en)")
+    if note is not None:
+        artists["note"] = note
     ax.set_xscale("log")
     if ok.any():
         lo_x, hi_x = inh[ok].min() * 0.7, inh[ok].max() * 1.4

@@ -6,7 +6,7 @@ import textwrap
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ivp_pipeline.outputs.charts import BLUE, GREY, LIGHT, numeric, suppressed_count
+from ivp_pipeline.outputs.charts import BLUE, GREY, LIGHT, hidden_note, numeric, suppressed_count
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,18 +103,9 @@ def plot_trend(
         span = x
     if series_break is not None and len(span) and span.min() < np.datetime64(series_break) < span.max():
         artists["break"] = _mark_break(ax, series_break)
-    hidden = suppressed_count(main["count"])
-    if hidden:
-        artists["note"] = ax.text(
-            0.99,
-            0.98,
-            f"{hidden} perioden <5 niet getoond",
-            transform=ax.transAxes,
-            ha="right",
-            va="top",
-            fontsize=6,
-            color=GREY,
-        )
+    note = hidden_note(ax, main["count"], "perioden")
+    if note is not None:
+        artists["note"] = note
     if title:
         ax.set_title("\n".join(textwrap.wrap(title, 30)), fontsize=8, loc="left")
     ax.set_ylabel(f"Aantal per {unit}", fontsize=7)
