@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ivp_pipeline.schemas import POLICE, POPULATION, PROFESSIONAL, SURVEY, Dataset
+from ivp_pipeline.scoring.catalogue import Catalogue, build_catalogue
 from ivp_pipeline.scoring.load import Inputs
 from ivp_pipeline.store import Transaction
 from ivp_pipeline.workspace import Workspace
@@ -220,3 +221,15 @@ def synthetic(
         for y in range(2019, 2026):
             pop.append(population_row(area, y, n))
     return police, pop
+
+
+def one_theme_catalogue() -> Catalogue:
+    """A catalogue with one theme 'a' measured by code 1.1.1 (for tests of windows and series)."""
+    return build_catalogue(
+        {
+            "version": "t",
+            "veiligheidsvelden": {"v": "V"},
+            "themes": {"a": {"label": "A", "veiligheidsveld": "v", "crime": ["1.1.1"]}},
+        },
+        {},
+    )

@@ -8,18 +8,10 @@ import pandas as pd
 import pytest
 
 import scoring_fixtures as f
-from ivp_pipeline.scoring.catalogue import build_catalogue
 from ivp_pipeline.scoring.config import ScoringConfig
 from ivp_pipeline.scoring.pipeline import score_inputs
 
-CAT = build_catalogue(
-    {
-        "version": "t",
-        "veiligheidsvelden": {"v": "V"},
-        "themes": {"a": {"label": "A", "veiligheidsveld": "v", "crime": ["1.1.1"]}},
-    },
-    {},
-)
+CAT = f.one_theme_catalogue()
 SCOPE = ("GM1774", "GM0168")
 CFG = ScoringConfig(municipalities=SCOPE, draws=20)
 

@@ -7,20 +7,12 @@ import pandas as pd
 import pytest
 
 import scoring_fixtures as f
-from ivp_pipeline.scoring.catalogue import build_catalogue
 from ivp_pipeline.scoring.config import ScoringConfig
 from ivp_pipeline.scoring.pipeline import score_inputs
 from ivp_pipeline.scoring.result import TRENDS
 from ivp_pipeline.scoring.stats import poisson_ci
 
-CAT = build_catalogue(
-    {
-        "version": "t",
-        "veiligheidsvelden": {"v": "V"},
-        "themes": {"a": {"label": "A", "veiligheidsveld": "v", "crime": ["1.1.1"]}},
-    },
-    {},
-)
+CAT = f.one_theme_catalogue()
 SCOPE = ("GM1774", "GM0168")
 CFG = ScoringConfig(municipalities=SCOPE, draws=20)
 POP = [f.population_row(a, y, 10_000 + y) for a in SCOPE for y in range(2016, 2026)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ivp_pipeline import atomic
 from ivp_pipeline.detect import detect
 from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.readers.base import ReadContext, Source
+from ivp_pipeline.readers.base import ReadContext, Source, sha256_of
 from ivp_pipeline.schemas import DATASETS, Dataset
 from ivp_pipeline.store import Transaction
 from ivp_pipeline.workspace import Workspace
@@ -93,14 +92,6 @@ def expand(paths: Iterable[Path]) -> list[Path]:
                 continue
             files.add(f.resolve())
     return sorted(files)
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def ingest(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True)
@@ -60,25 +59,6 @@ class IvpError(Exception):
         return self.problems[0]
 
 
-@dataclass
-class ProblemLog:
-    """Collects row-level problems (rejects) so a user sees all of them at once."""
-
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(self, problem: Problem) -> None:
-        self.problems.append(problem)
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        self.problems.extend(problems)
-
-    def __len__(self) -> int:
-        return len(self.problems)
-
-    def __bool__(self) -> bool:
-        return bool(self.problems)
-
-
 FIELDS = ["code", "file", "sheet", "row", "column", "value", "message", "hint"]
 
 
@@ -91,7 +71,3 @@ def problems_to_csv(problems: Iterable[Problem]) -> str:
         rec = asdict(p)
         writer.writerow({k: "" if rec[k] is None else rec[k] for k in FIELDS})
     return buf.getvalue()
-
-
-def problems_to_json(problems: Iterable[Problem]) -> str:
-    return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2)

@@ -23,7 +23,6 @@ NOT_MUNICIPALITIES: dict[str, str] = {
 REGION_NOT = "NOT"
 REGION_NOT_LABEL = "Noordoost Twente"
 
-_SUFFIX_LEVEL = {"PV": "provincie", "LD": "landsdeel", "RE": "regionale_eenheid", "BT": "basisteam"}
 _CODE_RE = re.compile(r"^(NL\d\d|LD[0-9A-Z]\d|PV\d\d|RE\d\d|GM\d{4}|WK\d{6}|BU\d{8}|BT_[A-Z]+)$")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"), None)
 # Names used by older downloads (the 2019 StatLine export says "Friesland (PV)").
@@ -135,9 +134,3 @@ def registry() -> RegionRegistry:
         for rec in csv.DictReader(io.StringIO(text, newline="")):
             regions.append(Region(rec["code"], rec["name"], rec["level"], rec["municipality"]))
     return RegionRegistry(regions)
-
-
-def suffix_level(name: str) -> str | None:
-    """The level a StatLine label suffix says: 'Overijssel (PV)' -> 'provincie'."""
-    m = re.search(r"\((PV|LD|RE|BT)\)\s*$", name)
-    return _SUFFIX_LEVEL[m.group(1)] if m else None

@@ -27,6 +27,8 @@ AREA_LEVELS = (
 MEASURES = ("crime", "overlast")
 PERIOD_KINDS = ("month", "quarter", "year")
 PERIOD_STATUSES = ("final", "provisional", "further_provisional", "unknown")
+# StatLine marks provisional periods in labels: "2024*", "2024 januari**"; no marker is final.
+STATUS_BY_MARKER = {"": "final", "*": "provisional", "**": "further_provisional"}
 VALUE_STATES = ("observed", "zero", "suppressed", "not_applicable", "not_published")
 ORGANISATION_TYPES = (
     "politie",
@@ -68,8 +70,6 @@ PROFESSIONAL = Dataset(
 )
 POPULATION = Dataset("population", key=("area_code", "year", "age_band"))
 DATASETS = {d.name: d for d in (POLICE, SURVEY, PROFESSIONAL, POPULATION)}
-
-PROVENANCE = ("source_file", "source_sha256", "source_row")
 
 
 def _schemas() -> dict[str, pa.Schema]:

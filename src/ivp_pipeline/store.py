@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline import atomic
 from ivp_pipeline.problems import Problem, problems_to_csv
-from ivp_pipeline.schemas import DATASETS, Dataset
+from ivp_pipeline.schemas import Dataset
 from ivp_pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -171,7 +171,3 @@ class Transaction:
 
         if not self.committed and self.stage.exists():
             shutil.rmtree(self.stage, ignore_errors=True)
-
-
-def dataset_by_name(name: str) -> Dataset:
-    return DATASETS[name]

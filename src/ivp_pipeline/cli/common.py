@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
 from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.workspace import Workspace
 
 WorkspaceOpt = Annotated[
     Path,
@@ -22,8 +21,6 @@ WorkspaceOpt = Annotated[
         resolve_path=True,
     ),
 ]
-
-T = TypeVar("T")
 
 
 def err_echo(text: str) -> None:
@@ -45,12 +42,3 @@ def user_errors() -> Iterator[None]:
     except IvpError as exc:
         report_problems(exc.problems)
         raise typer.Exit(1) from None
-
-
-def workspace(root: Path) -> Workspace:
-    return Workspace.at(root)
-
-
-def run(fn: Callable[[], T]) -> T:
-    with user_errors():
-        return fn()

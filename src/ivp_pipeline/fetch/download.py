@@ -7,7 +7,6 @@ the last download is not downloaded again; that memory lives in .ivp/fetch-state
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -21,6 +20,7 @@ from ivp_pipeline import atomic
 from ivp_pipeline.fetch.client import ODataClient
 from ivp_pipeline.fetch.config import FetchConfig
 from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.readers.base import sha256_of
 from ivp_pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def _fetch_one(
     first_url = client.url(f"{table}/TypedDataSet", {**params, "$top": cfg.page_size, "$skip": 0})
     statuses = _period_statuses(client, table)
     rows, pages = _download(client, table, params, cfg.page_size, target)
-    sha = _sha256(target)
+    sha = sha256_of(target)
     provenance = {
         "table": table,
         "table_id": table,  # the key the police reader looks for
@@ -211,14 +211,6 @@ def _download(
     finally:
         tmp.unlink(missing_ok=True)
     return rows, pages
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _state_path(ws: Workspace) -> Path:

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ivp_pipeline.schemas import STATUS_BY_MARKER
+
 MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
@@ -18,7 +20,7 @@ _CODE = re.compile(r"^(\d{4})(?:(JJ)(00)|(MM)(0[1-9]|1[0-2])|(KW)(0[1-4]))$")
 _LABEL = re.compile(
     r"^(\d{4})(?:\s+(?:(" + "|".join(MONTHS) + r")|([1-4])e\s+kwartaal))?\s*(\*{0,2})$", re.IGNORECASE
 )
-_STATUS = {"": "final", "*": "provisional", "**": "further_provisional"}
+_STATUS = STATUS_BY_MARKER
 _FIRST_YEAR = 1900
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ivp_pipeline.regions import NOT_MUNICIPALITIES, normalise_name
+from ivp_pipeline.schemas import CRITERIA_PROFESSIONAL
 
 INPUT_SHEET = "Invoer"
 INFO_SHEET = "Toelichting"
@@ -22,7 +23,7 @@ TABLE_HEADERS = {
     "urgency": "Urgentie",
     "remark": "Toelichting",
 }
-RATING_COLUMNS = ("size", "seriousness", "development", "urgency")
+RATING_COLUMNS = CRITERIA_PROFESSIONAL
 # Respondent block above the table (label in column A, value in column B); read only for the pseudonym.
 RESPONDENT_LABELS = {
     "name": "Naam",

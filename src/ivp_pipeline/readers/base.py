@@ -15,6 +15,17 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
+def sha256_of(path: Path) -> str:
+    """The content hash that identifies a received file (provenance, unchanged-file detection)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 @dataclass(frozen=True)
 class Source:
     """A received file: where it is, how it is named in provenance, and its content hash."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline.problems import Problem
 from ivp_pipeline.regions import Region, normalise_name, registry
-from ivp_pipeline.schemas import SURVEY
+from ivp_pipeline.schemas import STATUS_BY_MARKER, SURVEY
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -152,7 +152,7 @@ def parse_year(text: str) -> tuple[int, str]:
     m = re.fullmatch(r"((?:19|20)\d\d)(?:JJ00)?\s*(\*{0,2})", t)
     if not m:
         raise ValueError(text)
-    status = {"": "final", "*": "provisional", "**": "further_provisional"}[m.group(2)]
+    status = STATUS_BY_MARKER[m.group(2)]
     return int(m.group(1)), status
 
 

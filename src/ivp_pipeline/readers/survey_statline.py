@@ -210,46 +210,22 @@ def _row_keys(
     def cell(i: int) -> str:
         return rec[i].strip() if i < len(rec) else ""
 
+    def reject(code: str, message: str, column: str, index: int, hint: str = "") -> None:
+        ctx.reject(Problem(code, message, file=file, row=line, column=column, value=cell(index), hint=hint))
+
     kind = margin_kind(cell(cols.margin))
     if kind is None:
-        ctx.reject(
-            Problem(
-                "unknown-margin",
-                "not Waarde, Ondergrens or Bovengrens 95%-interval",
-                file=file,
-                row=line,
-                column="Marges",
-                value=cell(cols.margin),
-            )
-        )
+        reject("unknown-margin", "not Waarde, Ondergrens or Bovengrens 95%-interval", "Marges", cols.margin)
         return None
     try:
         year, status = parse_year(cell(cols.period))
     except ValueError:
-        ctx.reject(
-            Problem(
-                "bad-period",
-                "not a year such as 2019 or 2025*",
-                file=file,
-                row=line,
-                column="Perioden",
-                value=cell(cols.period),
-            )
-        )
+        reject("bad-period", "not a year such as 2019 or 2025*", "Perioden", cols.period)
         return None
     area = resolve_area(cell(cols.region))
     if area is None:
-        ctx.reject(
-            Problem(
-                "unknown-region",
-                "region not found in the region list",
-                file=file,
-                row=line,
-                column="Regio's",
-                value=cell(cols.region),
-                hint="use a region name as StatLine writes it, e.g. 'Overijssel (PV)', or a code",
-            )
-        )
+        reject("unknown-region", "region not found in the region list", "Regio's", cols.region,
+               "use a region name as StatLine writes it, e.g. 'Overijssel (PV)', or a code")  # fmt: skip
         return None
     return kind, year, status, area
 

@@ -63,23 +63,16 @@ def criteria_frame(
                 "interval: telling-interval x gemiddeld gewicht",
             )
         )
-        rr, rlo, rhi, pv = rate_ratio(x1, py1, x0, py0) if ok else (np.nan,) * 4
-        sr = float(smoothed_ratio(x1, py1, x0, py0)) if ok and not np.isnan(rr) else np.nan
-        note = (
-            f"p = {pv:.3f}; {x1:.0f} tegen {x0:.0f} in {baseline_label}"
-            if not np.isnan(sr)
-            else "geen basisperiode"
-        )
-        rows.append((unit, theme, "trend", sr, rlo, rhi, x1 + x0 if not np.isnan(sr) else np.nan, note))
+        # trend: the latest 12 months against the baseline; comparison: against the reference area
+        sr, rlo, rhi, pv = _ratio(ok, x1, py1, x0, py0)
+        note = f"p = {pv:.3f}; {x1:.0f} tegen {x0:.0f} in {baseline_label}" if not np.isnan(sr) else ""
+        rows.append((unit, theme, "trend", sr, rlo, rhi, x1 + x0 if not np.isnan(sr) else np.nan,
+                     note or "geen basisperiode"))  # fmt: skip
         rx, rpy = float(m.ref_x[p]), float(m.ref_py[p])
-        cr, clo, chi, cp = rate_ratio(x1, py1, rx, rpy) if ok else (np.nan,) * 4
-        sc = float(smoothed_ratio(x1, py1, rx, rpy)) if ok and not np.isnan(cr) else np.nan
-        note = (
-            f"{reference}: {rx / rpy * 1000:.2f} per 1.000; p = {cp:.3f}"
-            if not np.isnan(sc)
-            else "geen referentiegebied"
-        )
-        rows.append((unit, theme, "comparison", sc, clo, chi, x1 if not np.isnan(sc) else np.nan, note))
+        sc, clo, chi, cp = _ratio(ok, x1, py1, rx, rpy)
+        note = f"{reference}: {rx / rpy * 1000:.2f} per 1.000; p = {cp:.3f}" if not np.isnan(sc) else ""
+        rows.append((unit, theme, "comparison", sc, clo, chi, x1 if not np.isnan(sc) else np.nan,
+                     note or "geen referentiegebied"))  # fmt: skip
         ind = by_pair.get((unit, theme))
         if ind is not None and len(ind):
             sign = np.where(ind["direction"] == "higher_worse", 1.0, -1.0)
@@ -132,3 +125,12 @@ def criteria_frame(
     return out[
         ["municipality", "theme", "criterion", "raw", "raw_low", "raw_high", "scaled", "unit", "n", "note"]
     ]
+
+
+def _ratio(ok: bool, x1: float, py1: float, x0: float, py0: float) -> tuple[float, float, float, float]:
+    """(smoothed rate ratio, exact low, exact high, p) of x1/py1 against x0/py0; NaNs when not defined."""
+    if not ok:
+        return (np.nan,) * 4
+    ratio, low, high, p = rate_ratio(x1, py1, x0, py0)
+    smoothed = float(smoothed_ratio(x1, py1, x0, py0)) if not np.isnan(ratio) else np.nan
+    return smoothed, low, high, p

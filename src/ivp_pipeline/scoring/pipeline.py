@@ -190,6 +190,12 @@ def _model(
     ref: str | None,
 ) -> Model:
     index = {(u, t): i for i, (u, t) in enumerate(zip(pairs["unit"], pairs["theme"], strict=True))}
+
+    def pair_of(frame: pd.DataFrame) -> np.ndarray:
+        """The row of `pairs` (unit x theme) each row of `frame` belongs to."""
+        keys = zip(frame["unit"], frame["theme"], strict=True)
+        return np.array([index[k] for k in keys], dtype=np.int64)
+
     codes = code_tab[code_tab["count"].notna()]
     codes = codes[[(u, t) in index for u, t in zip(codes["unit"], codes["theme"], strict=True)]]
     t = pairs.merge(theme_tab, on=["unit", "theme"], how="left")
@@ -205,9 +211,7 @@ def _model(
     ind = perception[perception["comparison_value"].notna()]
     return Model(
         pairs=pairs,
-        code_pair=np.array(
-            [index[(u, th)] for u, th in zip(codes["unit"], codes["theme"], strict=True)], dtype=np.int64
-        ),
+        code_pair=pair_of(codes),
         code_x=codes["count"].to_numpy(float),
         code_w=codes["harm_weight"].to_numpy(float),
         x0=t["x0"].to_numpy(float),
@@ -215,9 +219,7 @@ def _model(
         py0=t["py0"].to_numpy(float),
         ref_x=ref_x,
         ref_py=ref_py,
-        ind_pair=np.array(
-            [index[(u, th)] for u, th in zip(ind["unit"], ind["theme"], strict=True)], dtype=np.int64
-        ),
+        ind_pair=pair_of(ind),
         ind_value=ind["value"].to_numpy(float),
         ind_comp=ind["comparison_value"].to_numpy(float),
         ind_margin=ind["margin"].to_numpy(float),
