@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ivp_pipeline.police.codes import offences
+from ivp_pipeline.offences import offences
 from ivp_pipeline.regions import registry
 
 OUT = Path(__file__).resolve().parent / "out"

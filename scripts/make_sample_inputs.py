@@ -12,9 +12,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from ivp_pipeline.scoring.catalogue import load_catalogue
-from ivp_pipeline.templates.professional import HEADER_ROW, template_bytes
-from ivp_pipeline.xlsxio import deterministic_bytes
+from ivp_pipeline.catalogue import load_catalogue
+from ivp_pipeline.sources.professional.template import HEADER_ROW, template_bytes
+from ivp_pipeline.sources.xlsxio import deterministic_bytes
 
 MUNICIPALITIES = {"Dinkelland": 26735, "Losser": 23385, "Oldenzaal": 31780, "Tubbergen": 21390}
 README = """# {title}

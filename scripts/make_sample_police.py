@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ivp_pipeline.police.codes import offences
+from ivp_pipeline.offences import offences
 from ivp_pipeline.regions import registry
 
 SEED = 2027_2030

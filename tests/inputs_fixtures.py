@@ -10,8 +10,8 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from ivp_pipeline.scoring.catalogue import load_catalogue
-from ivp_pipeline.templates.professional import HEADER_ROW, template_bytes
+from ivp_pipeline.catalogue import load_catalogue
+from ivp_pipeline.sources.professional.template import HEADER_ROW, template_bytes
 
 # Planted personal data: none of it may reach data/processed.
 PLANTED_NAME = "Jan Voorbeeld"

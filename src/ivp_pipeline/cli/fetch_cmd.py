@@ -14,7 +14,7 @@ from ivp_pipeline.cli.common import WorkspaceOpt, user_errors
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ivp_pipeline.fetch.download import FetchOutcome
+    from ivp_pipeline.sources.police.fetch.download import FetchOutcome
 
 BaseUrlOpt = Annotated[
     str | None,
@@ -64,8 +64,8 @@ def fetch(
 ) -> None:
     """Download police tables (only those whose Modified date changed) into data/raw/police/."""
     from ivp_pipeline.cli.output import console
-    from ivp_pipeline.fetch.config import load_fetch_config
-    from ivp_pipeline.fetch.download import fetch_tables
+    from ivp_pipeline.sources.police.fetch.config import load_fetch_config
+    from ivp_pipeline.sources.police.fetch.download import fetch_tables
     from ivp_pipeline.workspace import Workspace
 
     configure_logging(quiet)

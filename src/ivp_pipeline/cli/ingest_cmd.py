@@ -22,7 +22,7 @@ def ingest(
 ) -> None:
     """Detect each file's kind from its content, read and validate it, write data/processed."""
     from ivp_pipeline.cli.output import print_ingest_report
-    from ivp_pipeline.ingest import ingest as run_ingest
+    from ivp_pipeline.steps.ingest import ingest as run_ingest
     from ivp_pipeline.workspace import Workspace
 
     ws = Workspace.at(workspace)

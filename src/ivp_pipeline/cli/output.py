@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ivp_pipeline.ingest import IngestReport
+    from ivp_pipeline.steps.ingest import IngestReport
     from ivp_pipeline.workspace import Workspace
 
 

@@ -23,8 +23,8 @@ def refresh(
     """
     from ivp_pipeline.cli.fetch_cmd import print_fetch
     from ivp_pipeline.cli.output import console, print_ingest_report
-    from ivp_pipeline.fetch.config import is_configured, load_fetch_config
-    from ivp_pipeline.refresh import refresh as run_refresh
+    from ivp_pipeline.sources.police.fetch.config import is_configured, load_fetch_config
+    from ivp_pipeline.steps.refresh import refresh as run_refresh
     from ivp_pipeline.workspace import Workspace
 
     configure_logging(quiet)

@@ -44,8 +44,8 @@ def professional(
     force: ForceOpt = False,
 ) -> None:
     """Workbook for professionals: ratings 1-5 per municipality and theme (themes of the catalogue)."""
-    from ivp_pipeline.scoring.catalogue import load_catalogue
-    from ivp_pipeline.templates.professional import template_bytes
+    from ivp_pipeline.catalogue import load_catalogue
+    from ivp_pipeline.sources.professional.template import template_bytes
     from ivp_pipeline.workspace import Workspace
 
     with user_errors():
@@ -56,7 +56,7 @@ def professional(
 @template_app.command("survey")
 def survey(out: OutOpt = Path("lokale_enquete.xlsx"), force: ForceOpt = False) -> None:
     """Workbook for local survey results (area, indicator, year, value, margin, respondents)."""
-    from ivp_pipeline.templates.survey import template_bytes
+    from ivp_pipeline.sources.survey.template import template_bytes
 
     with user_errors():
         _write(out, template_bytes(), force)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ivp_pipeline.scoring.catalogue import Catalogue
+from ivp_pipeline.catalogue import Catalogue
 
 if TYPE_CHECKING:
     import pandas as pd

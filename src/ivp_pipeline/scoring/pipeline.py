@@ -11,10 +11,10 @@ from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, REGION_NOT_LABEL
 from ivp_pipeline.schemas import NOT_REGION
 from ivp_pipeline.scoring import facts, tables
-from ivp_pipeline.scoring.catalogue import Catalogue, load_catalogue
+from ivp_pipeline.catalogue import Catalogue, load_catalogue
 from ivp_pipeline.scoring.config import CRITERIA, ScoringConfig, load_scoring_config
 from ivp_pipeline.scoring.criteria import criteria_frame
-from ivp_pipeline.scoring.load import Inputs, read_inputs
+from ivp_pipeline.scoring.inputs import Inputs, read_inputs
 from ivp_pipeline.scoring.model import Model, criteria_arrays, ranks, stack, weighted_scores
 from ivp_pipeline.scoring.montecarlo import interval, rank_distribution, simulate
 from ivp_pipeline.scoring.perception import perception_table

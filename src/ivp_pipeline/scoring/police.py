@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ivp_pipeline.scoring.catalogue import Catalogue
+from ivp_pipeline.catalogue import Catalogue
 from ivp_pipeline.scoring.facts import DURATION_MONTHS, Windows, periods_in, window_mask
 
 if TYPE_CHECKING:

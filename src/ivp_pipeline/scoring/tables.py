@@ -8,7 +8,7 @@ import numpy as np
 
 from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT_LABEL
 from ivp_pipeline.scoring import facts
-from ivp_pipeline.scoring.catalogue import Catalogue
+from ivp_pipeline.catalogue import Catalogue
 from ivp_pipeline.scoring.config import ScoringConfig
 from ivp_pipeline.scoring.police import (
     code_counts,

@@ -1,0 +1,39 @@
+"""Chart functions, one module per kind: each draws onto an Axes it is given and returns its artists."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+# Colour-blind safe (Okabe-Ito based); NOT in a darker tone so it stands out among its municipalities.
+BLUE = "#0072B2"
+ORANGE = "#D55E00"
+GREEN = "#009E73"
+GREY = "#7F7F7F"
+LIGHT = "#BFBFBF"
+DARK = "#222222"
+
+
+def numeric(values: Any) -> np.ndarray:
+    """Floats for plotting; suppressed markers ("<5", "n<5") and missing values become NaN."""
+    import pandas as pd
+
+    return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
+
+
+def hidden_note(ax: Any, values: pd.Series, what: str) -> Any:
+    """In public mode, say in the corner how many points are hidden ("3 perioden <5 niet getoond")."""
+    hidden = suppressed_count(values)
+    if not hidden:
+        return None
+    return ax.text(0.99, 0.98, f"{hidden} {what} <5 niet getoond", transform=ax.transAxes, ha="right",
+                   va="top", fontsize=6, color=GREY)  # fmt: skip
+
+
+def suppressed_count(values: pd.Series) -> int:
+    from ivp_pipeline.reports.public import is_suppressed
+
+    return int(sum(1 for v in values if is_suppressed(v)))

@@ -1,0 +1,160 @@
+"""What goes on which sheet of reports/tables/ivp-prioriteiten.xlsx (Dutch headers, one table per sheet)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ivp_pipeline.atomic import write_bytes_atomic
+from ivp_pipeline.reports import labels, views
+from ivp_pipeline.reports.public import public_threshold
+from ivp_pipeline.reports.sanitise import sheet_title
+from ivp_pipeline.reports.sheet_specs import data_tables
+from ivp_pipeline.reports.workbook import (
+    DEC1,
+    INT,
+    PCT,
+    Col,
+    stable_bytes,
+    write_table,
+)
+from ivp_pipeline.regions import REGION_NOT
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from ivp_pipeline.scoring.result import ScoreResult
+
+WORKBOOK_NAME = "ivp-prioriteiten.xlsx"
+CRITERIA_ORDER = ("volume", "harm", "trend", "comparison", "perception", "professionals")
+
+
+def public_note(result: ScoreResult) -> str:
+    t = public_threshold(result)
+    if t is None:
+        return ""
+    return "Openbare versie: " + public_text(t)
+
+
+def public_text(t: int) -> str:
+    return (
+        f"Aantallen kleiner dan {t} (misdrijven, meldingen en respondenten) zijn "
+        f"weggelaten (getoond als <{t}), net als de cijfers die erop zijn gebaseerd (getoond als n<{t})."
+    )
+
+
+def write_workbook(result: ScoreResult, tables_dir: Path) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    taken: set[str] = set()
+    note = public_note(result)
+    mun = views.municipality_labels(result)
+    themes = views.theme_labels(result)
+    main = views.default_profile(result)
+
+    def sheet(name: str) -> Worksheet:
+        return wb.create_sheet(sheet_title(name, taken))
+
+    def m_label(code: Any) -> str:
+        return mun.get(str(code)) or labels.municipality(str(code))
+
+    def t_label(theme: Any) -> str:
+        return views.theme_label(result, str(theme), themes)
+
+    def p_label(profile: Any) -> str:
+        return views.profile_label(result, str(profile))
+
+    for code in [REGION_NOT, *[c for c in views.municipalities(result) if c != REGION_NOT]]:
+        if code not in mun:
+            continue
+        frame, cols = _priority_table(result, code, main, t_label)
+        title = "Samenvatting Noordoost Twente" if code == REGION_NOT else mun[code]
+        write_table(
+            sheet("Samenvatting NOT" if code == REGION_NOT else mun[code]),
+            frame,
+            cols,
+            title=f"{title}: prioriteiten (profiel {views.profile_label(result, main)})",
+            note=note or "Score 0-100 met onzekerheidsinterval; criteria op de vaste schaal 0-100.",
+            freeze_cols=2,
+        )
+
+    tables = data_tables(result, m_label, t_label, p_label)
+    for name, frame, cols, title in tables:
+        present = [c for c in cols if c.key in frame.columns]
+        write_table(sheet(name), frame, present, title=title, note=note, freeze_cols=0)
+    _method_sheet(sheet("Methode"), result, note)
+    path = tables_dir / WORKBOOK_NAME
+    write_bytes_atomic(path, stable_bytes(wb, views.reference_date(result)))
+    return path
+
+
+def _priority_table(
+    result: ScoreResult, code: str, profile: str, t_label: Any
+) -> tuple[pd.DataFrame, list[Col]]:
+    """One row per theme (rank order): score, interval, p_top3, coverage, each criterion, other ranks."""
+    import pandas as pd
+
+    base = views.scores_for(result, code, profile).sort_values(["rank", "theme"])
+    frame = base.copy()
+    crit = result.criteria[result.criteria["municipality"].astype(str) == code]
+    present = [c for c in CRITERIA_ORDER if c in set(crit["criterion"].astype(str))]
+    present += sorted(set(crit["criterion"].astype(str)) - set(present))
+    lookup = {
+        (str(t), str(c)): v for t, c, v in zip(crit["theme"], crit["criterion"], crit["scaled"], strict=True)
+    }
+    for c in present:
+        frame[f"crit_{c}"] = pd.Series(
+            [lookup.get((str(t), c)) for t in frame["theme"]], index=frame.index, dtype=object
+        )
+    others = [p for p in views.profiles(result) if p != profile]
+    for p in others:
+        ranks = views.scores_for(result, code, p).set_index("theme")["rank"]
+        frame[f"rank_{p}"] = [ranks.get(t) for t in frame["theme"]]
+    cols = [
+        Col("rank", "Rang", INT),
+        Col("theme", "Thema", convert=t_label),
+        Col("veiligheidsveld", "Veiligheidsveld"),
+        Col("score", "Score", DEC1),
+        Col("score_low", "Ondergrens", DEC1),
+        Col("score_high", "Bovengrens", DEC1),
+        Col("p_top3", "Kans op top 3", PCT),
+        Col("coverage", "Dekking", PCT),
+        *[Col(f"crit_{c}", labels.criterion(c), DEC1) for c in present],
+        *[Col(f"rank_{p}", f"Rang: {views.profile_label(result, p)}", INT) for p in others],
+        Col("flags", "Signalen", convert=labels.flags),
+    ]
+    return frame, cols
+
+
+def _method_sheet(ws: Any, result: ScoreResult, note: str) -> None:
+    """Method facts as label/value rows, then the weights per profile."""
+    import pandas as pd
+    from openpyxl.styles import Font
+
+    from ivp_pipeline.reports.method import method_rows, weights
+    from ivp_pipeline.reports.workbook import HEADER_ROW, put
+
+    rows = method_rows(result, nested=True)
+    write_table(
+        ws,
+        pd.DataFrame(rows, columns=["label", "value"]),
+        [Col("label", "Onderdeel"), Col("value", "Waarde")],
+        title="Methode",
+        note=note,
+    )
+    crits, table = weights(result)
+    if not table:
+        return
+    start = HEADER_ROW + len(rows) + 3
+    put(ws, start, 1, "Gewichten per profiel")
+    ws.cell(row=start, column=1).font = Font(bold=True)
+    for j, head in enumerate(["Profiel", *[labels.criterion(c) for c in crits]], start=1):
+        put(ws, start + 1, j, head)
+        ws.cell(row=start + 1, column=j).font = Font(bold=True)
+    for i, (name, values) in enumerate(table, start=start + 2):
+        put(ws, i, 1, name)
+        for j, w in enumerate(values, start=2):
+            put(ws, i, j, w, PCT)

@@ -1,0 +1,161 @@
+"""Selections every output shares: profile order, municipality order, labels, slugs, source lines.
+
+Only selecting and ordering here: every number comes from the ScoreResult as computed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ivp_pipeline.reports import labels
+from ivp_pipeline.regions import REGION_NOT
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ivp_pipeline.scoring.result import ScoreResult
+
+FALLBACK_DATE = datetime(2026, 1, 1)
+FACTS_PROFILE = "feiten"
+PERCEPTION_PROFILE = "beleving_professionals"
+
+
+def profiles(result: ScoreResult) -> list[str]:
+    """Profiles in the order of the method (default first), else as they appear in the scores."""
+    seen = list(dict.fromkeys(result.scores["profile"].astype(str))) if len(result.scores) else []
+    configured = result.method.get("profiles")
+    order = [p for p in configured if p in seen] if isinstance(configured, dict) else []
+    order += [p for p in seen if p not in order]
+    main = default_profile(result, order)
+    return [main, *[p for p in order if p != main]] if main in order else order
+
+
+def default_profile(result: ScoreResult, available: list[str] | None = None) -> str:
+    avail = available if available is not None else list(dict.fromkeys(result.scores["profile"].astype(str)))
+    wanted = str(result.method.get("default_profile") or "evenwichtig")
+    if wanted in avail:
+        return wanted
+    return avail[0] if avail else wanted
+
+
+def municipalities(result: ScoreResult) -> list[str]:
+    """The municipalities scored, by Dutch name, then NOT last."""
+    codes = list(dict.fromkeys(result.scores["municipality"].astype(str))) if len(result.scores) else []
+    names = municipality_labels(result)
+    local = sorted((c for c in codes if c != REGION_NOT), key=lambda c: (names.get(c, c) or c).casefold())
+    return local + ([REGION_NOT] if REGION_NOT in codes else [])
+
+
+def municipality_labels(result: ScoreResult) -> dict[str, str]:
+    out: dict[str, str] = {}
+    s = result.scores
+    if "municipality_label" in s.columns:
+        for code, lab in zip(s["municipality"].astype(str), s["municipality_label"], strict=True):
+            out.setdefault(code, labels.municipality(code, None if labels.is_missing(lab) else str(lab)))
+    for code in s["municipality"].astype(str).unique() if len(s) else []:
+        out.setdefault(code, labels.municipality(code))
+    return out
+
+
+def theme_labels(result: ScoreResult) -> dict[str, str]:
+    s = result.scores
+    out: dict[str, str] = {}
+    if "theme_label" in s.columns:
+        for theme, lab in zip(s["theme"].astype(str), s["theme_label"], strict=True):
+            if not labels.is_missing(lab):
+                out.setdefault(theme, str(lab))
+    return out
+
+
+def theme_label(result: ScoreResult, theme: str, cache: dict[str, str] | None = None) -> str:
+    names = cache if cache is not None else theme_labels(result)
+    return names.get(theme, theme.replace("_", " ").capitalize())
+
+
+def without_empty_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """Scores of themes without any data (coverage 0, flag no_score) shown as missing, not as 0."""
+    import numpy as np
+
+    if scores.empty or "coverage" not in scores.columns:
+        return scores
+    empty = (scores["coverage"].astype(float) <= 1e-9).to_numpy().copy()
+    if "flags" in scores.columns:
+        empty |= scores["flags"].astype(str).str.contains("no_score", regex=False).to_numpy()
+    if not empty.any():
+        return scores
+    out = scores.copy()
+    for col in ("score", "score_low", "score_high"):
+        if col in out.columns:
+            out[col] = out[col].astype(float).where(~empty, np.nan)
+    return out
+
+
+def scores_for(result: ScoreResult, municipality: str, profile: str) -> pd.DataFrame:
+    s = result.scores
+    return s[(s["municipality"].astype(str) == municipality) & (s["profile"].astype(str) == profile)]
+
+
+def slug(text: str) -> str:
+    """File-name part: 'Noordoost Twente' -> 'noordoost-twente'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-") or "x"
+
+
+def source_line(result: ScoreResult, datasets: tuple[str, ...]) -> str:
+    """'Bron: politie (data.politie.nl), CBS (bevolking); bewerking ivp' for the datasets a chart uses."""
+    present: set[str] = set()
+    if len(result.sources) and "dataset" in result.sources.columns:
+        present = set(result.sources["dataset"].dropna().astype(str))
+    used = [d for d in datasets if not present or d in present]
+    names = [labels.DATASETS.get(d, d) for d in used]
+    text = "Bron: " + ", ".join(names) + "; bewerking ivp" if names else "Bewerking ivp"
+    month = data_until(result)
+    return f"{text} (t/m {month})" if month else text
+
+
+def data_until(result: ScoreResult) -> str:
+    """The last month the figures cover, as 'YYYY-MM' ('' when the method does not say)."""
+    month = result.method.get("latest_complete_month") or str(
+        result.method.get("latest_complete_period") or ""
+    )
+    return str(month)[:7]
+
+
+def profile_label(result: ScoreResult, name: str) -> str:
+    return labels.profile(name, result.method.get("profile_labels"))
+
+
+def series_break(result: ScoreResult) -> datetime | None:
+    """The police series break (July 2018 unless the method says otherwise); None when switched off."""
+    import pandas as pd
+
+    value = result.method.get("series_break", "2018-07-01")
+    if not value:
+        return None
+    stamp = pd.to_datetime(str(value), errors="coerce")
+    return None if pd.isna(stamp) else stamp.to_pydatetime()
+
+
+def reference_date(result: ScoreResult) -> datetime:
+    """A date that only changes when the data change: the latest ingestion, else a fixed date.
+
+    Used for workbook properties so two runs on the same processed data give the same bytes.
+    """
+    import pandas as pd
+
+    for key in ("reference_date", "as_of"):
+        value = result.method.get(key)
+        if value:
+            stamp = pd.to_datetime(str(value), errors="coerce", utc=True)
+            if not pd.isna(stamp):
+                return stamp.tz_localize(None).to_pydatetime().replace(microsecond=0)
+    if len(result.sources) and "ingested_at" in result.sources.columns:
+        stamps = pd.to_datetime(
+            result.sources["ingested_at"].astype(str), errors="coerce", utc=True, format="mixed"
+        )
+        if stamps.notna().any():
+            return stamps.max().tz_localize(None).to_pydatetime().replace(microsecond=0)
+    return FALLBACK_DATE

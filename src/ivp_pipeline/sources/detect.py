@@ -1,0 +1,53 @@
+"""Detect a file's kind from its content (never its name) and pick its reader."""
+
+from __future__ import annotations
+
+import importlib
+from typing import cast
+
+from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.sources import READERS
+from ivp_pipeline.sources.base import Head, ReaderModule, Source
+from ivp_pipeline.sources.textio import decode_head, read_head
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def reader_modules() -> list[ReaderModule]:
+    mods = []
+    for name in READERS:
+        try:
+            mods.append(cast(ReaderModule, importlib.import_module(name)))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a reader that exists but fails to import is a bug
+                raise
+    return mods
+
+
+def make_head(source: Source) -> Head:
+    raw = read_head(source.path)
+    is_zip = raw.startswith(ZIP_MAGIC)
+    text = None if is_zip else decode_head(raw, source.name)
+    return Head(source=source, raw=raw, text=text, is_zip=is_zip)
+
+
+def detect(source: Source) -> ReaderModule:
+    """The reader whose sniffer accepts this file; raises unrecognised-file otherwise."""
+    if source.path.stat().st_size == 0:
+        raise IvpError(
+            Problem("empty-file", "the file is empty", file=source.name, hint="download or export it again")
+        )
+    head = make_head(source)
+    for mod in reader_modules():
+        if mod.sniff(head):
+            return mod
+    first = (head.text or "").splitlines()[0][:80] if head.text else ("xlsx workbook" if head.is_zip else "")
+    raise IvpError(
+        Problem(
+            "unrecognised-file",
+            "not a known police, survey, professional or population file",
+            file=source.name,
+            value=first,
+            hint="see the README for the formats ivp reads; move other files out of data/raw",
+        )
+    )

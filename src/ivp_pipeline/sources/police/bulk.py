@@ -1,0 +1,224 @@
+"""CBS bulk TypedDataSet CSV of police tables (`ID;SoortMisdrijf;RegioS;Perioden;...`), streamed.
+
+The file is read in blocks by pyarrow as text only; each block's cells are dictionary-encoded and
+only the distinct values go through Python (a national file has millions of rows but a few thousand
+distinct cells), so the happy path has no per-row Python. Row numbers are physical lines.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ivp_pipeline.sources.police.cells import CodedCells, Issue
+from ivp_pipeline.sources.police.common import CRIME_WORDS, OFFENCE_COLUMNS, sidecar_period_statuses, sidecar_table_id
+from ivp_pipeline.sources.police.layout import CodedLayout, coded_layout
+from ivp_pipeline.sources.police.table import PoliceTableBuilder
+from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.sources.base import Head, ReadContext, Source
+from ivp_pipeline.schemas import POLICE
+from ivp_pipeline.sources.textio import (
+    decode_head,
+    detect_encoding,
+    ends_with_newline,
+    header_fields,
+    read_head,
+    sniff_delimiter,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+KIND = "police-bulk-csv"
+DATASET = POLICE
+BLOCK_SIZE = 16 << 20
+FIRST_DATA_LINE = 2
+
+
+def sniff(head: Head) -> bool:
+    if not head.text:
+        return False
+    fields = header_fields(head.text)
+    if not fields or fields[0] != "ID" or "Perioden" not in fields:
+        return False
+    if any(f in OFFENCE_COLUMNS for f in fields):
+        return True
+    # Other CBS crime tables are claimed too, so that they are refused with a clear reason.
+    return "Marges" not in fields and any(CRIME_WORDS.search(f) for f in fields)
+
+
+def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
+    raw = read_head(source.path)
+    encoding = detect_encoding(raw, source.name)
+    first = decode_head(raw, source.name).splitlines()[0]
+    delimiter = sniff_delimiter(first)
+    header = next(csv.reader([first], delimiter=delimiter))
+    table_id = sidecar_table_id(source)
+    layout = coded_layout([h.strip() for h in header], source, table_id)
+    ctx.meta["kind_detail"] = "cbs-bulk-csv"
+    builder = PoliceTableBuilder(source, layout.measure, table_id, layout.area)
+    reader = _BulkReader(source, ctx, layout, builder, header, encoding, delimiter, '"' in first)
+    reader.run()
+    already = len(ctx.rejects)
+    table = builder.finish(ctx, remap_rows=reader.line_numbers)
+    rows = reader.line_numbers(np.array([record for record, _p in reader.pending], np.int64))
+    found = [replace(p, row=int(r)) for (_rec, p), r in zip(reader.pending, rows, strict=True)]
+    found += reader.malformed()
+    ctx.rejects[already:] = sorted(ctx.rejects[already:] + found, key=lambda p: p.row or 0)
+    if table is not None:
+        yield table
+
+
+class _BulkReader:
+    def __init__(self, source: Source, ctx: ReadContext, layout: CodedLayout, builder: PoliceTableBuilder,
+                 header: list[str], encoding: str, delimiter: str, quoted: bool) -> None:  # fmt: skip
+        self.source, self.ctx, self.layout = source, ctx, layout
+        self.cells = CodedCells(builder, layout.area_kind, sidecar_period_statuses(source))
+        self.builder = builder
+        self.raw_names = {h.strip(): h for h in header}
+        self.width, self.encoding, self.delimiter, self.quoted = len(header), encoding, delimiter, quoted
+        self.records = 0  # records pyarrow delivered (blank lines included, malformed lines not)
+        self.invalid: list[str] = []
+        self.pending: list[tuple[int, Problem]] = []  # rejects by record index, lines fixed at the end
+        self._bad_lines: np.ndarray | None = None
+
+    def run(self) -> None:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        names = [self.raw_names[c] for c in self.layout.columns]
+
+        def on_invalid(row: pacsv.InvalidRow) -> str:
+            self.invalid.append(row.text or "")
+            return "skip"
+
+        try:
+            stream = pacsv.open_csv(
+                self.source.path,
+                read_options=pacsv.ReadOptions(
+                    block_size=BLOCK_SIZE,
+                    encoding="utf8" if self.encoding == "utf-8-sig" else self.encoding,
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=self.delimiter,
+                    quote_char='"' if self.quoted else False,  # bulk files have no quotes: one line, one row
+                    ignore_empty_lines=False,  # keeps line numbers exact; blank lines are skipped below
+                    invalid_row_handler=on_invalid,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    include_columns=names,
+                    strings_can_be_null=False,
+                ),
+            )
+            for batch in stream:
+                self._batch([batch.column(n) for n in names])
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            text = str(exc).splitlines()[0][:200]
+            # The encoding was sniffed from the first 64 KB; a stray byte further on shows up here.
+            encoding = isinstance(exc, UnicodeDecodeError) or "UTF8" in text
+            raise IvpError(
+                Problem(
+                    "wrong-encoding" if encoding else "malformed-csv",
+                    f"the file cannot be read as {self.encoding} CSV: {text}",
+                    file=self.source.name,
+                    hint="download the file again; if it was edited, save it as CSV UTF-8",
+                )
+            ) from exc
+
+    def _batch(self, columns: list[pa.Array]) -> None:
+        lookups = (self.cells.offence, self.cells.area, self.cells.period)
+        ids: list[np.ndarray] = []
+        empty = None
+        issues: list[tuple[np.ndarray, list[str], list[Any]]] = []  # per column: codes, cells, lookups
+        for column, lookup in zip(columns[:3], lookups, strict=True):
+            codes, dictionary = _encode(column)
+            found = [lookup(v) for v in dictionary]
+            ids.append(np.array([f if isinstance(f, int) else -1 for f in found], np.int32)[codes])
+            issues.append((codes, dictionary, found))
+            is_empty = np.array([v == "" for v in dictionary], bool)[codes]
+            empty = is_empty if empty is None else empty & is_empty
+        codes, dictionary = _encode(columns[3])
+        found_v = [self.cells.value(v) for v in dictionary]
+        values = np.array([f[0] if isinstance(f, tuple) else 0 for f in found_v], np.int64)[codes]
+        states = np.array([f[1] if isinstance(f, tuple) else -1 for f in found_v], np.int8)[codes]
+        issues.append((codes, dictionary, found_v))
+        assert empty is not None
+        blank = empty & np.array([v == "" for v in dictionary], bool)[codes]
+        n = len(states)
+        ok = (ids[0] >= 0) & (ids[1] >= 0) & (ids[2] >= 0) & (states >= 0)
+        records = np.arange(self.records, self.records + n, dtype=np.int64)
+        self.ctx.rows_read += int(n - blank.sum())
+        for i in np.flatnonzero(~ok & ~blank).tolist():
+            self.pending.append((int(records[i]), self._problem(i, issues)))
+        self.builder.add_arrays(ids[1][ok], ids[0][ok], ids[2][ok], values[ok], states[ok], records[ok])
+        self.records += n
+
+    def _problem(self, i: int, issues: list[tuple[np.ndarray, list[str], list[Any]]]) -> Problem:
+        for column, (codes, dictionary, found) in zip(self.layout.columns, issues, strict=True):
+            issue = found[codes[i]]
+            if isinstance(issue, Issue):
+                return issue.problem(self.source.name, 0, column, dictionary[codes[i]])
+        raise AssertionError("a rejected row without an issue")
+
+    def line_numbers(self, records: np.ndarray) -> np.ndarray:
+        """Record index -> physical line, skipping the malformed lines pyarrow dropped."""
+        lines = records + FIRST_DATA_LINE
+        if not self.invalid:
+            return lines
+        bad = self._invalid_lines()
+        # u_j = valid records before the j-th malformed line; each one at or before shifts by one.
+        before = bad - FIRST_DATA_LINE - np.arange(len(bad))
+        return lines + np.searchsorted(before, records, side="right")
+
+    def _invalid_lines(self) -> np.ndarray:
+        if self._bad_lines is None:
+            self._bad_lines = np.array([line for line, _rec, _last in self._scan()], np.int64)
+        return self._bad_lines
+
+    def _scan(self) -> list[tuple[int, list[str], bool]]:
+        """(line, fields, is the last record) of lines with the wrong number of fields.
+
+        Only run when pyarrow reported such lines (it does not say where they are).
+        """
+        out = []
+        with self.source.path.open(encoding=self.encoding, newline="", errors="replace") as fh:
+            reader = csv.reader(fh, delimiter=self.delimiter,
+                                quoting=csv.QUOTE_MINIMAL if self.quoted else csv.QUOTE_NONE)  # fmt: skip
+            start, last_start = 1, 0
+            for rec in reader:
+                if start > 1 and rec and len(rec) != self.width:
+                    out.append((start, rec))
+                last_start, start = start, reader.line_num + 1
+        return [(line, rec, line == last_start) for line, rec in out]
+
+    def malformed(self) -> list[Problem]:
+        """One reject per line with the wrong number of fields (a cut-off download, a stray ';')."""
+        if not self.invalid:
+            return []
+        scanned = self._scan()
+        cut_off = not ends_with_newline(self.source.path)
+        out = []
+        for line, rec, last in scanned:
+            few = len(rec) < self.width
+            code = ("truncated-row" if few and cut_off and last
+                    else "missing-field" if few else "extra-field")  # fmt: skip
+            self.ctx.rows_read += 1
+            out.append(Problem(
+                code, f"the line has {len(rec)} fields, the header has {self.width}",
+                file=self.source.name, row=line, value=self.delimiter.join(rec),
+                hint="the download was cut off: download it again" if code == "truncated-row"
+                else "each line needs one value per header column",
+            ))  # fmt: skip
+        return out
+
+
+def _encode(column: pa.Array) -> tuple[np.ndarray, list[str]]:
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column)
+    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()

@@ -1,0 +1,120 @@
+"""OData v3 JSON of police tables: one page object (`value` rows, `odata.nextLink`) or an array of pages.
+
+The table id is read from `odata.metadata` or `odata.nextLink` (.../OData/47013NED/...). Rows are
+numbered 1, 2, ... across all pages in file order; a reject names the row's position and its ID.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ivp_pipeline.sources.police.cells import CodedCells, Issue
+from ivp_pipeline.sources.police.common import sidecar_period_statuses, sidecar_table_id, table_id_in
+from ivp_pipeline.sources.police.layout import coded_layout
+from ivp_pipeline.sources.police.table import PoliceTableBuilder
+from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.sources.base import Head, ReadContext, Source
+from ivp_pipeline.schemas import POLICE, VALUE_STATES
+from ivp_pipeline.sources.textio import detect_encoding, read_head
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+KIND = "police-odata-json"
+DATASET = POLICE
+_START = re.compile(r'^\s*(\[\s*)?\{\s*"(odata\.metadata|value|odata\.nextLink)"')
+
+
+def sniff(head: Head) -> bool:
+    return bool(head.text) and bool(_START.match(head.text or ""))
+
+
+def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
+    pages = _pages(source)
+    links = [str(p.get(k, "")) for p in pages for k in ("odata.metadata", "odata.nextLink")]
+    table_id = next((t for t in map(table_id_in, links) if t), None) or sidecar_table_id(source)
+    rows = [r for p in pages for r in _rows(p, source)]
+    if not rows:
+        raise IvpError(Problem("empty-file", "the OData file has no rows in 'value'", file=source.name,
+                               hint="download the table again; check the filter"))  # fmt: skip
+    names = list(rows[0]) if isinstance(rows[0], dict) else []
+    layout = coded_layout(names, source, table_id)
+    ctx.meta["kind_detail"] = "odata-v3-json"
+    builder = PoliceTableBuilder(source, layout.measure, table_id, layout.area)
+    cells = CodedCells(builder, layout.area_kind, sidecar_period_statuses(source))
+    for n, rec in enumerate(rows, start=1):
+        ctx.rows_read += 1
+        problem = _row(cells, rec, n, layout.columns, source.name)
+        if problem:
+            ctx.reject(problem)
+    table = builder.finish(ctx)
+    if table is not None:
+        yield table
+
+
+def _row(cells: CodedCells, rec: Any, n: int, columns: list[str], file: str) -> Problem | None:
+    if not isinstance(rec, dict):
+        return Problem("malformed-row", "a row of 'value' is not an object", file=file, row=n,
+                       value=str(rec)[:60], hint="download the table again")  # fmt: skip
+    off_col, area_col, per_col, count_col = columns
+    found: list[Any] = []
+    for col, lookup in ((off_col, cells.offence), (area_col, cells.area), (per_col, cells.period)):
+        cell = rec.get(col)
+        if not isinstance(cell, str):
+            return Problem("missing-field", f"the row has no text {col}", file=file, row=n, column=col,
+                           value=_id(rec), hint="download the table again")  # fmt: skip
+        got = lookup(cell)
+        if isinstance(got, Issue):
+            return got.problem(file, n, col, cell)
+        found.append(got)
+    if count_col not in rec:
+        return Problem("missing-field", f"the row has no {count_col}", file=file, row=n, column=count_col,
+                       value=_id(rec), hint="download the table again")  # fmt: skip
+    got_v = cells.value(rec[count_col])
+    if isinstance(got_v, Issue):
+        return got_v.problem(file, n, count_col, json.dumps(rec[count_col]))
+    off, area, per = found
+    b = cells.builder
+    b.add_row(area, off, per, got_v[0], VALUE_STATES[got_v[1]], n)
+    return None
+
+
+def _id(rec: dict[str, Any]) -> str:
+    return f"ID {rec.get('ID')}"
+
+
+def _pages(source: Source) -> list[dict[str, Any]]:
+    encoding = detect_encoding(read_head(source.path), source.name)
+    try:
+        text = source.path.read_text(encoding=encoding)
+    except UnicodeDecodeError as exc:
+        raise IvpError(Problem("wrong-encoding", f"the file is not valid {encoding}", file=source.name,
+                               hint="download the file again")) from exc  # fmt: skip
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        # Every OData page ends with '}' (or ']' for a list of pages); else the download was cut off.
+        cut = not text.rstrip().endswith(("}", "]"))
+        raise IvpError(Problem(
+            "truncated-file" if cut else "invalid-json",
+            f"{'the JSON ends too early' if cut else 'not valid JSON'} ({exc.msg}, line {exc.lineno} "
+            f"column {exc.colno})",
+            file=source.name, row=exc.lineno,
+            hint="the download was cut off: download it again" if cut else "download the file again",
+        )) from exc  # fmt: skip
+    pages = data if isinstance(data, list) else [data]
+    if not pages or not all(isinstance(p, dict) for p in pages):
+        raise IvpError(Problem("invalid-json", "expected an OData page object or a list of them",
+                               file=source.name, hint="download the file again"))  # fmt: skip
+    return pages
+
+
+def _rows(page: dict[str, Any], source: Source) -> list[Any]:
+    rows = page.get("value")
+    if not isinstance(rows, list):
+        raise IvpError(Problem("missing-column", "an OData page has no 'value' list", file=source.name,
+                               column="value", hint="download the TypedDataSet of the table"))  # fmt: skip
+    return rows

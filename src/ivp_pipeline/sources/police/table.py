@@ -1,0 +1,186 @@
+"""Builds the canonical police table from resolved rows, compactly, and refuses duplicate keys.
+
+Readers hand over small integer ids (area, offence, period) per row; the builder keeps numpy arrays
+and emits dictionary-encoded columns, so a national file (millions of rows) stays a few bytes per row
+until the store writes each partition. The store casts the columns to the pinned schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ivp_pipeline.offences import Offence
+from ivp_pipeline.sources.police.periods import Period
+from ivp_pipeline.problems import Problem
+from ivp_pipeline.sources.base import ReadContext, Source
+from ivp_pipeline.regions import Region
+from ivp_pipeline.schemas import VALUE_STATES
+from ivp_pipeline.store import IN_KEY_ORDER
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+STATE_ID = {s: i for i, s in enumerate(VALUE_STATES)}
+_HAS_VALUE = np.array([s in ("observed", "zero") for s in VALUE_STATES])
+
+
+@dataclass
+class PoliceTableBuilder:
+    """Collects rows of one file; `finish` returns one table (or None when no row was accepted)."""
+
+    source: Source
+    measure: str
+    table_id: str | None
+    area_column: str = ""
+    areas: dict[str, int] = field(default_factory=dict)
+    area_list: list[Region] = field(default_factory=list)
+    offences: dict[str, int] = field(default_factory=dict)
+    offence_list: list[Offence] = field(default_factory=list)
+    periods: dict[Period, int] = field(default_factory=dict)
+    period_list: list[Period] = field(default_factory=list)
+    _chunks: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+    _pending: list[tuple[int, int, int, int, int, int]] = field(default_factory=list)
+
+    def area_id(self, region: Region) -> int:
+        gid = self.areas.get(region.code)
+        if gid is None:
+            gid = self.areas[region.code] = len(self.area_list)
+            self.area_list.append(region)
+        return gid
+
+    def offence_id(self, offence: Offence) -> int:
+        gid = self.offences.get(offence.code)
+        if gid is None:
+            gid = self.offences[offence.code] = len(self.offence_list)
+            self.offence_list.append(offence)
+        return gid
+
+    def period_id(self, period: Period) -> int:
+        gid = self.periods.get(period)
+        if gid is None:
+            gid = self.periods[period] = len(self.period_list)
+            self.period_list.append(period)
+        return gid
+
+    def add_row(self, area: int, offence: int, period: int, value: int | None, state: str, row: int) -> None:
+        self._pending.append((area, offence, period, 0 if value is None else value, STATE_ID[state], row))
+        if len(self._pending) >= 100_000:
+            self._flush()
+
+    def add_arrays(self, area: np.ndarray, offence: np.ndarray, period: np.ndarray, value: np.ndarray,
+                   state: np.ndarray, row: np.ndarray) -> None:  # fmt: skip
+        self._flush()
+        self._chunks.append(
+            (area.astype(np.int32, copy=False), offence.astype(np.int32, copy=False),
+             period.astype(np.int32, copy=False), value.astype(np.int64, copy=False),
+             state.astype(np.int8, copy=False), row.astype(np.int64, copy=False))
+        )  # fmt: skip
+
+    def _flush(self) -> None:
+        if self._pending:
+            cols = list(zip(*self._pending, strict=True))
+            self._pending = []
+            self.add_arrays(*(np.array(c, dtype=np.int64) for c in cols))
+
+    def finish(self, ctx: ReadContext, remap_rows: Any = None) -> pa.Table | None:
+        """Concatenate, reject duplicate keys (the first row wins), fill ctx.meta, build columns.
+
+        Rows come out grouped by partition and in the store's key order, so neither the
+        orchestrator nor the store has to sort them again (store.IN_KEY_ORDER).
+        """
+        self._flush()
+        if not self._chunks:
+            return None
+        area, off, per, value, state, row = (np.concatenate(c) for c in zip(*self._chunks, strict=True))
+        self._chunks = []
+        if remap_rows is not None:
+            row = remap_rows(row)
+        key = self._sort_key(area, off, per)
+        order = np.argsort(key, kind="stable")  # stable: among equal keys the first row comes first
+        sorted_key = key[order]
+        dup = np.flatnonzero(sorted_key[1:] == sorted_key[:-1]) + 1
+        if len(dup):
+            self._reject_duplicates(ctx, order, dup, sorted_key, area, off, per, row)
+            order = np.delete(order, dup)
+        area, off, per, value, state, row = (a[order] for a in (area, off, per, value, state, row))
+        self._fill_meta(ctx, area, per)
+        return self._columns(area, off, per, value, state, row)
+
+    def _sort_key(self, area: np.ndarray, off: np.ndarray, per: np.ndarray) -> np.ndarray:
+        """One int64 per row that orders like (partition, area_code, offence_code, period_start, kind).
+
+        The store's key ignores the status: "2024" and "2024*" in one file are the same figure.
+        """
+        area_rank = _ranks([(r.partition, r.code) for r in self.area_list])
+        off_rank = _ranks([o.code for o in self.offence_list])
+        per_rank = _ranks([(p.start, p.kind) for p in self.period_list])
+        n_off, n_per = int(off_rank.max()) + 1, int(per_rank.max()) + 1
+        return (area_rank[area].astype(np.int64) * n_off + off_rank[off]) * n_per + per_rank[per]
+
+    def _reject_duplicates(self, ctx: ReadContext, order: np.ndarray, dup: np.ndarray,
+                           sorted_key: np.ndarray, area: np.ndarray, off: np.ndarray, per: np.ndarray,
+                           row: np.ndarray) -> None:  # fmt: skip
+        firsts = order[np.searchsorted(sorted_key, sorted_key[dup], side="left")]
+        for pos, first in zip(order[dup].tolist(), firsts.tolist(), strict=True):
+            ctx.reject(Problem(
+                "duplicate-row",
+                f"same area, offence and period as row {row[first]}; the first one is kept",
+                file=self.source.name, row=int(row[pos]), column=self.area_column,
+                value=f"{self.area_list[area[pos]].code} {self.offence_list[off[pos]].code} "
+                      f"{self.period_list[per[pos]].code}",
+                hint="remove the repeated rows, or download the table once",
+            ))  # fmt: skip
+
+    def _fill_meta(self, ctx: ReadContext, area: np.ndarray, per: np.ndarray) -> None:
+        used_periods = [self.period_list[i] for i in np.flatnonzero(np.bincount(per)).tolist()]
+        starts = sorted(p.start for p in used_periods)
+        ctx.meta.update(
+            table_id=self.table_id,
+            measure=self.measure,
+            period_first=starts[0].isoformat() if starts else None,
+            period_last=starts[-1].isoformat() if starts else None,
+            period_kinds=sorted({p.kind for p in used_periods}),
+            area_levels=sorted({self.area_list[i].level for i in np.flatnonzero(np.bincount(area)).tolist()}),
+        )
+
+    def _columns(self, area: np.ndarray, off: np.ndarray, per: np.ndarray, value: np.ndarray,
+                 state: np.ndarray, row: np.ndarray) -> pa.Table:  # fmt: skip
+        import pyarrow as pa
+
+        def coded(indices: np.ndarray, values: list[Any]) -> pa.Array:
+            return pa.DictionaryArray.from_arrays(pa.array(indices), pa.array(values, pa.string()))
+
+        n = len(row)
+        zeros = np.zeros(n, dtype=np.int8)
+        regions, offs, pers = self.area_list, self.offence_list, self.period_list
+        has_value = _HAS_VALUE[state]
+        return pa.table({
+            # Plain strings: the orchestrator sorts by partition, which dictionaries do not support.
+            "municipality": pa.array([r.partition for r in regions], pa.string()).take(pa.array(area)),
+            "area_code": coded(area, [r.code for r in regions]),
+            "area_level": coded(area, [r.level for r in regions]),
+            "area_name": coded(area, [r.name or None for r in regions]),
+            "table_id": coded(zeros, [self.table_id]),
+            "measure": coded(zeros, [self.measure]),
+            "offence_code": coded(off, [o.code for o in offs]),
+            "offence_label": coded(off, [o.label for o in offs]),
+            "is_rollup": pa.array([o.is_rollup for o in offs], pa.bool_()).take(pa.array(off)),
+            "period_start": pa.array([p.start for p in pers], pa.date32()).take(pa.array(per)),
+            "period_kind": coded(per, [p.kind for p in pers]),
+            "period_status": coded(per, [p.status for p in pers]),
+            "value": pa.array(value, pa.int64(), mask=~has_value),
+            "value_state": coded(state, list(VALUE_STATES)),
+            "source_file": coded(zeros, [self.source.name]),
+            "source_sha256": coded(zeros, [self.source.sha256]),
+            "source_row": pa.array(row, pa.int64()),
+        }).replace_schema_metadata(dict([IN_KEY_ORDER]))  # fmt: skip
+
+
+def _ranks(items: list[Any]) -> np.ndarray:
+    """Position of each item in sorted order (equal items share a rank)."""
+    distinct = sorted(set(items))
+    where = {item: i for i, item in enumerate(distinct)}
+    return np.array([where[item] for item in items], np.int64)

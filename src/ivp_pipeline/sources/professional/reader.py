@@ -1,0 +1,122 @@
+"""Professional input workbooks (from `ivp template professional`, as people really fill them in)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.sources.professional import layout, privacy
+from ivp_pipeline.sources.professional.rows import Rows, Sheet, read_sheet
+from ivp_pipeline.sources.base import Head, ReadContext, Source
+from ivp_pipeline.regions import normalise_name
+from ivp_pipeline.schemas import PROFESSIONAL
+from ivp_pipeline.sources.xlsxio import find_header, grid, open_workbook, shared_strings, text
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+KIND = "professional"
+DATASET = PROFESSIONAL
+
+REQUIRED = ("theme", *layout.RATING_COLUMNS)
+_RESPONDENT_FIELDS = ("name", "organisation", "organisation_type", "email", "phone", "municipality")
+
+
+def sniff(head: Head) -> bool:
+    if not head.is_zip:
+        return False
+    found = {layout.classify(s) for s in shared_strings(head.source.path)}
+    return "theme" in found and len(found & set(layout.RATING_COLUMNS)) >= 2
+
+
+def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
+    wb = open_workbook(source.path, source.name)
+    fwb = open_workbook(source.path, source.name, data_only=False)
+    sheets, problems = _input_sheets(wb, fwb, source.name)
+    if not sheets and not problems:
+        problems.append(
+            Problem(
+                "missing-sheet",
+                f"no input sheet {layout.INPUT_SHEET!r} with the columns Thema, Grootte, Ernst, "
+                "Ontwikkeling and Urgentie",
+                file=source.name,
+                value=", ".join(wb.sheetnames),
+                hint="use the workbook made by `ivp template professional` and fill in its sheet 'Invoer'",
+            )
+        )
+    key = privacy.load_key(ctx.workspace)
+    from ivp_pipeline.catalogue import load_catalogue
+
+    themes = load_catalogue(ctx.workspace).labels()
+    out = Rows(source)
+    for sheet in sheets:
+        problems.extend(read_sheet(sheet, source.name, key, themes, out, ctx))
+    if problems:  # a file-level problem: report it with every row problem of the workbook, at once
+        raise IvpError(problems[0], [*problems[1:], *ctx.rejects])
+    ctx.meta.update(
+        sheets=[s.title for s in sheets],
+        respondents=len(out.respondents),
+        resolved_names=dict(sorted(out.resolved.items())),
+    )
+    yield out.table()
+
+
+def _input_sheets(wb: Any, fwb: Any, file: str) -> tuple[list[Sheet], list[Problem]]:
+    """Visible sheets with the table's header row, and the sheet named 'Invoer' even when hidden."""
+    found: list[Sheet] = []
+    problems: list[Problem] = []
+    for ws in wb.worksheets:
+        is_input = normalise_name(ws.title) == normalise_name(layout.INPUT_SHEET)
+        if ws.sheet_state != "visible" and not is_input:
+            continue
+        rows = grid(ws)
+        header = find_header(rows, layout.classify, {"theme"})
+        if header is None:
+            if is_input:
+                problems.append(
+                    Problem(
+                        "missing-column",
+                        "no header row with Thema, Grootte, Ernst, Ontwikkeling and Urgentie found",
+                        file=file,
+                        sheet=ws.title,
+                        column="Thema",
+                        hint="keep the header row of the template",
+                    )
+                )
+            continue
+        missing = [c for c in REQUIRED if c not in header.columns]
+        sheet = Sheet(ws.title, rows, grid(fwb[ws.title]), header, _block(rows, header.row))
+        if "municipality" not in header.columns and "municipality" not in sheet.block:
+            missing.insert(0, "municipality")
+        for name in missing:
+            label = layout.TABLE_HEADERS[name]
+            problems.append(
+                Problem(
+                    "missing-column",
+                    f"column {label!r} is missing",
+                    file=file,
+                    sheet=ws.title,
+                    row=header.row + 1,
+                    column=label,
+                    hint="keep the columns of the template; add the missing one",
+                )
+            )
+        found.append(sheet)
+    return found, problems
+
+
+def _block(rows: list[list[Any]], header_row: int) -> dict[str, str]:
+    """'Label | value' pairs above the table (Naam, Organisatie, Type organisatie, E-mail, Gemeente)."""
+    block: dict[str, str] = {}
+    for row in rows[:header_row]:
+        kinds = [layout.classify(cell) if isinstance(cell, str) else None for cell in row]
+        if {"theme", *layout.RATING_COLUMNS} & set(kinds):
+            continue  # the upper row of a two-row table header, not a respondent field
+        for c, name in enumerate(kinds):
+            if name not in _RESPONDENT_FIELDS or name in block:
+                continue
+            value = next((text(v) for v in row[c + 1 :] if text(v)), "")
+            if value and layout.classify(value) is None:
+                block[name] = value
+    return block

@@ -1,0 +1,112 @@
+"""The professional-input workbook to hand out: instructions, input sheet with drop-down lists."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ivp_pipeline.sources.professional import layout
+from ivp_pipeline.schemas import ORGANISATION_TYPES
+from ivp_pipeline.sources.xlsxio import add_list_validation, deterministic_bytes
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+
+    from ivp_pipeline.catalogue import Catalogue
+
+TITLE = "Inbreng professionals - Integraal Veiligheidsplan Noordoost Twente 2027-2030"
+HEADER_ROW = 7
+DATA_ROWS = 300
+
+INSTRUCTIONS: list[str | tuple[str, str]] = [
+    TITLE,
+    "",
+    "Waarvoor is dit bestand?",
+    "De gemeenten Dinkelland, Losser, Oldenzaal en Tubbergen stellen samen het Integraal Veiligheidsplan op. "
+    "Naast cijfers van politie en de Veiligheidsmonitor telt uw kennis als professional mee bij het kiezen "
+    "van de prioriteiten.",
+    "",
+    "Hoe vult u het in?",
+    "1. Ga naar het tabblad 'Invoer'. Vul bovenaan uw naam, organisatie, type organisatie en e-mailadres in.",
+    "2. Vul daaronder per regel één gemeente en één thema in (kies uit de lijst). Gaat uw beoordeling over "
+    "alle vier gemeenten samen, kies dan 'Heel Noordoost Twente'.",
+    "3. Geef per thema een cijfer van 1 tot en met 5 in de kolommen hieronder.",
+    "4. Laat een cel leeg als u het niet weet. Een thema dat u niet kent, slaat u over.",
+    "",
+    ("Gemeente", "Een van de vier gemeenten, of 'Heel Noordoost Twente' voor de hele regio."),
+    ("Thema", "Het veiligheidsthema, uit de lijst."),
+    ("Grootte", "Hoe vaak komt het voor, hoeveel mensen raakt het (1 = zeer klein, 5 = zeer groot)."),
+    ("Ernst", "Hoe ernstig zijn de gevolgen voor slachtoffers en buurt (1 = zeer licht, 5 = zeer ernstig)."),
+    ("Ontwikkeling", "Neemt het af of toe (1 = neemt sterk af, 3 = gelijk, 5 = neemt sterk toe)."),
+    ("Urgentie", "Hoe dringend is aanpak in de komende vier jaar (1 = niet dringend, 5 = zeer dringend)."),
+    ("Toelichting", "Uw uitleg: signalen, locaties, ontwikkelingen."),
+    "",
+    "Privacy",
+    "Uw naam en e-mailadres worden alleen gebruikt om een anonieme code te maken, zodat dubbele inzendingen "
+    "herkend worden. Ze komen niet in de analyse of in rapporten. Noem in de toelichting geen namen, "
+    "e-mailadressen of telefoonnummers van personen: die worden verwijderd.",
+    "",
+    "Stuur het ingevulde bestand terug aan de adviseur Openbare Orde en Veiligheid van uw gemeente.",
+]
+
+
+def build(catalogue: Catalogue) -> Workbook:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    info = wb.active
+    assert info is not None
+    info.title = layout.INFO_SHEET
+    for i, line in enumerate(INSTRUCTIONS, start=1):
+        cells = line if isinstance(line, tuple) else (line,)
+        for c, value in enumerate(cells, start=1):
+            info.cell(i, c, value).alignment = Alignment(wrap_text=True, vertical="top")
+        if isinstance(line, tuple):
+            info.cell(i, 1).font = Font(bold=True)
+    info["A1"].font = Font(bold=True, size=14)
+    info.column_dimensions["A"].width = 16
+    info.column_dimensions["B"].width = 100
+
+    inp = wb.create_sheet(layout.INPUT_SHEET)
+    lists = wb.create_sheet(layout.LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    themes = list(catalogue.themes.values())
+    columns = {
+        "A": list(layout.MUNICIPALITY_CHOICES),
+        "B": list(ORGANISATION_TYPES),
+        "C": [t.label for t in themes],
+        "D": [t.id for t in themes],  # ids beside the labels, so a reader of this sheet sees both
+    }
+    for col, values in columns.items():
+        for r, v in enumerate(values, start=1):
+            lists[f"{col}{r}"] = v
+
+    inp["A1"] = TITLE
+    inp["A1"].font = Font(bold=True, size=13)
+    inp.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(layout.TABLE_HEADERS))
+    for r, key in enumerate(("name", "organisation", "organisation_type", "email"), start=2):
+        inp.cell(r, 1, layout.RESPONDENT_LABELS[key]).font = Font(bold=True)
+        inp.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for c, label in enumerate(layout.TABLE_HEADERS.values(), start=1):
+        cell = inp.cell(HEADER_ROW, c, label)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+    for col, width in zip("ABCDEFG", (24, 36, 11, 11, 14, 11, 60), strict=True):
+        inp.column_dimensions[col].width = width
+    inp.freeze_panes = f"A{HEADER_ROW + 1}"
+
+    first, last = HEADER_ROW + 1, HEADER_ROW + DATA_ROWS
+
+    n_muni, n_org, n_theme = len(columns["A"]), len(columns["B"]), len(columns["C"])
+    lists = layout.LISTS_SHEET
+    add_list_validation(inp, f"{lists}!$B$1:$B${n_org}", "B4", "Type organisatie")
+    add_list_validation(inp, f"{lists}!$A$1:$A${n_muni}", f"A{first}:A{last}", "Gemeente")
+    add_list_validation(inp, f"{lists}!$C$1:$C${n_theme}", f"B{first}:B{last}", "Thema")
+    add_list_validation(inp, '"1,2,3,4,5"', f"C{first}:F{last}", "1 = zeer laag ... 5 = zeer hoog")
+    wb.active = 0
+    return wb
+
+
+def template_bytes(catalogue: Catalogue) -> bytes:
+    return deterministic_bytes(build(catalogue))

@@ -1,0 +1,321 @@
+"""Local survey results (own survey or research agency), CSV or xlsx, in the layout of docs/inputs.md."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.sources.base import Head, ReadContext, Source
+from ivp_pipeline.sources.survey.common import (
+    SPECIAL_VALUES,
+    UNIT_RANGES,
+    SurveyRows,
+    canonical_unit,
+    known_indicator,
+    parse_count,
+    parse_decimal,
+    parse_year,
+    range_problem,
+    resolve_area,
+    slug,
+)
+from ivp_pipeline.regions import normalise_name
+from ivp_pipeline.schemas import SURVEY
+from ivp_pipeline.sources.textio import detect_encoding, header_fields, read_head, sniff_delimiter
+from ivp_pipeline.sources.xlsxio import column_letter, find_header, grid, open_workbook, shared_strings, text
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+KIND = "local"
+DATASET = SURVEY
+
+ALIASES = {
+    "gebied": "area",
+    "area": "area",
+    "gemeente": "area",
+    "regio": "area",
+    "indicator": "indicator",
+    "indicator_id": "indicator",
+    "label": "label",
+    "omschrijving": "label",
+    "indicatorlabel": "label",
+    "indicator_label": "label",
+    "jaar": "year",
+    "year": "year",
+    "peiljaar": "year",
+    "waarde": "value",
+    "value": "value",
+    "eenheid": "unit",
+    "unit": "unit",
+    "marge": "margin",
+    "margin": "margin",
+    "foutmarge": "margin",
+    "ondergrens": "ci_low",
+    "ci_low": "ci_low",
+    "bovengrens": "ci_high",
+    "ci_high": "ci_high",
+    "respondenten": "respondents",
+    "respondents": "respondents",
+    "aantal respondenten": "respondents",
+    "n": "respondents",
+    "vergelijkingsgebied": "comparison_area",
+    "comparison_area": "comparison_area",
+    "vergelijkingswaarde": "comparison_value",
+    "comparison_value": "comparison_value",
+}
+REQUIRED = ("area", "indicator", "year", "value", "unit")
+LABELS = {"area": "gebied", "indicator": "indicator", "year": "jaar", "value": "waarde", "unit": "eenheid"}
+_SNIFF = {"area", "indicator", "year", "value"}
+
+
+def classify(header: str) -> str | None:
+    return ALIASES.get(normalise_name(header).strip(" *:"))
+
+
+def sniff(head: Head) -> bool:
+    if head.is_zip:
+        found = {classify(s) for s in shared_strings(head.source.path)}
+    elif head.text is not None:
+        found = {classify(h) for h in header_fields(head.text)}
+    else:
+        return False
+    return found >= _SNIFF
+
+
+def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
+    out = SurveyRows(source.name, source.sha256)
+    if read_head(source.path, 4) == b"PK\x03\x04":
+        sheet, rows, first_row, cols, labels = _xlsx_rows(source)
+    else:
+        sheet, rows, first_row, cols, labels = _csv_rows(source)
+    seen: dict[tuple[str, str, int], int] = {}
+    for offset, row in enumerate(rows):
+        line = first_row + offset
+        values = {name: (row[c] if c < len(row) else None) for name, c in cols.items()}
+        if not any(text(v) for v in values.values()):
+            continue
+        ctx.rows_read += 1
+        rec, problems = _validate(values, labels, source.name, sheet, line)
+        if rec is not None:
+            key = (rec["area"].code, rec["indicator"], rec["year"])
+            if key in seen:
+                problems.append(
+                    Problem(
+                        "duplicate-row",
+                        f"same area, indicator and year as row {seen[key]}",
+                        file=source.name,
+                        sheet=sheet,
+                        row=line,
+                        column=labels["indicator"],
+                        value=text(values["indicator"]),
+                    )
+                )
+            seen.setdefault(key, line)
+        for p in problems:
+            ctx.reject(p)
+        if rec is not None and not problems:
+            area = rec.pop("area")
+            out.add(area, line, source_kind=KIND, **rec)
+    ctx.meta.update(sheet=sheet or None, indicators=sorted(set(out.columns.get("indicator", []))))
+    yield out.table()
+
+
+def _header_problems(cols: dict[str, int], file: str, sheet: str, row: int) -> None:
+    missing = [LABELS[c] for c in REQUIRED if c not in cols]
+    if missing:
+        problems = [
+            Problem(
+                "missing-column",
+                f"column {m!r} is missing",
+                file=file,
+                sheet=sheet,
+                row=row,
+                column=m,
+                hint="see docs/inputs.md or `ivp template survey` for the layout",
+            )
+            for m in missing
+        ]
+        raise IvpError(problems[0], problems[1:])
+
+
+def _csv_rows(source: Source) -> tuple[str, list[list[str]], int, dict[str, int], dict[str, str]]:
+    enc = detect_encoding(read_head(source.path), source.name)
+    with source.path.open(encoding=enc, newline="") as fh:
+        first = fh.readline()
+        delim = sniff_delimiter(first)
+        header = [h.strip() for h in next(csv.reader([first], delimiter=delim))]
+        rows = list(csv.reader(fh, delimiter=delim))
+    cols: dict[str, int] = {}
+    for i, h in enumerate(header):
+        name = classify(h)
+        if name and name not in cols:
+            cols[name] = i
+    _header_problems(cols, source.name, "", 1)
+    return "", rows, 2, cols, {n: header[i] for n, i in cols.items()}
+
+
+def _xlsx_rows(source: Source) -> tuple[str, list[list[Any]], int, dict[str, int], dict[str, str]]:
+    wb = open_workbook(source.path, source.name)
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        rows = grid(ws)
+        header = find_header(rows, classify, {"indicator"})
+        if header is None:
+            continue
+        _header_problems(header.columns, source.name, ws.title, header.row + 1)
+        labels = {n: f"{column_letter(c)} ({header.labels[n]})" for n, c in header.columns.items()}
+        _undo_percent_format(
+            ws, rows, header.row + 1, [header.columns[n] for n in _PERCENT_COLS if n in header.columns]
+        )
+        return ws.title, rows[header.row + 1 :], header.row + 2, header.columns, labels
+    raise IvpError(
+        Problem(
+            "missing-sheet",
+            "no sheet with the columns gebied, indicator, jaar, waarde, eenheid",
+            file=source.name,
+            value=", ".join(wb.sheetnames),
+            hint="use the workbook made by `ivp template survey`",
+        )
+    )
+
+
+_PERCENT_COLS = ("value", "margin", "ci_low", "ci_high", "comparison_value")
+
+
+def _undo_percent_format(ws: Any, rows: list[list[Any]], first: int, columns: list[int]) -> None:
+    """Excel stores a cell shown as '35%' as 0.35: read it as 35, the number the user sees."""
+    for r in range(first, len(rows)):
+        for c in columns:
+            value = rows[r][c] if c < len(rows[r]) else None
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if "%" in ws.cell(r + 1, c + 1).number_format:
+                rows[r][c] = round(value * 100, 10)
+
+
+def _number(raw: Any) -> tuple[float | None, str]:
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    if isinstance(raw, int | float):
+        return float(raw), "observed"
+    t = text(raw)
+    if t in SPECIAL_VALUES:
+        state = SPECIAL_VALUES[t]
+        return (0.0 if state == "zero" else None), state
+    return parse_decimal(t), "observed"
+
+
+def _validate(
+    values: dict[str, Any], labels: dict[str, str], file: str, sheet: str, line: int
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """One row -> canonical values, or every problem of the row."""
+    problems: list[Problem] = []
+
+    def bad(code: str, message: str, name: str, hint: str = "") -> None:
+        problems.append(
+            Problem(
+                code,
+                message,
+                file=file,
+                sheet=sheet,
+                row=line,
+                column=labels[name],
+                value=text(values.get(name)),
+                hint=hint,
+            )
+        )
+
+    def number(name: str) -> tuple[float | None, str]:
+        if values.get(name) is None or not text(values.get(name)):
+            return None, "not_applicable"
+        try:
+            return _number(values[name])
+        except ValueError:
+            bad("not-a-number", "not a number", name, "use a decimal comma or point, e.g. 36,7")
+            return None, "observed"
+
+    area = resolve_area(text(values["area"]))
+    if area is None:
+        bad(
+            "unknown-region",
+            "area not found in the region list",
+            "area",
+            "use a municipality name or code (Dinkelland, GM1774) or 'Noordoost Twente'",
+        )
+    raw_ind = text(values["indicator"])
+    known = known_indicator(raw_ind) if raw_ind else None
+    if not raw_ind:
+        bad("missing-value", "no indicator", "indicator")
+    unit_text = text(values["unit"])
+    unit = canonical_unit(unit_text) if unit_text else (known[2] if known else None)
+    if unit is None:
+        bad("unknown-unit", "not a unit (percent, rapportcijfer, schaalscore)", "unit")
+    year, status = 0, "final"
+    try:
+        year, status = parse_year(text(values["year"]))
+    except ValueError:
+        bad("bad-period", "not a year such as 2023", "year")
+    value, state = number("value")
+    low, _ = number("ci_low") if "ci_low" in values else (None, "")
+    high, _ = number("ci_high") if "ci_high" in values else (None, "")
+    margin, _ = number("margin") if "margin" in values else (None, "")
+    comp_value, _ = number("comparison_value") if "comparison_value" in values else (None, "")
+    respondents = None
+    if text(values.get("respondents")):
+        try:
+            respondents = parse_count(text(values["respondents"]))
+        except ValueError:
+            bad("not-a-number", "not a whole number of respondents", "respondents")
+    if unit is not None:
+        lo, hi = UNIT_RANGES.get(unit, (None, None))
+        for name, v in (("value", value), ("comparison_value", comp_value)):
+            if range_problem(unit, v):
+                bad("value-out-of-range", f"outside {lo:g}-{hi:g} for unit {unit}", name)
+    if (low is None) != (high is None):
+        bad(
+            "missing-value",
+            "an interval needs both ondergrens and bovengrens",
+            "ci_high" if high is None else "ci_low",
+        )
+    elif low is None and margin is not None and value is not None:
+        low, high = value - margin, value + margin
+    elif low is not None and high is not None:
+        if margin is None:
+            margin = round((high - low) / 2, 6)
+        if value is not None and value < low:
+            bad(
+                "interval-excludes-value",
+                f"the interval {low:g}-{high:g} does not contain the value",
+                "ci_low",
+            )
+        elif value is not None and value > high:
+            bad(
+                "interval-excludes-value",
+                f"the interval {low:g}-{high:g} does not contain the value",
+                "ci_high",
+            )
+    if problems or area is None or unit is None:
+        return None, problems
+    comp_text = text(values.get("comparison_area"))
+    comp_area = resolve_area(comp_text) if comp_text else None
+    label_text = text(values.get("label"))
+    return {
+        "area": area,
+        "indicator": known[0] if known else slug(raw_ind),
+        "indicator_label": label_text or (known[1] if known else raw_ind),
+        "unit": unit,
+        "year": year,
+        "period_status": status,
+        "value": value,
+        "value_state": state,
+        "ci_low": low,
+        "ci_high": high,
+        "margin": margin,
+        "respondents": respondents,
+        "comparison_area": comp_area.code if comp_area else (comp_text or None),
+        "comparison_value": comp_value,
+    }, problems

@@ -1,0 +1,112 @@
+"""The empty local-survey workbook (`ivp template survey`): the layout the survey_local reader reads."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ivp_pipeline.sources.survey.common import KNOWN_INDICATORS
+from ivp_pipeline.regions import NOT_MUNICIPALITIES
+from ivp_pipeline.sources.xlsxio import add_list_validation, deterministic_bytes
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+
+INFO_SHEET = "Toelichting"
+DATA_SHEET = "Resultaten"
+LISTS_SHEET = "Lijsten"
+HEADERS = (
+    "gebied",
+    "indicator",
+    "jaar",
+    "waarde",
+    "eenheid",
+    "marge",
+    "ondergrens",
+    "bovengrens",
+    "respondenten",
+    "vergelijkingsgebied",
+    "vergelijkingswaarde",
+)
+AREAS = (*sorted(NOT_MUNICIPALITIES.values()), "Noordoost Twente")
+UNITS = ("percent", "rapportcijfer", "schaalscore")
+COMPARISON_AREAS = ("Nederland", "Overijssel (PV)", "Noordoost Twente", *sorted(NOT_MUNICIPALITIES.values()))
+DATA_ROWS = 500
+
+INSTRUCTIONS: list[str | tuple[str, str]] = [
+    "Resultaten lokale veiligheidsenquête - Integraal Veiligheidsplan Noordoost Twente",
+    "",
+    "Vul op het tabblad 'Resultaten' één regel in per gebied, indicator en jaar.",
+    (
+        "gebied",
+        "De gemeente (Dinkelland, Losser, Oldenzaal, Tubbergen), een CBS-code (GM1774) of "
+        "'Noordoost Twente' voor de vier gemeenten samen.",
+    ),
+    (
+        "indicator",
+        "Kies uit de lijst (bijvoorbeeld 'Voelt zich wel eens onveilig in buurt') of gebruik een "
+        "eigen korte omschrijving.",
+    ),
+    ("jaar", "Het jaar van de meting, bijvoorbeeld 2023 (een voorlopig cijfer mag als 2025*)."),
+    ("waarde", "De uitkomst als getal (36,7 voor 36,7 procent; een rapportcijfer als 7,2)."),
+    ("eenheid", "percent (0-100), rapportcijfer (1-10) of schaalscore (0-10)."),
+    ("marge", "De foutmarge in plus of min (bijvoorbeeld 2,5); of vul ondergrens en bovengrens in."),
+    ("ondergrens", "Ondergrens van het 95%-betrouwbaarheidsinterval (optioneel)."),
+    ("bovengrens", "Bovengrens van het 95%-betrouwbaarheidsinterval (optioneel)."),
+    ("respondenten", "Het aantal mensen dat de vraag beantwoordde."),
+    ("vergelijkingsgebied", "Optioneel: het gebied waarmee u vergelijkt, bijvoorbeeld Nederland."),
+    ("vergelijkingswaarde", "Optioneel: de waarde van dat gebied."),
+    "",
+    "Een waarde die niet bekend is of te weinig respondenten heeft: vul een punt (.) in.",
+    "ivp controleert of de waarde binnen het bereik van de eenheid valt en binnen het interval ligt.",
+]
+
+
+def build() -> Workbook:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    info = wb.active
+    assert info is not None
+    info.title = INFO_SHEET
+    for i, line in enumerate(INSTRUCTIONS, start=1):
+        for c, value in enumerate(line if isinstance(line, tuple) else (line,), start=1):
+            info.cell(i, c, value).alignment = Alignment(wrap_text=True, vertical="top")
+    info["A1"].font = Font(bold=True, size=14)
+    info.column_dimensions["A"].width = 22
+    info.column_dimensions["B"].width = 100
+
+    data = wb.create_sheet(DATA_SHEET)
+    lists = wb.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    columns = {
+        "A": list(AREAS),
+        "B": [label for label, _ in KNOWN_INDICATORS.values()],
+        "C": list(UNITS),
+        "D": list(COMPARISON_AREAS),
+        "E": list(KNOWN_INDICATORS),  # the ids beside the labels of column B
+    }
+    for col, values in columns.items():
+        for r, v in enumerate(values, start=1):
+            lists[f"{col}{r}"] = v
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for c, h in enumerate(HEADERS, start=1):
+        cell = data.cell(1, c, h)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        data.column_dimensions[cell.column_letter].width = 40 if h == "indicator" else 14
+    data.freeze_panes = "A2"
+    last = DATA_ROWS + 1
+    for formula, ref in (
+        (f"{LISTS_SHEET}!$A$1:$A${len(AREAS)}", f"A2:A{last}"),
+        (f"{LISTS_SHEET}!$B$1:$B${len(KNOWN_INDICATORS)}", f"B2:B{last}"),
+        (f"{LISTS_SHEET}!$C$1:$C${len(UNITS)}", f"E2:E{last}"),
+        (f"{LISTS_SHEET}!$D$1:$D${len(COMPARISON_AREAS)}", f"J2:J{last}"),
+    ):
+        add_list_validation(data, formula, ref)
+    wb.active = 0
+    return wb
+
+
+def template_bytes() -> bytes:
+    return deterministic_bytes(build())

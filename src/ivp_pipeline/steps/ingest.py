@@ -1,0 +1,227 @@
+"""`ivp ingest`: data/raw -> data/processed, one whole transaction, with a manifest and rejects."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ivp_pipeline import atomic
+from ivp_pipeline.sources.detect import detect
+from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.sources.base import ReadContext, Source, sha256_of
+from ivp_pipeline.schemas import DATASETS, Dataset
+from ivp_pipeline.store import Transaction
+from ivp_pipeline.workspace import Workspace
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# Files in data/raw that are documentation or provenance, not data.
+IGNORED_NAMES = {"README.md", "README.txt", "LEESMIJ.md", ".gitkeep"}
+IGNORED_SUFFIXES = (".provenance.json", ".md")
+
+
+@dataclass
+class FileOutcome:
+    file: str
+    status: str  # ingested | unchanged | duplicate | failed
+    kind: str = ""
+    dataset: str = ""
+    rows_read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    replaced: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def rejects(self) -> list[Problem]:
+        return [p for o in self.outcomes if o.status == "ingested" for p in o.problems]
+
+
+def ingestion_time() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds: CI regenerates identical reports).
+
+    The ingestion time is shown in the sources of every report; a CI run on a fresh clone would
+    otherwise change the reports on every run although no input changed.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise IvpError(
+                Problem(
+                    "bad-environment",
+                    "SOURCE_DATE_EPOCH is not a whole number of seconds since 1970",
+                    value=epoch,
+                    hint="unset it, or set it to e.g. $(git log -1 --format=%ct)",
+                )
+            ) from exc
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files under the given paths, sorted (later names win when figures overlap), hidden ones skipped."""
+    files: set[Path] = set()
+    for p in paths:
+        if p.is_dir():
+            candidates = [f for f in p.rglob("*") if f.is_file()]
+        elif p.exists():
+            candidates = [p]
+        else:
+            raise IvpError(Problem("missing-path", "no such file or folder", file=str(p)))
+        for f in candidates:
+            rel_parts = f.relative_to(p).parts if p.is_dir() else (f.name,)
+            if any(part.startswith(".") for part in rel_parts):
+                continue
+            if f.name in IGNORED_NAMES or f.name.endswith(IGNORED_SUFFIXES):
+                continue
+            files.add(f.resolve())
+    return sorted(files)
+
+
+def ingest(
+    ws: Workspace,
+    paths: Iterable[Path] | None = None,
+    *,
+    keep_going: bool = False,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> IngestReport:
+    """Read every file, validate, and apply all of it to data/processed at once.
+
+    If a file cannot be read at all, nothing is written (unless `keep_going`), so data/processed
+    only ever changes whole. Rows that cannot be read are rejected and listed, never dropped silently.
+    """
+    files = expand(list(paths) if paths else [ws.raw])
+    report = IngestReport()
+    with atomic.workspace_lock(ws.lock_file):
+        tx = Transaction(ws)
+        try:
+            entries: dict[str, Any] = tx.manifest.setdefault("files", {})
+            by_sha = {e["sha256"]: name for name, e in entries.items()}
+            for path in files:
+                outcome = _ingest_file(tx, ws, path, entries, by_sha)
+                report.outcomes.append(outcome)
+                if on_file:
+                    on_file(outcome)
+            changed = any(o.status == "ingested" for o in report.outcomes)
+            if report.failed and not keep_going:
+                return report
+            if changed:
+                tx.commit()
+                report.committed = True
+        finally:
+            tx.abort()
+    return report
+
+
+def _ingest_file(
+    tx: Transaction, ws: Workspace, path: Path, entries: dict[str, Any], by_sha: dict[str, str]
+) -> FileOutcome:
+    name = ws.relative(path)
+    sha = sha256_of(path)
+    previous = entries.get(name)
+    if previous and previous["sha256"] == sha:
+        return FileOutcome(name, "unchanged", previous.get("kind", ""), previous.get("dataset", ""))
+    if sha in by_sha and by_sha[sha] != name:
+        return FileOutcome(
+            name,
+            "duplicate",
+            problems=[
+                Problem("duplicate-file", f"same content as {by_sha[sha]}, already ingested", file=name)
+            ],
+        )
+    source = Source(path=path, name=name, sha256=sha)
+    ctx = ReadContext(workspace=ws)
+    try:
+        reader = detect(source)
+        parts = _collect(reader.read(source, ctx))
+    except IvpError as exc:
+        return FileOutcome(name, "failed", problems=exc.problems)
+    dataset = reader.DATASET
+    if previous:  # the file changed in place: its old rows go, its new rows come
+        _drop_source(tx, DATASETS[previous["dataset"]], name)
+    accepted = sum(t.num_rows for t in parts.values())
+    replaced = _upsert_all(tx, dataset, parts)
+    entries[name] = {
+        "sha256": sha,
+        "kind": reader.KIND,
+        "dataset": dataset.name,
+        "rows_read": ctx.rows_read,
+        "accepted": accepted,
+        "rejected": len(ctx.rejects),
+        "replaced": replaced,
+        "partitions": sorted(parts),
+        "ingested_at": ingestion_time().isoformat(),
+        **{k: v for k, v in ctx.meta.items() if k not in {"rejects"}},
+        "rejects": [asdict(p) for p in ctx.rejects],
+    }
+    by_sha[sha] = name
+    return FileOutcome(
+        name,
+        "ingested",
+        reader.KIND,
+        dataset.name,
+        ctx.rows_read,
+        accepted,
+        len(ctx.rejects),
+        replaced,
+        list(ctx.rejects),
+    )
+
+
+def _upsert_all(tx: Transaction, dataset: Dataset, parts: dict[str, pa.Table]) -> int:
+    """Merge and write each partition; partitions are independent, and pyarrow releases the GIL."""
+    items = sorted(parts.items())
+    if len(items) < 8:
+        return sum(tx.upsert(dataset, code, table) for code, table in items)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return sum(pool.map(lambda item: tx.upsert(dataset, *item), items))
+
+
+def _collect(chunks: Iterable[pa.Table]) -> dict[str, pa.Table]:
+    """Group canonical chunks by municipality partition: one sort, then zero-copy slices."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    tables = [c for c in chunks if c.num_rows]
+    if not tables:
+        return {}
+    table = pa.concat_tables(tables)
+    muni = table["municipality"]
+    # Readers that already group rows by partition (the police bulk reader) skip the sort.
+    if table.num_rows > 1 and not pc.all(pc.greater_equal(muni[1:], muni[:-1])).as_py():
+        table = table.take(pc.sort_indices(muni))
+    counts = pc.value_counts(table["municipality"])
+    out: dict[str, pa.Table] = {}
+    offset = 0
+    for item in sorted(counts.to_pylist(), key=lambda d: d["values"]):
+        out[item["values"]] = table.slice(offset, item["counts"])
+        offset += item["counts"]
+    return out
+
+
+def _drop_source(tx: Transaction, dataset: Dataset, name: str) -> None:
+    import pyarrow.compute as pc
+
+    for code in tx.partitions(dataset):
+        table = tx.read(dataset, code)
+        keep = pc.not_equal(table["source_file"], name)
+        if pc.all(keep).as_py() is False:
+            tx.write(dataset, code, table.filter(keep))

@@ -1,1 +1,0 @@
-"""Workbooks ivp hands out to be filled in (`ivp template`)."""

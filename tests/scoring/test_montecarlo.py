@@ -1,0 +1,56 @@
+"""The Monte Carlo pieces: weight perturbation, the professionals' bootstrap, speed at full size."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+import scoring_fixtures as f
+from ivp_pipeline.catalogue import load_catalogue
+from ivp_pipeline.scoring.config import ScoringConfig
+from ivp_pipeline.scoring.montecarlo import bootstrap_professionals, draw_weights, stream
+from ivp_pipeline.scoring.pipeline import score_inputs
+
+
+def test_weights_stay_on_the_simplex_around_the_profile() -> None:
+    w = np.array([0.15, 0.15, 0.05, 0.05, 0.3, 0.3])
+    draws = draw_weights(w, 50.0, seed=1, profile="evenwichtig", draws=4000)
+    assert draws.shape == (4000, 6)
+    assert np.allclose(draws.sum(axis=1), 1.0)
+    assert np.allclose(draws.mean(axis=0), w, atol=0.01)
+    # Dirichlet(50 w): SD of a 0.3 weight = sqrt(0.3 x 0.7 / 51) = 0.064
+    assert draws[:, 4].std() == pytest.approx(0.064, abs=0.005)
+    zero = draw_weights(np.array([0.5, 0.5, 0, 0, 0, 0]), 50.0, 1, "x", 100)
+    assert (zero[:, 2:] == 0).all()
+    single = draw_weights(np.array([1.0, 0, 0, 0, 0, 0]), 50.0, 1, "y", 10)
+    assert (single[:, 0] == 1).all()
+
+
+def test_professionals_bootstrap_varies_with_one_respondent_per_type() -> None:
+    rng = stream(1, "GM1774", "jeugd")
+    groups = [np.array([4.5]), np.array([3.0]), np.array([4.0])]
+    draws = bootstrap_professionals(groups, rng, 5000)
+    assert draws.mean() == pytest.approx((4.5 + 3.0 + 4.0) / 3, abs=0.03)
+    assert draws.min() < 3.5 < 4.2 < draws.max()  # types resampled: disagreement shows
+    same = bootstrap_professionals([np.array([4.0]), np.array([4.0, 4.0])], rng, 100)
+    assert (same == 4.0).all()  # full agreement: no spread
+
+
+def test_two_thousand_draws_for_four_municipalities_and_not_take_seconds() -> None:
+    police, pop = f.synthetic(n_months=60)
+    prof = [
+        f.professional_row("NOT", org, f"r{i}", theme, "size", 1 + (i * 7 + j) % 5)
+        for i, org in enumerate(("politie", "welzijn", "zorg", "jongerenwerk"))
+        for j, theme in enumerate(load_catalogue(None).themes)
+    ]
+    inputs = f.inputs(police, pop, professional=prof)
+    start = time.perf_counter()
+    result = score_inputs(inputs, ScoringConfig(draws=2000), load_catalogue(None))
+    elapsed = time.perf_counter() - start
+    assert elapsed < 30  # typically 2-4 s; generous because the test machine is shared
+    assert result.method["draws"] == 2000
+    assert set(result.scores["municipality"]) == {"GM1774", "GM0168", "GM0173", "GM0183", "NOT"}
+    probs = result.rank_probabilities.groupby(["municipality", "profile", "theme"])["probability"].sum()
+    assert np.allclose(probs, 1.0)

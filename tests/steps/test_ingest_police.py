@@ -1,0 +1,188 @@
+"""`ivp ingest` end to end on police files: the CLI, the processed layout, re-runs and overlaps."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from ivp_pipeline.cli import app
+from ivp_pipeline.steps.ingest import ingest
+from ivp_pipeline.schemas import POLICE
+from ivp_pipeline.store import read_dataset
+from police_fixtures import BULK, CBS_OWN, PORTAL, STATLINE, odata_text, write
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "raw" / "police"
+SAMPLE_FILES = ("47013NED_misdrijven_maand.csv", "47021NED_overlast_maand.json",
+                "Misdrijven__wijken_28112026_101500.csv")  # fmt: skip
+
+
+def _copy_sample(ws) -> None:
+    target = ws.raw / "police"
+    target.mkdir(parents=True)
+    for name in SAMPLE_FILES:
+        shutil.copy(SAMPLE / name, target / name)
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*.parquet"))}  # fmt: skip
+
+
+def test_cli_ingests_the_sample_shapes(ws, runner):
+    _copy_sample(ws)
+    result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
+    assert result.exit_code == 0, result.stderr
+    processed = ws.processed
+    part = pq.read_table(processed / "police" / "municipality=GM1774" / "part-0.parquet")
+    assert part.column_names == [n for n in POLICE.schema.names if n != "municipality"]
+    by_file: dict[str, int] = {}
+    for name in part["source_file"].to_pylist():
+        by_file[name] = by_file.get(name, 0) + 1
+    assert by_file == {
+        "data/raw/police/47013NED_misdrijven_maand.csv": 59 * 94,  # 59 codes x 2019-01..2026-10
+        "data/raw/police/47021NED_overlast_maand.json": 9 * 94,
+        "data/raw/police/Misdrijven__wijken_28112026_101500.csv": 16 * 7 * 13,  # gemeente + 12 wijken
+    }
+    # The builder's presorted output must be exactly the order the store's own sort would give.
+    key = [(k, "ascending") for k in (*POLICE.key, "source_row")]
+    assert part.equals(part.sort_by(key))
+    rollups = {r["offence_code"] for r in part.filter(part["is_rollup"]).select(["offence_code"]).to_pylist()}
+    assert rollups == {"0.0.0"}
+    assert sorted(p.name for p in (processed / "police").iterdir()) == [
+        f"municipality={c}" for c in ("GM0168", "GM0173", "GM0183", "GM1774", "NL01", "PV23")
+    ]
+    manifest = json.loads((processed / "_manifest.json").read_text(encoding="utf-8"))
+    entries = manifest["files"]
+    assert {k: (e["kind"], e["rejected"], e["measure"]) for k, e in entries.items()} == {
+        "data/raw/police/47013NED_misdrijven_maand.csv": ("police-bulk-csv", 0, "crime"),
+        "data/raw/police/47021NED_overlast_maand.json": ("police-odata-json", 0, "overlast"),
+        "data/raw/police/Misdrijven__wijken_28112026_101500.csv": ("police-labels-csv", 0, "crime"),
+    }
+    assert entries["data/raw/police/47021NED_overlast_maand.json"]["table_id"] == "47021NED"
+    assert (processed / "_rejects.csv").read_text(encoding="utf-8").splitlines() == [
+        "code,file,sheet,row,column,value,message,hint"
+    ]
+    years = [r for r in read_dataset(processed, POLICE, ["GM0173"]).to_pylist() if r["period_kind"] == "year"]
+    statuses = {(r["period_start"].year, r["period_status"]) for r in years}
+    assert (2025, "provisional") in statuses and (2024, "final") in statuses
+
+
+def test_second_run_is_unchanged_and_keeps_the_bytes(ws, runner):
+    _copy_sample(ws)
+    assert runner.invoke(app, ["ingest", "-w", str(ws.root)]).exit_code == 0
+    before = _hashes(ws.processed)
+    manifest_before = (ws.processed / "_manifest.json").read_bytes()
+    report = ingest(ws)
+    assert [o.status for o in report.outcomes] == ["unchanged"] * 3 and not report.committed
+    assert _hashes(ws.processed) == before
+    assert (ws.processed / "_manifest.json").read_bytes() == manifest_before
+
+
+def test_newer_download_replaces_overlapping_months(ws):
+    head = "ID;SoortMisdrijf;RegioS;Perioden;GeregistreerdeMisdrijven_1\n"
+    write(
+        ws,
+        "a_2024-04.csv",
+        head
+        + "".join(
+            f"{i};1.1.1 ;GM1774;2024MM0{m};{v:>8}\n" for i, (m, v) in enumerate([(1, 3), (2, 4), (3, 5)])
+        ),
+    )
+    assert ingest(ws).committed
+    write(
+        ws,
+        "b_2024-05.csv",
+        head
+        + "".join(
+            f"{i};1.1.1 ;GM1774;2024MM0{m};{v:>8}\n" for i, (m, v) in enumerate([(2, 6), (3, 5), (4, 1)])
+        ),
+    )
+    report = ingest(ws)
+    assert [(o.file.rsplit("/", 1)[1], o.status, o.replaced) for o in report.outcomes] == [
+        ("a_2024-04.csv", "unchanged", 0), ("b_2024-05.csv", "ingested", 2)]  # fmt: skip
+    table = read_dataset(ws.processed, POLICE, ["GM1774"])
+    got = sorted((r["period_start"].month, r["value"], r["source_file"].rsplit("/", 1)[1])
+                 for r in table.to_pylist())  # fmt: skip
+    assert got == [(1, 3, "a_2024-04.csv"), (2, 6, "b_2024-05.csv"), (3, 5, "b_2024-05.csv"),
+                   (4, 1, "b_2024-05.csv")]  # fmt: skip
+
+
+def test_unreadable_file_exits_1_and_writes_nothing(ws, runner):
+    write(ws, "bulk.csv", BULK)
+    write(ws, "odata.json", '{"odata.metadata": "https://x/OData/47013NED/$metadata", "value": [{"ID": 0,')
+    result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert lines == [
+        "Error: data/raw/police/odata.json, row 1: [truncated-file] the JSON ends too early (Expecting "
+        "property name enclosed in double quotes, line 1 column 77); the download was cut off: "
+        "download it again"
+    ]
+    assert not (ws.processed / "police").exists()
+
+
+def test_rejected_rows_are_listed_and_the_rest_is_written(ws, runner):
+    write(ws, "bulk.csv", BULK + "7;1.1.1 ;GM1774;2024MM02;     abc\n")
+    result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
+    assert result.exit_code == 0
+    with (ws.processed / "_rejects.csv").open(encoding="utf-8") as fh:
+        rejects = list(csv.DictReader(fh))
+    assert [(r["code"], r["file"], r["row"], r["column"], r["value"]) for r in rejects] == [
+        ("not-a-number", "data/raw/police/bulk.csv", "9", "GeregistreerdeMisdrijven_1", "     abc")
+    ]
+    assert read_dataset(ws.processed, POLICE).num_rows == 7
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from ivp_pipeline.cli import app\n"
+        "for args in (['--help'], ['ingest', '--help']):\n"
+        "    assert CliRunner().invoke(app, args).exit_code == 0\n"
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'numpy', 'matplotlib', 'openpyxl', 'scipy')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_presorted_partition_matches_the_store_order(ws):
+    # One file into empty partitions takes the store's no-sort path: the order must still be the key's.
+    text = PORTAL + '"2024";"Wijk 11 Lattrop-Breklenkamp";"       1";"Totaal misdrijven"\r\n'
+    write(ws, "portal.csv", text)
+    assert ingest(ws).committed
+    part = pq.read_table(ws.processed / "police" / "municipality=GM1774" / "part-0.parquet")
+    assert part.num_rows == 5
+    key = [(k, "ascending") for k in (*POLICE.key, "source_row")]
+    assert part.equals(part.sort_by(key))
+    assert part["area_code"].to_pylist()[0] == "BU17741510"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("notes.csv", b"naam;telefoon\nJan;0612345678\n", "unrecognised-file"),
+        ("utf16.csv", STATLINE.encode("utf-16"), "wrong-encoding"),
+        ("cols.csv", b"ID;SoortMisdrijf;RegioS;Perioden\n0;0.0.0 ;GM1774;2024MM01\n", "missing-column"),
+        ("cbs.csv", CBS_OWN.encode("utf-8"), "not-a-police-table"),
+        ("cut.json", odata_text()[:150].encode("utf-8"), "truncated-file"),
+    ],
+)
+def test_files_that_cannot_be_read_exit_1(ws, runner, name, data, code):
+    write(ws, "good.csv", BULK)
+    write(ws, name, data)
+    result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"Error: data/raw/police/{name}")
+    assert f"[{code}]" in errors[0]
+    assert not (ws.processed / "police").exists()  # nothing is written unless --keep-going
