@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from ivp_pipeline.catalogue import load_catalogue
 from ivp_pipeline.sources.professional.template import HEADER_ROW, template_bytes
-from ivp_pipeline.sources.xlsxio import deterministic_bytes
+from ivp_pipeline.xlsxsave import deterministic_bytes
 
 MUNICIPALITIES = {"Dinkelland": 26735, "Losser": 23385, "Oldenzaal": 31780, "Tubbergen": 21390}
 README = """# {title}

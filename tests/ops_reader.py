@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from ivp_pipeline import atomic
-from ivp_pipeline.sources.base import Head, ReadContext, Source
 from ivp_pipeline.schemas import POLICE
+from ivp_pipeline.sources.base import Head, ReadContext, Source
 from ivp_pipeline.store import conform, read_dataset
 from ivp_pipeline.workspace import Workspace
 

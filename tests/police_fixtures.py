@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ivp_pipeline.sources.detect import detect
-from ivp_pipeline.sources.base import ReadContext, Source
 from ivp_pipeline.schemas import POLICE
+from ivp_pipeline.sources.base import ReadContext, Source
+from ivp_pipeline.sources.detect import detect
 from ivp_pipeline.store import conform
 from ivp_pipeline.workspace import Workspace
 

@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from ivp_pipeline.schemas import POLICE, POPULATION, PROFESSIONAL, SURVEY, Dataset
 from ivp_pipeline.catalogue import Catalogue, build_catalogue
+from ivp_pipeline.schemas import POLICE, POPULATION, PROFESSIONAL, SURVEY, Dataset
 from ivp_pipeline.scoring.inputs import Inputs
 from ivp_pipeline.store import Transaction
 from ivp_pipeline.workspace import Workspace

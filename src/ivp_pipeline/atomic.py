@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from ivp_pipeline.problems import IvpError, Problem
 
 _RENAME_EXCHANGE = 2
@@ -125,7 +127,6 @@ def workspace_lock(lock_file: Path, timeout: float = 600.0) -> Iterator[None]:
 
     `ivp refresh` holds it across fetch, ingest and score; the steps take it again without waiting.
     """
-    from filelock import FileLock, Timeout
 
     depth = getattr(_local, "depth", 0)
     if depth:

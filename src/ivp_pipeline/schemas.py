@@ -6,11 +6,11 @@ are referenced through these definitions, not retyped as string literals elsewhe
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    import pyarrow as pa
+import pyarrow as pa
 
 # Vocabularies (English identifiers; Dutch only in labels).
 AREA_LEVELS = (
@@ -45,6 +45,9 @@ ROLLUP_CODE = "0.0.0"
 # Partition value for rows that belong to no municipality (Nederland, provincie, regionale eenheid,
 # basisteam): they are kept, in their own partition named after the area code.
 NOT_REGION = "NOT"  # Noordoost Twente as a whole (professional input for the whole region)
+# Schema metadata a reader may set on its table: rows unique by key and in key order (+source_row),
+# so the store can skip a sort.
+IN_KEY_ORDER = (b"ivp.order", b"key")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,13 @@ class Dataset:
     @property
     def schema(self) -> pa.Schema:
         return _schemas()[self.name]
+
+    def build(self, columns: Mapping[str, Sequence[Any]]) -> pa.Table:
+        """A table in the pinned schema from plain column lists (a missing or extra column is a bug)."""
+        schema = self.schema
+        if set(columns) != set(schema.names):
+            raise ValueError(f"{self.name}: columns {sorted(columns)} are not {schema.names}")
+        return pa.table({n: pa.array(columns[n], schema.field(n).type) for n in schema.names}, schema=schema)
 
 
 POLICE = Dataset(
@@ -73,7 +83,6 @@ DATASETS = {d.name: d for d in (POLICE, SURVEY, PROFESSIONAL, POPULATION)}
 
 
 def _schemas() -> dict[str, pa.Schema]:
-    import pyarrow as pa
 
     prov = [
         pa.field("source_file", pa.string(), nullable=False),

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 import scoring_fixtures as f
+from ivp_pipeline.catalogue import load_catalogue
 from ivp_pipeline.cli import app
 from ivp_pipeline.schemas import POLICE, POPULATION, PROFESSIONAL, SURVEY
-from ivp_pipeline.catalogue import load_catalogue
 from ivp_pipeline.scoring.result import INDICATORS, SCORES
 from ivp_pipeline.workspace import Workspace
 

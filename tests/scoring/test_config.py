@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ivp_pipeline.problems import IvpError
 from ivp_pipeline.catalogue import build_catalogue, default_data, load_catalogue
+from ivp_pipeline.problems import IvpError
 from ivp_pipeline.scoring.config import scoring_config
 from ivp_pipeline.workspace import Workspace
 

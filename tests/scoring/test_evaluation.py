@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from ivp_pipeline.scoring.evaluation import EvaluationConfig, evaluate, load_evaluation
 from ivp_pipeline.problems import IvpError
+from ivp_pipeline.scoring.evaluation import EvaluationConfig, evaluate, load_evaluation
 from ivp_pipeline.scoring.result import VOORTGANG
 from ivp_pipeline.workspace import Workspace
 

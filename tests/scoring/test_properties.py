@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import scoring_fixtures as f
-from ivp_pipeline.scoring import scales
 from ivp_pipeline.catalogue import build_catalogue
+from ivp_pipeline.scoring import scales
 from ivp_pipeline.scoring.config import ScoringConfig
 from ivp_pipeline.scoring.model import ranks
 from ivp_pipeline.scoring.pipeline import score_inputs

@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ivp_pipeline.sources.detect import detect
 from ivp_pipeline.problems import IvpError
 from ivp_pipeline.sources.base import ReadContext, Source
+from ivp_pipeline.sources.detect import detect
 from ivp_pipeline.workspace import Workspace
 from police_fixtures import BULK, PORTAL, STATLINE, odata_text
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from ivp_pipeline.sources.police.areas import AreaProblem, AreaResolver
 from ivp_pipeline.offences import offences
+from ivp_pipeline.sources.police.areas import AreaProblem, AreaResolver
 from ivp_pipeline.sources.police.periods import parse_code, parse_label
 from ivp_pipeline.sources.police.values import BadValue, parse_json_value, parse_value
 

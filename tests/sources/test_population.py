@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from inputs_fixtures import write
-from ivp_pipeline.steps.ingest import ingest
 from ivp_pipeline.schemas import POPULATION
+from ivp_pipeline.steps.ingest import ingest
 from ivp_pipeline.store import read_dataset
 from ivp_pipeline.workspace import Workspace
 

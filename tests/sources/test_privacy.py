@@ -15,9 +15,9 @@ from inputs_fixtures import (
     messy_workbook,
     professional_workbook,
 )
-from ivp_pipeline.steps.ingest import ingest
-from ivp_pipeline.sources.professional import privacy
 from ivp_pipeline.schemas import PROFESSIONAL
+from ivp_pipeline.sources.professional import privacy
+from ivp_pipeline.steps.ingest import ingest
 from ivp_pipeline.store import read_dataset
 from ivp_pipeline.workspace import Workspace
 

@@ -9,12 +9,12 @@ import pytest
 from openpyxl import load_workbook
 
 from inputs_fixtures import messy_workbook, professional_workbook
-from ivp_pipeline.sources import xlsxio
-from ivp_pipeline.steps.ingest import ingest
-from ivp_pipeline.schemas import PROFESSIONAL
 from ivp_pipeline.catalogue import load_catalogue
-from ivp_pipeline.store import read_dataset
+from ivp_pipeline.schemas import PROFESSIONAL
+from ivp_pipeline.sources import xlsxio
 from ivp_pipeline.sources.professional.template import template_bytes
+from ivp_pipeline.steps.ingest import ingest
+from ivp_pipeline.store import read_dataset
 from ivp_pipeline.workspace import Workspace
 
 

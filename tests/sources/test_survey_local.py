@@ -7,10 +7,10 @@ import io
 from openpyxl import load_workbook
 
 from inputs_fixtures import local_csv, write
-from ivp_pipeline.steps.ingest import ingest
 from ivp_pipeline.schemas import SURVEY
-from ivp_pipeline.store import read_dataset
 from ivp_pipeline.sources.survey.template import template_bytes
+from ivp_pipeline.steps.ingest import ingest
+from ivp_pipeline.store import read_dataset
 from ivp_pipeline.workspace import Workspace
 
 ID_BUURT = "onveiligheidsbeleving.buurt.onveiligheidsgevoelens.voelt_zich_wel_eens_onveilig_in_buurt"

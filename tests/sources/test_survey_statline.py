@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from inputs_fixtures import H_ALG, H_BUURT, H_CIJFER, VM_CSV, write
-from ivp_pipeline.steps.ingest import ingest
+from ivp_pipeline.schemas import SURVEY
 from ivp_pipeline.sources.survey import statline as survey_statline
 from ivp_pipeline.sources.survey.common import path_id, resolve_area
-from ivp_pipeline.schemas import SURVEY
+from ivp_pipeline.steps.ingest import ingest
 from ivp_pipeline.store import read_dataset
 from ivp_pipeline.workspace import Workspace
 

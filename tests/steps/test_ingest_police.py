@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from ivp_pipeline.cli import app
-from ivp_pipeline.steps.ingest import ingest
 from ivp_pipeline.schemas import POLICE
+from ivp_pipeline.steps.ingest import ingest
 from ivp_pipeline.store import read_dataset
 from police_fixtures import BULK, CBS_OWN, PORTAL, STATLINE, odata_text, write
 

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 import ops_reader
-from ivp_pipeline.store import rollback
 from ivp_pipeline.problems import IvpError
 from ivp_pipeline.steps.refresh import refresh
-from ivp_pipeline.store import MANIFEST, load_manifest
+from ivp_pipeline.store import MANIFEST, load_manifest, rollback
 from ivp_pipeline.workspace import Workspace
 from ops_reader import fake_score, write_raw
 

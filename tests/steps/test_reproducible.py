@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from ivp_pipeline.steps.ingest import ingestion_time
 from ivp_pipeline.problems import IvpError
 from ivp_pipeline.scoring.inputs import stable_respondents
+from ivp_pipeline.steps.ingest import ingestion_time
 
 
 def test_ingestion_time_follows_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:

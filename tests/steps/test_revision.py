@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from ivp_pipeline.schemas import POLICE
 from ivp_pipeline.sources.police.fetch.config import FetchConfig
 from ivp_pipeline.steps.refresh import refresh
-from ivp_pipeline.schemas import POLICE
 from ivp_pipeline.store import read_dataset
 from ivp_pipeline.workspace import Workspace
 from ops_fixtures import FakeOData, Table, crime_rows

@@ -32,8 +32,8 @@ def score(
     """Score every theme per municipality and for Noordoost Twente; write reports/."""
     from ivp_pipeline.problems import IvpError, Problem
     from ivp_pipeline.scoring.config import load_scoring_config
-    from ivp_pipeline.steps.score import score_workspace
     from ivp_pipeline.scoring.summary import top_priorities
+    from ivp_pipeline.steps.score import score_workspace
     from ivp_pipeline.workspace import Workspace
 
     ws = Workspace.at(workspace)

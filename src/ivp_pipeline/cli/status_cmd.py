@@ -17,8 +17,8 @@ def status(
     """Rows, periods covered, latest period, source files and their age, per dataset and municipality."""
     import json
 
-    from ivp_pipeline.reports.changes_md import area_label
     from ivp_pipeline.cli.output import console
+    from ivp_pipeline.reports.changes_md import area_label
     from ivp_pipeline.steps.status import pending_files, workspace_status
     from ivp_pipeline.workspace import Workspace
 

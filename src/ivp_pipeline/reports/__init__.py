@@ -9,6 +9,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
 
+from ivp_pipeline.reports.chartset import render_all
+from ivp_pipeline.reports.html import render_report
+from ivp_pipeline.reports.public import DEFAULT_THRESHOLD, apply_public_mode, public_threshold
+from ivp_pipeline.reports.sheets import write_workbook
+from ivp_pipeline.reports.tables import write_csvs
+from ivp_pipeline.reports.views import without_empty_scores
+
 FIGURE_SUFFIXES = (".png", ".svg")
 
 
@@ -18,12 +25,6 @@ def write_outputs(result: ScoreResult, out_dir: Path, *, public: bool = False) -
     With public=True small counts are suppressed first (unless the caller already did so with its
     configured threshold). Returns the files written, in a stable order.
     """
-    from ivp_pipeline.reports.chartset import render_all
-    from ivp_pipeline.reports.html import render_report
-    from ivp_pipeline.reports.public import DEFAULT_THRESHOLD, apply_public_mode, public_threshold
-    from ivp_pipeline.reports.sheets import write_workbook
-    from ivp_pipeline.reports.tables import write_csvs
-    from ivp_pipeline.reports.views import without_empty_scores
 
     if public and public_threshold(result) is None:
         configured = result.method.get("small_number_threshold")

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from ivp_pipeline import atomic
+from ivp_pipeline.reports.changes_md import render_markdown
 from ivp_pipeline.schemas import POLICE
 from ivp_pipeline.store import PART, PARTITION_COLUMN
-
-if TYPE_CHECKING:
-    import pandas as pd
-    import pyarrow as pa
 
 COLUMNS = (
     "change",
@@ -50,8 +51,6 @@ class Facts:
 
 
 def snapshot_facts(processed: Path) -> Facts:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     tables = []
     for part in sorted((processed / "police").glob(f"{PARTITION_COLUMN}=*/{PART}")):
@@ -79,7 +78,6 @@ def compare(
     p_tolerance: float = P_TOP3_TOLERANCE,
 ) -> pd.DataFrame:
     """All changes as one frame with COLUMNS, sorted; empty when nothing changed."""
-    import pandas as pd
 
     rows = [*_new_periods(before, after), *_revisions(before.police, after.police)]
     rows += _priorities(scores_before, scores_after, p_tolerance)
@@ -137,7 +135,6 @@ def _new_periods(before: Facts, after: Facts) -> list[dict[str, str]]:
 
 
 def _period_set(police: pa.Table) -> set[tuple[str, str, str, object]]:
-    import pyarrow.compute as pc
 
     # A month that is still open (not yet published) is not a new period yet.
     police = police.filter(pc.not_equal(police["value_state"], "not_published"))
@@ -147,7 +144,6 @@ def _period_set(police: pa.Table) -> set[tuple[str, str, str, object]]:
 
 def _revisions(before: pa.Table, after: pa.Table) -> list[dict[str, str]]:
     """Same key, other value or state: a later download revised a (provisional) figure."""
-    import pyarrow.compute as pc
 
     if before.num_rows == 0 or after.num_rows == 0:
         return []
@@ -254,7 +250,6 @@ def write_changes(
     theme_labels: dict[str, str] | None = None,
 ) -> list[Path]:
     """reports/wijzigingen.md and reports/tables/wijzigingen.csv, each written atomically."""
-    from ivp_pipeline.reports.changes_md import render_markdown
 
     csv_path = reports / "tables" / "wijzigingen.csv"
     md_path = reports / "wijzigingen.md"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ivp_pipeline.regions import REGION_NOT
 from ivp_pipeline.reports import figures, labels, views
 from ivp_pipeline.reports.charts.funnel import plot_funnel
 from ivp_pipeline.reports.charts.heatmap import plot_heatmap
@@ -15,13 +16,13 @@ from ivp_pipeline.reports.charts.priorities import plot_priorities
 from ivp_pipeline.reports.charts.progress import plot_progress
 from ivp_pipeline.reports.charts.ranks import plot_rank_probabilities
 from ivp_pipeline.reports.charts.trends import plot_trend
-from ivp_pipeline.regions import REGION_NOT
 
 if TYPE_CHECKING:
-    import pandas as pd
     from matplotlib.figure import Figure
 
     from ivp_pipeline.scoring.result import ScoreResult
+
+import pandas as pd
 
 ALL = ("police", "survey", "professional", "population")
 POLICE = ("police", "population")
@@ -118,7 +119,6 @@ class _Context:
         perc = views.scores_for(self.r, code, views.PERCEPTION_PROFILE).set_index("theme")["score"]
         if facts.empty or perc.empty:
             return None
-        import pandas as pd
 
         themes = [t for t in facts.index if t in perc.index]
         frame = pd.DataFrame(

@@ -12,7 +12,12 @@ from ivp_pipeline.atomic import write_bytes_atomic
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+
+import textwrap
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 CM = 1 / 2.54
 PNG_DPI = 150
@@ -40,7 +45,6 @@ STYLE: dict[str, Any] = {
 
 @contextmanager
 def style() -> Iterator[None]:
-    import matplotlib
 
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         yield
@@ -50,8 +54,6 @@ def new_figure(
     width_cm: float = 17.0, height_cm: float = 10.0, nrows: int = 1, ncols: int = 1, **subplot_kw: Any
 ) -> tuple[Figure, Any]:
     """A figure on the Agg canvas (no pyplot, so no global figure registry and no GUI backend)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width_cm * CM, height_cm * CM), layout="constrained")
     FigureCanvasAgg(fig)
@@ -61,7 +63,6 @@ def new_figure(
 
 def source_line(fig: Figure, text: str) -> None:
     """The source under the chart, left-aligned, as Dutch publications put it."""
-    import textwrap
 
     width = max(40, int(fig.get_figwidth() * 72 / 4.1))  # ~4.1 pt per character at 7 pt
     fig.supxlabel(

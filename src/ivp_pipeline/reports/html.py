@@ -8,15 +8,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline.atomic import write_bytes_atomic
+from ivp_pipeline.regions import REGION_NOT
 from ivp_pipeline.reports import labels, views
 from ivp_pipeline.reports.method import method_rows, weights
 from ivp_pipeline.reports.public import public_threshold
 from ivp_pipeline.reports.sheets import public_text
-from ivp_pipeline.regions import REGION_NOT
 
 if TYPE_CHECKING:
     from ivp_pipeline.reports.chartset import Chart
     from ivp_pipeline.scoring.result import ScoreResult
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from ivp_pipeline.reports.sheets import CRITERIA_ORDER
 
 TOP = 3
 UNSTABLE_P_TOP3 = 0.6  # a top-3 theme less likely than this to stay in the top 3 makes the list unstable
@@ -35,7 +40,6 @@ class Section:
 
 
 def render_report(result: ScoreResult, charts: list[Chart], out_dir: Path) -> Path:
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(
         loader=PackageLoader("ivp_pipeline.reports", "templates"),
@@ -106,7 +110,6 @@ def _criteria(
     result: ScoreResult, code: str, order: list[str], themes: dict[str, str]
 ) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """Each theme's criteria on the 0-100 scale, in the order the scoring lists them."""
-    from ivp_pipeline.reports.sheets import CRITERIA_ORDER
 
     crit = result.criteria[result.criteria["municipality"].astype(str) == code]
     present = set(crit["criterion"].astype(str))
@@ -161,7 +164,6 @@ def _sources(result: ScoreResult) -> list[dict[str, str]]:
 
 def _when(text: str) -> str:
     """'2026-01-15T09:30:00+00:00' -> '15-01-2026 09:30 UTC' (text that is no timestamp stays as is)."""
-    import pandas as pd
 
     stamp = pd.to_datetime(text, errors="coerce", utc=True) if text else pd.NaT
     return text if pd.isna(stamp) else stamp.strftime("%d-%m-%Y %H:%M UTC")

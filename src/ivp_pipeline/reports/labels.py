@@ -6,7 +6,9 @@ import math
 import re
 from typing import Any
 
-from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, REGION_NOT_LABEL
+import pandas as pd
+
+from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, REGION_NOT_LABEL, registry
 
 COLUMNS: dict[str, str] = {
     "municipality": "Gemeente",
@@ -182,7 +184,6 @@ def period_kind(text: str) -> str:
 
 def area(code: str) -> str:
     """'PV23' -> 'Overijssel (PV23)'; unknown codes stay as they are."""
-    from ivp_pipeline.regions import registry
 
     if code == REGION_NOT:
         return REGION_NOT_LABEL
@@ -200,7 +201,6 @@ def municipality(code: str, fallback: str | None = None) -> str:
         return fallback
     if code in NOT_MUNICIPALITIES:
         return NOT_MUNICIPALITIES[code]
-    from ivp_pipeline.regions import registry
 
     region = registry().get(code)
     return region.name if region else code
@@ -210,8 +210,6 @@ def is_missing(value: Any) -> bool:
     if value is None:
         return True
     try:
-        import pandas as pd
-
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False

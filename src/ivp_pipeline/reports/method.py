@@ -11,6 +11,8 @@ from ivp_pipeline.reports.charts.trends import MONTHS
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
 
+from ivp_pipeline import __version__
+
 METHOD_LABELS = {
     "catalogue_version": "Versie themacatalogus",
     "ivp_version": "Versie ivp",
@@ -76,7 +78,6 @@ def _shown(result: ScoreResult, key: str, value: Any) -> Any:
 
 
 def _package_version() -> str:
-    from ivp_pipeline import __version__
 
     return str(__version__)
 

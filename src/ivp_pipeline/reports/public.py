@@ -14,9 +14,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ivp_pipeline.scoring.result import ScoreResult
+
+import numpy as np
+import pandas as pd
 
 DEFAULT_THRESHOLD = 5
 # criteria computed from registered police counts; perception and professionals rest on respondents
@@ -37,7 +38,6 @@ def is_suppressed(value: Any) -> bool:
 
 def apply_public_mode(result: ScoreResult, threshold: int = DEFAULT_THRESHOLD) -> ScoreResult:
     """A copy of `result` with small counts and what is built on them suppressed; idempotent."""
-    import pandas as pd
 
     cm, dm = count_marker(threshold), derived_marker(threshold)
 
@@ -117,8 +117,6 @@ def _extras(extras: dict[str, pd.DataFrame], trends: pd.DataFrame, threshold: in
     frame = out.get("voortgang")
     if frame is None or frame.empty:
         return out
-    import numpy as np
-    import pandas as pd
 
     inhabitants: dict[str, float] = {}
     if not trends.empty and "inhabitants" in trends.columns:

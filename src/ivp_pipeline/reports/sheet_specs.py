@@ -9,9 +9,9 @@ from ivp_pipeline.reports import labels
 from ivp_pipeline.reports.workbook import DATE, DATETIME, DEC1, DEC2, INT, PCT, PCT1, Col
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ivp_pipeline.scoring.result import ScoreResult
+
+import pandas as pd
 
 
 def data_tables(
@@ -212,7 +212,6 @@ def data_tables(
 
 def _utc(value: Any) -> Any:
     """An ISO timestamp ('2026-01-15T09:30:00+00:00') as a naive UTC datetime Excel can format."""
-    import pandas as pd
 
     stamp = pd.to_datetime(str(value), errors="coerce", utc=True)
     return value if pd.isna(stamp) else stamp.tz_localize(None).to_pydatetime()

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline.atomic import write_bytes_atomic
+from ivp_pipeline.regions import REGION_NOT
 from ivp_pipeline.reports import labels, views
 from ivp_pipeline.reports.public import public_threshold
 from ivp_pipeline.reports.sanitise import sheet_title
@@ -18,13 +19,18 @@ from ivp_pipeline.reports.workbook import (
     stable_bytes,
     write_table,
 )
-from ivp_pipeline.regions import REGION_NOT
 
 if TYPE_CHECKING:
-    import pandas as pd
     from openpyxl.worksheet.worksheet import Worksheet
 
     from ivp_pipeline.scoring.result import ScoreResult
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from ivp_pipeline.reports.method import method_rows, weights
+from ivp_pipeline.reports.workbook import HEADER_ROW, put
 
 WORKBOOK_NAME = "ivp-prioriteiten.xlsx"
 CRITERIA_ORDER = ("volume", "harm", "trend", "comparison", "perception", "professionals")
@@ -45,7 +51,6 @@ def public_text(t: int) -> str:
 
 
 def write_workbook(result: ScoreResult, tables_dir: Path) -> Path:
-    from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
@@ -95,7 +100,6 @@ def _priority_table(
     result: ScoreResult, code: str, profile: str, t_label: Any
 ) -> tuple[pd.DataFrame, list[Col]]:
     """One row per theme (rank order): score, interval, p_top3, coverage, each criterion, other ranks."""
-    import pandas as pd
 
     base = views.scores_for(result, code, profile).sort_values(["rank", "theme"])
     frame = base.copy()
@@ -131,11 +135,6 @@ def _priority_table(
 
 def _method_sheet(ws: Any, result: ScoreResult, note: str) -> None:
     """Method facts as label/value rows, then the weights per profile."""
-    import pandas as pd
-    from openpyxl.styles import Font
-
-    from ivp_pipeline.reports.method import method_rows, weights
-    from ivp_pipeline.reports.workbook import HEADER_ROW, put
 
     rows = method_rows(result, nested=True)
     write_table(

@@ -9,9 +9,9 @@ from ivp_pipeline.atomic import write_bytes_atomic
 from ivp_pipeline.reports.sanitise import csv_text
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ivp_pipeline.scoring.result import ScoreResult
+
+import pandas as pd
 
 # scores.csv and indicators.csv are written by `ivp score` itself; these are the other tables.
 CSV_TABLES = ("criteria", "trends", "professionals", "perception", "funnel", "rank_probabilities", "sources")
@@ -20,7 +20,6 @@ EXTRA_TABLES = ("voortgang",)
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8, comma, LF, no index; text cells made formula-safe; dates as ISO dates."""
-    import pandas as pd
 
     out = frame.copy()
     for col in out.columns:

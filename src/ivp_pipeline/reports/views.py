@@ -10,13 +10,14 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ivp_pipeline.reports import labels
 from ivp_pipeline.regions import REGION_NOT
+from ivp_pipeline.reports import labels
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ivp_pipeline.scoring.result import ScoreResult
+
+import numpy as np
+import pandas as pd
 
 FALLBACK_DATE = datetime(2026, 1, 1)
 FACTS_PROFILE = "feiten"
@@ -77,7 +78,6 @@ def theme_label(result: ScoreResult, theme: str, cache: dict[str, str] | None = 
 
 def without_empty_scores(scores: pd.DataFrame) -> pd.DataFrame:
     """Scores of themes without any data (coverage 0, flag no_score) shown as missing, not as 0."""
-    import numpy as np
 
     if scores.empty or "coverage" not in scores.columns:
         return scores
@@ -130,7 +130,6 @@ def profile_label(result: ScoreResult, name: str) -> str:
 
 def series_break(result: ScoreResult) -> datetime | None:
     """The police series break (July 2018 unless the method says otherwise); None when switched off."""
-    import pandas as pd
 
     value = result.method.get("series_break", "2018-07-01")
     if not value:
@@ -144,7 +143,6 @@ def reference_date(result: ScoreResult) -> datetime:
 
     Used for workbook properties so two runs on the same processed data give the same bytes.
     """
-    import pandas as pd
 
     for key in ("reference_date", "as_of"):
         value = result.method.get(key)

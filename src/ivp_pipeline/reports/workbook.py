@@ -12,9 +12,15 @@ from ivp_pipeline.reports.labels import is_missing
 from ivp_pipeline.reports.sanitise import clean_text, looks_like_formula
 
 if TYPE_CHECKING:
-    import pandas as pd
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
+
+import numpy as np
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ivp_pipeline.xlsxsave import deterministic_bytes
 
 HEADER_ROW = 4  # rows 1-2 carry the title and a note, so a printed or pasted sheet explains itself
 INT = "#,##0"
@@ -42,8 +48,6 @@ class Col:
 
 def cell_value(value: Any) -> Any:
     """A value openpyxl writes as the right type: text cleaned, NaN/NA empty, timestamps naive."""
-    import numpy as np
-    import pandas as pd
 
     if isinstance(value, str):
         return clean_text(value)
@@ -91,8 +95,6 @@ def write_table(
     freeze_cols: int = 0,
 ) -> None:
     """Title, note, a header row with filter and frozen panes, then one row per frame row."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     put(ws, 1, 1, title)
     ws.cell(row=1, column=1).font = Font(bold=True, size=13)
@@ -137,6 +139,5 @@ def _shown_width(value: Any, fmt: str | None) -> int:
 
 def stable_bytes(wb: Workbook, when: datetime) -> bytes:
     """Save with fixed properties and zip timestamps (`when`, derived from the data)."""
-    from ivp_pipeline.sources.xlsxio import deterministic_bytes
 
     return deterministic_bytes(wb, when)

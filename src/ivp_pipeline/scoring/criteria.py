@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
+import pandas as pd
 
 from ivp_pipeline.scoring.config import CRITERIA
 from ivp_pipeline.scoring.model import F, Model
 from ivp_pipeline.scoring.stats import poisson_ci, rate_ratio, smoothed_ratio
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 UNITS = {
     "volume": "per 1.000 inwoners per jaar",
@@ -33,7 +29,6 @@ def criteria_frame(
     reference: str,
 ) -> pd.DataFrame:
     """One row per unit x theme x criterion (CRITERIA columns of scoring/result.py)."""
-    import pandas as pd
 
     t = m.pairs.merge(theme_table, on=["unit", "theme"], how="left")
     rows: list[tuple[object, ...]] = []

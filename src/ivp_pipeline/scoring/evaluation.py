@@ -25,9 +25,9 @@ from ivp_pipeline.scoring.result import VOORTGANG
 from ivp_pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ivp_pipeline.scoring.result import ScoreResult
+
+import pandas as pd
 
 AreaKey = Annotated[str, StringConstraints(pattern=r"^(GM\d{4}|NOT)$")]
 STATUS_LABELS = {
@@ -86,7 +86,6 @@ def evaluate(
     trends: pd.DataFrame, cfg: EvaluationConfig, *, latest_complete: date | None = None
 ) -> pd.DataFrame:
     """One row per targeted municipality x theme (all pairs when no targets are set), sorted."""
-    import pandas as pd
 
     frame = trends.copy()
     if "period_kind" in frame.columns and (frame["period_kind"] == "month").any():
@@ -161,7 +160,6 @@ def _window(rows: pd.DataFrame, expected: int) -> tuple[float, float] | None:
 
 
 def _current(g: pd.DataFrame, monthly: bool, latest: date | None) -> tuple[tuple[float, float] | None, str]:
-    import pandas as pd
 
     known = g[g["count"].notna()]
     if latest is not None:

@@ -13,13 +13,12 @@ A unit is a municipality, Noordoost Twente (the four summed), or a reference are
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
 
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.schemas import POLICE, ROLLUP_CODE
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 COUNTED = ("observed", "zero")
 DURATION_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -35,12 +34,10 @@ class Windows:
 
     def period_end(self, start: pd.Timestamp) -> pd.Timestamp:
         """Last day of the period that starts at `start`."""
-        import pandas as pd
 
         return start + pd.DateOffset(months=DURATION_MONTHS[self.kind]) - pd.Timedelta(days=1)
 
     def label(self, which: str) -> str:
-        import pandas as pd
 
         start, end = (
             (self.latest_start, self.latest_end)
@@ -54,8 +51,6 @@ class Windows:
 
 def clean_police(police: pd.DataFrame) -> pd.DataFrame:
     """Columns area_code, measure, offence_code, period, period_kind, value (NaN = not counted), counted."""
-    import numpy as np
-    import pandas as pd
 
     df = police[[c for c in POLICE.schema.names]].copy()
     df["period"] = pd.to_datetime(df["period_start"])
@@ -104,7 +99,6 @@ def unit_periods(avail: pd.DataFrame, areas: tuple[str, ...]) -> set[pd.Timestam
 def choose_windows(
     avail: pd.DataFrame, scope: list[str], kind: str, baseline_years: int, series_break: str
 ) -> Windows:
-    import pandas as pd
 
     common = unit_periods(avail, tuple(scope))
     if not common:
@@ -147,7 +141,6 @@ def unit_series(
     Columns unit, measure, offence_code, period, count, missing (rows of that code and period that
     were suppressed, not applicable or not yet published).
     """
-    import pandas as pd
 
     details = clean[(clean["period_kind"] == kind) & (clean["offence_code"] != ROLLUP_CODE)]
     frames = []

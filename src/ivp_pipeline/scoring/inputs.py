@@ -12,6 +12,9 @@ from ivp_pipeline.schemas import POLICE, POPULATION, PROFESSIONAL, SURVEY
 if TYPE_CHECKING:
     import pandas as pd
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 # Area levels read for police figures: gemeente and above. Wijk and buurt rows are never summed with
 # the gemeente row of the same municipality (that would double count).
 POLICE_LEVELS = ("land", "landsdeel", "provincie", "regionale_eenheid", "basisteam", "gemeente")
@@ -53,8 +56,6 @@ def stable_respondents(prof: pd.DataFrame) -> pd.DataFrame:
 
 def read_police(processed: Path) -> pd.DataFrame:
     """Police rows at gemeente level and above, filtered while reading (a national buurt file is big)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     base = processed / POLICE.name
     tables = []

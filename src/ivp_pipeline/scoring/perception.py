@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from ivp_pipeline.catalogue import Catalogue
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ivp_pipeline.scoring.config import ScoringConfig
+
+import pandas as pd
 
 BASISTEAM = "BT_NOT"
 COLUMNS = [
@@ -63,7 +63,6 @@ def perception_table(
     survey: pd.DataFrame, catalogue: Catalogue, units: dict[str, tuple[str, ...]], cfg: ScoringConfig
 ) -> pd.DataFrame:
     """One row per unit x theme x matched indicator (the latest year), with margin and comparison."""
-    import pandas as pd
 
     if survey.empty:
         return pd.DataFrame(columns=COLUMNS)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
+from ivp_pipeline.catalogue import Catalogue, load_catalogue
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, REGION_NOT_LABEL
 from ivp_pipeline.schemas import NOT_REGION
-from ivp_pipeline.scoring import facts, tables
-from ivp_pipeline.catalogue import Catalogue, load_catalogue
+from ivp_pipeline.scoring import facts, scales, tables
 from ivp_pipeline.scoring.config import CRITERIA, ScoringConfig, load_scoring_config
 from ivp_pipeline.scoring.criteria import criteria_frame
 from ivp_pipeline.scoring.inputs import Inputs, read_inputs
@@ -22,9 +22,6 @@ from ivp_pipeline.scoring.police import inhabitants_at, population_lookup, theme
 from ivp_pipeline.scoring.professionals import professional_tables
 from ivp_pipeline.scoring.result import ScoreResult
 from ivp_pipeline.workspace import Workspace
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 def compute(
@@ -68,8 +65,6 @@ def score_inputs(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreRes
     periods = {u: facts.unit_periods(avail, a) for u, a in all_units.items()}
     inh = _inhabitants(inputs.population, all_units, w, scope)
     theme_tab, code_tab = theme_table(series, theme_codes(cat), w, periods, inh)
-
-    import pandas as pd
 
     theme_ids = sorted(cat.themes)
     pairs = pd.DataFrame([(u, t) for u in units for t in theme_ids], columns=["unit", "theme"])
@@ -229,7 +224,6 @@ def _model(
 
 
 def _method(cfg: ScoringConfig, cat: Catalogue, w: facts.Windows, ref: str | None) -> dict[str, object]:
-    from ivp_pipeline.scoring import scales
 
     return {
         "catalogue_version": cat.version,

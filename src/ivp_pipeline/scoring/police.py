@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import pandas as pd
 
 from ivp_pipeline.catalogue import Catalogue
 from ivp_pipeline.scoring.facts import DURATION_MONTHS, Windows, periods_in, window_mask
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 CODE_COLUMNS = ["unit", "theme", "measure", "offence_code", "harm_weight", "count", "missing"]
 THEME_COLUMNS = [
@@ -29,7 +26,6 @@ THEME_COLUMNS = [
 
 def theme_codes(catalogue: Catalogue) -> pd.DataFrame:
     """theme, measure, offence_code, harm_weight: one row per code a theme measures."""
-    import pandas as pd
 
     rows = [(t.id, m, c, t.harm_weight(m, c)) for t in catalogue.themes.values() for m, c in t.codes()]
     return pd.DataFrame(rows, columns=["theme", "measure", "offence_code", "harm_weight"])
@@ -61,7 +57,6 @@ def inhabitants_at(lookup: Population, areas: tuple[str, ...], year: int) -> flo
 
 def code_counts(series: pd.DataFrame, codes: pd.DataFrame, w: Windows, which: str) -> pd.DataFrame:
     """Counts per unit x theme x code over one window (latest or baseline)."""
-    import pandas as pd
 
     start, end = (w.latest_start, w.latest_end) if which == "latest" else (w.baseline_start, w.baseline_end)
     sub = series[window_mask(series, start, end)]
@@ -83,7 +78,6 @@ def theme_table(
     inhabitants: dict[str, tuple[float, float]],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per unit x theme table, per unit x theme x code latest counts)."""
-    import pandas as pd
 
     latest = code_counts(series, codes, w, "latest")
     base = code_counts(series, codes, w, "baseline")

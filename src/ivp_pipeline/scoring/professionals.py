@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
+import pandas as pd
 
 from ivp_pipeline.schemas import NOT_REGION
 from ivp_pipeline.scoring.result import PROFESSIONALS
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 CRITERION_COLUMNS = list(PROFESSIONALS)
 MAX_SD = 2.0  # the largest possible standard deviation of ratings on a 1-5 scale
@@ -45,7 +41,6 @@ def professional_tables(
     prof: pd.DataFrame, units: list[str], themes: list[str]
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], list[np.ndarray]]]:
     """(per-criterion table, respondent means per organisation type for each unit x theme)."""
-    import pandas as pd
 
     prof = prof[prof["theme"].isin(themes)].copy()
     prof["rating"] = prof["rating"].astype(float)

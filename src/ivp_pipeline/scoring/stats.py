@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.stats import beta, binom, chi2
 
 
 def poisson_ci(x: ArrayLike, alpha: float = 0.05) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -12,7 +13,6 @@ def poisson_ci(x: ArrayLike, alpha: float = 0.05) -> tuple[NDArray[np.float64], 
     low = chi2(alpha/2; 2x)/2 (0 when x = 0), high = chi2(1 - alpha/2; 2x + 2)/2.
     Fit for the single-digit counts of small municipalities; NaN stays NaN.
     """
-    from scipy.stats import chi2
 
     x = np.asarray(x, dtype=float)
     with np.errstate(invalid="ignore"):
@@ -31,7 +31,6 @@ def rate_ratio(
     same rate; the Clopper-Pearson interval for that proportion p gives the ratio p/(1-p) * t0/t1.
     Valid for any count, also 0. Returns (ratio, low, high, p); NaNs when there is nothing to compare.
     """
-    from scipy.stats import beta
 
     if not (t1 > 0 and t0 > 0) or any(np.isnan(v) for v in (x1, x0)):
         return (np.nan, np.nan, np.nan, np.nan)
@@ -49,7 +48,6 @@ def rate_ratio(
 
 def binomial_p(k: int, n: int, p: float) -> float:
     """Exact two-sided p-value: the probability of every outcome no more likely than k (as binomtest)."""
-    from scipy.stats import binom
 
     pmf = binom.pmf(np.arange(n + 1), n, p)
     return float(min(1.0, pmf[pmf <= pmf[k] * (1 + 1e-7)].sum()))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from ivp_pipeline.catalogue import Catalogue
 from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT_LABEL
 from ivp_pipeline.scoring import facts
-from ivp_pipeline.catalogue import Catalogue
+from ivp_pipeline.scoring.codes import CRIME_CODES, OVERLAST_CODES
 from ivp_pipeline.scoring.config import ScoringConfig
 from ivp_pipeline.scoring.police import (
     code_counts,
@@ -19,10 +21,6 @@ from ivp_pipeline.scoring.police import (
 )
 from ivp_pipeline.scoring.result import FUNNEL, INDICATORS, PERCEPTION, SCORES, SOURCES, TRENDS
 from ivp_pipeline.scoring.stats import poisson_ci
-
-if TYPE_CHECKING:
-    import pandas as pd
-
 
 # Columns of indicators.csv beyond the INDICATORS contract (see docs/method.md).
 INDICATOR_EXTRAS = (
@@ -127,7 +125,6 @@ def indicators_frame(
     scope_units: list[str],
 ) -> pd.DataFrame:
     """Police: unit x theme x code x window; survey: unit x theme x indicator x year."""
-    import pandas as pd
 
     codes = code_latest[["theme", "measure", "offence_code", "harm_weight"]].drop_duplicates()
     frames = []
@@ -204,7 +201,6 @@ def indicators_frame(
 
 
 def _code_label(code: str) -> str:
-    from ivp_pipeline.scoring.codes import CRIME_CODES, OVERLAST_CODES
 
     return CRIME_CODES.get(code) or OVERLAST_CODES.get(code, code)
 
@@ -222,7 +218,6 @@ def trends_frame(
 
     Monthly series also get rolling 12-month sums (period_kind "year") ending at the month of `latest`.
     """
-    import pandas as pd
 
     s = series[series["unit"].isin(scope_units)].merge(codes, on=["measure", "offence_code"])
     g = s.groupby(["unit", "theme", "period"], sort=True)["count"].sum(min_count=1).reset_index()
@@ -251,7 +246,6 @@ def rolling_years(monthly: pd.DataFrame, latest: pd.Timestamp | None = None) -> 
     A window counts only when all 12 of its monthly counts are present: a missing or suppressed month
     is never taken as zero. Inhabitants are those of the window's last month (as in the monthly rows).
     """
-    import pandas as pd
 
     cols = ["municipality", "theme", "period_start", "count", "inhabitants"]
     m = monthly[cols].dropna(subset=["count"])
@@ -299,7 +293,6 @@ def funnel_frame(
     scope_units: list[str],
 ) -> pd.DataFrame:
     """Every ingested gemeente with population: latest-window rate per theme against the reference."""
-    import pandas as pd
 
     gm = clean[(clean["area_level"] == "gemeente")]
     have_pop = set(population["area_code"])
@@ -351,7 +344,6 @@ def _periods_text(entry: dict[str, Any]) -> str:
 
 
 def sources_frame(manifest: dict[str, Any]) -> pd.DataFrame:
-    import pandas as pd
 
     rows = []
     for name, e in sorted(manifest.get("files", {}).items()):

@@ -14,10 +14,11 @@ from ivp_pipeline.workspace import Workspace
 if TYPE_CHECKING:
     import pyarrow as pa
 
+import hashlib
+
 
 def sha256_of(path: Path) -> str:
     """The content hash that identifies a received file (provenance, unchanged-file detection)."""
-    import hashlib
 
     h = hashlib.sha256()
     with path.open("rb") as fh:

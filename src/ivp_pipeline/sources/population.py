@@ -5,17 +5,16 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pyarrow as pa
 
 from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.sources.base import Head, ReadContext, Source
-from ivp_pipeline.sources.survey.common import parse_count, resolve_area
 from ivp_pipeline.regions import Region, normalise_name, registry
 from ivp_pipeline.schemas import POPULATION
+from ivp_pipeline.sources.base import Head, ReadContext, Source
+from ivp_pipeline.sources.survey.common import parse_count, resolve_area
 from ivp_pipeline.sources.textio import detect_encoding, header_fields, read_head, sniff_delimiter
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 KIND = "population"
 DATASET = POPULATION
@@ -136,14 +135,8 @@ class _Rows:
             self.columns[n].append(v)
 
     def table(self) -> pa.Table:
-        import pyarrow as pa
 
-        from ivp_pipeline.store import conform
-
-        schema = POPULATION.schema
-        return conform(
-            pa.table({n: pa.array(v, schema.field(n).type) for n, v in self.columns.items()}), POPULATION
-        )
+        return POPULATION.build(self.columns)
 
 
 def _count(raw: str, ctx: ReadContext, file: str, line: int, column: str) -> int | None:

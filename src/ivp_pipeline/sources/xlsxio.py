@@ -6,13 +6,11 @@ Nothing in a workbook is executed: openpyxl only parses XML, formulas are read a
 
 from __future__ import annotations
 
-import io
 import re
 import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +20,11 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a 16 MB xlsx that unpacks to 300 MB takes minutes to open
 SNIFF_STRINGS_BYTES = 512 * 1024
-FIXED_TIME = datetime(2026, 1, 1, 0, 0, 0)
 
 
 def shared_strings(path: Path, limit: int = SNIFF_STRINGS_BYTES) -> set[str]:
@@ -49,7 +49,6 @@ def shared_strings(path: Path, limit: int = SNIFF_STRINGS_BYTES) -> set[str]:
 
 def open_workbook(path: Path, file: str, *, data_only: bool = True) -> Workbook:
     """Load a workbook after checking its unpacked size; a damaged file is the user's to fix."""
-    from openpyxl import load_workbook
 
     try:
         with zipfile.ZipFile(path) as zf:
@@ -110,7 +109,6 @@ def text(value: Any) -> str:
 
 
 def column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)
 
@@ -139,51 +137,3 @@ def find_header(
         if cols.keys() & required and len(cols) >= 2 and (best is None or len(cols) > len(best.columns)):
             best = HeaderMatch(r, cols, labels)
     return best
-
-
-def deterministic_bytes(wb: Workbook, when: datetime = FIXED_TIME) -> bytes:
-    """Save a workbook so the same content always gives the same bytes.
-
-    openpyxl stamps docProps/core.xml with the save time and the zip entries carry the wall clock;
-    both are replaced by `when` (a fixed date, or one derived from the data).
-    """
-    wb.properties.creator = "ivp"
-    wb.properties.lastModifiedBy = "ivp"
-    wb.properties.created = when
-    buf = io.BytesIO()
-    wb.save(buf)
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp + rb"\g<2>",
-                    data,
-                )
-            fixed = zipfile.ZipInfo(info.filename, date_time=max(when, datetime(1980, 1, 1)).timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, data)
-    return out.getvalue()
-
-
-def add_list_validation(ws: Any, formula: str, ref: str, prompt: str = "") -> None:
-    """A drop-down list on `ref`, in warning style: people may still type a value; the reader checks
-    every value and explains, which is kinder than Excel refusing the cell."""
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    v = DataValidation(
-        type="list",
-        formula1=formula,
-        allow_blank=True,
-        errorStyle="warning",
-        showErrorMessage=True,
-        error="Kies een waarde uit de lijst.",
-        prompt=prompt or None,
-        showInputMessage=bool(prompt),
-    )
-    ws.add_data_validation(v)
-    v.add(ref)

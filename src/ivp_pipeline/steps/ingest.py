@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ivp_pipeline import atomic
-from ivp_pipeline.sources.detect import detect
 from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.sources.base import ReadContext, Source, sha256_of
 from ivp_pipeline.schemas import DATASETS, Dataset
+from ivp_pipeline.sources.base import ReadContext, Source, sha256_of
+from ivp_pipeline.sources.detect import detect
 from ivp_pipeline.store import Transaction
 from ivp_pipeline.workspace import Workspace
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 # Files in data/raw that are documentation or provenance, not data.
 IGNORED_NAMES = {"README.md", "README.txt", "LEESMIJ.md", ".gitkeep"}
@@ -189,7 +190,6 @@ def _upsert_all(tx: Transaction, dataset: Dataset, parts: dict[str, pa.Table]) -
     items = sorted(parts.items())
     if len(items) < 8:
         return sum(tx.upsert(dataset, code, table) for code, table in items)
-    from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         return sum(pool.map(lambda item: tx.upsert(dataset, *item), items))
@@ -197,8 +197,6 @@ def _upsert_all(tx: Transaction, dataset: Dataset, parts: dict[str, pa.Table]) -
 
 def _collect(chunks: Iterable[pa.Table]) -> dict[str, pa.Table]:
     """Group canonical chunks by municipality partition: one sort, then zero-copy slices."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     tables = [c for c in chunks if c.num_rows]
     if not tables:
@@ -218,7 +216,6 @@ def _collect(chunks: Iterable[pa.Table]) -> dict[str, pa.Table]:
 
 
 def _drop_source(tx: Transaction, dataset: Dataset, name: str) -> None:
-    import pyarrow.compute as pc
 
     for code in tx.partitions(dataset):
         table = tx.read(dataset, code)

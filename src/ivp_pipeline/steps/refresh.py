@@ -13,11 +13,19 @@ from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ivp_pipeline.sources.police.fetch.config import FetchConfig
     from ivp_pipeline.sources.police.fetch.download import FetchOutcome
     from ivp_pipeline.steps.ingest import IngestReport
+
+import pandas as pd
+
+from ivp_pipeline.catalogue import load_catalogue
+from ivp_pipeline.reports.changes import compare, snapshot_facts, summary, write_changes
+from ivp_pipeline.sources.police.fetch.download import fetch_tables
+from ivp_pipeline.steps.ingest import ingest
+from ivp_pipeline.steps.score import score_workspace
+from ivp_pipeline.store import MANIFEST
+from ivp_pipeline.store.rollback import Rollback, recover_interrupted
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +54,6 @@ def refresh(
     If any step fails, data/processed and reports are put back exactly as they were and the
     error propagates (IvpError for the user's problems, anything else is a bug).
     """
-    from ivp_pipeline.reports.changes import compare, snapshot_facts, summary, write_changes
-    from ivp_pipeline.sources.police.fetch.download import fetch_tables
-    from ivp_pipeline.steps.ingest import ingest
-    from ivp_pipeline.store.rollback import Rollback, recover_interrupted
-    from ivp_pipeline.store import MANIFEST
 
     score = score or default_score
     report = RefreshReport()
@@ -94,13 +97,11 @@ def refresh(
 
 def default_score(ws: Workspace) -> Any:
     """The score pipeline of `ivp score`, as a library call."""
-    from ivp_pipeline.steps.score import score_workspace
 
     return score_workspace(ws)
 
 
 def _theme_labels(ws: Workspace) -> dict[str, str]:
-    from ivp_pipeline.catalogue import load_catalogue
 
     return load_catalogue(ws).labels()
 
@@ -108,7 +109,6 @@ def _theme_labels(ws: Workspace) -> dict[str, str]:
 def read_scores(path: Path) -> pd.DataFrame | None:
     if not path.exists():
         return None
-    import pandas as pd
 
     return pd.read_csv(path, dtype={"municipality": str, "theme": str, "profile": str})
 

@@ -12,6 +12,14 @@ from ivp_pipeline.workspace import Workspace
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
 
+from ivp_pipeline.catalogue import load_catalogue
+from ivp_pipeline.reports import write_outputs
+from ivp_pipeline.reports.export import write_tables
+from ivp_pipeline.reports.public import apply_public_mode
+from ivp_pipeline.scoring.config import load_scoring_config
+from ivp_pipeline.scoring.evaluation import voortgang_for
+from ivp_pipeline.scoring.pipeline import compute
+
 
 def score_workspace(
     ws: Workspace, *, public: bool = False, seed: int | None = None, draws: int | None = None
@@ -20,12 +28,6 @@ def score_workspace(
 
     A failure anywhere leaves the previous reports/ untouched.
     """
-    from ivp_pipeline.scoring.evaluation import voortgang_for
-    from ivp_pipeline.reports import write_outputs
-    from ivp_pipeline.catalogue import load_catalogue
-    from ivp_pipeline.scoring.config import load_scoring_config
-    from ivp_pipeline.reports.export import write_tables
-    from ivp_pipeline.scoring.pipeline import compute
 
     cfg = load_scoring_config(ws)
     updates = {k: v for k, v in (("seed", seed), ("draws", draws)) if v is not None}
@@ -38,8 +40,6 @@ def score_workspace(
             result.extras["voortgang"] = voortgang
         result.method["public"] = public
         if public:
-            from ivp_pipeline.reports.public import apply_public_mode
-
             result = apply_public_mode(result, cfg.small_number_threshold)
         atomic.recover(ws.reports)
         stage = ws.reports.parent / f".{ws.reports.name}-staging-{os.getpid()}"

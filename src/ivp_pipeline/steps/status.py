@@ -8,7 +8,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
+
 from ivp_pipeline.schemas import DATASETS, Dataset
+from ivp_pipeline.steps.ingest import expand
 from ivp_pipeline.store import PART, PARTITION_COLUMN, load_manifest
 from ivp_pipeline.workspace import Workspace
 
@@ -47,7 +50,6 @@ def workspace_status(ws: Workspace, now: datetime | None = None) -> list[Partiti
 def _partition(
     dataset: Dataset, code: str, path: Path, files: dict[str, Any], now: datetime
 ) -> PartitionStatus:
-    import pyarrow.parquet as pq
 
     period_col = PERIOD_COLUMN.get(dataset.name)
     columns = ["source_file"] + ([period_col] if period_col else [])
@@ -67,7 +69,6 @@ def _partition(
 
 def pending_files(ws: Workspace) -> list[str]:
     """Files in data/raw that the manifest does not list yet (fetched or received, not ingested)."""
-    from ivp_pipeline.steps.ingest import expand
 
     if not ws.raw.exists():
         return []

@@ -9,25 +9,25 @@ pyarrow read the tree as a plain hive dataset.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from ivp_pipeline import atomic
 from ivp_pipeline.problems import Problem, problems_to_csv
-from ivp_pipeline.schemas import Dataset
+from ivp_pipeline.schemas import IN_KEY_ORDER, Dataset
 from ivp_pipeline.workspace import Workspace
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 MANIFEST = "_manifest.json"
 REJECTS = "_rejects.csv"
 PART = "part-0.parquet"
 PARTITION_COLUMN = "municipality"
-# Schema metadata a reader may set on its table: rows unique by key and in key order (+source_row).
-IN_KEY_ORDER = (b"ivp.order", b"key")
 
 
 def partition_path(root: Path, dataset: Dataset, municipality: str) -> Path:
@@ -47,8 +47,6 @@ def conform(table: pa.Table, dataset: Dataset) -> pa.Table:
 
 
 def read_partition_file(path: Path, dataset: Dataset, municipality: str) -> pa.Table:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     table = pq.read_table(path)
     col = pa.array([municipality] * table.num_rows, pa.string())
@@ -57,7 +55,6 @@ def read_partition_file(path: Path, dataset: Dataset, municipality: str) -> pa.T
 
 def read_dataset(processed: Path, dataset: Dataset, municipalities: Iterable[str] | None = None) -> pa.Table:
     """All rows of a dataset (optionally some partitions), in the pinned schema; empty if none."""
-    import pyarrow as pa
 
     base = processed / dataset.name
     wanted = set(municipalities) if municipalities is not None else None
@@ -80,8 +77,6 @@ def load_manifest(processed: Path) -> dict[str, Any]:
 
 
 def _key_strings(table: pa.Table, key: tuple[str, ...]) -> pa.Array:
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     parts = [pc.fill_null(pc.cast(table[k], pa.string()), "\x00") for k in key]
     return pc.binary_join_element_wise(*parts, "\x1f")
@@ -94,8 +89,6 @@ def merge(
 
     `presorted`: the incoming rows are unique and already in key order (see IN_KEY_ORDER).
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     if existing.num_rows == 0:
         if presorted:  # a national file fills hundreds of empty partitions: skip their sorts
@@ -133,7 +126,6 @@ class Transaction:
 
     def write(self, dataset: Dataset, municipality: str, table: pa.Table) -> None:
         """Replace one partition in the staging copy (the partition column is dropped from the file)."""
-        import pyarrow.parquet as pq
 
         table = conform(table, dataset).drop_columns([PARTITION_COLUMN])
         path = partition_path(self.stage, dataset, municipality)
@@ -167,7 +159,6 @@ class Transaction:
         self.committed = True
 
     def abort(self) -> None:
-        import shutil
 
         if not self.committed and self.stage.exists():
             shutil.rmtree(self.stage, ignore_errors=True)

@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
-    import pandas as pd
+
+import pandas as pd
+
+from ivp_pipeline.reports.public import is_suppressed
 
 # Colour-blind safe (Okabe-Ito based); NOT in a darker tone so it stands out among its municipalities.
 BLUE = "#0072B2"
@@ -19,7 +22,6 @@ DARK = "#222222"
 
 def numeric(values: Any) -> np.ndarray:
     """Floats for plotting; suppressed markers ("<5", "n<5") and missing values become NaN."""
-    import pandas as pd
 
     return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
 
@@ -34,6 +36,5 @@ def hidden_note(ax: Any, values: pd.Series, what: str) -> Any:
 
 
 def suppressed_count(values: pd.Series) -> int:
-    from ivp_pipeline.reports.public import is_suppressed
 
     return int(sum(1 for v in values if is_suppressed(v)))

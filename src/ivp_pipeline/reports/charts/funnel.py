@@ -17,9 +17,14 @@ from ivp_pipeline.reports.charts import (
 )
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
     from matplotlib.axes import Axes
+
+import numpy as np
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+from scipy.stats import chi2
+
+from ivp_pipeline.reports.labels import number
 
 LEVELS = (0.95, 0.998)
 # One colour and marker per highlighted municipality, so panels need no overlapping name labels.
@@ -30,8 +35,6 @@ FINE_TICKS = tuple(m * 10**k for k in range(3, 7) for m in (1, 1.5, 2, 3, 4, 5, 
 
 def poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     """Exact (Garwood) Poisson limits around an expected count, via the chi-square distribution."""
-    import numpy as np
-    from scipy.stats import chi2
 
     e = np.asarray(expected, dtype=float)
     alpha = 1 - level
@@ -56,10 +59,6 @@ def plot_funnel(
 
     `highlight` maps area codes to names drawn with their own marker (the NOT municipalities).
     """
-    import numpy as np
-    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
-
-    from ivp_pipeline.reports.labels import number
 
     highlight = highlight or {}
     inh = numeric(frame["inhabitants"])

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.container import BarContainer
 
+import numpy as np
+
 
 def plot_priorities(
     ax: Axes,
@@ -22,7 +24,6 @@ def plot_priorities(
     xlabel: str = "Score (0-100); lijn = onzekerheidsinterval",
 ) -> BarContainer:
     """One municipality, one profile: horizontal bars (rank 1 on top), whiskers = score interval."""
-    import numpy as np
 
     data = frame.sort_values(["rank", "theme"])
     score = numeric(data["score"])

@@ -11,12 +11,13 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.container import BarContainer
 
+import numpy as np
+
 STATUS_COLOURS = {"on_track": GREEN, "off_track": ORANGE}
 
 
 def plot_progress(ax: Axes, frame: pd.DataFrame, *, title: str = "") -> BarContainer:
     """`frame`: label, change_pct, target_pct, status_code; one bar per row, top to bottom."""
-    import numpy as np
 
     change = numeric(frame["change_pct"])
     target = numeric(frame["target_pct"]) if "target_pct" in frame.columns else np.full(len(frame), np.nan)

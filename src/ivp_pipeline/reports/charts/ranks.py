@@ -11,12 +11,13 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.image import AxesImage
 
+import numpy as np
+
 
 def plot_rank_probabilities(
     ax: Axes, frame: pd.DataFrame, order: list[str], labels: dict[str, str], *, title: str = ""
 ) -> AxesImage:
     """One municipality, one profile; rows in `order` (themes), columns = ranks 1..n."""
-    import numpy as np
 
     ranks = sorted({int(r) for r in numeric(frame["rank"]) if r == r})
     table = np.zeros((len(order), len(ranks)))

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Any
 from ivp_pipeline.reports.charts import BLUE, GREY, LIGHT, hidden_note, numeric, suppressed_count
 
 if TYPE_CHECKING:
-    import pandas as pd
     from matplotlib.axes import Axes
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
 
 # Since July 2018 the police count co-occurring offences separately (total about +0.5 %, some
 # offences +10-16 %): the series before and after are not fully comparable.
@@ -40,7 +43,6 @@ BREAK_LABEL = break_label(SERIES_BREAK)  # "trendbreuk juli 2018"
 
 def period_unit(periods: pd.Series) -> str:
     """'maand' for monthly series, 'jaar' for yearly ones (judged by the typical gap)."""
-    import pandas as pd
 
     dates = pd.to_datetime(periods).sort_values().drop_duplicates()
     if len(dates) < 2:
@@ -61,8 +63,6 @@ def plot_trend(
     monthly counts a faint line behind them (not in public mode, where most months are hidden):
     single-digit monthly counts alone are mostly noise.
     """
-    import numpy as np
-    import pandas as pd
 
     data = frame.sort_values("period_start")
     kinds = data["period_kind"].astype(str) if "period_kind" in data.columns else None
@@ -118,7 +118,6 @@ def plot_trend(
 
 
 def _mark_break(ax: Axes, when: datetime) -> Any:
-    import matplotlib.dates as mdates
 
     line = ax.axvline(mdates.date2num(when), color=GREY, linestyle="--", linewidth=0.8)
     ax.annotate(
@@ -138,8 +137,6 @@ def _mark_break(ax: Axes, when: datetime) -> Any:
 
 def _year_ticks(ax: Axes, span: Any) -> None:
     """Year labels under every panel, also when panels share the x axis (which hides inner labels)."""
-    import matplotlib.dates as mdates
-    import pandas as pd
 
     years = 1 + (pd.Timestamp(span.max()).year - pd.Timestamp(span.min()).year) if len(span) else 1
     ax.xaxis.set_major_locator(mdates.YearLocator(base=1 if years <= 6 else (2 if years <= 14 else 5)))
@@ -150,7 +147,6 @@ def _year_ticks(ax: Axes, span: Any) -> None:
 def _every_window(windows: pd.DataFrame) -> pd.DataFrame:
     """One row per 12 months from the first window to the last: a window left out (a month missing)
     becomes an empty row, so the line breaks there instead of bridging two years."""
-    import pandas as pd
 
     ends = pd.to_datetime(windows["period_end"])
     if windows.empty:

@@ -10,17 +10,25 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
+from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.schemas import POLICE
+from ivp_pipeline.sources.base import Head, ReadContext, Source
 from ivp_pipeline.sources.police.cells import CodedCells, Issue
-from ivp_pipeline.sources.police.common import CRIME_WORDS, OFFENCE_COLUMNS, sidecar_period_statuses, sidecar_table_id
+from ivp_pipeline.sources.police.common import (
+    CRIME_WORDS,
+    OFFENCE_COLUMNS,
+    sidecar_period_statuses,
+    sidecar_table_id,
+)
 from ivp_pipeline.sources.police.layout import CodedLayout, coded_layout
 from ivp_pipeline.sources.police.table import PoliceTableBuilder
-from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.sources.base import Head, ReadContext, Source
-from ivp_pipeline.schemas import POLICE
 from ivp_pipeline.sources.textio import (
     decode_head,
     detect_encoding,
@@ -29,9 +37,6 @@ from ivp_pipeline.sources.textio import (
     read_head,
     sniff_delimiter,
 )
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 KIND = "police-bulk-csv"
 DATASET = POLICE
@@ -87,8 +92,6 @@ class _BulkReader:
         self._bad_lines: np.ndarray | None = None
 
     def run(self) -> None:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
 
         names = [self.raw_names[c] for c in self.layout.columns]
 
@@ -218,7 +221,6 @@ class _BulkReader:
 
 
 def _encode(column: pa.Array) -> tuple[np.ndarray, list[str]]:
-    import pyarrow.compute as pc
 
     encoded = pc.dictionary_encode(column)
     return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()

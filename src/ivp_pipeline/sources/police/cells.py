@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ivp_pipeline.sources.police.areas import AreaProblem, AreaResolver
 from ivp_pipeline.offences import offences
+from ivp_pipeline.problems import Problem
+from ivp_pipeline.sources.police.areas import AreaProblem, AreaResolver
 from ivp_pipeline.sources.police.periods import parse_code
 from ivp_pipeline.sources.police.table import STATE_ID, PoliceTableBuilder
 from ivp_pipeline.sources.police.values import BadValue, parse_json_value, parse_value
-from ivp_pipeline.problems import Problem
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ivp_pipeline.sources.police.areas import LABEL_KINDS, AreaProblem, AreaResolver
 from ivp_pipeline.offences import Offence, offences
+from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.schemas import POLICE
+from ivp_pipeline.sources.base import Head, ReadContext, Source
+from ivp_pipeline.sources.police.areas import LABEL_KINDS, AreaProblem, AreaResolver
 from ivp_pipeline.sources.police.common import not_a_police_table, sidecar_table_id
 from ivp_pipeline.sources.police.periods import Period, parse_code, parse_label
 from ivp_pipeline.sources.police.table import PoliceTableBuilder
 from ivp_pipeline.sources.police.values import BadValue, parse_value
-from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.sources.base import Head, ReadContext, Source
-from ivp_pipeline.schemas import POLICE
 from ivp_pipeline.sources.textio import detect_encoding, ends_with_newline, read_head, sniff_delimiter
 
 if TYPE_CHECKING:

@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.schemas import POLICE, VALUE_STATES
+from ivp_pipeline.sources.base import Head, ReadContext, Source
 from ivp_pipeline.sources.police.cells import CodedCells, Issue
 from ivp_pipeline.sources.police.common import sidecar_period_statuses, sidecar_table_id, table_id_in
 from ivp_pipeline.sources.police.layout import coded_layout
 from ivp_pipeline.sources.police.table import PoliceTableBuilder
-from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.sources.base import Head, ReadContext, Source
-from ivp_pipeline.schemas import POLICE, VALUE_STATES
 from ivp_pipeline.sources.textio import detect_encoding, read_head
 
 if TYPE_CHECKING:

@@ -8,20 +8,17 @@ until the store writes each partition. The store casts the columns to the pinned
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from ivp_pipeline.offences import Offence
-from ivp_pipeline.sources.police.periods import Period
 from ivp_pipeline.problems import Problem
-from ivp_pipeline.sources.base import ReadContext, Source
 from ivp_pipeline.regions import Region
-from ivp_pipeline.schemas import VALUE_STATES
-from ivp_pipeline.store import IN_KEY_ORDER
-
-if TYPE_CHECKING:
-    import pyarrow as pa
+from ivp_pipeline.schemas import IN_KEY_ORDER, VALUE_STATES
+from ivp_pipeline.sources.base import ReadContext, Source
+from ivp_pipeline.sources.police.periods import Period
 
 STATE_ID = {s: i for i, s in enumerate(VALUE_STATES)}
 _HAS_VALUE = np.array([s in ("observed", "zero") for s in VALUE_STATES])
@@ -89,7 +86,7 @@ class PoliceTableBuilder:
         """Concatenate, reject duplicate keys (the first row wins), fill ctx.meta, build columns.
 
         Rows come out grouped by partition and in the store's key order, so neither the
-        orchestrator nor the store has to sort them again (store.IN_KEY_ORDER).
+        orchestrator nor the store has to sort them again (schemas.IN_KEY_ORDER).
         """
         self._flush()
         if not self._chunks:
@@ -148,7 +145,6 @@ class PoliceTableBuilder:
 
     def _columns(self, area: np.ndarray, off: np.ndarray, per: np.ndarray, value: np.ndarray,
                  state: np.ndarray, row: np.ndarray) -> pa.Table:  # fmt: skip
-        import pyarrow as pa
 
         def coded(indices: np.ndarray, values: list[Any]) -> pa.Array:
             return pa.DictionaryArray.from_arrays(pa.array(indices), pa.array(values, pa.string()))

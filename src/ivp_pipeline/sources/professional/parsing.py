@@ -11,9 +11,9 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
-from ivp_pipeline.sources.professional.layout import WHOLE_REGION_LABEL
 from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, normalise_name, registry
 from ivp_pipeline.schemas import ORGANISATION_TYPES
+from ivp_pipeline.sources.professional.layout import WHOLE_REGION_LABEL
 
 
 class ParseError(ValueError):

@@ -6,15 +6,17 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.sources.professional import layout, privacy
-from ivp_pipeline.sources.professional.rows import Rows, Sheet, read_sheet
-from ivp_pipeline.sources.base import Head, ReadContext, Source
 from ivp_pipeline.regions import normalise_name
 from ivp_pipeline.schemas import PROFESSIONAL
+from ivp_pipeline.sources.base import Head, ReadContext, Source
+from ivp_pipeline.sources.professional import layout, privacy
+from ivp_pipeline.sources.professional.rows import Rows, Sheet, read_sheet
 from ivp_pipeline.sources.xlsxio import find_header, grid, open_workbook, shared_strings, text
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+from ivp_pipeline.catalogue import load_catalogue
 
 KIND = "professional"
 DATASET = PROFESSIONAL
@@ -46,7 +48,6 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
             )
         )
     key = privacy.load_key(ctx.workspace)
-    from ivp_pipeline.catalogue import load_catalogue
 
     themes = load_catalogue(ctx.workspace).labels()
     out = Rows(source)

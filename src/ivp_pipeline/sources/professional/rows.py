@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pyarrow as pa
 
 from ivp_pipeline.problems import Problem
+from ivp_pipeline.schemas import PROFESSIONAL
+from ivp_pipeline.sources.base import ReadContext, Source
 from ivp_pipeline.sources.professional import layout, privacy
 from ivp_pipeline.sources.professional.parsing import (
     ParseError,
@@ -15,12 +19,7 @@ from ivp_pipeline.sources.professional.parsing import (
     parse_rating,
     parse_theme,
 )
-from ivp_pipeline.sources.base import ReadContext, Source
-from ivp_pipeline.schemas import PROFESSIONAL
 from ivp_pipeline.sources.xlsxio import HeaderMatch, column_letter, text
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 
 @dataclass
@@ -50,14 +49,8 @@ class Rows:
             self.columns[n].append(rec[n])
 
     def table(self) -> pa.Table:
-        import pyarrow as pa
 
-        from ivp_pipeline.store import conform
-
-        schema = PROFESSIONAL.schema
-        return conform(
-            pa.table({n: pa.array(v, schema.field(n).type) for n, v in self.columns.items()}), PROFESSIONAL
-        )
+        return PROFESSIONAL.build(self.columns)
 
 
 def read_sheet(

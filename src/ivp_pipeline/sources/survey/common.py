@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pyarrow as pa
 
 from ivp_pipeline.problems import Problem
 from ivp_pipeline.regions import Region, normalise_name, registry
 from ivp_pipeline.schemas import STATUS_BY_MARKER, SURVEY
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 # Unit as written (header suffix or `eenheid` cell, normalised) -> canonical unit.
 UNIT_ALIASES = {
@@ -216,16 +215,10 @@ class SurveyRows:
             self.columns.setdefault(name, []).append(rec[name])
 
     def table(self) -> pa.Table:
-        import pyarrow as pa
 
-        from ivp_pipeline.store import conform
-
-        schema = SURVEY.schema
         if not self.columns:
-            return schema.empty_table()
-        return conform(
-            pa.table({n: pa.array(self.columns[n], schema.field(n).type) for n in schema.names}), SURVEY
-        )
+            return SURVEY.schema.empty_table()
+        return SURVEY.build(self.columns)
 
 
 def problem_at(

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.regions import normalise_name
+from ivp_pipeline.schemas import SURVEY
 from ivp_pipeline.sources.base import Head, ReadContext, Source
 from ivp_pipeline.sources.survey.common import (
     SPECIAL_VALUES,
@@ -21,8 +23,6 @@ from ivp_pipeline.sources.survey.common import (
     resolve_area,
     slug,
 )
-from ivp_pipeline.regions import normalise_name
-from ivp_pipeline.schemas import SURVEY
 from ivp_pipeline.sources.textio import detect_encoding, header_fields, read_head, sniff_delimiter
 from ivp_pipeline.sources.xlsxio import column_letter, find_header, grid, open_workbook, shared_strings, text
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.regions import Region
+from ivp_pipeline.schemas import SURVEY
 from ivp_pipeline.sources.base import Head, ReadContext, Source
 from ivp_pipeline.sources.survey.common import (
     SPECIAL_VALUES,
@@ -21,8 +23,6 @@ from ivp_pipeline.sources.survey.common import (
     resolve_area,
     slug,
 )
-from ivp_pipeline.regions import Region
-from ivp_pipeline.schemas import SURVEY
 from ivp_pipeline.sources.textio import detect_encoding, header_fields, read_head, sniff_delimiter
 
 if TYPE_CHECKING:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
 
-from ivp_pipeline.sources.survey.common import KNOWN_INDICATORS
 from ivp_pipeline.regions import NOT_MUNICIPALITIES
-from ivp_pipeline.sources.xlsxio import add_list_validation, deterministic_bytes
-
-if TYPE_CHECKING:
-    from openpyxl.workbook.workbook import Workbook
+from ivp_pipeline.sources.survey.common import KNOWN_INDICATORS
+from ivp_pipeline.xlsxsave import add_list_validation, deterministic_bytes
 
 INFO_SHEET = "Toelichting"
 DATA_SHEET = "Resultaten"
@@ -62,8 +60,6 @@ INSTRUCTIONS: list[str | tuple[str, str]] = [
 
 
 def build() -> Workbook:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = Workbook()
     info = wb.active

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from ivp_pipeline import atomic
-from ivp_pipeline.sources.police.fetch.client import ODataClient
-from ivp_pipeline.sources.police.fetch.config import FetchConfig
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.sources.base import sha256_of
+from ivp_pipeline.sources.police.fetch.client import ODataClient
+from ivp_pipeline.sources.police.fetch.config import FetchConfig
 from ivp_pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
