@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from ivp_pipeline import atomic
 from ivp_pipeline.problems import Problem, problems_to_csv
 from ivp_pipeline.schemas import IN_KEY_ORDER, Dataset
+from ivp_pipeline.store.contract import conform
 from ivp_pipeline.workspace import Workspace
 
 MANIFEST = "_manifest.json"
@@ -32,18 +33,6 @@ PARTITION_COLUMN = "municipality"
 
 def partition_path(root: Path, dataset: Dataset, municipality: str) -> Path:
     return root / dataset.name / f"{PARTITION_COLUMN}={municipality}" / PART
-
-
-def conform(table: pa.Table, dataset: Dataset) -> pa.Table:
-    """Cast to the pinned schema (column order, types); raises on a missing or extra column (a bug)."""
-    schema = dataset.schema
-    missing = [n for n in schema.names if n not in table.column_names]
-    extra = [n for n in table.column_names if n not in schema.names]
-    if missing or extra:
-        raise ValueError(f"{dataset.name}: columns missing {missing}, unexpected {extra}")
-    if table.schema.equals(schema, check_metadata=True):  # e.g. merged rows on their way to disk
-        return table
-    return table.select(schema.names).cast(schema)
 
 
 def read_partition_file(path: Path, dataset: Dataset, municipality: str) -> pa.Table:
