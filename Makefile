@@ -25,10 +25,11 @@ run: $(STAMP) ## ingest the bundled sample data and score it (outputs in data/pr
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP) ## ruff (format check + lint) and mypy
+lint: $(STAMP) ## ruff (format check + lint), mypy and the layer contracts (lint-imports)
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## format the code with ruff
 	$(BIN)/ruff format src tests bench scripts

@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2
 
+from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, municipality_label
 from ivp_pipeline.scoring import result as R
 from ivp_pipeline.scoring.result import ScoreResult
+from ivp_pipeline.scoring.stats import poisson_ci
 from ivp_pipeline.scoring.tables import rolling_years
 
-MUNICIPALITIES = {
-    "GM1774": "Dinkelland",
-    "GM0168": "Losser",
-    "GM0173": "Oldenzaal",
-    "GM0183": "Tubbergen",
-    "NOT": "Noordoost Twente",
-}
+MUNICIPALITIES = {code: municipality_label(code) for code in [*NOT_MUNICIPALITIES, REGION_NOT]}
 INHABITANTS = {"GM1774": 26735, "GM0168": 23385, "GM0173": 31780, "GM0183": 21390}
 INHABITANTS["NOT"] = sum(INHABITANTS.values())
 THEMES = {
@@ -66,14 +61,6 @@ PROFILES = {
 CRITERIA = ("volume", "harm", "trend", "comparison", "perception", "professionals")
 INJECTION_NOTE = '=HYPERLINK("http://example.invalid","klik")'
 PHONE_NOTE = "+31 6 12345678 belde over overlast"
-
-
-def poisson_ci(k: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    a = 1 - level
-    k = np.asarray(k, dtype=float)
-    low = np.where(k > 0, chi2.ppf(a / 2, 2 * k) / 2, 0.0)
-    high = chi2.ppf(1 - a / 2, 2 * (k + 1)) / 2
-    return low, high
 
 
 def make_result(

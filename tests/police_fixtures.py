@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from ivp_pipeline.schemas import POLICE
 from ivp_pipeline.sources.base import ReadContext, Source
-from ivp_pipeline.sources.detect import detect
+from ivp_pipeline.sources.detection import detect
 from ivp_pipeline.store import conform
 from ivp_pipeline.workspace import Workspace
 
@@ -83,7 +83,7 @@ def read(ws: Workspace, path: Path) -> tuple[pa.Table, ReadContext, str]:
     """Detect and read one file as `ivp ingest` does: (table in the pinned schema, context, kind)."""
     source = Source(path, ws.relative(path), hashlib.sha256(path.read_bytes()).hexdigest())
     reader = detect(source)
-    ctx = ReadContext(workspace=ws)
+    ctx = ReadContext()
     tables = [conform(t, POLICE) for t in reader.read(source, ctx)]
     table = pa.concat_tables(tables) if tables else POLICE.schema.empty_table()
     return table, ctx, reader.KIND

@@ -164,7 +164,7 @@ def inputs(
 
 def write_workspace(ws: Workspace, data: dict[Dataset, list[dict[str, Any]]]) -> None:
     """Write rows into data/processed through the store, one partition per municipality value."""
-    tx = Transaction(ws)
+    tx = Transaction(ws.processed)
     try:
         for dataset, rows in data.items():
             by_part: dict[str, list[dict[str, Any]]] = {}

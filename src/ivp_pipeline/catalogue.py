@@ -10,10 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ivp_pipeline.config import load_toml
+from ivp_pipeline.offences import offences
 from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.scoring.codes import CRIME_CODES, OVERLAST_CODES, ROLLUP
-from ivp_pipeline.workspace import Workspace
 
 Direction = Literal["higher_worse", "higher_better"]
 DEFAULT_HARM = 1.0
@@ -86,10 +84,9 @@ def default_data() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def load_catalogue(ws: Workspace | None = None) -> Catalogue:
-    """Default catalogue, with themes from the workspace's ivp.toml `[themes.<id>]` merged over it."""
-    user = load_toml(ws.config_file) if ws is not None else {}
-    return build_catalogue(default_data(), user)
+def load_catalogue(user: dict[str, Any] | None = None, file: str = "ivp.toml") -> Catalogue:
+    """Default catalogue, with the themes of parsed ivp.toml data (`[themes.<id>]`) merged over it."""
+    return build_catalogue(default_data(), user or {}, file=file)
 
 
 def build_catalogue(default: dict[str, Any], user: dict[str, Any], file: str = "ivp.toml") -> Catalogue:
@@ -178,12 +175,10 @@ def _theme(
             )
         )
     harm: dict[str, float] = {}
-    for measure, codes, known in (
-        ("crime", spec.crime, CRIME_CODES),
-        ("overlast", spec.overlast, OVERLAST_CODES),
-    ):
+    for measure, codes in (("crime", spec.crime), ("overlast", spec.overlast)):
+        known = {o.code for o in offences().codes(measure) if not o.is_rollup}
         for code in codes:
-            if code not in known or code == ROLLUP:
+            if code not in known:
                 problems.append(
                     Problem(
                         "unknown-code",

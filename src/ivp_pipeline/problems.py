@@ -1,19 +1,87 @@
-"""Input problems as data: a stable code, a position in the user's terms, and what to do."""
+"""Input problems as data: a stable code from one registry, a position in the user's terms, what to do."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from types import MappingProxyType
+
+# Every stable code, declared once (code -> what it means). A Problem with another code is a bug
+# (ValueError), so a code cannot be spelled two ways; docs/problems.md lists these, checked by a test.
+CODES: Mapping[str, str] = MappingProxyType(
+    {
+        # A whole file (or a path) cannot be read.
+        "missing-path": "a file or folder given on the command line does not exist",
+        "empty-file": "the file is empty or has no data rows",
+        "unrecognised-file": "the file's content matches no known kind of input",
+        "duplicate-file": "the file has the same content as a file that is already ingested",
+        "wrong-encoding": "the file is not text in UTF-8 or Windows-1252 (UTF-16, binary, or a stray byte)",
+        "malformed-csv": "the CSV file cannot be parsed",
+        "invalid-json": "the file is not valid JSON, or not the JSON of an OData page",
+        "truncated-file": "the file ends too early: the download was cut off",
+        "bad-workbook": "the file is not a readable .xlsx workbook",
+        "too-large": "the workbook unpacks to more than the size limit",
+        "not-a-police-table": "a crime table that is not a police table (47xxxNED), e.g. CBS's own figures",
+        "missing-column": "a column (or the header row) the file needs is missing",
+        "missing-sheet": "no sheet of the workbook has the expected columns",
+        "missing-year": "the file does not say which year its figures are for",
+        # One row or one cell.
+        "malformed-row": "a row cannot be read at all",
+        "missing-field": "a row has fewer fields than the header, or lacks a field",
+        "extra-field": "a row has more fields than the header",
+        "truncated-row": "the last row is cut off: the download ended too early",
+        "duplicate-row": "a second row with the same key as an earlier row",
+        "missing-value": "a required cell is empty or unknown",
+        "formula-without-value": "a workbook cell holds a formula without a calculated value",
+        "not-a-number": "a cell is not a number of the expected kind",
+        "negative-count": "a count is negative",
+        "value-out-of-range": "a value lies outside the range of its unit",
+        "interval-excludes-value": "an interval's bounds do not contain the value",
+        "bound-without-value": "an interval bound without a value row for the same period and region",
+        "not-a-rating": "a rating is not a whole number from 1 to 5 (text, a date or a fraction)",
+        "rating-out-of-range": "a rating is a number outside 1 to 5",
+        "invalid-period": "a police period cell is not a known period code or title",
+        "bad-period": "a year cell is not a year",
+        "bad-age-band": "an age band cell is not an age band",
+        "unknown-code": "an offence code or title that is not in the police code list",
+        "unknown-region": "an area (code or name) that is not in the region list",
+        "ambiguous-region": "an area name that fits more than one area",
+        "unknown-municipality": "a municipality that is not one of Noordoost Twente (or the whole region)",
+        "unknown-theme": "a theme that is not in the theme catalogue",
+        "unknown-organisation-type": "an organisation type that is not in the list of types",
+        "unknown-margin": "a Marges cell that is not Waarde, Ondergrens or Bovengrens",
+        "unknown-unit": "a unit that is not percent, rapportcijfer or schaalscore",
+        # Configuration and the workspace.
+        "bad-config": "a configuration or catalogue file is not valid",
+        "bad-weights": "a weight profile has a negative weight, or its weights do not sum to 1",
+        "unknown-profile": "no weight profile with this name",
+        "bad-environment": "an environment variable has an invalid value",
+        "bad-key": "the pseudonym key of the workspace is damaged",
+        "file-exists": "the output file already exists",
+        "workspace-locked": "another ivp run holds the workspace lock",
+        "ingest-failed": "a file could not be read during ivp refresh, so nothing was changed",
+        # Scoring needs data that is not there.
+        "no-processed-data": "there is no processed data to score",
+        "no-police-data": "no police figures for a municipality in scope",
+        "no-common-period": "no period has police figures for all municipalities in scope",
+        "no-population": "no population figures for a municipality in scope",
+        # The police web service (ivp fetch).
+        "fetch-failed": "the service answered with an error",
+        "service-unavailable": "the service did not answer after several attempts",
+        "bad-response": "the service's answer is not what ivp expects",
+    }
+)
 
 
 @dataclass(frozen=True)
 class Problem:
     """One problem with one input, in the words of the person who made the input.
 
-    `code` is stable (kebab-case, e.g. ``unknown-region``); tests compare codes and positions.
-    `row` is the 1-based line (CSV) or sheet row (xlsx) as the user sees it in an editor or Excel.
+    `code` is stable (kebab-case, e.g. ``unknown-region``) and registered in `CODES`; tests compare
+    codes and positions. `row` is the 1-based line (CSV) or sheet row (xlsx) as the user sees it in an
+    editor or Excel. A parser returns a problem without a position; its caller places it with `at`.
     """
 
     code: str
@@ -24,6 +92,34 @@ class Problem:
     column: str = ""
     value: str = ""
     hint: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(
+                f"unregistered problem code {self.code!r}: declare it in ivp_pipeline.problems.CODES"
+            )
+
+    def at(
+        self,
+        *,
+        file: str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> Problem:
+        """This problem at a position; what is not given stays as it is."""
+        # Built directly (not dataclasses.replace): readers call this once per rejected row.
+        return Problem(
+            self.code,
+            self.message,
+            file=self.file if file is None else file,
+            sheet=self.sheet if sheet is None else sheet,
+            row=self.row if row is None else row,
+            column=self.column if column is None else column,
+            value=self.value if value is None else value,
+            hint=self.hint,
+        )
 
     def line(self) -> str:
         """One line: where, what, the value, what to do."""

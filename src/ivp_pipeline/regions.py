@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -134,3 +135,47 @@ def registry() -> RegionRegistry:
         for rec in csv.DictReader(io.StringIO(text, newline="")):
             regions.append(Region(rec["code"], rec["name"], rec["level"], rec["municipality"]))
     return RegionRegistry(regions)
+
+
+def municipality_label(code: str) -> str:
+    """Dutch name of a unit: NOT -> "Noordoost Twente", GM1774 -> "Dinkelland"; unknown codes unchanged.
+
+    The one source of municipality labels (scores.municipality_label, sheets, charts, report, changes).
+    """
+    if code == REGION_NOT:
+        return REGION_NOT_LABEL
+    if code in NOT_MUNICIPALITIES:
+        return NOT_MUNICIPALITIES[code]
+    region = registry().get(code) if code else None
+    return region.name if region else code
+
+
+# How an area below or above the municipality is marked in a label.
+_LEVEL_LABELS = {
+    "basisteam": "basisteam",
+    "regionale_eenheid": "eenheid",
+    "wijk": "wijk",
+    "buurt": "buurt",
+    "provincie": "PV",
+    "landsdeel": "LD",
+}
+
+
+def area_label(code: str) -> str:
+    """A unit by municipality_label; any other area with its level: "Wijk 10 Denekamp (wijk)"."""
+    region = registry().get(code) if code else None
+    if region is None or region.level in ("gemeente", "land") or region.name.endswith(")"):
+        return municipality_label(code)
+    return f"{region.name} ({_LEVEL_LABELS.get(region.level, region.level)})"
+
+
+def unit_order(codes: Iterable[str]) -> list[str]:
+    """The units in reading order: municipalities by Dutch name (Dinkelland ... Tubbergen), then NOT.
+
+    Each code once. The one order of the result's tables, the sheets, the charts and the report.
+    """
+    unique = list(dict.fromkeys(str(c) for c in codes))
+    local = sorted(
+        (c for c in unique if c != REGION_NOT), key=lambda c: (municipality_label(c).casefold(), c)
+    )
+    return local + ([REGION_NOT] if REGION_NOT in unique else [])

@@ -1,16 +1,21 @@
-"""The processed contracts: one pinned Arrow schema per canonical dataset, and its key columns.
+"""The processed contracts: per canonical dataset a pinned Arrow schema, its key, and its rules.
 
-Every reader produces tables in exactly these schemas; the store refuses anything else. Column names
-are referenced through these definitions, not retyped as string literals elsewhere.
+Every reader produces tables in exactly these schemas; the store refuses anything else. Each column is
+declared once below, with the rules its values keep (vocabulary, shape, range, the state that says
+whether a value is known); store/contract.py checks them on every table that enters the store. Column
+names are referenced through these definitions, not retyped as string literals elsewhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
+
+from ivp_pipeline.regions import REGION_NOT
 
 # Vocabularies (English identifiers; Dutch only in labels).
 AREA_LEVELS = (
@@ -30,6 +35,10 @@ PERIOD_STATUSES = ("final", "provisional", "further_provisional", "unknown")
 # StatLine marks provisional periods in labels: "2024*", "2024 januari**"; no marker is final.
 STATUS_BY_MARKER = {"": "final", "*": "provisional", "**": "further_provisional"}
 VALUE_STATES = ("observed", "zero", "suppressed", "not_applicable", "not_published")
+# States of an unknown value (null, never 0); a true zero has the value 0. An observed value is
+# present and may be 0 too (a police cell "0" is observed, "-" is the CBS legend's nil).
+MISSING_STATES = ("suppressed", "not_applicable", "not_published")
+ZERO_STATE = "zero"
 ORGANISATION_TYPES = (
     "politie",
     "gemeente",
@@ -41,13 +50,62 @@ ORGANISATION_TYPES = (
     "overig",
 )
 CRITERIA_PROFESSIONAL = ("size", "seriousness", "development", "urgency")
+RATING_SCALE = (1, 5)  # professional ratings: 1 (zeer laag) .. 5 (zeer hoog)
+SURVEY_SOURCE_KINDS = ("veiligheidsmonitor", "local")  # the KIND of each survey reader
+# Valid range per survey unit: percent 0-100, rapportcijfer 1-10, VM schaalscores on a 0-10 scale.
+# Other units (a StatLine header may name one) have no range.
+SURVEY_UNIT_RANGES = {"percent": (0.0, 100.0), "rapportcijfer": (1.0, 10.0), "schaalscore": (0.0, 10.0)}
+AGE_BAND_TOTAL = "totaal"  # population of all ages; otherwise "12-17" or "65+"
 ROLLUP_CODE = "0.0.0"
 # Partition value for rows that belong to no municipality (Nederland, provincie, regionale eenheid,
 # basisteam): they are kept, in their own partition named after the area code.
-NOT_REGION = "NOT"  # Noordoost Twente as a whole (professional input for the whole region)
 # Schema metadata a reader may set on its table: rows unique by key and in key order (+source_row),
 # so the store can skip a sort.
 IN_KEY_ORDER = (b"ivp.order", b"key")
+
+
+# The rules a column's values keep (declarations only; store/contract.py checks them). Nulls are
+# governed by the field's nullability, so value rules look at the non-null values only.
+@dataclass(frozen=True)
+class OneOf:
+    """The column takes values of this vocabulary."""
+
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Every value matches this regular expression as a whole; `shape` says it in words."""
+
+    pattern: str
+    shape: str
+
+
+@dataclass(frozen=True)
+class Within:
+    """Numbers within [low, high], bounds included; None leaves that side open."""
+
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class StatedBy:
+    """A value whose state column says whether it is known: null exactly for MISSING_STATES, and 0
+    (never null) for ZERO_STATE."""
+
+    state: str
+
+
+@dataclass(frozen=True, eq=False)
+class WithinPer:
+    """Numbers within the range that the row's value of column `by` has in `ranges` (survey unit)."""
+
+    by: str
+    ranges: Mapping[str, tuple[float, float]]
+
+
+Rule = OneOf | Matches | Within | StatedBy | WithinPer
 
 
 @dataclass(frozen=True)
@@ -59,7 +117,12 @@ class Dataset:
 
     @property
     def schema(self) -> pa.Schema:
-        return _schemas()[self.name]
+        return _definitions()[self.name][0]
+
+    @property
+    def rules(self) -> Mapping[str, tuple[Rule, ...]]:
+        """Column -> the rules its values keep (only columns that have any), in schema order."""
+        return _definitions()[self.name][1]
 
     def build(self, columns: Mapping[str, Sequence[Any]]) -> pa.Table:
         """A table in the pinned schema from plain column lists (a missing or extra column is a bug)."""
@@ -82,79 +145,100 @@ POPULATION = Dataset("population", key=("area_code", "year", "age_band"))
 DATASETS = {d.name: d for d in (POLICE, SURVEY, PROFESSIONAL, POPULATION)}
 
 
-def _schemas() -> dict[str, pa.Schema]:
+Column = tuple[pa.Field, tuple[Rule, ...]]
 
+
+def _col(name: str, type_: pa.DataType, nullable: bool = True, *rules: Rule) -> Column:
+    return pa.field(name, type_, nullable=nullable), rules
+
+
+@cache
+def _definitions() -> dict[str, tuple[pa.Schema, dict[str, tuple[Rule, ...]]]]:
+    level = OneOf(AREA_LEVELS)
+    count = Within(low=0)
     prov = [
-        pa.field("source_file", pa.string(), nullable=False),
-        pa.field("source_sha256", pa.string(), nullable=False),
-        pa.field("source_row", pa.int64(), nullable=False),
+        _col("source_file", pa.string(), False),
+        _col("source_sha256", pa.string(), False),
+        _col("source_row", pa.int64(), False),
     ]
+    columns: dict[str, list[Column]] = {
+        "police": [
+            _col("municipality", pa.string(), False),  # GMxxxx, or the area code
+            _col("area_code", pa.string(), False),
+            _col("area_level", pa.string(), False, level),
+            _col("area_name", pa.string()),
+            _col("table_id", pa.string()),  # e.g. 47013NED, null when the file does not say
+            _col("measure", pa.string(), False, OneOf(MEASURES)),
+            _col("offence_code", pa.string(), False),
+            _col("offence_label", pa.string()),
+            _col("is_rollup", pa.bool_(), False),
+            _col("period_start", pa.date32(), False),
+            _col("period_kind", pa.string(), False, OneOf(PERIOD_KINDS)),
+            _col("period_status", pa.string(), False, OneOf(PERIOD_STATUSES)),
+            _col("value", pa.int64(), True, count, StatedBy("value_state")),
+            _col("value_state", pa.string(), False, OneOf(VALUE_STATES)),
+            *prov,
+        ],
+        "survey": [
+            _col("municipality", pa.string(), False),
+            _col("area_code", pa.string(), False),
+            _col("area_level", pa.string(), False, level),
+            _col("area_name", pa.string()),
+            _col("table_id", pa.string()),
+            _col("source_kind", pa.string(), False, OneOf(SURVEY_SOURCE_KINDS)),
+            _col("indicator", pa.string(), False),
+            _col("indicator_label", pa.string(), False),
+            # percent | rapportcijfer | schaalscore; a StatLine header may name another unit
+            _col("unit", pa.string(), False),
+            _col("year", pa.int32(), False),
+            # A survey year is "2023", "2025*" or "2025**": never of unknown status.
+            _col("period_status", pa.string(), False, OneOf(tuple(STATUS_BY_MARKER.values()))),
+            _col("value", pa.float64(), True, StatedBy("value_state"), WithinPer("unit", SURVEY_UNIT_RANGES)),
+            _col("value_state", pa.string(), False, OneOf(VALUE_STATES)),
+            # Not ranged: a local survey may give a margin that puts the interval outside the unit.
+            _col("ci_low", pa.float64()),
+            _col("ci_high", pa.float64()),
+            _col("margin", pa.float64()),
+            _col("respondents", pa.int64(), True, count),
+            _col("comparison_area", pa.string()),
+            _col("comparison_value", pa.float64(), True, WithinPer("unit", SURVEY_UNIT_RANGES)),
+            *prov,
+        ],
+        "professional": [
+            _col(
+                "municipality",
+                pa.string(),
+                False,
+                Matches(rf"GM[0-9]{{4}}|{REGION_NOT}", f"GMxxxx or {REGION_NOT}"),
+            ),
+            _col("organisation_type", pa.string(), False, OneOf(ORGANISATION_TYPES)),
+            _col("respondent", pa.string(), False),  # keyed hash, never a name
+            _col("theme", pa.string(), False),  # an id of the theme catalogue (configurable)
+            _col("criterion", pa.string(), False, OneOf(CRITERIA_PROFESSIONAL)),
+            _col("rating", pa.int8(), False, Within(*RATING_SCALE)),
+            _col("remark", pa.string()),
+            _col("source_sheet", pa.string()),
+            *prov,
+        ],
+        "population": [
+            _col("municipality", pa.string(), False),
+            _col("area_code", pa.string(), False),
+            _col("area_level", pa.string(), False, level),
+            _col("year", pa.int32(), False),  # inhabitants on 1 January of year
+            _col(
+                "age_band",
+                pa.string(),
+                False,
+                Matches(
+                    rf"{AGE_BAND_TOTAL}|[0-9]{{1,3}}-[0-9]{{1,3}}|[0-9]{{1,3}}\+",
+                    f"{AGE_BAND_TOTAL}, 12-17 or 65+",
+                ),
+            ),
+            _col("inhabitants", pa.int64(), False, count),
+            *prov,
+        ],
+    }
     return {
-        "police": pa.schema(
-            [
-                pa.field("municipality", pa.string(), nullable=False),  # GMxxxx, or the area code
-                pa.field("area_code", pa.string(), nullable=False),
-                pa.field("area_level", pa.string(), nullable=False),
-                pa.field("area_name", pa.string()),
-                pa.field("table_id", pa.string()),  # e.g. 47013NED, null when the file does not say
-                pa.field("measure", pa.string(), nullable=False),
-                pa.field("offence_code", pa.string(), nullable=False),
-                pa.field("offence_label", pa.string()),
-                pa.field("is_rollup", pa.bool_(), nullable=False),
-                pa.field("period_start", pa.date32(), nullable=False),
-                pa.field("period_kind", pa.string(), nullable=False),
-                pa.field("period_status", pa.string(), nullable=False),
-                pa.field("value", pa.int64()),
-                pa.field("value_state", pa.string(), nullable=False),
-                *prov,
-            ]
-        ),
-        "survey": pa.schema(
-            [
-                pa.field("municipality", pa.string(), nullable=False),
-                pa.field("area_code", pa.string(), nullable=False),
-                pa.field("area_level", pa.string(), nullable=False),
-                pa.field("area_name", pa.string()),
-                pa.field("table_id", pa.string()),
-                pa.field("source_kind", pa.string(), nullable=False),  # veiligheidsmonitor | local
-                pa.field("indicator", pa.string(), nullable=False),
-                pa.field("indicator_label", pa.string(), nullable=False),
-                pa.field("unit", pa.string(), nullable=False),  # percent | rapportcijfer | schaalscore
-                pa.field("year", pa.int32(), nullable=False),
-                pa.field("period_status", pa.string(), nullable=False),
-                pa.field("value", pa.float64()),
-                pa.field("value_state", pa.string(), nullable=False),
-                pa.field("ci_low", pa.float64()),
-                pa.field("ci_high", pa.float64()),
-                pa.field("margin", pa.float64()),
-                pa.field("respondents", pa.int64()),
-                pa.field("comparison_area", pa.string()),
-                pa.field("comparison_value", pa.float64()),
-                *prov,
-            ]
-        ),
-        "professional": pa.schema(
-            [
-                pa.field("municipality", pa.string(), nullable=False),  # GMxxxx or NOT
-                pa.field("organisation_type", pa.string(), nullable=False),
-                pa.field("respondent", pa.string(), nullable=False),  # keyed hash, never a name
-                pa.field("theme", pa.string(), nullable=False),
-                pa.field("criterion", pa.string(), nullable=False),
-                pa.field("rating", pa.int8(), nullable=False),
-                pa.field("remark", pa.string()),
-                pa.field("source_sheet", pa.string()),
-                *prov,
-            ]
-        ),
-        "population": pa.schema(
-            [
-                pa.field("municipality", pa.string(), nullable=False),
-                pa.field("area_code", pa.string(), nullable=False),
-                pa.field("area_level", pa.string(), nullable=False),
-                pa.field("year", pa.int32(), nullable=False),  # inhabitants on 1 January of year
-                pa.field("age_band", pa.string(), nullable=False),  # "totaal" or e.g. "12-17"
-                pa.field("inhabitants", pa.int64(), nullable=False),
-                *prov,
-            ]
-        ),
+        name: (pa.schema([f for f, _ in cols]), {f.name: rules for f, rules in cols if rules})
+        for name, cols in columns.items()
     }

@@ -7,8 +7,9 @@ from datetime import date
 import pandas as pd
 import pyarrow as pa
 
-from ivp_pipeline.reports.changes import Facts, compare, summary
+from ivp_pipeline.reports.changes import compare, summary
 from ivp_pipeline.reports.changes_md import period_label, render_markdown
+from ivp_pipeline.store import Snapshot
 
 
 def police(*rows: tuple[str, str, date, int | None, str]) -> pa.Table:
@@ -43,7 +44,7 @@ def police(*rows: tuple[str, str, date, int | None, str]) -> pa.Table:
 
 
 JAN, FEB, MAR = date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1)
-BEFORE = Facts(
+BEFORE = Snapshot(
     police(
         ("GM1774", "1.1.1", JAN, 4, "observed"),
         ("GM1774", "1.4.5", JAN, None, "suppressed"),
@@ -52,7 +53,7 @@ BEFORE = Facts(
     ),
     {"survey": {("GM1774", 2021)}},
 )
-AFTER = Facts(
+AFTER = Snapshot(
     police(
         ("GM1774", "1.1.1", JAN, 6, "observed"),  # revised
         ("GM1774", "1.4.5", JAN, 2, "observed"),  # was secret, now published
@@ -84,12 +85,12 @@ def test_revisions_publications_and_new_periods() -> None:
 
 def test_same_state_twice_is_no_change_and_rows_order_does_not_matter() -> None:
     assert compare(AFTER, AFTER).empty
-    shuffled = Facts(AFTER.police.take([4, 2, 0, 3, 1]), AFTER.years)
+    shuffled = Snapshot(AFTER.police.take([4, 2, 0, 3, 1]), AFTER.years)
     assert compare(BEFORE, shuffled).equals(compare(BEFORE, AFTER))
 
 
 def test_a_new_series_is_summarised_not_listed_month_by_month() -> None:
-    empty = Facts(AFTER.police.slice(0, 0), {})
+    empty = Snapshot(AFTER.police.slice(0, 0), {})
     out = compare(empty, AFTER)
     police_rows = out[out["dataset"] == "police"]
     assert list(police_rows["change"]) == ["first_ingest", "first_ingest"]

@@ -74,20 +74,16 @@ def test_yearly_series_is_labelled_per_year(ax) -> None:  # type: ignore[no-unty
     assert ax.get_ylabel() == "Aantal per jaar"
 
 
-def test_suppressed_trend_points_are_not_drawn(ax) -> None:  # type: ignore[no-untyped-def]
+def test_suppressed_trend_points_are_not_drawn(ax, result) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
     frame = trend_frame("2018-01-01", 12, [1, 2, 8, 9, 3, 7, 6, 5, 4, 12, 0, 10])
-    hidden = apply_public_mode(_with_trends(frame)).trends
+    hidden = apply_public_mode(replace(result, trends=frame)).trends  # the shared result, these trends
     art = plot_trend(ax, hidden)
     y = np.asarray(art["line"].get_ydata(), dtype=float)
     assert np.nanmin(y) >= 5
     assert int(np.isnan(y).sum()) == 5
     assert art["note"].get_text() == "5 perioden <5 niet getoond"
-
-
-def _with_trends(frame: pd.DataFrame):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
-    return replace(make_result(n_themes=1, first_month="2025-06-01"), trends=frame)
 
 
 def test_heatmap_shows_the_matrix(ax) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ import pytest
 
 from ivp_pipeline.reports import write_outputs
 from ivp_pipeline.reports.html import context, render_report
+from ivp_pipeline.scoring.config import RANK_UNCERTAIN, rank_uncertain
 from outputs_fixtures import MUNICIPALITIES, make_result
 
 
@@ -69,7 +70,10 @@ def test_text_from_inputs_is_escaped(tmp_path: Path) -> None:
 def test_unstable_top_three_is_flagged(tmp_path: Path) -> None:
     result = make_result(n_themes=4, first_month="2025-01-01")
     scores = result.scores.copy()
-    scores.loc[(scores.municipality == "GM0183") & (scores["rank"] == 3), "p_top3"] = 0.41
+    third = (scores.municipality == "GM0183") & (scores["rank"] == 3)
+    scores.loc[third, "p_top3"] = 0.41
+    scores.loc[third, "flags"] = RANK_UNCERTAIN  # what the scoring sets for a top-3 rank this unlikely
+    assert rank_uncertain(3, 0.41, 3)
     sections = {s.code: s for s in context(replace(result, scores=scores), [])["sections"]}
     assert sections["GM0183"].unstable and not sections["GM0168"].unstable
 

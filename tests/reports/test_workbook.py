@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from ivp_pipeline.reports.sanitise import MAX_CELL_CHARS, clean_text, csv_text, sheet_title
 from ivp_pipeline.reports.sheets import write_workbook
-from ivp_pipeline.reports.tables import write_csvs
+from ivp_pipeline.reports.tables import write_tables
 from outputs_fixtures import INJECTION_NOTE, PHONE_NOTE, make_result
 
 
@@ -227,8 +227,10 @@ def test_workbook_bytes_are_stable(result, tmp_path: Path) -> None:  # type: ign
 
 
 def test_csv_tables_are_formula_safe(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    paths = write_csvs(result, tmp_path)
+    paths = write_tables(result, tmp_path)
     assert [p.name for p in paths] == [
+        "scores.csv",
+        "indicators.csv",
         "criteria.csv",
         "trends.csv",
         "professionals.csv",

@@ -7,6 +7,7 @@ import pytest
 from ivp_pipeline.catalogue import build_catalogue, default_data, load_catalogue
 from ivp_pipeline.problems import IvpError
 from ivp_pipeline.scoring.config import scoring_config
+from ivp_pipeline.steps import settings
 from ivp_pipeline.workspace import Workspace
 
 
@@ -61,7 +62,7 @@ def test_user_overrides_a_theme_and_adds_one(ws: Workspace) -> None:
         'crime = ["1.2.3"]\n',
         encoding="utf-8",
     )
-    cat = load_catalogue(ws)
+    cat = settings.catalogue(ws)
     assert cat.themes["woninginbraak"].label == "Inbraak"
     assert cat.themes["woninginbraak"].crime == ("1.1.1",)  # kept from the default
     assert cat.themes["woninginbraak"].harm_weight("crime", "1.1.1") == 12

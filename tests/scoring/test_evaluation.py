@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from ivp_pipeline.problems import IvpError
-from ivp_pipeline.scoring.evaluation import EvaluationConfig, evaluate, load_evaluation
+from ivp_pipeline.scoring.evaluation import EvaluationConfig, evaluate
 from ivp_pipeline.scoring.result import VOORTGANG
+from ivp_pipeline.steps import settings
 from ivp_pipeline.workspace import Workspace
 
 
@@ -94,14 +95,14 @@ def test_config_errors_name_the_key(ws: Workspace) -> None:
         "[evaluation]\nbaseline_year = 2023\n[evaluation.targets.inbraak]\nGM1774 = -10\n", encoding="utf-8"
     )
     with pytest.raises(IvpError) as exc:
-        load_evaluation(ws, themes={"woninginbraak"})
+        settings.evaluation(ws, themes={"woninginbraak"})
     assert (exc.value.problem.code, exc.value.problem.column) == ("bad-config", "evaluation.targets.inbraak")
     (ws.root / "ivp.toml").write_text(
         "[evaluation]\nbaseline_year = 2023\n[evaluation.targets.woninginbraak]\nDinkelland = -10\n",
         encoding="utf-8",
     )
     with pytest.raises(IvpError) as exc:
-        load_evaluation(ws, themes={"woninginbraak"})
+        settings.evaluation(ws, themes={"woninginbraak"})
     assert exc.value.problem.column.startswith("evaluation.targets.woninginbraak.Dinkelland")
     (ws.root / "ivp.toml").write_text("", encoding="utf-8")
-    assert load_evaluation(ws) is None
+    assert settings.evaluation(ws) is None

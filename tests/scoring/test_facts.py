@@ -9,7 +9,7 @@ import pytest
 
 import scoring_fixtures as f
 from ivp_pipeline.scoring.config import ScoringConfig
-from ivp_pipeline.scoring.pipeline import score_inputs
+from ivp_pipeline.scoring.pipeline import compute
 
 CAT = f.one_theme_catalogue()
 SCOPE = ("GM1774", "GM0168")
@@ -35,7 +35,7 @@ def test_suppressed_is_never_zero_and_is_flagged() -> None:
     )
     rows[23] = f.police_row("GM1774", "1.1.1", rows[23]["period_start"], None, state="suppressed")
     rows[22] = f.police_row("GM1774", "1.1.1", rows[22]["period_start"], None, state="not_applicable")
-    result = score_inputs(f.inputs(rows, pop()), CFG, CAT)
+    result = compute(f.inputs(rows, pop()), CFG, CAT)
     # 10 counted months of 1; the two months without a figure are left out, not read as 0 or 1
     assert volume(result).n == 10
     flags = result.scores.loc[
@@ -49,7 +49,7 @@ def test_month_not_yet_published_for_one_municipality_ends_the_window_for_all() 
         "GM0168", "1.1.1", [2] * 24, "2023-01-01"
     )
     rows.append(f.police_row("GM0168", "1.1.1", rows[24]["period_start"], None, state="not_published"))
-    result = score_inputs(f.inputs(rows, pop()), CFG, CAT)
+    result = compute(f.inputs(rows, pop()), CFG, CAT)
     assert result.method["latest_window"] == "2024-01-01..2024-12-31"
     assert volume(result, "GM0168").n == 24 and volume(result).n == 12
 
@@ -62,7 +62,7 @@ def test_rollup_and_wijk_rows_are_never_added() -> None:
     wijk = f.series("GM1774", "1.1.1", [1] * 24, "2023-01-01")
     for r in wijk:
         r.update(area_code="WK177410", area_level="wijk", area_name="Wijk 10 Denekamp")
-    result = score_inputs(f.inputs(rows + wijk, pop()), CFG, CAT)
+    result = compute(f.inputs(rows + wijk, pop()), CFG, CAT)
     assert volume(result).n == 12
     assert volume(result).raw == pytest.approx(12 / 10_000 * 1000)
 
@@ -71,7 +71,7 @@ def test_baseline_never_spans_the_july_2018_break() -> None:
     # 2017-01 .. 2020-12: latest = 2020; the 3-year baseline 2017-2019 is cut to 2018-07 .. 2019-12
     rows = f.series("GM1774", "1.1.1", [9] * 18 + [1] * 30, "2017-01-01")
     rows += f.series("GM0168", "1.1.1", [1] * 48, "2017-01-01")
-    result = score_inputs(f.inputs(rows, pop()), CFG, CAT)
+    result = compute(f.inputs(rows, pop()), CFG, CAT)
     assert result.method["latest_window"] == "2020-01-01..2020-12-31"
     assert result.method["baseline_window"] == "2018-07-01..2019-12-31"
     c = result.criteria
@@ -85,7 +85,7 @@ def test_too_short_baseline_gives_no_trend() -> None:
     rows = f.series("GM1774", "1.1.1", [1] * 20, "2018-05-01") + f.series(
         "GM0168", "1.1.1", [1] * 20, "2018-05-01"
     )
-    result = score_inputs(f.inputs(rows, pop()), CFG, CAT)
+    result = compute(f.inputs(rows, pop()), CFG, CAT)
     assert result.method["baseline_window"] == ""  # 2018-07 .. 2018-12: only 6 months
     c = result.criteria
     assert math.isnan(c[(c.municipality == "GM1774") & (c.criterion == "trend")].iloc[0].scaled)
@@ -96,7 +96,7 @@ def test_yearly_figures_when_no_months_exist() -> None:
     for area, values in (("GM1774", [30, 20, 10]), ("GM0168", [5, 5, 5])):
         for year, v in zip((2021, 2022, 2023), values, strict=True):
             rows.append(f.police_row(area, "1.1.1", pd.Timestamp(year, 1, 1).date(), v, kind="year"))
-    result = score_inputs(f.inputs(rows, pop()), CFG, CAT)
+    result = compute(f.inputs(rows, pop()), CFG, CAT)
     assert result.method["period_kind"] == "year"
     assert result.method["latest_window"] == "2023-01-01..2023-12-31"
     assert volume(result).n == 10

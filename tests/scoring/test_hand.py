@@ -10,7 +10,7 @@ import pytest
 import scoring_fixtures as f
 from ivp_pipeline.catalogue import build_catalogue
 from ivp_pipeline.scoring.config import ScoringConfig
-from ivp_pipeline.scoring.pipeline import score_inputs
+from ivp_pipeline.scoring.pipeline import compute
 from ivp_pipeline.scoring.result import CRITERIA, SCORES
 
 # Theme a = residential burglary (1.1.1, harm weight 8) with one survey indicator;
@@ -81,7 +81,7 @@ def build() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def result():  # type: ignore[no-untyped-def]
-    return score_inputs(build(), CFG, CATALOGUE)
+    return compute(build(), CFG, CATALOGUE)
 
 
 def crit(result, unit: str, theme: str, criterion: str) -> pd.Series:  # type: ignore[no-untyped-def]

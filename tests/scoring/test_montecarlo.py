@@ -11,7 +11,7 @@ import scoring_fixtures as f
 from ivp_pipeline.catalogue import load_catalogue
 from ivp_pipeline.scoring.config import ScoringConfig
 from ivp_pipeline.scoring.montecarlo import bootstrap_professionals, draw_weights, stream
-from ivp_pipeline.scoring.pipeline import score_inputs
+from ivp_pipeline.scoring.pipeline import compute
 
 
 def test_weights_stay_on_the_simplex_around_the_profile() -> None:
@@ -47,7 +47,7 @@ def test_two_thousand_draws_for_four_municipalities_and_not_take_seconds() -> No
     ]
     inputs = f.inputs(police, pop, professional=prof)
     start = time.perf_counter()
-    result = score_inputs(inputs, ScoringConfig(draws=2000), load_catalogue(None))
+    result = compute(inputs, ScoringConfig(draws=2000), load_catalogue(None))
     elapsed = time.perf_counter() - start
     assert elapsed < 30  # typically 2-4 s; generous because the test machine is shared
     assert result.method["draws"] == 2000

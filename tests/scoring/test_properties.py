@@ -12,7 +12,7 @@ from ivp_pipeline.catalogue import build_catalogue
 from ivp_pipeline.scoring import scales
 from ivp_pipeline.scoring.config import ScoringConfig
 from ivp_pipeline.scoring.model import ranks
-from ivp_pipeline.scoring.pipeline import score_inputs
+from ivp_pipeline.scoring.pipeline import compute
 
 SCOPE = ("GM1774", "GM0168")
 THEMES = {
@@ -89,10 +89,10 @@ def test_volume_scale_is_monotone(a: float, b: float) -> None:
 @SLOW
 def test_more_crime_never_lowers_volume(values: list[int], which: int, extra: int) -> None:
     cat = catalogue(list(THEMES))
-    before = score_inputs(build(values), CFG, cat).criteria
+    before = compute(build(values), CFG, cat).criteria
     raised = list(values)
     raised[2 * which + 1] += extra  # the latest year of one municipality x code
-    after = score_inputs(build(raised), CFG, cat).criteria
+    after = compute(build(raised), CFG, cat).criteria
     for crit in ("volume", "harm"):
         b = before[before.criterion == crit].set_index(["municipality", "theme"])["scaled"]
         a = after[after.criterion == crit].set_index(["municipality", "theme"])["scaled"]
@@ -105,14 +105,14 @@ def test_more_crime_never_lowers_volume(values: list[int], which: int, extra: in
 def test_row_order_does_not_matter(values: list[int], rnd) -> None:  # type: ignore[no-untyped-def]
     cat = catalogue(list(THEMES))
     inp = build(values)
-    first = score_inputs(inp, CFG, cat)
+    first = compute(inp, CFG, cat)
     shuffled = build(values)
     for name in ("police", "survey", "professional", "population"):
         frame = getattr(shuffled, name)
         order = list(range(len(frame)))
         rnd.shuffle(order)
         setattr(shuffled, name, frame.iloc[order].reset_index(drop=True))
-    second = score_inputs(shuffled, CFG, cat)
+    second = compute(shuffled, CFG, cat)
     pd.testing.assert_frame_equal(first.scores, second.scores)
     pd.testing.assert_frame_equal(first.criteria, second.criteria)
 
@@ -121,8 +121,8 @@ def test_row_order_does_not_matter(values: list[int], rnd) -> None:  # type: ign
 @SLOW
 def test_adding_a_theme_does_not_reorder_the_others(values: list[int], extra: str) -> None:
     others = [t for t in THEMES if t != extra]
-    small = score_inputs(build(values), CFG, catalogue(others)).scores
-    full = score_inputs(build(values), CFG, catalogue(list(THEMES))).scores
+    small = compute(build(values), CFG, catalogue(others)).scores
+    full = compute(build(values), CFG, catalogue(list(THEMES))).scores
     full = full[full.theme != extra]
     key = ["municipality", "profile", "theme"]
     a = small.sort_values(key).reset_index(drop=True)
@@ -140,10 +140,10 @@ def test_adding_a_theme_does_not_reorder_the_others(values: list[int], extra: st
 @settings(max_examples=5, deadline=None)
 def test_same_seed_same_result(values: list[int]) -> None:
     cat = catalogue(list(THEMES))
-    one = score_inputs(build(values), CFG, cat)
-    two = score_inputs(build(values), CFG, cat)
+    one = compute(build(values), CFG, cat)
+    two = compute(build(values), CFG, cat)
     pd.testing.assert_frame_equal(one.scores, two.scores)
     pd.testing.assert_frame_equal(one.rank_probabilities, two.rank_probabilities)
-    other = score_inputs(build(values), CFG.model_copy(update={"seed": 4}), cat)
+    other = compute(build(values), CFG.model_copy(update={"seed": 4}), cat)
     assert not np.allclose(other.scores["score_low"].fillna(-1), one.scores["score_low"].fillna(-1))
     pd.testing.assert_series_equal(other.scores["score"], one.scores["score"])  # point estimate: no dice

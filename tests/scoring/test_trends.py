@@ -8,7 +8,7 @@ import pytest
 
 import scoring_fixtures as f
 from ivp_pipeline.scoring.config import ScoringConfig
-from ivp_pipeline.scoring.pipeline import score_inputs
+from ivp_pipeline.scoring.pipeline import compute
 from ivp_pipeline.scoring.result import TRENDS
 from ivp_pipeline.scoring.stats import poisson_ci
 
@@ -27,7 +27,7 @@ def trends() -> pd.DataFrame:
         rows += f.series(area, "1.1.1", [(i + shift) % 5 for i in range(30)], "2023-01-01")
         rows += f.series(area, "0.0.0", [9] * 30, "2023-01-01")
     rows[8] = f.police_row("GM1774", "1.1.1", rows[8]["period_start"], None, state="suppressed")
-    return score_inputs(f.inputs(rows, POP), CFG, CAT).trends
+    return compute(f.inputs(rows, POP), CFG, CAT).trends
 
 
 def rows_of(trends: pd.DataFrame, unit: str, kind: str) -> pd.DataFrame:
@@ -74,7 +74,7 @@ def test_yearly_figures_get_year_rows_only() -> None:
         for area in SCOPE
         for year, v in ((2022, 30), (2023, 20))
     ]
-    tr = score_inputs(f.inputs(rows, POP), CFG, CAT).trends
+    tr = compute(f.inputs(rows, POP), CFG, CAT).trends
     mine = tr[tr.municipality == "GM1774"]
     assert set(tr["period_kind"]) == {"year"} and len(mine) == 2
     assert [str(d.date()) for d in mine["period_end"]] == ["2022-12-01", "2023-12-01"]

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from ivp_pipeline.problems import IvpError
 from ivp_pipeline.sources.base import ReadContext, Source
-from ivp_pipeline.sources.detect import detect
-from ivp_pipeline.workspace import Workspace
+from ivp_pipeline.sources.detection import detect
 from police_fixtures import BULK, PORTAL, STATLINE, odata_text
 
 SEEDS = [s.encode("utf-8") for s in (BULK, PORTAL, STATLINE, odata_text())]
@@ -43,14 +42,13 @@ def damaged(draw: st.DrawFn) -> bytes:
 
 def _ingest_one(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        ws = Workspace.at(tmp)
         path = Path(tmp) / "data" / "raw" / "f.csv"
         path.parent.mkdir(parents=True)
         path.write_bytes(data)
         source = Source(path, "data/raw/f.csv", hashlib.sha256(data).hexdigest())
         try:
             reader = detect(source)
-            for _table in reader.read(source, ReadContext(workspace=ws)):
+            for _table in reader.read(source, ReadContext()):
                 pass
         except IvpError as exc:
             assert exc.problems and all(p.code for p in exc.problems)

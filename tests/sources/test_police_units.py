@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from ivp_pipeline.offences import offences
-from ivp_pipeline.sources.police.areas import AreaProblem, AreaResolver
+from ivp_pipeline.problems import Problem
+from ivp_pipeline.sources.police.areas import AreaResolver
 from ivp_pipeline.sources.police.periods import parse_code, parse_label
-from ivp_pipeline.sources.police.values import BadValue, parse_json_value, parse_value
+from ivp_pipeline.sources.police.values import parse_json_value, parse_value
 
 
 def test_offence_table_has_the_59_crime_keys_and_9_overlast_codes():
@@ -125,7 +126,7 @@ def test_value_states(cell, expected):
 )  # fmt: skip
 def test_bad_counts(cell, code):
     found = parse_value(cell)
-    assert isinstance(found, BadValue) and found.code == code
+    assert isinstance(found, Problem) and found.code == code
 
 
 def test_json_counts():
@@ -134,14 +135,14 @@ def test_json_counts():
     assert parse_json_value("       .") == (None, "suppressed")
     for bad, code in ((-1, "negative-count"), (2.5, "not-a-number"), (True, "not-a-number")):
         found = parse_json_value(bad)
-        assert isinstance(found, BadValue) and found.code == code
+        assert isinstance(found, Problem) and found.code == code
 
 
 def test_wijken_column_mixes_levels():
     res = AreaResolver("wijken")
     got = {cell: res.resolve(cell) for cell in ("Dinkelland", "Wijk 10 Denekamp", "Ootmarsum Kern",
                                                  "GM1774    ", "WK177410  ", "NL00      ")}  # fmt: skip
-    assert {c: (r.code, r.level, r.partition) for c, r in got.items() if not isinstance(r, AreaProblem)} == {
+    assert {c: (r.code, r.level, r.partition) for c, r in got.items() if not isinstance(r, Problem)} == {
         "Dinkelland": ("GM1774", "gemeente", "GM1774"),
         "Wijk 10 Denekamp": ("WK177410", "wijk", "GM1774"),
         "Ootmarsum Kern": ("BU17741510", "buurt", "GM1774"),
@@ -153,7 +154,7 @@ def test_wijken_column_mixes_levels():
 
 def test_wijk_code_outside_not_is_placed_by_its_code():
     region = AreaResolver("wijken").resolve("WK036300  ")
-    assert not isinstance(region, AreaProblem)
+    assert not isinstance(region, Problem)
     assert (region.code, region.level, region.partition) == ("WK036300", "wijk", "GM0363")
 
 
@@ -163,7 +164,7 @@ def test_regios_comparison_areas_get_their_own_partition():
              ("Oost-Nederland (RE)", "RE02"), ("Nederland", "NL01"), ("RE02  ", "RE02"))  # fmt: skip
     for cell, code in cases:
         region = res.resolve(cell)
-        assert not isinstance(region, AreaProblem) and region.partition == code
+        assert not isinstance(region, Problem) and region.partition == code
 
 
 def test_woonplaatsen():
@@ -171,8 +172,8 @@ def test_woonplaatsen():
     denekamp = res.resolve("Denekamp")
     amsterdam = res.resolve("Amsterdam")
     oldenzaal = res.resolve("Oldenzaal")
-    assert not isinstance(denekamp, AreaProblem) and not isinstance(amsterdam, AreaProblem)
-    assert not isinstance(oldenzaal, AreaProblem)
+    assert not isinstance(denekamp, Problem) and not isinstance(amsterdam, Problem)
+    assert not isinstance(oldenzaal, Problem)
     assert (denekamp.code, denekamp.level, denekamp.partition) == (
         "WP-GM1774-Denekamp",
         "woonplaats",
@@ -185,18 +186,18 @@ def test_woonplaatsen():
 
 def test_unknown_and_ambiguous_names_are_never_guessed():
     unknown = AreaResolver("wijken").resolve("Wijk 99 Nergens")
-    assert isinstance(unknown, AreaProblem) and unknown.code == "unknown-region"
+    assert isinstance(unknown, Problem) and unknown.code == "unknown-region"
     # Beuningen is a woonplaats in Losser and a municipality (and its woonplaats) in Gelderland.
     ambiguous = AreaResolver("plaatsen").resolve("Beuningen")
-    assert isinstance(ambiguous, AreaProblem) and ambiguous.code == "ambiguous-region"
+    assert isinstance(ambiguous, Problem) and ambiguous.code == "ambiguous-region"
     assert "WP-GM0168-Beuningen" in ambiguous.message
     merged = AreaResolver("regios").resolve("GM0196")  # a code of a municipality merged before 2024
-    assert isinstance(merged, AreaProblem) and merged.code == "unknown-region"
+    assert isinstance(merged, Problem) and merged.code == "unknown-region"
 
 
 def test_soort_regio_hint_restricts_the_level():
     res = AreaResolver("wijken")
     as_gemeente = res.resolve("Dinkelland", "Gemeente")
-    assert not isinstance(as_gemeente, AreaProblem) and as_gemeente.code == "GM1774"
+    assert not isinstance(as_gemeente, Problem) and as_gemeente.code == "GM1774"
     as_wijk = res.resolve("Dinkelland", "Wijk")
-    assert isinstance(as_wijk, AreaProblem) and as_wijk.code == "unknown-region"
+    assert isinstance(as_wijk, Problem) and as_wijk.code == "unknown-region"

@@ -100,7 +100,7 @@ def test_key_outside_processed_and_pseudonyms_stable(ws: Workspace) -> None:
         r["source_file"]: r["respondent"] for r in read_dataset(ws.processed, PROFESSIONAL).to_pylist()
     }
     assert by_file["data/raw/a.xlsx"] == by_file["data/raw/b.xlsx"] != by_file["data/raw/c.xlsx"]
-    key = privacy.load_key(ws)
+    key = privacy.load_key(key_file, "key")
     assert by_file["data/raw/c.xlsx"] == privacy.pseudonym(
         key, "Piet Fictief", "piet@voorbeeld.invalid", "Politie (fictief)"
     )

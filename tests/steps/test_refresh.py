@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import ops_reader
 from ivp_pipeline.problems import IvpError
+from ivp_pipeline.steps import rollback
 from ivp_pipeline.steps.refresh import refresh
-from ivp_pipeline.store import MANIFEST, load_manifest, rollback
+from ivp_pipeline.store import MANIFEST, load_manifest
 from ivp_pipeline.workspace import Workspace
 from ops_reader import fake_score, write_raw
 
@@ -31,7 +31,7 @@ FEB = [
 
 @pytest.fixture(autouse=True)
 def only_the_test_reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("ivp_pipeline.sources.detect.READERS", ("ops_reader",))
+    monkeypatch.setattr("ivp_pipeline.sources.detection.READERS", ("ops_reader",))
 
 
 def tree_hashes(*roots: Path) -> dict[str, str]:
@@ -194,17 +194,18 @@ def test_cli_refresh_reports_failure_with_exit_1(ws: Workspace, runner, monkeypa
         "fetch: not configured" in ok.stderr
         and "ingest: ingested data/raw/police/a_2024-02.json" in ok.stderr
     )
+    before = tree_hashes(ws.processed, ws.reports)
     (ws.raw / "police" / "c.csv").write_text("what is this\n", encoding="utf-8")
     bad = runner.invoke(app, ["refresh", "-w", str(ws.root)])
     assert bad.exit_code == 1
     assert "[unrecognised-file]" in bad.stderr and "Refresh failed" in bad.stderr
-    assert ops_reader.KIND == "ops_police"
+    assert tree_hashes(ws.processed, ws.reports) == before  # the failed run changed nothing
 
 
 _CHILD = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
-import ivp_pipeline.sources.detect as detect
+import ivp_pipeline.sources.detection as detect
 detect.READERS = ("ops_reader",)
 from ops_reader import fake_score
 from ivp_pipeline.steps.refresh import refresh

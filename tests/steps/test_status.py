@@ -17,7 +17,7 @@ from ops_reader import write_raw
 
 @pytest.fixture(autouse=True)
 def only_the_test_reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("ivp_pipeline.sources.detect.READERS", ("ops_reader",))
+    monkeypatch.setattr("ivp_pipeline.sources.detection.READERS", ("ops_reader",))
 
 
 def test_describe_periods_per_kind_and_latest() -> None:

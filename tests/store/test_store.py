@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 
 from ivp_pipeline import atomic
-from ivp_pipeline.problems import IvpError
+from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.schemas import POLICE
 from ivp_pipeline.store import Transaction, load_manifest, merge, partition_path, read_dataset
 from ivp_pipeline.workspace import Workspace
@@ -55,7 +55,7 @@ def test_merge_replaces_rows_with_the_same_key_and_keeps_the_rest() -> None:
 
 
 def test_partition_files_omit_the_partition_column_and_read_back_whole(ws: Workspace) -> None:
-    tx = Transaction(ws)
+    tx = Transaction(ws.processed)
     tx.upsert(POLICE, "GM1774", police_rows([4, 5]))
     tx.commit()
     import pyarrow.parquet as pq
@@ -73,11 +73,11 @@ def test_partition_files_omit_the_partition_column_and_read_back_whole(ws: Works
 
 
 def test_abort_leaves_the_previous_state(ws: Workspace) -> None:
-    tx = Transaction(ws)
+    tx = Transaction(ws.processed)
     tx.upsert(POLICE, "GM1774", police_rows([1]))
     tx.commit()
     before = partition_path(ws.processed, POLICE, "GM1774").read_bytes()
-    tx2 = Transaction(ws)
+    tx2 = Transaction(ws.processed)
     tx2.upsert(POLICE, "GM1774", police_rows([99, 98]))
     tx2.abort()
     assert partition_path(ws.processed, POLICE, "GM1774").read_bytes() == before
@@ -85,7 +85,7 @@ def test_abort_leaves_the_previous_state(ws: Workspace) -> None:
 
 
 def test_recover_restores_a_state_moved_away_by_a_killed_swap(ws: Workspace) -> None:
-    tx = Transaction(ws)
+    tx = Transaction(ws.processed)
     tx.upsert(POLICE, "GM1774", police_rows([1]))
     tx.commit()
     # Simulate kill -9 between the two renames of the fallback swap.
@@ -99,7 +99,7 @@ def test_recover_restores_a_state_moved_away_by_a_killed_swap(ws: Workspace) -> 
 
 
 def test_manifest_is_written_with_sorted_files(ws: Workspace) -> None:
-    tx = Transaction(ws)
+    tx = Transaction(ws.processed)
     tx.manifest["files"] = {"b.csv": {"sha256": "b"}, "a.csv": {"sha256": "a", "rejects": []}}
     tx.commit()
     manifest = load_manifest(ws.processed)
@@ -109,7 +109,7 @@ def test_manifest_is_written_with_sorted_files(ws: Workspace) -> None:
 
 
 def test_killed_writer_leaves_the_previous_state(ws: Workspace) -> None:
-    tx = Transaction(ws)
+    tx = Transaction(ws.processed)
     tx.upsert(POLICE, "GM1774", police_rows([1]))
     tx.commit()
     before = partition_path(ws.processed, POLICE, "GM1774").read_bytes()
@@ -119,7 +119,7 @@ def test_killed_writer_leaves_the_previous_state(ws: Workspace) -> None:
         "from ivp_pipeline.store import Transaction, read_dataset\n"
         "from ivp_pipeline.workspace import Workspace\n"
         "ws = Workspace.at(sys.argv[1])\n"
-        "tx = Transaction(ws)\n"
+        "tx = Transaction(ws.processed)\n"
         "t = read_dataset(ws.processed, POLICE)\n"
         "tx.upsert(POLICE, 'GM1774', t.set_column(12, 'value', __import__('pyarrow').array([7])))\n"
         "os.kill(os.getpid(), 9)\n"
@@ -127,7 +127,7 @@ def test_killed_writer_leaves_the_previous_state(ws: Workspace) -> None:
     proc = subprocess.run([sys.executable, "-c", script, str(ws.root)], check=False)
     assert proc.returncode == -9
     assert partition_path(ws.processed, POLICE, "GM1774").read_bytes() == before
-    Transaction(ws).abort()  # the next run cleans up what the killed one left
+    Transaction(ws.processed).abort()  # the next run cleans up what the killed one left
     assert not list(ws.processed.parent.glob(".processed-staging-*"))
 
 
@@ -136,18 +136,14 @@ def test_lock_is_reentrant_and_excludes_other_processes(tmp_path: Path) -> None:
     with atomic.workspace_lock(lock), atomic.workspace_lock(lock):
         script = (
             "import sys\nfrom pathlib import Path\nfrom ivp_pipeline import atomic\n"
-            "from ivp_pipeline.problems import IvpError\n"
+            "from ivp_pipeline.problems import IvpError, Problem\n"
             "try:\n    cm = atomic.workspace_lock(Path(sys.argv[1]), timeout=0.2); cm.__enter__()\n"
             "except IvpError as e:\n    print(e.problem.code)\n"
         )
         out = subprocess.run([sys.executable, "-c", script, str(lock)], capture_output=True, text=True)
         assert out.stdout.strip() == "workspace-locked"
     with pytest.raises(IvpError) as info, atomic.workspace_lock(lock):
-        raise IvpError(info_problem())
-    assert info.value.problem.code == "x"
-
-
-def info_problem():  # type: ignore[no-untyped-def]
-    from ivp_pipeline.problems import Problem
-
-    return Problem("x", "y")
+        raise IvpError(Problem("bad-config", "raised while holding the lock"))
+    assert info.value.problem.code == "bad-config"
+    with atomic.workspace_lock(lock, timeout=0.2):  # released by the error above
+        pass

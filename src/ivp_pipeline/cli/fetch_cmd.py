@@ -14,7 +14,7 @@ from ivp_pipeline.cli.common import WorkspaceOpt, user_errors
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ivp_pipeline.sources.police.fetch.download import FetchOutcome
+    from ivp_pipeline.steps.fetch import FetchOutcome
 
 BaseUrlOpt = Annotated[
     str | None,
@@ -64,15 +64,13 @@ def fetch(
 ) -> None:
     """Download police tables (only those whose Modified date changed) into data/raw/police/."""
     from ivp_pipeline.cli.output import console
-    from ivp_pipeline.sources.police.fetch.config import load_fetch_config
-    from ivp_pipeline.sources.police.fetch.download import fetch_tables
+    from ivp_pipeline.steps.fetch import fetch as run_fetch
     from ivp_pipeline.workspace import Workspace
 
     configure_logging(quiet)
     ws = Workspace.at(workspace)
     with user_errors():
-        cfg = load_fetch_config(ws, base_url, tables=table, municipalities=municipality)
-        outcomes = fetch_tables(ws, cfg)
+        outcomes = run_fetch(ws, base_url=base_url, tables=table, municipalities=municipality)
     print_fetch(outcomes, console())
 
 

@@ -23,15 +23,13 @@ def refresh(
     """
     from ivp_pipeline.cli.fetch_cmd import print_fetch
     from ivp_pipeline.cli.output import console, print_ingest_report
-    from ivp_pipeline.sources.police.fetch.config import is_configured, load_fetch_config
     from ivp_pipeline.steps.refresh import refresh as run_refresh
     from ivp_pipeline.workspace import Workspace
 
     configure_logging(quiet)
     ws = Workspace.at(workspace)
     try:
-        cfg = load_fetch_config(ws, base_url) if base_url or is_configured(ws) else None
-        report = run_refresh(ws, cfg)
+        report = run_refresh(ws, base_url=base_url)
     except IvpError as exc:
         report_problems(exc.problems)
         err_echo("Refresh failed: data/processed and reports are unchanged.")

@@ -10,7 +10,7 @@ import typer
 from ivp_pipeline.cli.common import WorkspaceOpt, user_errors
 
 if TYPE_CHECKING:
-    from ivp_pipeline.scoring.summary import TopRow
+    from ivp_pipeline.steps.score import TopRow
 
 
 def score(
@@ -30,28 +30,13 @@ def score(
     top: Annotated[int, typer.Option("--top", min=1, help="Priorities shown per municipality.")] = 5,
 ) -> None:
     """Score every theme per municipality and for Noordoost Twente; write reports/."""
-    from ivp_pipeline.problems import IvpError, Problem
-    from ivp_pipeline.scoring.config import load_scoring_config
-    from ivp_pipeline.scoring.summary import top_priorities
-    from ivp_pipeline.steps.score import score_workspace
+    from ivp_pipeline.steps.score import score as run_score
     from ivp_pipeline.workspace import Workspace
 
     ws = Workspace.at(workspace)
     with user_errors():
-        profiles = load_scoring_config(ws)
-        shown = profile or profiles.default_profile
-        if shown not in profiles.all_profiles():
-            raise IvpError(
-                Problem(
-                    "unknown-profile",
-                    "no weight profile with this name",
-                    column="--profile",
-                    value=shown,
-                    hint="use one of " + ", ".join(profiles.all_profiles()),
-                )
-            )
-        result = score_workspace(ws, public=public, seed=seed, draws=draws)
-    print_top(top_priorities(result, shown, top), shown)
+        run = run_score(ws, public=public, seed=seed, draws=draws, profile=profile)
+    print_top(run.top(top), run.profile)
     typer.echo(f"Written to {ws.relative(ws.reports)}/")
 
 

@@ -18,14 +18,14 @@ def status(
     import json
 
     from ivp_pipeline.cli.output import console
-    from ivp_pipeline.reports.changes_md import area_label
-    from ivp_pipeline.steps.status import pending_files, workspace_status
+    from ivp_pipeline.regions import area_label
+    from ivp_pipeline.steps.status import status as run_status
     from ivp_pipeline.workspace import Workspace
 
     ws = Workspace.at(workspace)
     with user_errors():
-        entries = workspace_status(ws)
-        pending = pending_files(ws)
+        found = run_status(ws)
+    entries, pending = found.partitions, found.not_ingested
     if as_json:
         data = {"partitions": [e.as_dict() for e in entries], "not_ingested": pending}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -20,23 +20,6 @@ OutOpt = Annotated[
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")]
 
 
-def _write(out: Path, data: bytes, force: bool) -> None:
-    from ivp_pipeline.atomic import write_bytes_atomic
-    from ivp_pipeline.problems import IvpError, Problem
-
-    if out.exists() and not force:
-        raise IvpError(
-            Problem(
-                "file-exists",
-                "the file already exists",
-                file=str(out),
-                hint="choose another --out or add --force to overwrite it",
-            )
-        )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(out, data)
-
-
 @template_app.command("professional")
 def professional(
     out: OutOpt = Path("inbreng_professionals.xlsx"),
@@ -44,22 +27,22 @@ def professional(
     force: ForceOpt = False,
 ) -> None:
     """Workbook for professionals: ratings 1-5 per municipality and theme (themes of the catalogue)."""
-    from ivp_pipeline.catalogue import load_catalogue
-    from ivp_pipeline.sources.professional.template import template_bytes
+    from ivp_pipeline.steps.template import template
     from ivp_pipeline.workspace import Workspace
 
     with user_errors():
-        _write(out, template_bytes(load_catalogue(Workspace.at(workspace))), force)
+        template(Workspace.at(workspace), "professional", out, force=force)
     err_echo(f"Written {out}")
 
 
 @template_app.command("survey")
 def survey(out: OutOpt = Path("lokale_enquete.xlsx"), force: ForceOpt = False) -> None:
     """Workbook for local survey results (area, indicator, year, value, margin, respondents)."""
-    from ivp_pipeline.sources.survey.template import template_bytes
+    from ivp_pipeline.steps.template import template
+    from ivp_pipeline.workspace import Workspace
 
     with user_errors():
-        _write(out, template_bytes(), force)
+        template(Workspace.at(Path(".")), "survey", out, force=force)
     err_echo(f"Written {out}")
 
 

@@ -1,25 +1,25 @@
 """What changed since the previous run: new periods, revised figures, priorities that moved.
 
-`snapshot_facts` reads the facts that matter from data/processed (before and after a refresh);
-`compare` turns two snapshots and two scores.csv frames into one sorted change table;
+`compare` turns two store snapshots (before and after a refresh) and two scores.csv frames into one
+sorted change table;
 `write_changes` writes reports/wijzigingen.md (Dutch) and reports/tables/wijzigingen.csv.
 Everything is sorted and free of timestamps, so the same two states give the same bytes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from ivp_pipeline import atomic
 from ivp_pipeline.reports.changes_md import render_markdown
+from ivp_pipeline.reports.tables import write_csv
 from ivp_pipeline.schemas import POLICE
-from ivp_pipeline.store import PART, PARTITION_COLUMN
+from ivp_pipeline.store import PARTITION_COLUMN, Snapshot
+from ivp_pipeline.store.snapshot import YEAR_DATASETS
 
 COLUMNS = (
     "change",
@@ -38,41 +38,11 @@ COLUMNS = (
 #         new_theme | removed_theme
 P_TOP3_TOLERANCE = 0.05  # smaller moves of the top-three probability are Monte Carlo noise
 _FIGURE = ("observed", "zero")
-_POLICE_COLUMNS = (PARTITION_COLUMN, *POLICE.key, "value", "value_state")
-_YEAR_DATASETS = ("survey", "population")
-
-
-@dataclass
-class Facts:
-    """The parts of data/processed that changes are computed from."""
-
-    police: pa.Table
-    years: dict[str, set[tuple[str, int]]] = field(default_factory=dict)  # dataset -> {(muni, year)}
-
-
-def snapshot_facts(processed: Path) -> Facts:
-
-    tables = []
-    for part in sorted((processed / "police").glob(f"{PARTITION_COLUMN}=*/{PART}")):
-        t = pq.read_table(part, columns=[c for c in _POLICE_COLUMNS if c != PARTITION_COLUMN])
-        code = part.parent.name.split("=", 1)[1]
-        tables.append(t.append_column(PARTITION_COLUMN, pa.array([code] * t.num_rows, pa.string())))
-    police = pa.concat_tables(tables) if tables else POLICE.schema.empty_table()
-    years: dict[str, set[tuple[str, int]]] = {}
-    for name in _YEAR_DATASETS:
-        found: set[tuple[str, int]] = set()
-        for part in sorted((processed / name).glob(f"{PARTITION_COLUMN}=*/{PART}")):
-            code = part.parent.name.split("=", 1)[1]
-            found.update(
-                (code, int(y)) for y in set(pq.read_table(part, columns=["year"])["year"].to_pylist())
-            )
-        years[name] = found
-    return Facts(police.select(list(_POLICE_COLUMNS)), years)
 
 
 def compare(
-    before: Facts,
-    after: Facts,
+    before: Snapshot,
+    after: Snapshot,
     scores_before: pd.DataFrame | None = None,
     scores_after: pd.DataFrame | None = None,
     p_tolerance: float = P_TOP3_TOLERANCE,
@@ -85,7 +55,7 @@ def compare(
     return frame.sort_values(list(COLUMNS), kind="stable").reset_index(drop=True)
 
 
-def _new_periods(before: Facts, after: Facts) -> list[dict[str, str]]:
+def _new_periods(before: Snapshot, after: Snapshot) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     old_police = _period_set(before.police)
     new_police = _period_set(after.police)
@@ -111,7 +81,7 @@ def _new_periods(before: Facts, after: Facts) -> list[dict[str, str]]:
                 _row("new_period", "police", muni, measure=measure, period=p, period_kind=kind)
                 for p in periods
             ]
-    for name in _YEAR_DATASETS:
+    for name in (d.name for d in YEAR_DATASETS):
         old, new = before.years.get(name, set()), after.years.get(name, set())
         known = {m for m, _ in old}
         years: dict[str, list[int]] = {}
@@ -253,7 +223,7 @@ def write_changes(
 
     csv_path = reports / "tables" / "wijzigingen.csv"
     md_path = reports / "wijzigingen.md"
-    atomic.write_bytes_atomic(csv_path, changes.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    write_csv(csv_path, changes)
     atomic.write_bytes_atomic(
         md_path, render_markdown(changes, first_run=first_run, theme_labels=theme_labels).encode("utf-8")
     )

@@ -4,35 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, REGION_NOT_LABEL, registry
+from ivp_pipeline.regions import area_label
 
 if TYPE_CHECKING:
     import pandas as pd
 
 MAX_LISTED = 50  # the full list is in tables/wijzigingen.csv
 _MEASURE = {"crime": "misdrijven", "overlast": "overlast"}
-_LEVEL = {
-    "basisteam": "basisteam",
-    "regionale_eenheid": "eenheid",
-    "wijk": "wijk",
-    "buurt": "buurt",
-    "provincie": "PV",
-    "landsdeel": "LD",
-}
 _DATASET = {"police": "politiecijfers", "survey": "enquête", "population": "bevolking"}
-
-
-def area_label(code: str) -> str:
-    if code == REGION_NOT:
-        return REGION_NOT_LABEL
-    if code in NOT_MUNICIPALITIES:
-        return NOT_MUNICIPALITIES[code]
-    region = registry().get(code) if code else None
-    if region is None:
-        return code
-    if region.level in ("gemeente", "land") or region.name.endswith(")"):
-        return region.name
-    return f"{region.name} ({_LEVEL.get(region.level, region.level)})"
 
 
 def period_label(period: str, kind: str) -> str:

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ivp_pipeline.regions import REGION_NOT
+import pandas as pd
+
+from ivp_pipeline.regions import REGION_NOT, municipality_label
 from ivp_pipeline.reports import figures, labels, views
 from ivp_pipeline.reports.charts.funnel import plot_funnel
 from ivp_pipeline.reports.charts.heatmap import plot_heatmap
@@ -21,8 +23,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ivp_pipeline.scoring.result import ScoreResult
-
-import pandas as pd
 
 ALL = ("police", "survey", "professional", "population")
 POLICE = ("police", "population")
@@ -233,9 +233,7 @@ class _Context:
         if vg is None or vg.empty:
             return None
         frame = vg.copy()
-        frame["label"] = [
-            self.names.get(str(m)) or labels.municipality(str(m)) for m in frame["municipality"]
-        ]
+        frame["label"] = [municipality_label(str(m)) for m in frame["municipality"]]
         frame["label"] += [": " + views.theme_label(self.r, str(t), self.themes) for t in frame["theme"]]
         title = "Voortgang ten opzichte van het basisjaar"
         fig, axes = figures.new_figure(17, 3 + 0.6 * len(frame))

@@ -7,24 +7,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
 from ivp_pipeline.atomic import write_bytes_atomic
-from ivp_pipeline.regions import REGION_NOT
+from ivp_pipeline.regions import REGION_NOT, municipality_label
 from ivp_pipeline.reports import labels, views
 from ivp_pipeline.reports.method import method_rows, weights
 from ivp_pipeline.reports.public import public_threshold
-from ivp_pipeline.reports.sheets import public_text
+from ivp_pipeline.reports.sheets import CRITERIA_ORDER, public_text
+from ivp_pipeline.scoring.config import RANK_UNCERTAIN
 
 if TYPE_CHECKING:
     from ivp_pipeline.reports.chartset import Chart
     from ivp_pipeline.scoring.result import ScoreResult
 
-import pandas as pd
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-from ivp_pipeline.reports.sheets import CRITERIA_ORDER
-
 TOP = 3
-UNSTABLE_P_TOP3 = 0.6  # a top-3 theme less likely than this to stay in the top 3 makes the list unstable
 
 
 @dataclass
@@ -79,8 +77,8 @@ def context(result: ScoreResult, charts: list[Chart]) -> dict[str, Any]:
             _score_row({str(k): v for k, v in rec.items()}, themes, result) for rec in data.to_dict("records")
         ]
         top = rows[:TOP]
-        # the scoring's own flag when it sets one, else a plain threshold on p_top3
-        unstable = any(r["_uncertain"] or _float(r["_p"]) < UNSTABLE_P_TOP3 for r in top)
+        # the scoring's rank-uncertain flag (scoring/config.py rank_uncertain) is the one rule
+        unstable = any(r["_uncertain"] for r in top)
         own = [embed(c) for c in charts if c.municipality == code]
         crit_cols, crit_rows = _criteria(result, code, [str(t) for t in data["theme"]], themes)
         sections.append(Section(code, names[code], rows, top, unstable, own, crit_cols, crit_rows))
@@ -141,7 +139,7 @@ def _score_row(rec: dict[str, Any], themes: dict[str, str], result: ScoreResult)
         "p_top3": labels.percent(rec.get("p_top3")),
         "coverage": labels.percent(rec.get("coverage")),
         "flags": "" if labels.is_missing(rec.get("flags")) else labels.flags(str(rec.get("flags"))),
-        "_uncertain": "rank_uncertain" in str(rec.get("flags")),
+        "_uncertain": RANK_UNCERTAIN in str(rec.get("flags")).split(";"),
         "_p": str(rec.get("p_top3")),
     }
 
@@ -178,7 +176,7 @@ def _voortgang(result: ScoreResult, names: dict[str, str], themes: dict[str, str
         code = str(rec.get("municipality"))
         rows.append(
             {
-                "municipality": names.get(code) or labels.municipality(code),
+                "municipality": municipality_label(code),
                 "theme": views.theme_label(result, str(rec.get("theme")), themes),
                 "measure": _text(rec.get("measure")),
                 "baseline": _with_period(rec.get("baseline_value"), rec.get("baseline_year")),

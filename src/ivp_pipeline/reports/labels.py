@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, REGION_NOT_LABEL, registry
+from ivp_pipeline.regions import REGION_NOT, municipality_label, registry
 
 COLUMNS: dict[str, str] = {
     "municipality": "Gemeente",
@@ -186,24 +186,11 @@ def area(code: str) -> str:
     """'PV23' -> 'Overijssel (PV23)'; unknown codes stay as they are."""
 
     if code == REGION_NOT:
-        return REGION_NOT_LABEL
+        return municipality_label(code)
     region = registry().get(code) if code else None
     if region is None or region.name == code:
         return code
     return f"{re.sub(r' [(](PV|LD|RE|BT|gemeente)[)]$', '', region.name)} ({code})"
-
-
-def municipality(code: str, fallback: str | None = None) -> str:
-    """Dutch name of a municipality code (or NOT); the fallback label from the data wins when given."""
-    if code == REGION_NOT:
-        return REGION_NOT_LABEL
-    if fallback:
-        return fallback
-    if code in NOT_MUNICIPALITIES:
-        return NOT_MUNICIPALITIES[code]
-
-    region = registry().get(code)
-    return region.name if region else code
 
 
 def is_missing(value: Any) -> bool:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from ivp_pipeline import __version__
+from ivp_pipeline.regions import municipality_label
 from ivp_pipeline.reports import labels, views
 from ivp_pipeline.reports.charts.trends import MONTHS
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
-
-from ivp_pipeline import __version__
 
 METHOD_LABELS = {
     "catalogue_version": "Versie themacatalogus",
@@ -49,7 +49,7 @@ def method_rows(result: ScoreResult, *, nested: bool) -> list[tuple[str, Any]]:
             continue
         if isinstance(value, dict | list | tuple):
             if key == "municipalities":
-                rows.append((METHOD_LABELS[key], ", ".join(labels.municipality(str(c)) for c in value)))
+                rows.append((METHOD_LABELS[key], ", ".join(municipality_label(str(c)) for c in value)))
             elif nested:
                 rows.append((METHOD_LABELS.get(key, key), json.dumps(value, ensure_ascii=False, default=str)))
             continue

@@ -13,11 +13,11 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from ivp_pipeline.scoring.result import ScoreResult
-
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from ivp_pipeline.scoring.result import ScoreResult
 
 DEFAULT_THRESHOLD = 5
 # criteria computed from registered police counts; perception and professionals rest on respondents
@@ -151,6 +151,21 @@ def _extras(extras: dict[str, pd.DataFrame], trends: pd.DataFrame, threshold: in
             frame.loc[hidden, col] = derived_marker(threshold)
     out["voortgang"] = frame
     return out
+
+
+def for_audience(result: ScoreResult, *, public: bool) -> ScoreResult:
+    """The one place public mode is decided: the result as the outputs show it.
+
+    Public: small counts suppressed with the configured threshold (`small_number_threshold` of the
+    method), unless already done. Not public: the result as computed, marked so. A suppressed result
+    stays suppressed: nothing can un-suppress it.
+    """
+    if public_threshold(result) is not None:
+        return result
+    if not public:
+        return replace(result, method={**result.method, "public": False})
+    threshold = int(result.method.get("small_number_threshold") or DEFAULT_THRESHOLD)
+    return apply_public_mode(result, threshold)
 
 
 def public_threshold(result: ScoreResult) -> int | None:

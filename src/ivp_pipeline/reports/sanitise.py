@@ -6,6 +6,8 @@ import re
 
 MAX_CELL_CHARS = 32_767  # Excel's hard limit for one cell
 FORMULA_STARTS = ("=", "+", "-", "@")
+# A CSV cell may not start with these either (OWASP CSV injection): Excel strips them and evaluates on.
+CSV_UNSAFE_STARTS = ("\t", "\r")
 # Tab and newline are kept (they are legitimate in remarks); every other C0 control and DEL goes,
 # since openpyxl refuses them and Excel shows them as boxes.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -29,10 +31,11 @@ def csv_text(value: str) -> str:
     """Text for a CSV cell: cleaned, and a leading apostrophe when a spreadsheet would see a formula.
 
     CSV has no cell types, so the apostrophe (the OWASP advice) is the only way to keep Excel and
-    LibreOffice from evaluating `=HYPERLINK(...)` when the file is opened.
+    LibreOffice from evaluating `=HYPERLINK(...)` when the file is opened. A leading tab or CR gets
+    one too.
     """
     text = clean_text(value)
-    return "'" + text if looks_like_formula(text) else text
+    return "'" + text if looks_like_formula(text) or text.startswith(CSV_UNSAFE_STARTS) else text
 
 
 def sheet_title(name: str, taken: set[str]) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from ivp_pipeline.reports import labels
 from ivp_pipeline.reports.workbook import DATE, DATETIME, DEC1, DEC2, INT, PCT, PCT1, Col
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
-
-import pandas as pd
 
 
 def data_tables(

@@ -5,17 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 from ivp_pipeline.atomic import write_bytes_atomic
-from ivp_pipeline.regions import REGION_NOT
+from ivp_pipeline.regions import REGION_NOT, municipality_label
 from ivp_pipeline.reports import labels, views
+from ivp_pipeline.reports.method import method_rows, weights
 from ivp_pipeline.reports.public import public_threshold
 from ivp_pipeline.reports.sanitise import sheet_title
 from ivp_pipeline.reports.sheet_specs import data_tables
 from ivp_pipeline.reports.workbook import (
     DEC1,
+    HEADER_ROW,
     INT,
     PCT,
     Col,
+    put,
     stable_bytes,
     write_table,
 )
@@ -24,13 +31,6 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
     from ivp_pipeline.scoring.result import ScoreResult
-
-import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from ivp_pipeline.reports.method import method_rows, weights
-from ivp_pipeline.reports.workbook import HEADER_ROW, put
 
 WORKBOOK_NAME = "ivp-prioriteiten.xlsx"
 CRITERIA_ORDER = ("volume", "harm", "trend", "comparison", "perception", "professionals")
@@ -64,7 +64,7 @@ def write_workbook(result: ScoreResult, tables_dir: Path) -> Path:
         return wb.create_sheet(sheet_title(name, taken))
 
     def m_label(code: Any) -> str:
-        return mun.get(str(code)) or labels.municipality(str(code))
+        return municipality_label(str(code))
 
     def t_label(theme: Any) -> str:
         return views.theme_label(result, str(theme), themes)

@@ -1,46 +1,125 @@
-"""The workbook's tables also as CSV (canonical column names), for scripts and other tools."""
+"""The one CSV writer: every table of reports/tables/ (and wijzigingen.csv), same bytes each run.
+
+UTF-8, comma, LF, no index; floats with fixed decimals (whole numbers without), dates ISO, missing
+values empty, every text cell made formula-safe (reports/sanitise.py).
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import math
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 from ivp_pipeline.atomic import write_bytes_atomic
+from ivp_pipeline.regions import unit_order
 from ivp_pipeline.reports.sanitise import csv_text
+from ivp_pipeline.scoring.result import INDICATORS, SCORES
+from ivp_pipeline.scoring.tables import INDICATOR_EXTRAS
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
 
-import pandas as pd
-
-# scores.csv and indicators.csv are written by `ivp score` itself; these are the other tables.
-CSV_TABLES = ("criteria", "trends", "professionals", "perception", "funnel", "rank_probabilities", "sources")
-EXTRA_TABLES = ("voortgang",)
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8, comma, LF, no index; text cells made formula-safe; dates as ISO dates."""
-
-    out = frame.copy()
-    for col in out.columns:
-        series = out[col]
-        if pd.api.types.is_datetime64_any_dtype(series):
-            out[col] = series.dt.strftime("%Y-%m-%d")
-        elif series.dtype == object or pd.api.types.is_string_dtype(series):
-            out[col] = series.map(lambda v: csv_text(v) if isinstance(v, str) else v)
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+DIGITS = 6  # decimals of every float in every CSV table (docs/outputs.md): small rates keep 3+ digits
+SCORE_COLUMNS = [*SCORES, "profile_label"]
+INDICATOR_COLUMNS = [*INDICATORS, *INDICATOR_EXTRAS]
+# The other tables of the result, all their columns in the result's row order.
+RESULT_TABLES = (
+    "criteria",
+    "trends",
+    "professionals",
+    "perception",
+    "funnel",
+    "rank_probabilities",
+    "sources",
+)
+EXTRA_TABLES = ("voortgang",)  # only when the result has them (an [evaluation] is configured)
 
 
-def write_csvs(result: ScoreResult, tables_dir: Path) -> list[Path]:
-    written = []
-    frames = {name: getattr(result, name) for name in CSV_TABLES}
-    frames.update({name: result.extras[name] for name in EXTRA_TABLES if name in result.extras})
-    for name, frame in frames.items():
-        path = tables_dir / f"{name}.csv"
-        write_bytes_atomic(path, csv_bytes(frame))
-        written.append(path)
+def cell(value: Any, digits: int = DIGITS) -> str:
+    """One CSV cell: floats with fixed decimals (integers without), dates ISO, missing values empty."""
+    if value is None or value is pd.NaT:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float | int):
+        f = float(value)
+        if math.isnan(f):
+            return ""
+        if math.isinf(f):
+            return "inf" if f > 0 else "-inf"
+        if f.is_integer() and abs(f) < 1e15:
+            return str(int(f))
+        return f"{f:.{digits}f}"
+    if hasattr(value, "item"):  # numpy scalars
+        return cell(value.item(), digits)
+    text = str(value)
+    return "" if text in ("nan", "NaT", "<NA>") else csv_text(text)
+
+
+def csv_bytes(frame: pd.DataFrame, columns: list[str] | None = None, digits: int = DIGITS) -> bytes:
+    """The frame's rows in their order, the given columns (default: all; absent ones empty)."""
+    cols = list(frame.columns) if columns is None else list(columns)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(cols)
+    present = [c for c in cols if c in frame.columns]
+    for row in frame[present].itertuples(index=False, name=None):
+        values = dict(zip(present, row, strict=True))
+        writer.writerow([cell(values.get(c), digits) for c in cols])
+    return buf.getvalue().encode("utf-8")
+
+
+def write_csv(
+    path: Path, frame: pd.DataFrame, columns: list[str] | None = None, digits: int = DIGITS
+) -> Path:
+    """Write one table atomically (see csv_bytes)."""
+    write_bytes_atomic(path, csv_bytes(frame, columns, digits))
+    return path
+
+
+def write_tables(result: ScoreResult, tables_dir: Path) -> list[Path]:
+    """Every CSV table of the result: scores, indicators, the RESULT_TABLES and voortgang when present.
+
+    scores.csv and indicators.csv have their rows sorted (unit, profile, rank, theme / unit, theme,
+    source, measure, code, indicator, period); the other tables keep the result's order. A voortgang.csv
+    of an earlier run is removed when the result has none.
+    """
+    frames: list[tuple[str, pd.DataFrame, list[str] | None]] = [
+        ("scores", _sorted_rows(result.scores, ["profile", "rank", "theme"]), SCORE_COLUMNS),
+        (
+            "indicators",
+            _sorted_rows(
+                result.indicators,
+                ["theme", "source", "measure", "offence_code", "indicator", "period_start"],
+            ),
+            INDICATOR_COLUMNS,
+        ),
+    ]
+    frames += [(name, getattr(result, name), None) for name in RESULT_TABLES]
+    frames += [(name, result.extras[name], None) for name in EXTRA_TABLES if name in result.extras]
+    written = [write_csv(tables_dir / f"{name}.csv", frame, cols) for name, frame, cols in frames]
     for name in EXTRA_TABLES:  # an extra that is gone must not leave last run's file behind
         stale = tables_dir / f"{name}.csv"
-        if name not in frames and stale.exists():
+        if name not in result.extras and stale.exists():
             stale.unlink()
     return written
+
+
+def _sorted_rows(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """File order of scores.csv and indicators.csv: the one unit order (regions.unit_order), then the
+    keys there (NaN last)."""
+    f = frame.copy()
+    position = {code: i for i, code in enumerate(unit_order(f["municipality"]))}
+    f["_u"] = f["municipality"].map(position)
+    present = [k for k in keys if k in f.columns]
+    f = f.sort_values(["_u", *present], kind="stable", na_position="last")
+    return f.drop(columns="_u")

@@ -10,14 +10,14 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ivp_pipeline.regions import REGION_NOT
+import numpy as np
+import pandas as pd
+
+from ivp_pipeline.regions import municipality_label, unit_order
 from ivp_pipeline.reports import labels
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
-
-import numpy as np
-import pandas as pd
 
 FALLBACK_DATE = datetime(2026, 1, 1)
 FACTS_PROFILE = "feiten"
@@ -43,22 +43,13 @@ def default_profile(result: ScoreResult, available: list[str] | None = None) -> 
 
 
 def municipalities(result: ScoreResult) -> list[str]:
-    """The municipalities scored, by Dutch name, then NOT last."""
-    codes = list(dict.fromkeys(result.scores["municipality"].astype(str))) if len(result.scores) else []
-    names = municipality_labels(result)
-    local = sorted((c for c in codes if c != REGION_NOT), key=lambda c: (names.get(c, c) or c).casefold())
-    return local + ([REGION_NOT] if REGION_NOT in codes else [])
+    """The municipalities scored in regions.unit_order: by Dutch name, then NOT last."""
+    return unit_order(result.scores["municipality"].astype(str)) if len(result.scores) else []
 
 
 def municipality_labels(result: ScoreResult) -> dict[str, str]:
-    out: dict[str, str] = {}
-    s = result.scores
-    if "municipality_label" in s.columns:
-        for code, lab in zip(s["municipality"].astype(str), s["municipality_label"], strict=True):
-            out.setdefault(code, labels.municipality(code, None if labels.is_missing(lab) else str(lab)))
-    for code in s["municipality"].astype(str).unique() if len(s) else []:
-        out.setdefault(code, labels.municipality(code))
-    return out
+    """Code -> Dutch name (regions.municipality_label) of every unit scored, in unit order."""
+    return {code: municipality_label(code) for code in municipalities(result)}
 
 
 def theme_labels(result: ScoreResult) -> dict[str, str]:

@@ -7,20 +7,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from ivp_pipeline.reports.labels import column as column_label
-from ivp_pipeline.reports.labels import is_missing
-from ivp_pipeline.reports.sanitise import clean_text, looks_like_formula
-
-if TYPE_CHECKING:
-    from openpyxl import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
-
 import numpy as np
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ivp_pipeline.reports.labels import column as column_label
+from ivp_pipeline.reports.labels import is_missing
+from ivp_pipeline.reports.sanitise import clean_text, looks_like_formula
 from ivp_pipeline.xlsxsave import deterministic_bytes
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER_ROW = 4  # rows 1-2 carry the title and a note, so a printed or pasted sheet explains itself
 INT = "#,##0"

@@ -7,12 +7,25 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ivp_pipeline.config import load_toml, section
+from ivp_pipeline.config import section
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import NOT_MUNICIPALITIES
-from ivp_pipeline.workspace import Workspace
 
 CRITERIA = ("volume", "harm", "trend", "comparison", "perception", "professionals")
+
+# Flag `rank_uncertain` ("rang onzeker"): a theme ranked in the top n with p_top3 below the first
+# cut-off, or outside it with p_top3 above the second, could flip under small changes (docs/method.md).
+RANK_UNCERTAIN = "rank_uncertain"
+RANK_UNCERTAIN_IN_TOP_BELOW = 0.8
+RANK_UNCERTAIN_OUTSIDE_ABOVE = 0.2
+
+
+def rank_uncertain(rank: float, p_top3: float, top_n: int) -> bool:
+    """True when the theme's place in or out of the top n is uncertain (the one rule of the flag)."""
+    if rank <= top_n:
+        return p_top3 < RANK_UNCERTAIN_IN_TOP_BELOW
+    return p_top3 > RANK_UNCERTAIN_OUTSIDE_ABOVE
+
 
 DEFAULT_PROFILES: dict[str, dict[str, float]] = {
     # Facts, perception and professional judgement each about a third (CCV guidance: combine them).
@@ -149,7 +162,3 @@ def scoring_config(data: dict[str, Any], file: str = "ivp.toml") -> ScoringConfi
     cfg = section(data, "scoring", ScoringConfig, file=file)
     validate_weights(cfg, file)
     return cfg
-
-
-def load_scoring_config(ws: Workspace) -> ScoringConfig:
-    return scoring_config(load_toml(ws.config_file), file=ws.relative(ws.config_file))

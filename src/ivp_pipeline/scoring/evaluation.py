@@ -17,17 +17,15 @@ import math
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ivp_pipeline.config import load_toml, section
+from ivp_pipeline.config import section
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.scoring.result import VOORTGANG
-from ivp_pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
-
-import pandas as pd
 
 AreaKey = Annotated[str, StringConstraints(pattern=r"^(GM\d{4}|NOT)$")]
 STATUS_LABELS = {
@@ -49,19 +47,20 @@ class EvaluationConfig(BaseModel):
     targets: dict[str, dict[AreaKey, Annotated[float, Field(ge=-100, le=1000)]]] = Field(default_factory=dict)
 
 
-def load_evaluation(ws: Workspace, themes: set[str] | None = None) -> EvaluationConfig | None:
-    """`[evaluation]` of ivp.toml, or None when absent; unknown theme ids are configuration errors."""
-    data = load_toml(ws.config_file)
+def evaluation_config(
+    data: dict[str, Any], themes: set[str] | None = None, file: str = "ivp.toml"
+) -> EvaluationConfig | None:
+    """`[evaluation]` of parsed ivp.toml data, or None when absent; unknown theme ids are errors."""
     if "evaluation" not in data:
         return None
-    cfg = section(data, "evaluation", EvaluationConfig, file=ws.relative(ws.config_file))
+    cfg = section(data, "evaluation", EvaluationConfig, file=file)
     unknown = sorted(set(cfg.targets) - themes) if themes is not None else []
     if unknown:
         problems = [
             Problem(
                 "bad-config",
                 "unknown theme in evaluation targets",
-                file=ws.relative(ws.config_file),
+                file=file,
                 column=f"evaluation.targets.{t}",
                 value=t,
                 hint="use a theme id of the catalogue (see docs/method.md)",
@@ -72,12 +71,13 @@ def load_evaluation(ws: Workspace, themes: set[str] | None = None) -> Evaluation
     return cfg
 
 
-def voortgang_for(ws: Workspace, result: ScoreResult) -> pd.DataFrame | None:
-    """The hook for the score pipeline: the voortgang frame, or None when ivp.toml has no [evaluation]."""
-    themes = set(result.trends["theme"].unique()) | set(result.scores["theme"].unique())
-    cfg = load_evaluation(ws, themes)
-    if cfg is None:
-        return None
+def result_themes(result: ScoreResult) -> set[str]:
+    """The theme ids an [evaluation] may name: those scored or with trends."""
+    return set(result.trends["theme"].unique()) | set(result.scores["theme"].unique())
+
+
+def voortgang(result: ScoreResult, cfg: EvaluationConfig) -> pd.DataFrame:
+    """The voortgang frame of a scored result against the evaluation settings."""
     latest = result.method.get("latest_complete_period") or result.method.get("latest_complete_month")
     return evaluate(result.trends, cfg, latest_complete=_as_date(latest))
 

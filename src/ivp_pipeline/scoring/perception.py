@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from ivp_pipeline.catalogue import Catalogue
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.config import ScoringConfig
-
-import pandas as pd
 
 BASISTEAM = "BT_NOT"
 COLUMNS = [

@@ -1,64 +1,36 @@
-"""`compute`: processed datasets -> ScoreResult (criteria, scores, uncertainty, tables for the outputs)."""
+"""`compute`: the processed datasets as frames -> ScoreResult (criteria, scores, uncertainty, tables)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ivp_pipeline.catalogue import Catalogue, load_catalogue
+from ivp_pipeline.catalogue import Catalogue
 from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, REGION_NOT_LABEL
-from ivp_pipeline.schemas import NOT_REGION
+from ivp_pipeline.regions import REGION_NOT, municipality_label, unit_order
 from ivp_pipeline.scoring import facts, scales, tables
-from ivp_pipeline.scoring.config import CRITERIA, ScoringConfig, load_scoring_config
+from ivp_pipeline.scoring.config import CRITERIA, ScoringConfig
 from ivp_pipeline.scoring.criteria import criteria_frame
-from ivp_pipeline.scoring.inputs import Inputs, read_inputs
+from ivp_pipeline.scoring.inputs import Inputs
 from ivp_pipeline.scoring.model import Model, criteria_arrays, ranks, stack, weighted_scores
 from ivp_pipeline.scoring.montecarlo import interval, rank_distribution, simulate
 from ivp_pipeline.scoring.perception import perception_table
 from ivp_pipeline.scoring.police import inhabitants_at, population_lookup, theme_codes, theme_table
 from ivp_pipeline.scoring.professionals import professional_tables
 from ivp_pipeline.scoring.result import ScoreResult
-from ivp_pipeline.workspace import Workspace
 
 
-def compute(
-    source: Workspace | Path | Inputs,
-    config: ScoringConfig | None = None,
-    catalogue: Catalogue | None = None,
-) -> ScoreResult:
+def compute(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreResult:
     """Score every theme for each municipality in scope and for Noordoost Twente as a whole."""
-    if isinstance(source, Workspace):
-        config = config or load_scoring_config(source)
-        catalogue = catalogue or load_catalogue(source)
-        source = source.processed
-    config = config or ScoringConfig()
-    catalogue = catalogue or load_catalogue(None)
-    if isinstance(source, Path):
-        if not any(source.glob("*/municipality=*/part-0.parquet")):
-            raise IvpError(
-                Problem(
-                    "no-processed-data",
-                    "there is no processed data to score",
-                    file=str(source),
-                    hint="run ivp ingest first",
-                )
-            )
-        source = read_inputs(source)
-    return score_inputs(source, config, catalogue)
-
-
-def score_inputs(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreResult:
     clean = facts.clean_police(inputs.police)
     scope = list(cfg.municipalities)
     _require_police(clean, scope)
     kind = facts.period_kind(clean, scope)
     avail = facts.available_periods(clean, kind)
     w = facts.choose_windows(avail, scope, kind, cfg.baseline_years, cfg.series_break)
-    units: dict[str, tuple[str, ...]] = {m: (m,) for m in scope}
-    units[NOT_REGION] = tuple(scope)
+    # the one reading order of every table: municipalities by name, then the region (regions.unit_order)
+    units: dict[str, tuple[str, ...]] = {m: (m,) for m in unit_order(scope)}
+    units[REGION_NOT] = tuple(scope)
     ref = _reference(clean, inputs.population, kind, cfg)
     all_units = {**units, **({ref: (ref,)} if ref else {})}
     series = facts.unit_series(clean, avail, all_units, kind)
@@ -140,7 +112,7 @@ def _require_police(clean: pd.DataFrame, scope: list[str]) -> None:
 
 
 def _problems(code: str, msg: str, values: list[str], hint: str) -> tuple[Problem, list[Problem]]:
-    probs = [Problem(code, f"{msg}: {NOT_MUNICIPALITIES.get(v, v)}", value=v, hint=hint) for v in values]
+    probs = [Problem(code, f"{msg}: {municipality_label(v)}", value=v, hint=hint) for v in values]
     return probs[0], probs[1:]
 
 
@@ -243,7 +215,7 @@ def _method(cfg: ScoringConfig, cat: Catalogue, w: facts.Windows, ref: str | Non
         "weight_concentration": cfg.weight_concentration,
         "top_n": cfg.top_n,
         "municipalities": list(cfg.municipalities),
-        "region": {REGION_NOT: REGION_NOT_LABEL},
+        "region": {REGION_NOT: municipality_label(REGION_NOT)},
         "scales": {
             "volume": scales.VOLUME_ANCHORS,
             "harm": scales.HARM_ANCHORS,

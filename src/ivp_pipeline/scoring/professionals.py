@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ivp_pipeline.schemas import NOT_REGION
+from ivp_pipeline.regions import REGION_NOT
 from ivp_pipeline.scoring.result import PROFESSIONALS
 
 CRITERION_COLUMNS = list(PROFESSIONALS)
@@ -14,9 +14,9 @@ MAX_SD = 2.0  # the largest possible standard deviation of ratings on a 1-5 scal
 
 def rows_for(prof: pd.DataFrame, unit: str) -> pd.DataFrame:
     """Ratings that count for a unit: its own plus those given for the whole region (NOT)."""
-    if unit == NOT_REGION:
+    if unit == REGION_NOT:
         return prof
-    return prof[prof["municipality"].isin((unit, NOT_REGION))]
+    return prof[prof["municipality"].isin((unit, REGION_NOT))]
 
 
 def agreement(ratings: np.ndarray) -> float:

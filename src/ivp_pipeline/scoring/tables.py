@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ivp_pipeline.catalogue import Catalogue
-from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT_LABEL
+from ivp_pipeline.offences import offences
+from ivp_pipeline.regions import municipality_label, unit_order
 from ivp_pipeline.scoring import facts
-from ivp_pipeline.scoring.codes import CRIME_CODES, OVERLAST_CODES
-from ivp_pipeline.scoring.config import ScoringConfig
+from ivp_pipeline.scoring.config import RANK_UNCERTAIN, ScoringConfig, rank_uncertain
 from ivp_pipeline.scoring.police import (
     code_counts,
     inhabitants_at,
@@ -35,13 +36,10 @@ INDICATOR_EXTRAS = (
 )
 
 
-def unit_label(unit: str) -> str:
-    return NOT_MUNICIPALITIES.get(unit) or (REGION_NOT_LABEL if unit == "NOT" else unit)
-
-
 def _unit_order(units: pd.Series) -> pd.Series:
-    order = {u: i for i, u in enumerate([*NOT_MUNICIPALITIES, "NOT"])}
-    return units.map(lambda u: order.get(u, len(order)))
+    """Sort key: the position of each unit in regions.unit_order."""
+    order = {u: i for i, u in enumerate(unit_order(units.astype(str)))}
+    return units.astype(str).map(order)
 
 
 def scores_frame(
@@ -77,14 +75,12 @@ def scores_frame(
                 f.append("incomplete_window")
         ps = pflags.get((r["unit"], r["theme"]), set())
         f += [x for x in ("basisteam", "margin_assumed") if x in ps]
-        if cov > 1e-9:
-            top = r["rank"] <= cfg.top_n
-            if (top and r["p_top3"] < 0.8) or (not top and r["p_top3"] > 0.2):
-                f.append("rank_uncertain")
+        if cov > 1e-9 and rank_uncertain(r["rank"], r["p_top3"], cfg.top_n):
+            f.append(RANK_UNCERTAIN)
         flags.append(";".join(f))
     out = frame.rename(columns={"unit": "municipality"}).copy()
     out["flags"] = flags
-    out["municipality_label"] = out["municipality"].map(unit_label)
+    out["municipality_label"] = out["municipality"].map(municipality_label)
     out["theme_label"] = out["theme"].map(cat.labels())
     out["veiligheidsveld"] = out["theme"].map({t.id: t.veiligheidsveld_label for t in cat.themes.values()})
     labels = {n: p.label or n for n, p in cfg.all_profiles().items()}
@@ -157,7 +153,7 @@ def indicators_frame(
     police["source"] = "politie"
     police["indicator"] = ""
     police["label"] = (
-        police.get("offence_code", pd.Series(dtype=str)).map(_code_label)
+        [_code_label(m, k) for m, k in zip(police["measure"], police["offence_code"], strict=True)]
         if len(police)
         else pd.Series(dtype=str)
     )
@@ -200,9 +196,16 @@ def indicators_frame(
     return out[[*INDICATORS, *INDICATOR_EXTRAS]].reset_index(drop=True)
 
 
-def _code_label(code: str) -> str:
+def _code_label(measure: str, code: str) -> str:
+    """An offence label for the tables: the one in data/offences.csv without its leading code.
 
-    return CRIME_CODES.get(code) or OVERLAST_CODES.get(code, code)
+    "1.1.1 Diefstal/inbraak woning" -> "Diefstal/inbraak woning"; "alcohol/ drugs" -> "alcohol/drugs".
+    """
+    off = offences().get(measure, code)
+    if off is None:
+        return code
+    text = off.label.removeprefix(f"{off.code} ")
+    return re.sub(r"\s*/\s*", "/", text)
 
 
 def trends_frame(

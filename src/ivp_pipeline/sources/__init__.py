@@ -1,15 +1,33 @@
-"""One reader per source kind; each turns a received file into canonical rows plus rejects.
+"""data/raw -> canonical Arrow tables + problems: one reader per source kind, one folder per data/raw/<kind>/.
 
-READERS lists the modules in detection order (most specific first). A reader module defines
-`KIND`, `DATASET`, `sniff(head) -> bool` and `read(source, ctx) -> Iterator[pyarrow.Table]`.
+The door of the layer: steps use the names below. Readers know nothing downstream (no store, scoring
+or reports); what they need from the workspace (theme labels, the pseudonym key) comes in a
+ReadContext.
 """
 
-READERS: tuple[str, ...] = (
-    "ivp_pipeline.sources.police.odata",
-    "ivp_pipeline.sources.police.bulk",
-    "ivp_pipeline.sources.police.labels",
-    "ivp_pipeline.sources.survey.statline",
-    "ivp_pipeline.sources.survey.local",
-    "ivp_pipeline.sources.population",
-    "ivp_pipeline.sources.professional.reader",
-)
+from ivp_pipeline.sources.base import Head, ReadContext, ReaderModule, Source, sha256_of
+from ivp_pipeline.sources.detection import READERS, detect
+from ivp_pipeline.sources.police.fetch.config import FetchConfig, fetch_config
+from ivp_pipeline.sources.police.fetch.download import FetchOutcome, FetchTarget, fetch_tables
+from ivp_pipeline.sources.professional.privacy import KEY_FILE, load_key
+from ivp_pipeline.sources.professional.template import template_bytes as professional_template
+from ivp_pipeline.sources.survey.template import template_bytes as survey_template
+
+__all__ = [
+    "KEY_FILE",
+    "READERS",
+    "FetchConfig",
+    "FetchOutcome",
+    "FetchTarget",
+    "Head",
+    "ReadContext",
+    "ReaderModule",
+    "Source",
+    "detect",
+    "fetch_config",
+    "fetch_tables",
+    "load_key",
+    "professional_template",
+    "sha256_of",
+    "survey_template",
+]

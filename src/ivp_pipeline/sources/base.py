@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ivp_pipeline.problems import Problem
 from ivp_pipeline.schemas import Dataset
-from ivp_pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
-import hashlib
 
 
 def sha256_of(path: Path) -> str:
@@ -46,11 +44,17 @@ class Head:
     is_zip: bool  # xlsx workbooks are zip files
 
 
+def _no_key() -> bytes:
+    raise RuntimeError("this read has no pseudonym key (a bug: the caller must pass one)")
+
+
 @dataclass
 class ReadContext:
-    """Per-file state a reader fills: rows read, rejected rows, and facts for the manifest."""
+    """What a reader is given (theme labels, the pseudonym key) and fills per file: rows read,
+    rejected rows, and facts for the manifest."""
 
-    workspace: Workspace
+    themes: Mapping[str, str] = field(default_factory=dict)  # theme id -> Dutch label (the catalogue)
+    pseudonym_key: Callable[[], bytes] = _no_key  # the workspace's key, created when first needed
     rows_read: int = 0
     rejects: list[Problem] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)  # e.g. table_id, periods, measure

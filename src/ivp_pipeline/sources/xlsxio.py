@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
 from ivp_pipeline.problems import IvpError, Problem
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
-
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a 16 MB xlsx that unpacks to 300 MB takes minutes to open
 SNIFF_STRINGS_BYTES = 512 * 1024

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,11 +18,13 @@ import pyarrow.compute as pc
 from ivp_pipeline import atomic
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.schemas import DATASETS, Dataset
-from ivp_pipeline.sources.base import ReadContext, Source, sha256_of
-from ivp_pipeline.sources.detect import detect
+from ivp_pipeline.sources import KEY_FILE, ReadContext, Source, detect, load_key, sha256_of
+from ivp_pipeline.steps import settings
 from ivp_pipeline.store import Transaction
 from ivp_pipeline.workspace import Workspace
 
+# Manifest key: the catalogue a file was read with (only for readers that use the theme labels).
+CATALOGUE_KEY = "catalogue"
 # Files in data/raw that are documentation or provenance, not data.
 IGNORED_NAMES = {"README.md", "README.txt", "LEESMIJ.md", ".gitkeep"}
 IGNORED_SUFFIXES = (".provenance.json", ".md")
@@ -109,13 +113,15 @@ def ingest(
     """
     files = expand(list(paths) if paths else [ws.raw])
     report = IngestReport()
+    themes = settings.catalogue(ws).labels()
+    reading = _Reading(ws, themes, _fingerprint(themes))
     with atomic.workspace_lock(ws.lock_file):
-        tx = Transaction(ws)
+        tx = Transaction(ws.processed)
         try:
             entries: dict[str, Any] = tx.manifest.setdefault("files", {})
             by_sha = {e["sha256"]: name for name, e in entries.items()}
             for path in files:
-                outcome = _ingest_file(tx, ws, path, entries, by_sha)
+                outcome = _ingest_file(tx, reading, path, entries, by_sha)
                 report.outcomes.append(outcome)
                 if on_file:
                     on_file(outcome)
@@ -130,13 +136,40 @@ def ingest(
     return report
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What every reader may be given, the same for all files of one run."""
+
+    ws: Workspace
+    themes: dict[str, str]
+    catalogue: str  # fingerprint of the theme labels: a reader that uses them re-reads when it changes
+
+    def context(self) -> ReadContext:
+        key_file = self.ws.state_dir / KEY_FILE
+        return ReadContext(
+            themes=self.themes, pseudonym_key=lambda: load_key(key_file, self.ws.relative(key_file))
+        )
+
+
+def _fingerprint(themes: dict[str, str]) -> str:
+    text = json.dumps(sorted(themes.items()), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _unchanged(previous: dict[str, Any] | None, sha: str, catalogue: str) -> bool:
+    """Same content, and (for readers that use the theme catalogue) the same catalogue."""
+    if not previous or previous["sha256"] != sha:
+        return False
+    return previous.get(CATALOGUE_KEY, catalogue) == catalogue
+
+
 def _ingest_file(
-    tx: Transaction, ws: Workspace, path: Path, entries: dict[str, Any], by_sha: dict[str, str]
+    tx: Transaction, reading: _Reading, path: Path, entries: dict[str, Any], by_sha: dict[str, str]
 ) -> FileOutcome:
-    name = ws.relative(path)
+    name = reading.ws.relative(path)
     sha = sha256_of(path)
     previous = entries.get(name)
-    if previous and previous["sha256"] == sha:
+    if previous and _unchanged(previous, sha, reading.catalogue):
         return FileOutcome(name, "unchanged", previous.get("kind", ""), previous.get("dataset", ""))
     if sha in by_sha and by_sha[sha] != name:
         return FileOutcome(
@@ -147,7 +180,7 @@ def _ingest_file(
             ],
         )
     source = Source(path=path, name=name, sha256=sha)
-    ctx = ReadContext(workspace=ws)
+    ctx = reading.context()
     try:
         reader = detect(source)
         parts = _collect(reader.read(source, ctx))
@@ -155,7 +188,7 @@ def _ingest_file(
         return FileOutcome(name, "failed", problems=exc.problems)
     dataset = reader.DATASET
     if previous:  # the file changed in place: its old rows go, its new rows come
-        _drop_source(tx, DATASETS[previous["dataset"]], name)
+        tx.drop_source(DATASETS[previous["dataset"]], name)
     accepted = sum(t.num_rows for t in parts.values())
     replaced = _upsert_all(tx, dataset, parts)
     entries[name] = {
@@ -168,6 +201,7 @@ def _ingest_file(
         "replaced": replaced,
         "partitions": sorted(parts),
         "ingested_at": ingestion_time().isoformat(),
+        **({CATALOGUE_KEY: reading.catalogue} if getattr(reader, "USES_THEMES", False) else {}),
         **{k: v for k, v in ctx.meta.items() if k not in {"rejects"}},
         "rejects": [asdict(p) for p in ctx.rejects],
     }
@@ -213,12 +247,3 @@ def _collect(chunks: Iterable[pa.Table]) -> dict[str, pa.Table]:
         out[item["values"]] = table.slice(offset, item["counts"])
         offset += item["counts"]
     return out
-
-
-def _drop_source(tx: Transaction, dataset: Dataset, name: str) -> None:
-
-    for code in tx.partitions(dataset):
-        table = tx.read(dataset, code)
-        keep = pc.not_equal(table["source_file"], name)
-        if pc.all(keep).as_py() is False:
-            tx.write(dataset, code, table.filter(keep))

@@ -6,26 +6,20 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from ivp_pipeline import atomic
-from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.workspace import Workspace
-
-if TYPE_CHECKING:
-    from ivp_pipeline.sources.police.fetch.config import FetchConfig
-    from ivp_pipeline.sources.police.fetch.download import FetchOutcome
-    from ivp_pipeline.steps.ingest import IngestReport
+from typing import Any
 
 import pandas as pd
 
-from ivp_pipeline.catalogue import load_catalogue
-from ivp_pipeline.reports.changes import compare, snapshot_facts, summary, write_changes
-from ivp_pipeline.sources.police.fetch.download import fetch_tables
-from ivp_pipeline.steps.ingest import ingest
-from ivp_pipeline.steps.score import score_workspace
-from ivp_pipeline.store import MANIFEST
-from ivp_pipeline.store.rollback import Rollback, recover_interrupted
+from ivp_pipeline import atomic, store
+from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.reports import change_summary, compare_changes, write_changes
+from ivp_pipeline.sources import FetchConfig, FetchOutcome
+from ivp_pipeline.steps import settings
+from ivp_pipeline.steps.fetch import fetch
+from ivp_pipeline.steps.ingest import IngestReport, ingest
+from ivp_pipeline.steps.rollback import Rollback, recover_interrupted
+from ivp_pipeline.steps.score import score as score_step
+from ivp_pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -46,28 +40,32 @@ def refresh(
     ws: Workspace,
     fetch_cfg: FetchConfig | None = None,
     *,
+    base_url: str | None = None,
     score: ScoreStep | None = None,
     sleep: Callable[[float], None] | None = None,
 ) -> RefreshReport:
-    """Download (when configured), ingest data/raw, score, and write what changed.
+    """Download (when `fetch_cfg` or `base_url` is given or ivp.toml has a `[fetch]` section), ingest
+    data/raw, score, and write what changed.
 
     If any step fails, data/processed and reports are put back exactly as they were and the
     error propagates (IvpError for the user's problems, anything else is a bug).
     """
 
     score = score or default_score
+    if fetch_cfg is None and (base_url or settings.fetch_configured(ws)):
+        fetch_cfg = settings.fetch(ws, base_url)
     report = RefreshReport()
     with atomic.workspace_lock(ws.lock_file):
         recover_interrupted(ws)
         if fetch_cfg is not None:
             log.info("fetch: %s from %s", ", ".join(fetch_cfg.tables), fetch_cfg.base_url)
-            report.fetched = fetch_tables(ws, fetch_cfg, sleep=sleep)
+            report.fetched = fetch(ws, fetch_cfg, sleep=sleep)
         else:
             log.info("fetch: not configured; refreshing from what is in %s", ws.relative(ws.raw))
         rollback = Rollback.begin(ws)
         try:
-            first_run = not (ws.processed / MANIFEST).exists()
-            before = snapshot_facts(ws.processed)
+            first_run = not (ws.processed / store.MANIFEST).exists()
+            before = store.snapshot(ws.processed)
             scores_before = read_scores(ws.reports / SCORES_CSV)
             report.ingest = ingest(ws)
             _log_ingest(report.ingest)
@@ -79,12 +77,12 @@ def refresh(
             log.info("score: start")
             score(ws)
             log.info("score: reports written to %s", ws.relative(ws.reports))
-            changes = compare(
-                before, snapshot_facts(ws.processed), scores_before, read_scores(ws.reports / SCORES_CSV)
+            found = compare_changes(
+                before, store.snapshot(ws.processed), scores_before, read_scores(ws.reports / SCORES_CSV)
             )
-            report.changes, report.change_counts = changes, summary(changes)
+            report.changes, report.change_counts = found, change_summary(found)
             report.written = write_changes(
-                changes, ws.reports, first_run=first_run, theme_labels=_theme_labels(ws)
+                found, ws.reports, first_run=first_run, theme_labels=_theme_labels(ws)
             )
             log.info("changes: %s", _counts_text(report.change_counts))
         except BaseException:
@@ -98,18 +96,16 @@ def refresh(
 def default_score(ws: Workspace) -> Any:
     """The score pipeline of `ivp score`, as a library call."""
 
-    return score_workspace(ws)
+    return score_step(ws)
 
 
 def _theme_labels(ws: Workspace) -> dict[str, str]:
-
-    return load_catalogue(ws).labels()
+    return settings.catalogue(ws).labels()
 
 
 def read_scores(path: Path) -> pd.DataFrame | None:
     if not path.exists():
         return None
-
     return pd.read_csv(path, dtype={"municipality": str, "theme": str, "profile": str})
 
 

@@ -1,56 +1,108 @@
-"""`score_workspace`: the whole `ivp score` as a library call (used by the CLI and by `ivp refresh`)."""
+"""`ivp score` as a library call: data/processed -> reports/, under the lock, swapped in whole."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from pathlib import Path
 
-from ivp_pipeline import atomic
+from ivp_pipeline import atomic, store
+from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.reports import write_outputs
+from ivp_pipeline.schemas import POLICE, POPULATION, PROFESSIONAL, SURVEY
+from ivp_pipeline.scoring import (
+    POLICE_LEVELS,
+    Inputs,
+    ScoreResult,
+    TopRow,
+    compute,
+    result_themes,
+    stable_respondents,
+    top_priorities,
+    voortgang,
+)
+from ivp_pipeline.steps import settings
 from ivp_pipeline.workspace import Workspace
 
-if TYPE_CHECKING:
-    from ivp_pipeline.scoring.result import ScoreResult
 
-from ivp_pipeline.catalogue import load_catalogue
-from ivp_pipeline.reports import write_outputs
-from ivp_pipeline.reports.export import write_tables
-from ivp_pipeline.reports.public import apply_public_mode
-from ivp_pipeline.scoring.config import load_scoring_config
-from ivp_pipeline.scoring.evaluation import voortgang_for
-from ivp_pipeline.scoring.pipeline import compute
+@dataclass(frozen=True)
+class ScoreRun:
+    result: ScoreResult
+    profile: str  # the weight profile to show in the terminal
+    written: list[Path]
+
+    def top(self, n: int) -> list[TopRow]:
+        """The top `n` priorities per municipality and for the region, in the shown profile."""
+        return top_priorities(self.result, self.profile, n)
 
 
-def score_workspace(
-    ws: Workspace, *, public: bool = False, seed: int | None = None, draws: int | None = None
-) -> ScoreResult:
+def score(
+    ws: Workspace,
+    *,
+    public: bool = False,
+    seed: int | None = None,
+    draws: int | None = None,
+    profile: str | None = None,
+) -> ScoreRun:
     """Compute under the workspace lock, build reports/ in a fresh staging folder, swap it in whole.
 
-    A failure anywhere leaves the previous reports/ untouched.
+    A failure anywhere leaves the previous reports/ untouched. `profile` (default: the configured one)
+    must name a weight profile; every profile is computed and written.
     """
-
-    cfg = load_scoring_config(ws)
+    cfg = settings.scoring(ws)
+    shown = profile or cfg.default_profile
+    if shown not in cfg.all_profiles():
+        raise IvpError(
+            Problem(
+                "unknown-profile",
+                "no weight profile with this name",
+                column="--profile",
+                value=shown,
+                hint="use one of " + ", ".join(cfg.all_profiles()),
+            )
+        )
     updates = {k: v for k, v in (("seed", seed), ("draws", draws)) if v is not None}
     if updates:
         cfg = cfg.model_copy(update=updates)
+    catalogue = settings.catalogue(ws)
     with atomic.workspace_lock(ws.lock_file):
-        result = compute(ws, cfg, load_catalogue(ws))
-        voortgang = voortgang_for(ws, result)  # evaluation against [evaluation] of ivp.toml
-        if voortgang is not None:
-            result.extras["voortgang"] = voortgang
-        result.method["public"] = public
-        if public:
-            result = apply_public_mode(result, cfg.small_number_threshold)
+        result = compute(read_inputs(ws), cfg, catalogue)
+        evaluation = settings.evaluation(ws, result_themes(result))  # [evaluation] of ivp.toml
+        if evaluation is not None:
+            result.extras["voortgang"] = voortgang(result, evaluation)
         atomic.recover(ws.reports)
         stage = ws.reports.parent / f".{ws.reports.name}-staging-{os.getpid()}"
         if stage.exists():
             shutil.rmtree(stage)
         stage.mkdir(parents=True)
         try:
-            write_tables(result, stage / "tables")
-            write_outputs(result, stage, public=public)
+            written = write_outputs(result, stage, public=public)
             atomic.swap_in(stage, ws.reports)
         finally:
             if stage.exists():
                 shutil.rmtree(stage, ignore_errors=True)
-    return result
+    return ScoreRun(result, shown, [ws.reports / p.relative_to(stage) for p in written])
+
+
+def read_inputs(ws: Workspace) -> Inputs:
+    """Every partition of the four datasets (police without wijk/buurt rows), as pandas frames."""
+    processed = ws.processed
+    if not store.has_data(processed):
+        raise IvpError(
+            Problem(
+                "no-processed-data",
+                "there is no processed data to score",
+                file=ws.relative(processed),
+                hint="run ivp ingest first",
+            )
+        )
+    police_filter = [("area_level", "in", list(POLICE_LEVELS))]  # a national buurt file is big
+
+    return Inputs(
+        police=store.read_dataset(processed, POLICE, filters=police_filter).to_pandas(),
+        survey=store.read_dataset(processed, SURVEY).to_pandas(),
+        professional=stable_respondents(store.read_dataset(processed, PROFESSIONAL).to_pandas()),
+        population=store.read_dataset(processed, POPULATION).to_pandas(),
+        manifest=store.load_manifest(processed),
+    )

@@ -8,11 +8,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
+from ivp_pipeline import store
 from ivp_pipeline.schemas import DATASETS, Dataset
 from ivp_pipeline.steps.ingest import expand
-from ivp_pipeline.store import PART, PARTITION_COLUMN, load_manifest
 from ivp_pipeline.workspace import Workspace
 
 # The column that says which period a row is about, per dataset (professional input has none).
@@ -34,28 +32,36 @@ class PartitionStatus:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
+@dataclass(frozen=True)
+class Status:
+    partitions: list[PartitionStatus]
+    not_ingested: list[str]  # files in data/raw the manifest does not list yet
+
+
+def status(ws: Workspace, now: datetime | None = None) -> Status:
+    """What `ivp status` shows: every partition, and the files waiting to be ingested."""
+    return Status(workspace_status(ws, now), pending_files(ws))
+
+
 def workspace_status(ws: Workspace, now: datetime | None = None) -> list[PartitionStatus]:
     """One entry per dataset x municipality partition, sorted; empty when nothing is ingested."""
     now = now or datetime.now(UTC)
-    files = load_manifest(ws.processed).get("files", {})
+    files = store.load_manifest(ws.processed).get("files", {})
     out = []
     for name in sorted(DATASETS):
-        base = ws.processed / name
-        for part in sorted(base.glob(f"{PARTITION_COLUMN}=*/{PART}")) if base.exists() else []:
-            code = part.parent.name.split("=", 1)[1]
-            out.append(_partition(DATASETS[name], code, part, files, now))
+        for code in store.partitions(ws.processed, DATASETS[name]):
+            out.append(_partition(ws.processed, DATASETS[name], code, files, now))
     return out
 
 
 def _partition(
-    dataset: Dataset, code: str, path: Path, files: dict[str, Any], now: datetime
+    processed: Path, dataset: Dataset, code: str, files: dict[str, Any], now: datetime
 ) -> PartitionStatus:
-
     period_col = PERIOD_COLUMN.get(dataset.name)
     columns = ["source_file"] + ([period_col] if period_col else [])
     if dataset.name == "police":
         columns.append("period_kind")
-    table = pq.read_table(path, columns=columns)
+    table = store.read_dataset(processed, dataset, columns=columns, municipalities=[code])
     sources = sorted({s for s in table.column("source_file").to_pylist() if s})
     periods, latest = ("", "")
     if period_col:
@@ -72,7 +78,7 @@ def pending_files(ws: Workspace) -> list[str]:
 
     if not ws.raw.exists():
         return []
-    known = load_manifest(ws.processed).get("files", {})
+    known = store.load_manifest(ws.processed).get("files", {})
     return [name for name in (ws.relative(p) for p in expand([ws.raw])) if name not in known]
 
 

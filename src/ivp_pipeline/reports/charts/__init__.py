@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    import numpy as np
-
 import pandas as pd
 
 from ivp_pipeline.reports.public import is_suppressed
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Colour-blind safe (Okabe-Ito based); NOT in a darker tone so it stands out among its municipalities.
 BLUE = "#0072B2"

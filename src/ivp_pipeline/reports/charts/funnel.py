@@ -5,6 +5,9 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+
 from ivp_pipeline.reports.charts import (
     BLUE,
     DARK,
@@ -15,16 +18,12 @@ from ivp_pipeline.reports.charts import (
     hidden_note,
     numeric,
 )
+from ivp_pipeline.reports.labels import number
+from ivp_pipeline.scoring.stats import poisson_ci
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
-
-import numpy as np
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
-from scipy.stats import chi2
-
-from ivp_pipeline.reports.labels import number
 
 LEVELS = (0.95, 0.998)
 # One colour and marker per highlighted municipality, so panels need no overlapping name labels.
@@ -34,13 +33,8 @@ FINE_TICKS = tuple(m * 10**k for k in range(3, 7) for m in (1, 1.5, 2, 3, 4, 5, 
 
 
 def poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (Garwood) Poisson limits around an expected count, via the chi-square distribution."""
-
-    e = np.asarray(expected, dtype=float)
-    alpha = 1 - level
-    low = np.where(e > 0, chi2.ppf(alpha / 2, 2 * np.maximum(e, 1e-12)) / 2, 0.0)
-    high = chi2.ppf(1 - alpha / 2, 2 * (e + 1)) / 2
-    return low, high
+    """Exact (Garwood) Poisson limits around an expected count: scoring.stats.poisson_ci at the level."""
+    return poisson_ci(expected, alpha=1 - level)
 
 
 def level_label(level: float) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ivp_pipeline.reports.charts import BLUE, DARK, LIGHT, numeric
 from ivp_pipeline.reports.labels import percent
 
@@ -11,8 +13,6 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.container import BarContainer
-
-import numpy as np
 
 
 def plot_priorities(

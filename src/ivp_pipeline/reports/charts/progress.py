@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ivp_pipeline.reports.charts import DARK, GREEN, GREY, ORANGE, numeric
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.container import BarContainer
-
-import numpy as np
 
 STATUS_COLOURS = {"on_track": GREEN, "off_track": ORANGE}
 

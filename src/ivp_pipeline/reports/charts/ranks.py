@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ivp_pipeline.reports.charts import numeric
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.image import AxesImage
-
-import numpy as np
 
 
 def plot_rank_probabilities(

@@ -6,14 +6,14 @@ import textwrap
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+
 from ivp_pipeline.reports.charts import BLUE, GREY, LIGHT, hidden_note, numeric, suppressed_count
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-
-import matplotlib.dates as mdates
-import numpy as np
-import pandas as pd
 
 # Since July 2018 the police count co-occurring offences separately (total about +0.5 %, some
 # offences +10-16 %): the series before and after are not fully comparable.

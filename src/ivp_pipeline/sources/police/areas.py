@@ -8,8 +8,8 @@ eenheid, gemeente), `WijkenEnBuurten` (gemeente, wijk, buurt; NL00 for Nederland
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from ivp_pipeline.problems import Problem
 from ivp_pipeline.regions import Region, clean_code, normalise_name, registry
 
 COLUMN_KINDS = {  # OData/bulk column name -> area column kind
@@ -35,22 +35,18 @@ SOORT_REGIO = {"gemeente": "gemeente", "wijk": "wijk", "buurt": "buurt", "land":
 _WK_BU = re.compile(r"^(WK\d{6}|BU\d{8})$")
 
 
-@dataclass(frozen=True)
-class AreaProblem:
-    code: str  # unknown-region | ambiguous-region
-    message: str
-    hint: str
-
-
 class AreaResolver:
-    """Resolves the cells of one area column; caches per distinct cell (files repeat them a lot)."""
+    """Resolves the cells of one area column; caches per distinct cell (files repeat them a lot).
+
+    A cell that names no single area gives a `Problem` without a position (the caller places it).
+    """
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.levels = LEVELS[kind]
-        self._cache: dict[tuple[str, str], Region | AreaProblem] = {}
+        self._cache: dict[tuple[str, str], Region | Problem] = {}
 
-    def resolve(self, cell: str, level_hint: str = "") -> Region | AreaProblem:
+    def resolve(self, cell: str, level_hint: str = "") -> Region | Problem:
         key = (cell, level_hint)
         found = self._cache.get(key)
         if found is None:
@@ -58,11 +54,11 @@ class AreaResolver:
             self._cache[key] = found
         return found
 
-    def _resolve(self, cell: str, level_hint: str) -> Region | AreaProblem:
+    def _resolve(self, cell: str, level_hint: str) -> Region | Problem:
         reg = registry()
         code = clean_code(cell)
         if not code:
-            return AreaProblem("unknown-region", "the area cell is empty", "every row needs an area")
+            return Problem("unknown-region", "the area cell is empty", hint="every row needs an area")
         if reg.is_code(code) or _WK_BU.match(code):
             return self._by_code(code)
         levels = self.levels
@@ -80,23 +76,23 @@ class AreaResolver:
         if len(regions) == 1:
             return regions[0]
         if not regions:
-            return AreaProblem(
+            return Problem(
                 "unknown-region",
                 f"no {'/'.join(levels)} with this name is known",
-                "check the spelling; ivp knows every municipality, and the wijken, buurten and "
+                hint="check the spelling; ivp knows every municipality, and the wijken, buurten and "
                 "woonplaatsen of Noordoost Twente",
             )
         gemeenten = [r for r in regions if r.level == "gemeente"]
         if self.kind == "wijken" and len(gemeenten) == 1:
             return gemeenten[0]  # portal exports list a municipality by its plain name
         names = ", ".join(sorted(f"{r.code} {r.level}" for r in regions))
-        return AreaProblem(
+        return Problem(
             "ambiguous-region",
             f"the name fits several areas ({names})",
-            "download the table with codes (CBS bulk CSV or OData) or rename the area",
+            hint="download the table with codes (CBS bulk CSV or OData) or rename the area",
         )
 
-    def _by_code(self, code: str) -> Region | AreaProblem:
+    def _by_code(self, code: str) -> Region | Problem:
         reg = registry()
         region = reg.get(code)
         if region is not None:
@@ -105,8 +101,8 @@ class AreaResolver:
         if gm is not None:
             # A wijk or buurt outside Noordoost Twente: its code names its municipality.
             return Region(code, "", "wijk" if code.startswith("WK") else "buurt", gm.code)
-        return AreaProblem(
+        return Problem(
             "unknown-region",
             "no area with this code is known (indeling 2024)",
-            "a municipality merged before 2024 has a new code; download the current indeling",
+            hint="a municipality merged before 2024 has a new code; download the current indeling",
         )

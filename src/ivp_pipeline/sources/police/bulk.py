@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,7 @@ import pyarrow.csv as pacsv
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.schemas import POLICE
 from ivp_pipeline.sources.base import Head, ReadContext, Source
-from ivp_pipeline.sources.police.cells import CodedCells, Issue
+from ivp_pipeline.sources.police.cells import CodedCells
 from ivp_pipeline.sources.police.common import (
     CRIME_WORDS,
     OFFENCE_COLUMNS,
@@ -71,7 +70,7 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
     already = len(ctx.rejects)
     table = builder.finish(ctx, remap_rows=reader.line_numbers)
     rows = reader.line_numbers(np.array([record for record, _p in reader.pending], np.int64))
-    found = [replace(p, row=int(r)) for (_rec, p), r in zip(reader.pending, rows, strict=True)]
+    found = [p.at(row=int(r)) for (_rec, p), r in zip(reader.pending, rows, strict=True)]
     found += reader.malformed()
     ctx.rejects[already:] = sorted(ctx.rejects[already:] + found, key=lambda p: p.row or 0)
     if table is not None:
@@ -164,8 +163,8 @@ class _BulkReader:
     def _problem(self, i: int, issues: list[tuple[np.ndarray, list[str], list[Any]]]) -> Problem:
         for column, (codes, dictionary, found) in zip(self.layout.columns, issues, strict=True):
             issue = found[codes[i]]
-            if isinstance(issue, Issue):
-                return issue.problem(self.source.name, 0, column, dictionary[codes[i]])
+            if isinstance(issue, Problem):
+                return issue.at(file=self.source.name, row=0, column=column, value=dictionary[codes[i]])
         raise AssertionError("a rejected row without an issue")
 
     def line_numbers(self, records: np.ndarray) -> np.ndarray:

@@ -18,11 +18,11 @@ from ivp_pipeline.offences import Offence, offences
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.schemas import POLICE
 from ivp_pipeline.sources.base import Head, ReadContext, Source
-from ivp_pipeline.sources.police.areas import LABEL_KINDS, AreaProblem, AreaResolver
+from ivp_pipeline.sources.police.areas import LABEL_KINDS, AreaResolver
 from ivp_pipeline.sources.police.common import not_a_police_table, sidecar_table_id
 from ivp_pipeline.sources.police.periods import Period, parse_code, parse_label
 from ivp_pipeline.sources.police.table import PoliceTableBuilder
-from ivp_pipeline.sources.police.values import BadValue, parse_value
+from ivp_pipeline.sources.police.values import parse_value
 from ivp_pipeline.sources.textio import detect_encoding, ends_with_newline, read_head, sniff_delimiter
 
 if TYPE_CHECKING:
@@ -188,28 +188,36 @@ class _LabelCells:
         lay, b, file = self.lay, self.b, self.b.source.name
         col = lay.names
 
-        def bad(code: str, message: str, i: int, hint: str) -> Problem:
-            return Problem(code, message, file=file, row=row, column=col[i].strip(), value=rec[i], hint=hint)
+        def at(problem: Problem, i: int) -> Problem:
+            return problem.at(file=file, row=row, column=col[i].strip(), value=rec[i])
 
         cell = rec[lay.offence]
         off = self._off[cell] if cell in self._off else self._off.setdefault(
             cell, offences().from_label(lay.measure, cell))  # fmt: skip
         if off is None:
-            return bad("unknown-code", f"not a known {lay.measure} title", lay.offence,
-                       "see docs/sources-police.md for the titles of police tables")  # fmt: skip
+            problem = Problem(
+                "unknown-code",
+                f"not a known {lay.measure} title",
+                hint="see docs/sources-police.md for the titles of police tables",
+            )
+            return at(problem, lay.offence)
         hint = rec[lay.soort_regio] if lay.soort_regio is not None else ""
         region = self.areas.resolve(rec[lay.area], hint)
-        if isinstance(region, AreaProblem):
-            return bad(region.code, region.message, lay.area, region.hint)
+        if isinstance(region, Problem):
+            return at(region, lay.area)
         cell = rec[lay.period]
         period = self._per[cell] if cell in self._per else self._per.setdefault(
             cell, parse_label(cell) or parse_code(cell))  # fmt: skip
         if period is None:
-            return bad("invalid-period", "not a period such as 2024, 2024 januari or 2024 1e kwartaal",
-                       lay.period, "check the Perioden column")  # fmt: skip
+            problem = Problem(
+                "invalid-period",
+                "not a period such as 2024, 2024 januari or 2024 1e kwartaal",
+                hint="check the Perioden column",
+            )
+            return at(problem, lay.period)
         parsed = parse_value(rec[lay.count])
-        if isinstance(parsed, BadValue):
-            return bad(parsed.code, parsed.message, lay.count, parsed.hint)
+        if isinstance(parsed, Problem):
+            return at(parsed, lay.count)
         value, state = parsed
         b.add_row(b.area_id(region), b.offence_id(off), b.period_id(period), value, state, row)
         return None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.schemas import POLICE, VALUE_STATES
 from ivp_pipeline.sources.base import Head, ReadContext, Source
-from ivp_pipeline.sources.police.cells import CodedCells, Issue
+from ivp_pipeline.sources.police.cells import CodedCells
 from ivp_pipeline.sources.police.common import sidecar_period_statuses, sidecar_table_id, table_id_in
 from ivp_pipeline.sources.police.layout import coded_layout
 from ivp_pipeline.sources.police.table import PoliceTableBuilder
@@ -67,15 +67,15 @@ def _row(cells: CodedCells, rec: Any, n: int, columns: list[str], file: str) -> 
             return Problem("missing-field", f"the row has no text {col}", file=file, row=n, column=col,
                            value=_id(rec), hint="download the table again")  # fmt: skip
         got = lookup(cell)
-        if isinstance(got, Issue):
-            return got.problem(file, n, col, cell)
+        if isinstance(got, Problem):
+            return got.at(file=file, row=n, column=col, value=cell)
         found.append(got)
     if count_col not in rec:
         return Problem("missing-field", f"the row has no {count_col}", file=file, row=n, column=count_col,
                        value=_id(rec), hint="download the table again")  # fmt: skip
     got_v = cells.value(rec[count_col])
-    if isinstance(got_v, Issue):
-        return got_v.problem(file, n, count_col, json.dumps(rec[count_col]))
+    if isinstance(got_v, Problem):
+        return got_v.at(file=file, row=n, column=count_col, value=json.dumps(rec[count_col]))
     off, area, per = found
     b = cells.builder
     b.add_row(area, off, per, got_v[0], VALUE_STATES[got_v[1]], n)

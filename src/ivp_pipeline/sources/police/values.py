@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ivp_pipeline.problems import Problem
 
 SUPPRESSED = {".", "x", "null"}  # unknown, too unreliable, or secret
 ZERO = {"-", "–", "—"}  # the CBS legend's nil: a true zero
@@ -13,19 +14,27 @@ _THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[.,][0-9]{3})+$")
 _DECIMAL = re.compile(r"^-?[0-9]*[.,][0-9]+$")
 
 
-@dataclass(frozen=True)
-class BadValue:
-    """Why a count cell is not a count: a stable code and a hint for the user."""
-
-    code: str  # not-a-number | negative-count
-    message: str
-    hint: str
-
-
 Parsed = tuple[int | None, str]
 
+# Why a cell is not a count, without a position (the caller places it). Built once: bad cells of a
+# labels file are not cached, so a file full of them must not build a problem per row.
+_CSV_NEGATIVE = Problem(
+    "negative-count", "a count cannot be negative", hint="check the export; counts are >= 0"
+)
+_CSV_THOUSANDS = Problem(
+    "not-a-number",
+    "a count with a thousands separator is ambiguous",
+    hint="export again without number formatting (CSV UTF-8 straight from the download)",
+)
+_CSV_DECIMAL = Problem("not-a-number", "a count must be a whole number", hint="check the export")
+_CSV_OTHER = Problem("not-a-number", "not a count", hint="expected digits, '.', '-' or an empty cell")
+_JSON_NEGATIVE = Problem("negative-count", "a count cannot be negative", hint="check the download")
+_JSON_RANGE = Problem("not-a-number", "count out of range", hint="check the download")
+_JSON_DECIMAL = Problem("not-a-number", "a count must be a whole number", hint="check the download")
+_JSON_OTHER = Problem("not-a-number", "not a count", hint="expected a whole number or null")
 
-def parse_value(text: str) -> Parsed | BadValue:
+
+def parse_value(text: str) -> Parsed | Problem:
     """`.`/`null`/`x` -> suppressed, empty -> not_applicable, `-` -> zero, digits -> observed."""
     cell = text.replace("\u00a0", " ").strip()
     if cell == "":
@@ -37,36 +46,32 @@ def parse_value(text: str) -> Parsed | BadValue:
     if _DIGITS.match(cell):
         return int(cell), "observed"
     if _NEGATIVE.match(cell):
-        return BadValue("negative-count", "a count cannot be negative", "check the export; counts are >= 0")
+        return _CSV_NEGATIVE
     if _THOUSANDS.match(cell):
-        return BadValue(
-            "not-a-number",
-            "a count with a thousands separator is ambiguous",
-            "export again without number formatting (CSV UTF-8 straight from the download)",
-        )
+        return _CSV_THOUSANDS
     if _DECIMAL.match(cell):
-        return BadValue("not-a-number", "a count must be a whole number", "check the export")
-    return BadValue("not-a-number", "not a count", "expected digits, '.', '-' or an empty cell")
+        return _CSV_DECIMAL
+    return _CSV_OTHER
 
 
-def parse_json_value(value: object) -> Parsed | BadValue:
+def parse_json_value(value: object) -> Parsed | Problem:
     """An OData cell: int -> observed, null -> suppressed; strings follow the CSV rules."""
     if value is None:
         return None, "suppressed"
     if isinstance(value, bool):
-        return BadValue("not-a-number", "not a count", "expected a whole number or null")
+        return _JSON_OTHER
     if isinstance(value, int):
         if value < 0:
-            return BadValue("negative-count", "a count cannot be negative", "check the download")
+            return _JSON_NEGATIVE
         if value >= 10**18:
-            return BadValue("not-a-number", "count out of range", "check the download")
+            return _JSON_RANGE
         return value, "observed"
     if isinstance(value, float):
         if value < 0:
-            return BadValue("negative-count", "a count cannot be negative", "check the download")
+            return _JSON_NEGATIVE
         if value.is_integer() and 0 <= value < 10**15:
             return int(value), "observed"
-        return BadValue("not-a-number", "a count must be a whole number", "check the download")
+        return _JSON_DECIMAL
     if isinstance(value, str):
         return parse_value(value)
-    return BadValue("not-a-number", "not a count", "expected a whole number or null")
+    return _JSON_OTHER

@@ -1,6 +1,7 @@
 """What people type into the professional workbook -> ratings, municipality codes, theme ids, types.
 
-Each parser returns the value, None for an empty cell, or raises ParseError with a stable code.
+Each parser returns the value, None for an empty cell, or a `Problem` without a position (the caller
+places it in the sheet with `Problem.at`).
 Nothing is guessed when two readings are possible: the user gets suggestions instead.
 """
 
@@ -11,18 +12,10 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
+from ivp_pipeline.problems import Problem
 from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, normalise_name, registry
 from ivp_pipeline.schemas import ORGANISATION_TYPES
 from ivp_pipeline.sources.professional.layout import WHOLE_REGION_LABEL
-
-
-class ParseError(ValueError):
-    def __init__(self, code: str, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.hint = hint
-
 
 _WORDS = {
     "nul": 0,
@@ -52,18 +45,21 @@ _WORDS = {
 }
 _LEADING_NUMBER = re.compile(r"^([-+]?\d+(?:[.,]\d+)?)(?:\s*$|\s*[-–:(=]\s*\D.*$|\s+\D.*$)")
 _RATING_HINT = "type a whole number from 1 (zeer laag) to 5 (zeer hoog), or leave the cell empty"
+_NOT_A_RATING = Problem("not-a-rating", "not a rating", hint=_RATING_HINT)
+_NOT_WHOLE = Problem("not-a-rating", "a rating is a whole number", hint=_RATING_HINT)
+_OUT_OF_RANGE = Problem("rating-out-of-range", "a rating is 1 to 5", hint=_RATING_HINT)
 
 
-def parse_rating(value: Any) -> int | None:
-    """4, 4.0, ' 3 ', '4 - hoog', 'vier', 'hoog' -> 1..5; empty -> None; else ParseError."""
+def parse_rating(value: Any) -> int | Problem | None:
+    """4, 4.0, ' 3 ', '4 - hoog', 'vier', 'hoog' -> 1..5; empty -> None; else a Problem."""
     if value is None:
         return None
     if isinstance(value, bool | datetime | date | time):
         # Excel turns '4-5' into a date: say so rather than reading a day number
-        raise ParseError("not-a-rating", "not a rating", _RATING_HINT)
+        return _NOT_A_RATING
     if isinstance(value, int):
         if not 1 <= value <= 5:
-            raise ParseError("rating-out-of-range", "a rating is 1 to 5", _RATING_HINT)
+            return _OUT_OF_RANGE
         return value
     if isinstance(value, float):
         number = value
@@ -80,13 +76,13 @@ def parse_rating(value: Any) -> int | None:
                 if word in _WORDS:
                     number = float(_WORDS[word])
                 else:
-                    raise ParseError("not-a-rating", "not a rating", _RATING_HINT)
+                    return _NOT_A_RATING
             else:
                 number = float(m.group(1).replace(",", "."))
     if not number.is_integer():  # NaN, infinity or 3.5
-        raise ParseError("not-a-rating", "a rating is a whole number", _RATING_HINT)
+        return _NOT_WHOLE
     if not 1 <= number <= 5:
-        raise ParseError("rating-out-of-range", "a rating is 1 to 5", _RATING_HINT)
+        return _OUT_OF_RANGE
     return int(number)
 
 
@@ -110,7 +106,7 @@ _CHOICES = {**_MUNICIPALITY_NAMES, **_REGION_NAMES}
 _LABELS = {**{c: n for c, n in NOT_MUNICIPALITIES.items()}, REGION_NOT: WHOLE_REGION_LABEL}
 
 
-def parse_municipality(value: Any) -> tuple[str, bool] | None:
+def parse_municipality(value: Any) -> tuple[str, bool] | Problem | None:
     """A NOT municipality, the whole region, or any Dutch gemeente -> (GM code or 'NOT', exact).
 
     Small typos ('Oldenzal') are resolved when exactly one of the four names or the region is close;
@@ -145,11 +141,11 @@ def parse_municipality(value: Any) -> tuple[str, bool] | None:
         if suggestions
         else ("choose one of " + ", ".join(_LABELS[c] for c in sorted(_LABELS)))
     )
-    raise ParseError("unknown-municipality", "not a municipality of Noordoost Twente", hint)
+    return Problem("unknown-municipality", "not a municipality of Noordoost Twente", hint=hint)
 
 
-def parse_theme(value: Any, themes: dict[str, str]) -> str | None:
-    """A theme id or label (of the catalogue: id -> label) -> id; otherwise ParseError with suggestions."""
+def parse_theme(value: Any, themes: dict[str, str]) -> str | Problem | None:
+    """A theme id or label (of the catalogue: id -> label) -> id; otherwise a Problem with suggestions."""
     if value is None:
         return None
     raw = " ".join(str(value).split())
@@ -166,7 +162,7 @@ def parse_theme(value: Any, themes: dict[str, str]) -> str | None:
         if suggestions
         else ("choose a theme from the drop-down list of the template")
     )
-    raise ParseError("unknown-theme", "not a theme of the theme catalogue", hint)
+    return Problem("unknown-theme", "not a theme of the theme catalogue", hint=hint)
 
 
 _ORG_ALIASES = {
@@ -195,7 +191,7 @@ _ORG_ALIASES = {
 }
 
 
-def parse_organisation_type(value: Any) -> str | None:
+def parse_organisation_type(value: Any) -> str | Problem | None:
     if value is None:
         return None
     t = normalise_name(" ".join(str(value).split()))
@@ -208,8 +204,8 @@ def parse_organisation_type(value: Any) -> str | None:
     close = difflib.get_close_matches(t, list(ORGANISATION_TYPES), n=1, cutoff=0.8)
     if close:
         return close[0]
-    raise ParseError(
+    return Problem(
         "unknown-organisation-type",
         "not an organisation type",
-        "choose one of " + ", ".join(ORGANISATION_TYPES),
+        hint="choose one of " + ", ".join(ORGANISATION_TYPES),
     )

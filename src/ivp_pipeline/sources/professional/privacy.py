@@ -13,11 +13,11 @@ import os
 import re
 import secrets
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from ivp_pipeline import atomic
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import normalise_name
-from ivp_pipeline.workspace import Workspace
 
 KEY_FILE = "pseudonym.key"
 REMOVED = "[verwijderd]"
@@ -31,9 +31,11 @@ PHONE = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def load_key(ws: Workspace) -> bytes:
-    """The workspace's pseudonym key, created (random, 256 bits) the first time it is needed."""
-    path = ws.state_dir / KEY_FILE
+def load_key(path: Path, shown_as: str) -> bytes:
+    """The workspace's pseudonym key (in `path`), created (random, 256 bits) the first time it is needed.
+
+    `shown_as` names the file in messages (relative to the workspace).
+    """
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic.write_bytes_atomic(path, secrets.token_hex(32).encode() + b"\n")
@@ -47,7 +49,7 @@ def load_key(ws: Workspace) -> bytes:
             Problem(
                 "bad-key",
                 "the pseudonym key is damaged",
-                file=ws.relative(path),
+                file=shown_as,
                 hint="restore it from a backup; deleting it gives every respondent a new id",
             )
         )

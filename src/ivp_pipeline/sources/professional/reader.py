@@ -9,17 +9,18 @@ from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import normalise_name
 from ivp_pipeline.schemas import PROFESSIONAL
 from ivp_pipeline.sources.base import Head, ReadContext, Source
-from ivp_pipeline.sources.professional import layout, privacy
+from ivp_pipeline.sources.professional import layout
 from ivp_pipeline.sources.professional.rows import Rows, Sheet, read_sheet
 from ivp_pipeline.sources.xlsxio import find_header, grid, open_workbook, shared_strings, text
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-from ivp_pipeline.catalogue import load_catalogue
 
 KIND = "professional"
 DATASET = PROFESSIONAL
+# The theme labels of the catalogue decide which rows are valid: a catalogue change re-reads the file.
+USES_THEMES = True
 
 REQUIRED = ("theme", *layout.RATING_COLUMNS)
 _RESPONDENT_FIELDS = ("name", "organisation", "organisation_type", "email", "phone", "municipality")
@@ -47,9 +48,9 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
                 hint="use the workbook made by `ivp template professional` and fill in its sheet 'Invoer'",
             )
         )
-    key = privacy.load_key(ctx.workspace)
+    key = ctx.pseudonym_key()
 
-    themes = load_catalogue(ctx.workspace).labels()
+    themes = dict(ctx.themes)
     out = Rows(source)
     for sheet in sheets:
         problems.extend(read_sheet(sheet, source.name, key, themes, out, ctx))

@@ -13,7 +13,6 @@ from ivp_pipeline.schemas import PROFESSIONAL
 from ivp_pipeline.sources.base import ReadContext, Source
 from ivp_pipeline.sources.professional import layout, privacy
 from ivp_pipeline.sources.professional.parsing import (
-    ParseError,
     parse_municipality,
     parse_organisation_type,
     parse_rating,
@@ -61,14 +60,15 @@ def read_sheet(
     block_names = [sheet.block[k] for k in ("name",) if k in sheet.block]
     sheet_problems: list[Problem] = []
     block_type: str | None = None
-    try:
-        block_type = parse_organisation_type(sheet.block.get("organisation_type"))
-    except ParseError as exc:
+    parsed_type = parse_organisation_type(sheet.block.get("organisation_type"))
+    if isinstance(parsed_type, Problem):
         label = layout.RESPONDENT_LABELS["organisation_type"]
         raw = sheet.block["organisation_type"]
         sheet_problems.append(
-            _problem(exc, file, sheet.title, None, label, raw, privacy.name_patterns(block_names))
+            _placed(parsed_type, file, sheet.title, None, label, raw, privacy.name_patterns(block_names))
         )
+    else:
+        block_type = parsed_type
     if block_type is None and not sheet_problems and "organisation_type" not in cols:
         sheet_problems.append(
             Problem(
@@ -116,11 +116,10 @@ def read_sheet(
         for crit in layout.RATING_COLUMNS:
             if crit not in cols:
                 continue
-            try:
-                value = parse_rating(cell(crit))
-            except ParseError as exc:
+            value = parse_rating(cell(crit))
+            if isinstance(value, Problem):
                 problems.append(
-                    _problem(exc, file, sheet.title, excel_row, where(crit), cell(crit), patterns)
+                    _placed(value, file, sheet.title, excel_row, where(crit), cell(crit), patterns)
                 )
                 continue
             if value is not None:
@@ -269,18 +268,16 @@ def _parse(
     raw: Any,
     patterns: list[Any],
 ) -> Any:
-    try:
-        return fn()
-    except ParseError as exc:
-        problems.append(_problem(exc, file, sheet, row, column, raw, patterns))
+    got = fn()
+    if isinstance(got, Problem):
+        problems.append(_placed(got, file, sheet, row, column, raw, patterns))
         return None
+    return got
 
 
-def _problem(
-    exc: ParseError, file: str, sheet: str, row: int | None, column: str, raw: Any, patterns: list[Any]
+def _placed(
+    problem: Problem, file: str, sheet: str, row: int | None, column: str, raw: Any, patterns: list[Any]
 ) -> Problem:
     # the bad value is shown to the user and kept in the rejects: contact details never go with it
     value = privacy.scrub(text(raw), patterns)
-    return Problem(
-        exc.code, exc.message, file=file, sheet=sheet, row=row, column=column, value=value, hint=exc.hint
-    )
+    return problem.at(file=file, sheet=sheet, row=row, column=column, value=value)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
 from ivp_pipeline.schemas import ORGANISATION_TYPES
 from ivp_pipeline.sources.professional import layout
 from ivp_pipeline.xlsxsave import add_list_validation, deterministic_bytes
 
 if TYPE_CHECKING:
     from ivp_pipeline.catalogue import Catalogue
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
 TITLE = "Inbreng professionals - Integraal Veiligheidsplan Noordoost Twente 2027-2030"
 HEADER_ROW = 7

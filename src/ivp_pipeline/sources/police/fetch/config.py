@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ivp_pipeline.config import load_toml, section
+from ivp_pipeline.config import section
 from ivp_pipeline.regions import NOT_MUNICIPALITIES
-from ivp_pipeline.workspace import Workspace
 
 DEFAULT_BASE_URL = "https://dataderden.cbs.nl/ODataApi/OData/"
 # The CBS ODataApi answers at most about 10,000 rows per request.
@@ -36,16 +35,12 @@ class FetchConfig(BaseModel):
     page_size: int = Field(default=MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
-def is_configured(ws: Workspace) -> bool:
-    """True when ivp.toml has a `[fetch]` section (then `ivp refresh` downloads first)."""
-    return "fetch" in load_toml(ws.config_file)
-
-
-def load_fetch_config(ws: Workspace, base_url: str | None = None, **overrides: object) -> FetchConfig:
-    """`[fetch]` of ivp.toml (defaults when absent), with command-line overrides applied."""
-    data = load_toml(ws.config_file)
+def fetch_config(
+    data: dict[str, Any], base_url: str | None = None, *, file: str = "ivp.toml", **overrides: object
+) -> FetchConfig:
+    """`[fetch]` of parsed ivp.toml data (defaults when absent), with command-line overrides applied."""
     raw = dict(data.get("fetch", {}))
     if base_url:
         raw["base_url"] = base_url
     raw.update({k: v for k, v in overrides.items() if v not in (None, [], ())})
-    return section({"fetch": raw}, "fetch", FetchConfig, file=ws.relative(ws.config_file))
+    return section({"fetch": raw}, "fetch", FetchConfig, file=file)

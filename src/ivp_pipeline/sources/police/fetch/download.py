@@ -21,11 +21,9 @@ from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.sources.base import sha256_of
 from ivp_pipeline.sources.police.fetch.client import ODataClient
 from ivp_pipeline.sources.police.fetch.config import FetchConfig
-from ivp_pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-STATE_FILE = "fetch-state.json"
 # The geographic dimension of the known police tables; others are looked up in DataProperties.
 GEO_DIMENSIONS = {
     "47013NED": ("RegioS", "GeoDimension"),
@@ -58,8 +56,24 @@ def geo_filter(dimension: str, kind: str, municipalities: list[str], references:
     return " or ".join(f"({p})" for p in parts)
 
 
+@dataclass(frozen=True)
+class FetchTarget:
+    """Where downloads go and what is remembered between runs (the caller holds the workspace lock)."""
+
+    root: Path  # file names in the state and in outcomes are relative to it (the workspace root)
+    folder: Path  # data/raw/police
+    state_file: Path  # .ivp/fetch-state.json: Modified date, rows and file of each table's last download
+
+    def relative(self, path: Path) -> str:
+        path = path.resolve()
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
 def fetch_tables(
-    ws: Workspace,
+    target: FetchTarget,
     cfg: FetchConfig,
     *,
     sleep: Callable[[float], None] | None = None,
@@ -67,27 +81,24 @@ def fetch_tables(
 ) -> list[FetchOutcome]:
     """Download each configured table unless unchanged; raises IvpError when the service fails."""
     outcomes = []
-    with (
-        atomic.workspace_lock(ws.lock_file),
-        ODataClient(
-            cfg.base_url,
-            retries=cfg.retries,
-            backoff=cfg.backoff_seconds,
-            timeout=cfg.timeout_seconds,
-            sleep=sleep,
-        ) as client,
-    ):
-        state = _load_state(ws)
+    with ODataClient(
+        cfg.base_url,
+        retries=cfg.retries,
+        backoff=cfg.backoff_seconds,
+        timeout=cfg.timeout_seconds,
+        sleep=sleep,
+    ) as client:
+        state = _load_state(target)
         for table in cfg.tables:
-            outcome = _fetch_one(ws, cfg, client, table, state, now)
+            outcome = _fetch_one(target, cfg, client, table, state, now)
             outcomes.append(outcome)
             if outcome.status == "downloaded":
-                _save_state(ws, state)
+                _save_state(target, state)
     return outcomes
 
 
 def _fetch_one(
-    ws: Workspace,
+    target: FetchTarget,
     cfg: FetchConfig,
     client: ODataClient,
     table: str,
@@ -104,18 +115,18 @@ def _fetch_one(
         modified
         and before.get("modified") == modified
         and before.get("filter") == flt
-        and (ws.root / before.get("file", "\0")).is_file()
+        and (target.root / before.get("file", "\0")).is_file()
     ):
         log.info("%s: unchanged since %s (last download %s)", table, modified, before["file"])
         return FetchOutcome(table, "unchanged", int(before.get("rows", 0)), before["file"], modified, flt)
 
     fetched_at = now().astimezone(UTC).replace(microsecond=0)
-    target = _target(ws.raw / "police", table, fetched_at)
+    path = _target(target.folder, table, fetched_at)
     params = {"$format": "json", "$filter": flt}
     first_url = client.url(f"{table}/TypedDataSet", {**params, "$top": cfg.page_size, "$skip": 0})
     statuses = _period_statuses(client, table)
-    rows, pages = _download(client, table, params, cfg.page_size, target)
-    sha = sha256_of(target)
+    rows, pages = _download(client, table, params, cfg.page_size, path)
+    sha = sha256_of(path)
     provenance = {
         "table": table,
         "table_id": table,  # the key the police reader looks for
@@ -126,16 +137,16 @@ def _fetch_one(
         "modified": modified,
         "rows": rows,
         "pages": pages,
-        "file": target.name,
+        "file": path.name,
         "sha256": sha,
         # TypedDataSet rows do not say which periods are provisional; the Perioden code list does.
         "period_status": statuses,
     }
     atomic.write_bytes_atomic(
-        target.with_name(target.name + ".provenance.json"),
+        path.with_name(path.name + ".provenance.json"),
         (json.dumps(provenance, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
     )
-    outcome = FetchOutcome(table, "downloaded", rows, ws.relative(target), modified, flt)
+    outcome = FetchOutcome(table, "downloaded", rows, target.relative(path), modified, flt)
     state["tables"][key] = {**asdict(outcome), "fetched_at": fetched_at.isoformat()}
     log.info(
         "%s: downloaded %d rows in %d pages to %s (Modified %s)",
@@ -213,22 +224,18 @@ def _download(
     return rows, pages
 
 
-def _state_path(ws: Workspace) -> Path:
-    return ws.state_dir / STATE_FILE
-
-
-def _load_state(ws: Workspace) -> dict[str, Any]:
-    path = _state_path(ws)
+def _load_state(target: FetchTarget) -> dict[str, Any]:
+    path = target.state_file
     if path.exists():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(data, dict) and isinstance(data.get("tables"), dict):
                 return data
         except ValueError:
-            log.warning("%s is not valid JSON; every table is downloaded again", ws.relative(path))
+            log.warning("%s is not valid JSON; every table is downloaded again", target.relative(path))
     return {"version": 1, "tables": {}}
 
 
-def _save_state(ws: Workspace, state: dict[str, Any]) -> None:
+def _save_state(target: FetchTarget, state: dict[str, Any]) -> None:
     text = json.dumps(state, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    atomic.write_bytes_atomic(_state_path(ws), text.encode("utf-8"))
+    atomic.write_bytes_atomic(target.state_file, text.encode("utf-8"))

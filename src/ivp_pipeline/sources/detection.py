@@ -6,11 +6,21 @@ import importlib
 from typing import cast
 
 from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.sources import READERS
 from ivp_pipeline.sources.base import Head, ReaderModule, Source
 from ivp_pipeline.sources.textio import decode_head, read_head
 
 ZIP_MAGIC = b"PK\x03\x04"
+# The reader modules in detection order (most specific first). A reader module defines `KIND`,
+# `DATASET`, `sniff(head) -> bool` and `read(source, ctx) -> Iterator[pyarrow.Table]`.
+READERS: tuple[str, ...] = (
+    "ivp_pipeline.sources.police.odata",
+    "ivp_pipeline.sources.police.bulk",
+    "ivp_pipeline.sources.police.labels",
+    "ivp_pipeline.sources.survey.statline",
+    "ivp_pipeline.sources.survey.local",
+    "ivp_pipeline.sources.population",
+    "ivp_pipeline.sources.professional.reader",
+)
 
 
 def reader_modules() -> list[ReaderModule]:

@@ -12,7 +12,8 @@ import pytest
 from ivp_pipeline.cli import app
 from ivp_pipeline.problems import IvpError
 from ivp_pipeline.sources.police.fetch.config import FetchConfig
-from ivp_pipeline.sources.police.fetch.download import fetch_tables, geo_filter
+from ivp_pipeline.sources.police.fetch.download import geo_filter
+from ivp_pipeline.steps.fetch import fetch as fetch_tables
 from ivp_pipeline.workspace import Workspace
 from ops_fixtures import FakeOData, Table, crime_rows, overlast_rows
 
