@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from types import MappingProxyType
 
 # Every stable code, declared once (code -> what it means). A Problem with another code is a bug
@@ -167,3 +168,12 @@ def problems_to_csv(problems: Iterable[Problem]) -> str:
         rec = asdict(p)
         writer.writerow({k: "" if rec[k] is None else rec[k] for k in FIELDS})
     return buf.getvalue()
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """`path` relative to `root` when inside it (posix), else absolute: how files are named to users."""
+    path = path.resolve()
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ivp_pipeline.problems import shown_path
+
 
 @dataclass(frozen=True)
 class Workspace:
@@ -41,8 +43,4 @@ class Workspace:
 
     def relative(self, path: Path) -> str:
         """A path as shown to users and stored in provenance: relative to the root when inside it."""
-        path = path.resolve()
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return shown_path(path, self.root)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ivp_pipeline import atomic
-from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.problems import IvpError, Problem, shown_path
 from ivp_pipeline.sources.base import sha256_of
 from ivp_pipeline.sources.police.fetch.client import ODataClient
 from ivp_pipeline.sources.police.fetch.config import FetchConfig
@@ -65,11 +65,7 @@ class FetchTarget:
     state_file: Path  # .ivp/fetch-state.json: Modified date, rows and file of each table's last download
 
     def relative(self, path: Path) -> str:
-        path = path.resolve()
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return shown_path(path, self.root)
 
 
 def fetch_tables(
