@@ -2,6 +2,8 @@
 
 Numbers are made up but shaped like the real thing (small counts, Poisson intervals, rank
 probabilities that sum to one); two text cells carry formula-injection payloads.
+
+`gaps=True` adds the missing-evidence cases of the scoring contract (issue 10), see GAPS below.
 """
 
 from __future__ import annotations
@@ -61,10 +63,33 @@ PROFILES = {
 CRITERIA = ("volume", "harm", "trend", "comparison", "perception", "professionals")
 INJECTION_NOTE = '=HYPERLINK("http://example.invalid","klik")'
 PHONE_NOTE = "+31 6 12345678 belde over overlast"
+WINDOWS = {
+    "crime": "januari 2025 t/m december 2025",
+    "overlast": "januari 2024 t/m december 2024",
+    "survey": "2023",
+}
+# The missing-evidence cases make_result(gaps=True) plants, as the scoring renders them:
+UNSCORED = ("GM0183", "bedrijvigheid")  # Tubbergen: no evidence at all -> no score, no rank
+TIED = ("GM0168", 2)  # Losser: the themes at ranks 2 and 3 get the same score -> both rank 2, flag tied
+LOW_COVERAGE = ("GM1774", "huiselijk_geweld", 0.3)  # Dinkelland: professionals only (30 % of the weight)
+INCOMPLETE = ("GM0173", "woninginbraak", 7)  # Oldenzaal: 7 of 12 months published -> onvolledig
+UNKNOWN_INDICATOR = ("GM0183", "verkeer")  # Tubbergen: count unknown without an incomplete window
+GAP_MONTHS = (
+    "2025-03-01",
+    "2025-04-01",
+    "2025-05-01",
+    "2025-06-01",
+    "2025-07-01",
+)  # Oldenzaal woninginbraak: suppressed months
 
 
 def make_result(
-    *, seed: int = 7, with_voortgang: bool = True, n_themes: int = 12, first_month: str = "2017-01-01"
+    *,
+    seed: int = 7,
+    with_voortgang: bool = True,
+    n_themes: int = 12,
+    first_month: str = "2017-01-01",
+    gaps: bool = False,
 ) -> ScoreResult:
     """The full synthetic result; fewer themes or months make a quicker one for rendering twice."""
     rng = np.random.default_rng(seed)
@@ -86,7 +111,17 @@ def make_result(
                 trend_rows.append((m, t, d, int(c), a, b, INHABITANTS[m], c / INHABITANTS[m] * 1000))
     monthly_cols = list(R.TRENDS[:8])
     trends = pd.DataFrame(trend_rows, columns=monthly_cols)
-    not_tr = trends.groupby(["theme", "period_start"], as_index=False)["count"].sum()
+    if gaps:  # suppressed months are unknown (NaN), and so is the NOT figure of those months
+        gap = (
+            (trends["municipality"] == INCOMPLETE[0])
+            & (trends["theme"] == INCOMPLETE[1])
+            & trends["period_start"].isin(pd.to_datetime(list(GAP_MONTHS)))
+        )
+        trends["count"] = trends["count"].astype(float)
+        for col in ("count", "count_low", "count_high", "rate_per_1000"):
+            trends.loc[gap, col] = np.nan
+    # a NOT month exists only when all four municipalities published it
+    not_tr = trends.groupby(["theme", "period_start"], as_index=False)["count"].sum(min_count=4)
     lo, hi = poisson_ci(not_tr["count"].to_numpy())
     not_tr = not_tr.assign(municipality="NOT", count_low=lo, count_high=hi, inhabitants=INHABITANTS["NOT"])
     not_tr["rate_per_1000"] = not_tr["count"] / INHABITANTS["NOT"] * 1000
@@ -100,7 +135,9 @@ def make_result(
 
     # --- indicators: last 12 months per municipality x theme (one offence code each) + survey rows
     last = trends[(trends["period_kind"] == "month") & (trends["period_start"] >= "2025-01-01")]
-    year = last.groupby(["municipality", "theme"], as_index=False)["count"].sum()
+    year = last.groupby(["municipality", "theme"], as_index=False)["count"].sum(min_count=12)
+    unknown = set(zip(year.municipality[year["count"].isna()], year.theme[year["count"].isna()], strict=True))
+    year["count"] = year["count"].fillna(0)  # the made-up criteria below draw from it; `unknown` stays NaN
     ind_rows = []
     for rec in year.itertuples():
         c = int(rec.count)
@@ -146,6 +183,21 @@ def make_result(
             )
         )
     indicators = pd.DataFrame(ind_rows, columns=list(R.INDICATORS))
+    police = indicators["source"] == "politie"
+    indicators["published_periods"] = np.where(police, 12, 1)
+    indicators["window_periods"] = np.where(police, 12, 1)
+    indicators["flags"] = ""
+    if gaps:
+        keys = list(zip(indicators["municipality"], indicators["theme"], strict=True))
+        incomplete = police & pd.Series([k in unknown for k in keys], index=indicators.index)
+        indicators.loc[incomplete, "published_periods"] = 12 - len(GAP_MONTHS)
+        indicators.loc[incomplete, "flags"] = "incomplete_window"
+        blank = incomplete | (
+            police & pd.Series([k == UNKNOWN_INDICATOR for k in keys], index=indicators.index)
+        )
+        for col in ("count", "rate_per_1000", "rate_low", "rate_high"):
+            indicators.loc[blank, col] = np.nan
+        indicators.loc[blank, "small_number"] = False
     indicators["count"] = indicators["count"].astype("Int64")
 
     # --- criteria and scores
@@ -213,6 +265,8 @@ def make_result(
     scores["rank"] = (
         scores.groupby(["municipality", "profile"])["score"].rank(ascending=False, method="first").astype(int)
     )
+    if gaps:
+        scores = _plant_gaps(scores)
     criteria = pd.DataFrame(crit_rows, columns=list(R.CRITERIA))
     criteria["n"] = criteria["n"].astype("Int64")
 
@@ -220,6 +274,8 @@ def make_result(
     rp_rows = []
     nth = len(themes)
     for rec in scores.itertuples():
+        if rec.rank != rec.rank:  # no score, no rank: no rank probabilities either
+            continue
         w = np.exp(-0.6 * (np.arange(1, nth + 1) - rec.rank) ** 2)
         w = w / w.sum()
         for r_, pr in enumerate(w, start=1):
@@ -231,7 +287,8 @@ def make_result(
         .sum()
     )
     scores["p_top3"] = [
-        top3[(a, b, c)] for a, b, c in zip(scores.municipality, scores.profile, scores.theme, strict=True)
+        top3.get((a, b, c), np.nan)
+        for a, b, c in zip(scores.municipality, scores.profile, scores.theme, strict=True)
     ]
 
     # --- professionals and perception
@@ -282,6 +339,9 @@ def make_result(
             c = int(rng.poisson(ref * inh / 1000))
             fun_rows.append(("", code, name, t, c, inh, c / inh * 1000, ref))
     funnel = pd.DataFrame(fun_rows, columns=list(R.FUNNEL))
+    if gaps:  # an area without a complete window has no rate in the funnel
+        hole = (funnel["area_code"] == INCOMPLETE[0]) & (funnel["theme"] == INCOMPLETE[1])
+        funnel.loc[hole, ["count", "rate_per_1000"]] = np.nan
     funnel["count"] = funnel["count"].astype("Int64")
 
     sources = pd.DataFrame(
@@ -344,6 +404,8 @@ def make_result(
         "period_kind": "month",
         "small_number_threshold": 5,
         "public": False,
+        "windows": dict(WINDOWS),
+        "windows_apart": gaps,
     }
     extras: dict[str, pd.DataFrame] = {}
     if with_voortgang:
@@ -395,6 +457,24 @@ def make_result(
                 "count",
             ),
         ]
+        if gaps:  # the baseline year has a suppressed month: baseline, change and status unknown
+            rows.append(
+                (
+                    "GM0173",
+                    "woninginbraak",
+                    "aantal per jaar",
+                    2022,
+                    np.nan,
+                    "2025",
+                    14.0,
+                    np.nan,
+                    np.nan,
+                    "onbekend",
+                    -10.0,
+                    "unknown",
+                    "count",
+                )
+            )
         extras["voortgang"] = pd.DataFrame(
             rows, columns=[*R.VOORTGANG, "target_pct", "status_code", "measure_code"]
         )
@@ -411,3 +491,33 @@ def make_result(
         method=method,
         extras=extras,
     )
+
+
+def _plant_gaps(scores: pd.DataFrame) -> pd.DataFrame:
+    """The scoring contract for missing evidence: no score -> NaN everything, ties share a rank."""
+    out = scores.copy()
+    flags = out["flags"].astype(str)
+    none = (out["municipality"] == UNSCORED[0]) & (out["theme"] == UNSCORED[1])
+    out.loc[none, ["score", "score_low", "score_high"]] = np.nan
+    out.loc[none, "coverage"] = 0.0
+    flags[none] = "no_score"
+    low = (out["municipality"] == LOW_COVERAGE[0]) & (out["theme"] == LOW_COVERAGE[1])
+    out.loc[low, "coverage"] = LOW_COVERAGE[2]
+    # as in issue 10: the thinly evidenced theme comes out on top (the scoring's to prevent, ours to flag)
+    unit_max = out[out["municipality"] == LOW_COVERAGE[0]].groupby("profile")["score"].max()
+    for i in out.index[low]:
+        top = float(unit_max[out.at[i, "profile"]]) + 1.0
+        out.loc[i, ["score", "score_low", "score_high"]] = [top, top - 2.0, top + 2.0]
+    flags[low] = "partial_coverage;low_coverage"
+    # Losser, default profile: the theme at rank 3 gets the score of the theme at rank 2
+    unit = (out["municipality"] == TIED[0]) & (out["profile"] == "evenwichtig")
+    second = out[unit & (out["rank"] == TIED[1])].index[0]
+    third = out[unit & (out["rank"] == TIED[1] + 1)].index[0]
+    out.loc[third, ["score", "score_low", "score_high"]] = out.loc[
+        second, ["score", "score_low", "score_high"]
+    ]
+    out["rank"] = out.groupby(["municipality", "profile"])["score"].rank(ascending=False, method="min")
+    shared = out.duplicated(["municipality", "profile", "rank"], keep=False) & out["rank"].notna()
+    flags[shared] = [f"{f};tied" if f else "tied" for f in flags[shared]]
+    out["flags"] = flags
+    return out

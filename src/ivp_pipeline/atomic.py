@@ -10,22 +10,28 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
+import logging
 import os
 import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from ivp_pipeline.problems import IvpError, Problem
 
+log = logging.getLogger(__name__)
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _local = threading.local()
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     if not name:
@@ -86,7 +92,23 @@ def recover(target: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+def _syncfs(root: Path) -> bool:
+    """One syncfs(2) for the file system holding root: every dirty file of it, in one call (Linux)."""
+    lib = _libc()
+    if lib is None or not hasattr(lib, "syncfs"):
+        return False
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        return bool(lib.syncfs(fd) == 0)
+    finally:
+        os.close(fd)
+
+
 def _fsync_tree(root: Path) -> None:
+    """Make every file and folder under root durable: one syncfs on Linux (hundreds of serial fsyncs
+    cost a third of a national ingest), else an fsync per file and folder."""
+    if _syncfs(root):
+        return
     for dirpath, _dirs, files in os.walk(root):
         for f in files:
             fd = os.open(os.path.join(dirpath, f), os.O_RDONLY)
@@ -110,14 +132,18 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old or the new content, never half of it."""
+def write_bytes_atomic(path: Path, data: bytes, *, fsync: bool = True) -> None:
+    """Write a file so that readers see the old or the new content, never half of it.
+
+    `fsync=False` for files in a staging folder: `swap_in` makes the whole folder durable at once.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     with open(tmp, "wb") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+        if fsync:
+            fh.flush()
+            os.fsync(fh.fileno())
     os.replace(tmp, path)
 
 
@@ -139,7 +165,18 @@ def workspace_lock(lock_file: Path, timeout: float = 600.0) -> Iterator[None]:
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_file), timeout=timeout)
     try:
-        lock.acquire()
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            # Said once, so a scheduled run that waits behind another one does not look hung.
+            since = datetime.now().astimezone().strftime("%H:%M:%S")
+            log.warning(
+                "wacht op %s sinds %s: een andere ivp-run is bezig (hoogstens %.0f s)",
+                lock_file,
+                since,
+                timeout,
+            )
+            lock.acquire()
     except Timeout as exc:
         raise IvpError(
             Problem(

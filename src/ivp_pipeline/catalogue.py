@@ -48,6 +48,9 @@ class ThemeSpec(BaseModel):
     survey: tuple[SurveyRule, ...] = ()
     harm: dict[str, float] = Field(default_factory=dict)
     description: str = ""
+    # false: a composite of other themes (e.g. high impact crime): scored and shown, never ranked
+    # against its own parts (docs/method.md)
+    ranked: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Theme:
     overlast: tuple[str, ...] = ()
     survey: tuple[SurveyRule, ...] = ()
     harm: dict[str, float] = field(default_factory=dict)  # code -> weight, for every code of the theme
+    ranked: bool = True  # False: a composite, scored but not ranked against its parts
 
     def codes(self) -> list[tuple[str, str]]:
         """(measure, offence code) pairs measured by this theme."""
@@ -222,4 +226,5 @@ def _theme(
         spec.overlast,
         spec.survey,
         harm,
+        spec.ranked,
     )

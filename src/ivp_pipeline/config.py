@@ -27,13 +27,15 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise IvpError(
             Problem(
                 "bad-config",
-                f"not valid TOML: {exc}",
+                f"geen geldige TOML: {exc}",
                 file=str(path),
-                hint="check quotes, brackets and '=' signs on that line",
+                hint="controleer aanhalingstekens, haken en '='-tekens op die regel",
             )
         ) from exc
     except UnicodeDecodeError as exc:
-        raise IvpError(Problem("bad-config", "not UTF-8 text", file=str(path))) from exc
+        raise IvpError(
+            Problem("bad-config", "geen UTF-8-tekst", file=str(path), hint="sla het bestand op als UTF-8")
+        ) from exc
 
 
 def section(data: dict[str, Any], name: str, model: type[M], file: str = "ivp.toml") -> M:
@@ -49,7 +51,7 @@ def section(data: dict[str, Any], name: str, model: type[M], file: str = "ivp.to
                 file=file,
                 column=".".join([name, *(str(p) for p in err["loc"])]),
                 value="" if err.get("input") is None else str(err.get("input"))[:80],
-                hint="see docs/configuration.md for the allowed keys and values",
+                hint="zie docs/configuration.md voor de toegestane sleutels en waarden",
             )
             for err in exc.errors()
         ]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+
+from ivp_pipeline.csvsafe import csv_rows
 
 # Every stable code, declared once (code -> what it means). A Problem with another code is a bug
 # (ValueError), so a code cannot be spelled two ways; docs/problems.md lists these, checked by a test.
@@ -18,16 +18,23 @@ CODES: Mapping[str, str] = MappingProxyType(
         "empty-file": "the file is empty or has no data rows",
         "unrecognised-file": "the file's content matches no known kind of input",
         "duplicate-file": "the file has the same content as a file that is already ingested",
+        "temporary-file": "a temporary file of Excel, LibreOffice or Windows (~$..., Thumbs.db): skipped",
+        "would-remove": "a file replaced in place lacks observations of its earlier version",
         "wrong-encoding": "the file is not text in UTF-8 or Windows-1252 (UTF-16, binary, or a stray byte)",
         "malformed-csv": "the CSV file cannot be parsed",
         "invalid-json": "the file is not valid JSON, or not the JSON of an OData page",
         "truncated-file": "the file ends too early: the download was cut off",
         "bad-workbook": "the file is not a readable .xlsx workbook",
-        "too-large": "the workbook unpacks to more than the size limit",
+        "too-large": "a file, its unpacked size, a sheet's rows or a line is above a documented limit",
+        "xls-workbook": "an old Excel 97-2003 workbook (.xls): save it as .xlsx",
+        "xlsb-workbook": "a binary Excel workbook (.xlsb): save it as .xlsx",
+        "xlsm-workbook": "a workbook with macros (.xlsm): save it as .xlsx without macros",
+        "encrypted-workbook": "a password-protected workbook: remove the password",
         "not-a-police-table": "a crime table that is not a police table (47xxxNED), e.g. CBS's own figures",
         "missing-column": "a column (or the header row) the file needs is missing",
         "missing-sheet": "no sheet of the workbook has the expected columns",
         "missing-year": "the file does not say which year its figures are for",
+        "respondent-level-data": "a survey file with one row per respondent: only aggregate results are read",
         # One row or one cell.
         "malformed-row": "a row cannot be read at all",
         "missing-field": "a row has fewer fields than the header, or lacks a field",
@@ -36,6 +43,8 @@ CODES: Mapping[str, str] = MappingProxyType(
         "duplicate-row": "a second row with the same key as an earlier row",
         "missing-value": "a required cell is empty or unknown",
         "formula-without-value": "a workbook cell holds a formula without a calculated value",
+        "external-link": "a workbook cell holds a formula that refers to another workbook",
+        "merged-cells": "one value typed into merged cells would count for several ratings",
         "not-a-number": "a cell is not a number of the expected kind",
         "negative-count": "a count is negative",
         "value-out-of-range": "a value lies outside the range of its unit",
@@ -62,6 +71,10 @@ CODES: Mapping[str, str] = MappingProxyType(
         "bad-key": "the pseudonym key of the workspace is damaged",
         "file-exists": "the output file already exists",
         "workspace-locked": "another ivp run holds the workspace lock",
+        "workspace-exists": "ivp init: the folder already holds an ivp.toml",
+        "not-a-municipality": "a name or code on the command line that is an area, but not a municipality",
+        "sample-region": "ivp init --sample with municipalities other than Noordoost Twente's",
+        "missing-folder": "the folder of an output file does not exist",
         "ingest-failed": "a file could not be read during ivp refresh, so nothing was changed",
         # Scoring needs data that is not there.
         "no-processed-data": "there is no processed data to score",
@@ -74,6 +87,10 @@ CODES: Mapping[str, str] = MappingProxyType(
         "bad-response": "the service's answer is not what ivp expects",
     }
 )
+
+
+# The longest excerpt of a user's value that a problem keeps (messages, the manifest, _rejects.csv).
+EXCERPT_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -99,6 +116,8 @@ class Problem:
             raise ValueError(
                 f"unregistered problem code {self.code!r}: declare it in ivp_pipeline.problems.CODES"
             )
+        if len(self.value) > EXCERPT_CHARS:  # a 20 MB cell is quoted, never copied whole
+            object.__setattr__(self, "value", _short(self.value, EXCERPT_CHARS))
 
     def at(
         self,
@@ -160,14 +179,9 @@ FIELDS = ["code", "file", "sheet", "row", "column", "value", "message", "hint"]
 
 
 def problems_to_csv(problems: Iterable[Problem]) -> str:
-    """Serialise problems as CSV text (the rejects listing)."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for p in problems:
-        rec = asdict(p)
-        writer.writerow({k: "" if rec[k] is None else rec[k] for k in FIELDS})
-    return buf.getvalue()
+    """Serialise problems as CSV text (the rejects listing); every text cell is formula-safe and
+    values are short excerpts already (Problem.value; csvsafe, the rules of the CSV files under reports/)."""
+    return csv_rows(FIELDS, ([getattr(p, k) for k in FIELDS] for p in problems))
 
 
 def shown_path(path: Path, root: Path) -> str:

@@ -14,6 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ivp_pipeline.config import section
+from ivp_pipeline.problems import Problem
 
 NOT_MUNICIPALITIES: dict[str, str] = {
     "GM1774": "Dinkelland",
@@ -179,3 +185,118 @@ def unit_order(codes: Iterable[str]) -> list[str]:
         (c for c in unique if c != REGION_NOT), key=lambda c: (municipality_label(c).casefold(), c)
     )
     return local + ([REGION_NOT] if REGION_NOT in unique else [])
+
+
+# --- Every municipality's wijken and buurten (the registry above holds those of NOT only) ----------
+
+WIJKEN_BUURTEN_YEAR = 2024  # the indeling of the shipped list: data/wijkenbuurten_<year>.csv
+
+
+@cache
+def wijken_buurten() -> dict[str, tuple[Region, ...]]:
+    """The wijken and buurten of every current municipality, by GM code, in the order of the CBS list.
+
+    Built by scripts/build_regions.py from the WijkenEnBuurten code list of police table 47018NED.
+    """
+    res = resources.files("ivp_pipeline").joinpath("data", f"wijkenbuurten_{WIJKEN_BUURTEN_YEAR}.csv")
+    found: dict[str, list[Region]] = {}
+    for rec in csv.DictReader(io.StringIO(res.read_text(encoding="utf-8"), newline="")):
+        region = Region(rec["code"], rec["name"], rec["level"], rec["municipality"])
+        found.setdefault(region.municipality, []).append(region)
+    return {gm: tuple(regions) for gm, regions in found.items()}
+
+
+def wijken(municipality: str, level: str = "wijk") -> list[Region]:
+    """The wijken (or, with level="buurt", the buurten) of one municipality; [] for an unknown code."""
+    return [r for r in wijken_buurten().get(clean_code(municipality), ()) if r.level == level]
+
+
+def resolve_municipality(text: str) -> Region | Problem:
+    """A municipality given as a code (GM0141) or a name ("Almelo"), or the problem with it."""
+    reg = registry()
+    found = reg.get(text) if reg.is_code(text) else reg.resolve(text, levels=("gemeente",))
+    if found is not None and found.level == "gemeente":
+        return found
+    if found is None and not reg.candidates(text, levels=("gemeente",)):
+        found = reg.resolve(text)  # another kind of area ("Overijssel (PV)", a wijk)?
+    if found is not None:
+        return Problem(
+            "not-a-municipality",
+            f"{found.name} is geen gemeente",
+            value=text,
+            hint="geef een gemeentecode (GMxxxx) of de naam van een gemeente",
+        )
+    if len(reg.candidates(text, levels=("gemeente",))) > 1:
+        return Problem(
+            "ambiguous-region",
+            "deze naam past bij meer dan één gemeente",
+            value=text,
+            hint="geef de gemeentecode (GMxxxx)",
+        )
+    return Problem(
+        "unknown-region",
+        "geen gemeente met deze code of naam in de gemeentelijst",
+        value=text,
+        hint="controleer de spelling, of geef de gemeentecode (GMxxxx) van het CBS",
+    )
+
+
+# --- The [region] section of ivp.toml ------------------------------------------------------------
+
+_REGION_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
+
+
+class RegionConfig(BaseModel):
+    """`[region]` of ivp.toml: which region this workspace is about. The defaults are Noordoost Twente."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str = Field(default=REGION_NOT_LABEL, min_length=1)
+    code: str = REGION_NOT
+    municipalities: tuple[str, ...] = tuple(NOT_MUNICIPALITIES)
+    basisteam: str = "BT_NOT"
+    comparison_areas: tuple[str, ...] = ("PV23", "NL01")
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        if not _REGION_CODE_RE.match(v) or _CODE_RE.match(v):
+            raise ValueError(
+                f"geen geldige regiocode: {v!r} (2 tot 10 hoofdletters of cijfers, geen CBS-code)"
+            )
+        return v
+
+    @field_validator("municipalities")
+    @classmethod
+    def _municipalities(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError("minstens één gemeente")
+        for code in v:
+            region = registry().get(code)
+            if region is None or region.level != "gemeente":
+                raise ValueError(f"geen gemeentecode uit de gemeentelijst: {code!r} (GMxxxx)")
+        return tuple(dict.fromkeys(v))
+
+    @field_validator("basisteam")
+    @classmethod
+    def _basisteam(cls, v: str) -> str:
+        if v and not re.match(r"^BT_[A-Z]+$", v):
+            raise ValueError(f"geen basisteamcode: {v!r} (BT_ en hoofdletters, of leeg)")
+        return v
+
+    @field_validator("comparison_areas")
+    @classmethod
+    def _comparison(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for code in v:
+            region = registry().get(code)
+            if region is None or region.level not in ("land", "landsdeel", "provincie", "regionale_eenheid"):
+                raise ValueError(f"geen vergelijkingsgebied: {code!r} (NL01, LDxx, PVxx of RExx)")
+        return v
+
+    def label(self, code: str) -> str:
+        """The region's own name for its code, else municipality_label."""
+        return self.name if code == self.code else municipality_label(code)
+
+
+def region_config(data: dict[str, Any], file: str = "ivp.toml") -> RegionConfig:
+    """The `[region]` section of parsed ivp.toml data (defaults: Noordoost Twente)."""
+    return section(data, "region", RegionConfig, file)

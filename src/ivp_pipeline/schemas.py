@@ -57,8 +57,6 @@ SURVEY_SOURCE_KINDS = ("veiligheidsmonitor", "local")  # the KIND of each survey
 SURVEY_UNIT_RANGES = {"percent": (0.0, 100.0), "rapportcijfer": (1.0, 10.0), "schaalscore": (0.0, 10.0)}
 AGE_BAND_TOTAL = "totaal"  # population of all ages; otherwise "12-17" or "65+"
 ROLLUP_CODE = "0.0.0"
-# Partition value for rows that belong to no municipality (Nederland, provincie, regionale eenheid,
-# basisteam): they are kept, in their own partition named after the area code.
 # Schema metadata a reader may set on its table: rows unique by key and in key order (+source_row),
 # so the store can skip a sort.
 IN_KEY_ORDER = (b"ivp.order", b"key")

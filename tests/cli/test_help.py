@@ -54,3 +54,55 @@ def test_help_exits_0_and_describes_the_command(
 def test_every_command_is_in_the_readme(name: str) -> None:
     readme = README.read_text(encoding="utf-8")
     assert re.search(rf"`ivp {re.escape(name)}\b", readme), f"`ivp {name}` is not documented in README.md"
+
+
+# Words that are English and not Dutch: none may appear in a help text the user sees.
+ENGLISH = re.compile(
+    r"\b(the|and|with|from|this|that|into|which|when|write|read|show|only|every|default|file|folder)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) or "ivp" for p, _ in COMMANDS])
+def test_every_help_text_is_dutch(path: tuple[str, ...], command: Any) -> None:
+    ctx = command.make_context(" ".join(("ivp", *path)), [], resilient_parsing=True)
+    texts = {"": command.help or ""}
+    texts |= {p.name or "": getattr(p, "help", None) or "" for p in command.get_params(ctx)}
+    english = {name: text for name, text in texts.items() if ENGLISH.search(text.replace("--", ""))}
+    assert english == {}
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) or "ivp" for p, _ in COMMANDS])
+def test_h_is_help_and_no_option_shows_a_type_tag(
+    runner: CliRunner, path: tuple[str, ...], command: Any
+) -> None:
+    long = runner.invoke(app, [*path, "--help"], terminal_width=200)
+    short = runner.invoke(app, [*path, "-h"], terminal_width=200)
+    assert short.exit_code == 0 and short.stdout == long.stdout
+    assert "<bool>" not in long.stdout and "<str>" not in long.stdout and "<int" not in long.stdout
+    assert "Toon deze hulp en stop." in words(long.stdout)
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) or "ivp" for p, _ in COMMANDS])
+def test_every_command_takes_the_workspace(path: tuple[str, ...], command: Any) -> None:
+    if getattr(command, "commands", None):  # a group: its subcommands take it
+        return
+    if path == ("init",):  # init takes the folder to create as its argument
+        return
+    opts = {o for p in command.params for o in getattr(p, "opts", [])}
+    assert {"-w", "--workspace"} <= opts
+
+
+def test_version(runner: CliRunner) -> None:
+    from ivp_pipeline import __version__
+
+    for flag in ("--version", "-V"):
+        result = runner.invoke(app, [flag])
+        assert result.exit_code == 0 and result.stdout == f"ivp {__version__}\n"
+
+
+def test_shell_completion_is_offered_and_documented(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--help"], terminal_width=200)
+    assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
+    readme = README.read_text(encoding="utf-8")
+    assert "ivp --install-completion" in readme and "ivp --show-completion" in readme

@@ -66,8 +66,15 @@ def test_score_writes_tables_and_prints_priorities(
     assert len(rows) == 5 * n_themes * 3
     assert b"\r" not in scores
     for unit in ("GM1774", "NOT"):
-        ranks = sorted(int(r["rank"]) for r in rows if r["municipality"] == unit and r["profile"] == "feiten")
-        assert ranks == list(range(1, n_themes + 1))
+        feiten = {r["theme"]: r for r in rows if r["municipality"] == unit and r["profile"] == "feiten"}
+        # no police figures (huiselijk geweld has no code at all) or a composite: no rank, empty
+        assert feiten["huiselijk_geweld"]["score"] == "" and feiten["huiselijk_geweld"]["rank"] == ""
+        assert feiten["high_impact_crime"]["score"] != "" and feiten["high_impact_crime"]["rank"] == ""
+        for r in feiten.values():
+            assert (r["rank"] == "") == (r["score"] == "" or r["theme"] == "high_impact_crime")
+            assert (r["p_top3"] == "") == (r["rank"] == "")
+        ranks = sorted(int(r["rank"]) for r in feiten.values() if r["rank"])
+        assert ranks == list(range(1, len(ranks) + 1)) and len(ranks) >= 8
     indicators = (ws.reports / "tables" / "indicators.csv").read_text(encoding="utf-8")
     header = indicators.splitlines()[0].split(",")
     assert header[: len(INDICATORS)] == list(INDICATORS)
@@ -118,7 +125,7 @@ def test_unknown_code_in_config_and_unknown_profile(
 ) -> None:
     f.write_workspace(ws, data)
     result = scored(ws, runner, "--profile", "streng")
-    assert result.exit_code == 1 and "[unknown-profile]" in result.stderr
+    assert result.exit_code == 2 and "[unknown-profile]" in result.stderr  # a wrong command line
     ws.config_file.write_text('[themes.geweld]\ncrime = ["1.4.9"]\n', encoding="utf-8")
     result = scored(ws, runner)
     assert result.exit_code == 1

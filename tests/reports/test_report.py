@@ -88,6 +88,34 @@ def test_byte_identical_reruns(written, tmp_path: Path) -> None:  # type: ignore
         assert (first / ra).read_bytes() == (tmp_path / ra).read_bytes(), ra
 
 
+def test_pool_and_serial_drawing_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The charts drawn in a process pool are byte for byte those drawn one after another here."""
+    result = make_result(n_themes=3, first_month="2024-01-01")
+    stages: dict[str, list[tuple[int, int]]] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        stages.setdefault(stage, []).append((done, total))
+
+    runs = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("IVP_CHART_WORKERS", workers)
+        out = tmp_path / f"workers-{workers}"
+        runs[workers] = (out, write_outputs(result, out, progress=progress))
+    (one, a), (two, b) = runs["1"], runs["2"]
+    assert [p.relative_to(one) for p in a] == [p.relative_to(two) for p in b]
+    charts = [p for p in a if p.suffix in (".png", ".svg")]
+    assert len(charts) >= 20
+    for path in a:
+        rel = path.relative_to(one)
+        assert path.read_bytes() == (two / rel).read_bytes(), rel
+    # each run reports every chart it drew (or skipped for want of data), in order, to the end
+    drawn = stages["Grafieken tekenen"]
+    total = drawn[-1][1]
+    assert total >= len(charts) // 2
+    assert [d for d, _ in drawn] == list(range(1, total + 1)) * 2
+    assert stages["Tabellen en werkmap schrijven"] == [(0, 1), (1, 1)] * 2
+
+
 def test_stale_figures_are_removed(tmp_path: Path) -> None:
     (tmp_path / "figures").mkdir()
     old = tmp_path / "figures" / "prioriteiten-oude-gemeente.png"

@@ -62,7 +62,7 @@ def test_municipality_sheet_has_scores_criteria_and_ranks(book, result) -> None:
         "Ondergrens",
         "Bovengrens",
         "Kans op top 3",
-        "Dekking",
+        "Onderbouwing",
         "Omvang",
         "Ernst",
         "Trend",
@@ -102,7 +102,7 @@ def test_every_sheet_has_frozen_header_and_filter(book) -> None:  # type: ignore
 
 def test_indicator_and_trend_values_with_formats(book, result) -> None:  # type: ignore[no-untyped-def]
     ws = book["Indicatoren"]
-    assert header(ws)[:8] == [
+    assert header(ws)[:10] == [
         "Gemeente",
         "Thema",
         "Bron",
@@ -110,6 +110,8 @@ def test_indicator_and_trend_values_with_formats(book, result) -> None:  # type:
         "Indicator",
         "Omschrijving",
         "Aantal",
+        "Maanden gepubliceerd",
+        "Maanden in venster",
         "Inwoners",
     ]
     first = result.indicators.iloc[0]
@@ -126,10 +128,11 @@ def test_indicator_and_trend_values_with_formats(book, result) -> None:  # type:
     assert ws["C5"].value == "Politie"
     assert ws["G5"].value == int(first["count"])
     assert ws["G5"].number_format == "#,##0"
-    assert ws["I5"].number_format == "0.00"
-    assert ws["L5"].number_format == "dd-mm-yyyy"
-    assert ws["L5"].is_date
-    assert ws["N5"].value in ("ja", "nee")
+    assert ws["H5"].value == 12 and ws["I5"].value == 12
+    assert ws["K5"].number_format == "0.00"
+    assert ws["N5"].number_format == "dd-mm-yyyy"
+    assert ws["N5"].is_date
+    assert ws["P5"].value in ("ja", "nee")
     tr = book["Trends"]
     assert header(tr) == [
         "Gemeente",
@@ -191,7 +194,7 @@ def test_sources_method_professionals_voortgang(book) -> None:  # type: ignore[n
     assert bel["E5"].value == "%" and bel["J5"].value == "Nederland (NL01)"
     assert bel["L5"].value == "hoger is ongunstiger"
     scores = book["Scores"]
-    assert {c.value for c in scores["K"][4:]} >= {"onvolledige dekking", None}
+    assert {c.value for c in scores["K"][4:]} >= {"onvolledige onderbouwing", None}
     vg = book["Voortgang"]
     assert header(vg)[:3] == ["Gemeente", "Thema", "Maatstaf"]
     assert vg["A5"].value == "Dinkelland" and vg["J5"].value == -10 and vg["K5"].value == "op koers"

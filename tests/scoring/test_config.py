@@ -107,7 +107,7 @@ def test_default_scoring_config() -> None:
     cfg = scoring_config({})
     assert cfg.small_number_threshold == 5
     assert (cfg.reference_area, cfg.fallback_reference_area) == ("PV23", "NL01")
-    assert cfg.draws == 2000
+    assert cfg.draws == 100_000  # the cap: the Monte Carlo stops once P(top 3) is precise
     assert cfg.municipalities == ("GM1774", "GM0168", "GM0173", "GM0183")
     profiles = cfg.all_profiles()
     assert {"evenwichtig", "feiten", "beleving_professionals"} <= set(profiles)

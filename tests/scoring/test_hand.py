@@ -153,7 +153,7 @@ def test_dinkelland_theme_a_every_criterion(result) -> None:  # type: ignore[no-
     assert score(result, DK, "a", "beleving_professionals").score == pytest.approx(71.875)
 
 
-def test_dinkelland_theme_b_renormalised(result) -> None:  # type: ignore[no-untyped-def]
+def test_dinkelland_theme_b_missing_criteria_are_neutral(result) -> None:  # type: ignore[no-untyped-def]
     # volume 3 / 20,000 x 1,000 = 0.15 -> (log10(0.15) + 2) / 3 x 100 = 39.203 (small number: 3 < 5)
     # harm 6 x 0.15 = 0.9 -> (log10(0.9) + 1) / 3 x 100 = 31.808
     # trend (3.25 / 20,000) / (6.75 / 60,000) = 1.44444 -> 50 + 50 x 0.530515 = 76.526
@@ -163,17 +163,20 @@ def test_dinkelland_theme_b_renormalised(result) -> None:  # type: ignore[no-unt
     assert crit(result, DK, "b", "trend").scaled == pytest.approx(76.5257, abs=1e-3)
     assert crit(result, DK, "b", "comparison").scaled == pytest.approx(16.2723, abs=1e-3)
     assert math.isnan(crit(result, DK, "b", "perception").scaled)
-    # No perception, no professionals: evenwichtig renormalises over .15 + .15 + .05 + .05 = .4
-    #   (.15 x 39.203 + .15 x 31.808 + .05 x 76.526 + .05 x 16.272) / .4 = 15.291 / .4 = 38.229
+    # No perception, no professionals: unknown, so the neutral 50 in their weight .3 + .3 (not the
+    #   average of the others): .15 x 39.203 + .15 x 31.808 + .05 x 76.526 + .05 x 16.272 + .6 x 50
+    #   = 15.291 + 30 = 45.292
     s = score(result, DK, "b")
     assert s.coverage == pytest.approx(0.4)
-    assert s.score == pytest.approx(38.2289, abs=1e-3)
+    assert s.score == pytest.approx(45.2916, abs=1e-3)
     assert s["flags"].split(";") == ["partial_coverage", "low_coverage", "small_number"]
-    # Dinkelland: a (68.0) above b (38.2)
+    # Dinkelland: a (68.0) above b (45.3)
     assert (score(result, DK, "a")["rank"], s["rank"]) == (1, 2)
-    # beleving en professionals: b has neither -> no score, ranked after the scored theme, flagged
+    # beleving en professionals: b has neither -> no score, no rank, no P(top 3), flagged
     nb = score(result, DK, "b", "beleving_professionals")
-    assert math.isnan(nb.score) and nb["rank"] == 2 and nb.coverage == 0 and "no_score" in nb["flags"]
+    assert math.isnan(nb.score) and math.isnan(nb["rank"]) and math.isnan(nb.p_top3)
+    assert math.isnan(nb.score_low) and math.isnan(nb.score_high)
+    assert nb.coverage == 0 and "no_score" in nb["flags"]
 
 
 def test_losser_zero_counts(result) -> None:  # type: ignore[no-untyped-def]

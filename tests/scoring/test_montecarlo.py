@@ -52,5 +52,14 @@ def test_two_thousand_draws_for_four_municipalities_and_not_take_seconds() -> No
     assert elapsed < 30  # typically 2-4 s; generous because the test machine is shared
     assert result.method["draws"] == 2000
     assert set(result.scores["municipality"]) == {"GM1774", "GM0168", "GM0173", "GM0183", "NOT"}
-    probs = result.rank_probabilities.groupby(["municipality", "profile", "theme"])["probability"].sum()
-    assert np.allclose(probs, 1.0)
+    rp = result.rank_probabilities
+    probs = rp.groupby(["municipality", "profile", "theme"])["probability"].sum(min_count=1)
+    # every scored, ranked theme has a full rank distribution; a theme without a score has none
+    s = result.scores.set_index(["municipality", "profile", "theme"])
+    has_rank = s["rank"].notna().reindex(probs.index)
+    assert np.allclose(probs[has_rank], 1.0) and probs[~has_rank].isna().all()
+    # the composite is never ranked against its parts: no rank distribution, no rank, no P(top 3)
+    assert rp.loc[rp["theme"] == "high_impact_crime", "probability"].isna().all()
+    hic = result.scores[result.scores["theme"] == "high_impact_crime"]
+    assert hic["rank"].isna().all() and hic["p_top3"].isna().all() and hic["score"].notna().all()
+    assert all("composite" in fl.split(";") for fl in hic["flags"])

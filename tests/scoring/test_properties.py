@@ -65,17 +65,15 @@ def build(values: list[int], ratings: list[int] | None = None):  # type: ignore[
 
 @given(st.lists(st.one_of(st.floats(0, 100), st.just(np.nan)), min_size=1, max_size=12), st.integers(1, 4))
 @settings(max_examples=200)
-def test_ranks_are_a_permutation(scores: list[float], n_draws: int) -> None:
+def test_ranks_are_competition_ranks_of_the_scored(scores: list[float], n_draws: int) -> None:
     arr = np.tile(np.array(scores, dtype=float), (n_draws, 1))
     r = ranks(arr, [np.arange(len(scores))])
+    scored = ~np.isnan(arr[0])
     for row in r:
-        assert sorted(row.tolist()) == list(range(1, len(scores) + 1))
-    # a higher score never has a worse rank
-    s = np.where(np.isnan(arr[0]), -1, arr[0])
-    for i in range(len(scores)):
-        for j in range(len(scores)):
-            if s[i] > s[j]:
-                assert r[0, i] < r[0, j]
+        # no score, no rank; a scored theme's rank = 1 + the number of themes scoring higher
+        assert np.isnan(row[~scored]).all()
+        for i in np.flatnonzero(scored):
+            assert row[i] == 1 + int(np.sum(np.round(arr[0][scored], 9) > np.round(arr[0][i], 9)))
 
 
 @given(st.floats(0, 1000), st.floats(0, 1000))

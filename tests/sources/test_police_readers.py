@@ -300,3 +300,93 @@ def test_labels_pick_the_count_not_a_derived_topic(ws):
     assert _pick(rows(table), "measure", "offence_code", "area_code", "value") == [
         ("overlast", "E33", "GM0168", 35)
     ]
+
+
+# --- issue 11: every police shape with and without quotes, BOM, CRLF; errors that name the line ----
+
+import csv as _csv  # noqa: E402
+import io as _io  # noqa: E402
+
+
+def _reshape(text: str, quoting: str, bom: bool, eol: str) -> str:
+    """The same records written again: every field quoted, none quoted, or as they were."""
+    body = text.removeprefix("\ufeff")
+    if quoting == "all":
+        records = list(_csv.reader(_io.StringIO(body, newline=""), delimiter=";"))
+        lines = [";".join(f'"{f}"' for f in rec) for rec in records]
+    elif quoting == "none":
+        records = list(_csv.reader(_io.StringIO(body, newline=""), delimiter=";"))
+        lines = [";".join(rec) for rec in records]
+    else:
+        lines = body.splitlines()
+    return ("\ufeff" if bom else "") + eol.join(lines) + eol
+
+
+_CANON = ("area_code", "offence_code", "period_start", "period_kind", "period_status", "value", "value_state")
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+@pytest.mark.parametrize("bom", [True, False])
+@pytest.mark.parametrize("quoting", ["as-is", "all", "none"])
+@pytest.mark.parametrize("shape", ["bulk", "portal", "statline"])
+def test_every_police_shape_with_and_without_quotes_bom_and_crlf(ws, shape, quoting, bom, eol):
+    original = {"bulk": BULK, "portal": PORTAL, "statline": STATLINE}[shape]
+    expected, _ctx, kind = read(ws, write(ws, "original.csv", original))
+    table, ctx, got_kind = read(ws, write(ws, "variant.csv", _reshape(original, quoting, bom, eol)))
+    assert got_kind == kind and ctx.rejects == []
+    assert _pick(rows(table), *_CANON) == _pick(rows(expected), *_CANON)
+    assert table.num_rows == expected.num_rows > 0
+
+
+def test_quoted_cbs_bulk_csv_as_the_csv_export_writes_it(ws):
+    text = (
+        "\ufeffID;SoortMisdrijf;RegioS;Perioden;GeregistreerdeMisdrijven_1\n"
+        '0;"0.0.0 ";"NL01  ";"2015MM01";"   59876"\n'
+        '1;"1.1.1 ";"GM1774";"2015MM01";"       ."\n'
+    )
+    table, ctx, kind = read(ws, write(ws, "47013NED_quoted.csv", text))
+    assert kind == "police-bulk-csv" and ctx.rejects == []
+    assert _pick(rows(table), "area_code", "offence_code", "value", "value_state") == [
+        ("NL01", "0.0.0", 59876, "observed"),
+        ("GM1774", "1.1.1", None, "suppressed"),
+    ]
+
+
+def test_bulk_file_whose_every_row_is_rejected_gives_rejects_not_a_traceback(ws):
+    text = BULK.splitlines(keepends=True)[0] + "0;9.9.9 ;GM1774;2024MM01;       1\n"
+    table, ctx, _kind = read(ws, write(ws, "allbad.csv", text))
+    assert table.num_rows == 0 and [(p.code, p.row) for p in ctx.rejects] == [("unknown-code", 2)]
+
+
+@pytest.mark.parametrize("stray", [b"\xe9", b"\x81"])
+@pytest.mark.parametrize("shape", ["bulk", "portal", "json"])
+def test_a_stray_byte_deep_in_a_file_names_its_line(ws, shape, stray):
+    if shape == "json":
+        rows_ = [dict(ODATA_ROWS[0], ID=i) for i in range(900)]
+        data = odata_text(rows_).encode("utf-8")
+        data = data.replace(b'"ID": 899', b'"ID": 899, "x": "' + stray + b'"')
+        data = data.replace(b"}, {", b"},\n{")  # one record per line, so the line is the record
+        line = 900
+    else:
+        head = (BULK if shape == "bulk" else PORTAL).encode("utf-8")
+        filler = (b"0;1.1.1 ;GM1774;2024MM01;       1\n" if shape == "bulk"
+                  else b'"2024";"Losser";"       5";"Totaal misdrijven"\r\n')  # fmt: skip
+        data = (
+            head
+            + filler * 3000
+            + filler.replace(b"GM1774", b"GM1774" + stray).replace(b"Los", b"Los" + stray)
+        )
+        line = head.count(b"\n") + 3000 + 1
+    assert len(data) > 64 * 1024
+    with pytest.raises(IvpError) as exc:
+        read(ws, write(ws, f"late.{'json' if shape == 'json' else 'csv'}", data))
+    problem = exc.value.problem
+    assert problem.code == "wrong-encoding" and problem.row == line, problem.line()
+
+
+def test_portal_csv_cut_inside_its_last_quoted_field_is_truncated(ws):
+    text = PORTAL.removesuffix("\r\n")
+    cut = text[: text.rindex('"       5"') + 5]  # '..."Losser";"    ' : the count's quote never closes
+    table, ctx, _kind = read(ws, write(ws, "cut.csv", cut))
+    assert [(p.code, p.row) for p in ctx.rejects] == [("truncated-row", 6)]
+    assert all(r["area_code"] != "GM0168" for r in rows(table))

@@ -151,3 +151,58 @@ def test_damaged_key_is_a_clear_error(ws: Workspace) -> None:
     (ws.state_dir / privacy.KEY_FILE).write_text("niet hex\n")
     (outcome,) = ingest(ws).outcomes
     assert [(p.code, p.file) for p in outcome.problems] == [("bad-key", ".ivp/pseudonym.key")]
+
+
+# --- issue 11: BSN (11-proef), IBAN, addresses, colleagues' names ------------------------------------
+
+PII_REMARK = (
+    "Melding van Piet Collega over BSN 111222333 en 123456782 (ook 1112.22.333), rekening "
+    "NL91 ABNA 0417 1643 00 en NL91ABNA0417164300; adres Hoofdstraat 12, 7631 AB Ootmarsum en "
+    "7581 AC 3. In 2023 waren er 123456789 euro schade en 15 meldingen in 7575 AB."
+)
+
+
+def test_scrub_bsn_iban_and_addresses_but_not_ordinary_numbers() -> None:
+    assert privacy.scrub(PII_REMARK, privacy.name_patterns(["Piet Collega"])) == (
+        "Melding van [verwijderd] over BSN [verwijderd] en [verwijderd] (ook [verwijderd]), rekening "
+        "[verwijderd] en [verwijderd]; adres [verwijderd] Ootmarsum en "
+        "[verwijderd]. In 2023 waren er 123456789 euro schade en 15 meldingen in 7575 AB."
+    )  # 123456789 fails the 11-proef; a postcode alone names an area, not a home
+    assert privacy.elfproef("111222333") and privacy.elfproef("123456782")
+    assert not privacy.elfproef("123456789") and not privacy.elfproef("000000000")
+
+
+def test_colleagues_named_in_the_workbook_are_scrubbed_from_every_remark(ws: Workspace) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = "Invoer"
+    sheet.append(
+        [
+            "Naam",
+            "E-mail",
+            "Type organisatie",
+            "Gemeente",
+            "Thema",
+            "Grootte",
+            "Ernst",
+            "Ontwikkeling",
+            "Urgentie",
+            "Toelichting",
+        ]
+    )
+    sheet.append(["Anna Eerste", "anna@voorbeeld.invalid", "politie", "Losser", "Geweld", 3, 3, 3, 3,
+                  f"overleg met Bram Tweede; {PII_REMARK}"])  # fmt: skip
+    sheet.append(["Bram Tweede", "bram@voorbeeld.invalid", "zorg", "Losser", "Ondermijning", 2, 2, 2, 2,
+                  "Anna Eerste weet meer, zie ook Eerste"])  # fmt: skip
+    path = ws.raw / "professional" / "gedeeld.xlsx"
+    path.parent.mkdir(parents=True)
+    wb.save(path)
+    report = ingest(ws)
+    assert report.committed and report.rejects == []
+    text = _all_text(ws.processed).casefold()
+    for secret in ("Anna Eerste", "Bram Tweede", "Tweede", "111222333", "NL91", "Hoofdstraat 12", "7631 AB"):
+        assert secret.casefold() not in text, secret
+    remarks = {r["remark"] for r in read_dataset(ws.processed, PROFESSIONAL).to_pylist()}
+    assert "[verwijderd] weet meer, zie ook [verwijderd]" in remarks

@@ -132,7 +132,7 @@ def test_unreadable_file_exits_1_and_writes_nothing(ws, runner):
 def test_rejected_rows_are_listed_and_the_rest_is_written(ws, runner):
     write(ws, "bulk.csv", BULK + "7;1.1.1 ;GM1774;2024MM02;     abc\n")
     result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
-    assert result.exit_code == 0
+    assert result.exit_code == 3  # written, with rejected rows
     with (ws.processed / "_rejects.csv").open(encoding="utf-8") as fh:
         rejects = list(csv.DictReader(fh))
     assert [(r["code"], r["file"], r["row"], r["column"], r["value"]) for r in rejects] == [
@@ -186,3 +186,136 @@ def test_files_that_cannot_be_read_exit_1(ws, runner, name, data, code):
     assert len(errors) == 1 and errors[0].startswith(f"Error: data/raw/police/{name}")
     assert f"[{code}]" in errors[0]
     assert not (ws.processed / "police").exists()  # nothing is written unless --keep-going
+
+
+# --- issue 11: replacement is explicit, empty files, temporary files, the lock wait message ---------
+
+
+def _state(ws) -> dict[str, bytes]:
+    """Every file under data/processed, by relative path: to assert a refusal left it byte-identical."""
+    return {p.relative_to(ws.processed).as_posix(): p.read_bytes()
+            for p in sorted(ws.processed.rglob("*")) if p.is_file()}  # fmt: skip
+
+
+def _manifest_entry(ws, name: str) -> dict:
+    return json.loads((ws.processed / "_manifest.json").read_text("utf-8"))["files"][name]
+
+
+BULK_LINES = BULK.splitlines(keepends=True)
+
+
+@pytest.mark.parametrize(
+    ("kept", "lost"),
+    [
+        (BULK_LINES[:1], "GM0168: 1 (2024-01-01); GM1774: 2 (2024-01-01)"),  # header only
+        (BULK_LINES[:3] + BULK_LINES[5:], "GM1774: 1 (2024-01-01); PV23: 1 (2024-01-01)"),  # rows gone
+        ([ln for ln in BULK_LINES if "GM1774" not in ln], "GM1774: 3 (2024-01-01)"),  # a municipality gone
+    ],
+)
+def test_a_file_replaced_in_place_that_loses_observations_is_refused(ws, runner, kept, lost):
+    path = write(ws, "47013NED_misdrijven_maand.csv", BULK)
+    assert runner.invoke(app, ["ingest", "-w", str(ws.root)]).exit_code == 0
+    before = _state(ws)
+    path.write_text("".join(kept), encoding="utf-8")
+    result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    code = "empty-file" if len(kept) == 1 else "would-remove"
+    assert len(errors) == 1 and f"[{code}]" in errors[0], result.stderr
+    if code == "would-remove":
+        assert lost in errors[0] and "--allow-shrink" in errors[0]
+    assert _state(ws) == before  # byte-identical
+
+
+def test_allow_shrink_removes_and_counts_in_the_manifest(ws, runner):
+    name = "data/raw/police/bulk.csv"
+    path = write(ws, "bulk.csv", BULK)
+    assert runner.invoke(app, ["ingest", "-w", str(ws.root)]).exit_code == 0
+    path.write_text("".join(BULK_LINES[:3] + BULK_LINES[5:]), encoding="utf-8")
+    result = runner.invoke(app, ["ingest", "--allow-shrink", "-w", str(ws.root)])
+    assert result.exit_code == 0, result.stderr
+    entry = _manifest_entry(ws, name)
+    assert (entry["accepted"], entry["replaced"], entry["removed"]) == (5, 5, 2)
+    assert read_dataset(ws.processed, POLICE).num_rows == 5
+
+
+def test_revised_cells_go_to_the_revisions_table(ws):
+    path = write(ws, "bulk.csv", BULK)
+    assert ingest(ws).committed
+    path.write_text(BULK.replace("      14\n", "      15\n").replace("       2\n", "       .\n"), "utf-8")
+    report = ingest(ws)
+    assert report.committed and report.outcomes[0].replaced == 7 and report.outcomes[0].removed == 0
+    with (ws.processed / "_revisions.csv").open(encoding="utf-8") as fh:
+        revisions = [
+            (r["municipality"], r["key"], r["column"], r["old"], r["new"]) for r in csv.DictReader(fh)
+        ]
+    assert revisions == [
+        ("GM1774", "GM1774 crime 0.0.0 2024-01-01 month", "value", "14", "15"),
+        ("GM1774", "GM1774 crime 1.1.1 2024-01-01 month", "value", "2", ""),
+        ("GM1774", "GM1774 crime 1.1.1 2024-01-01 month", "value_state", "observed", "suppressed"),
+    ]
+    # a later download under another name that revises a cell again appends to the table
+    write(ws, "bulk_2.csv", BULK.replace("      14\n", "      16\n"))
+    assert ingest(ws).committed
+    text = (ws.processed / "_revisions.csv").read_text("utf-8")
+    assert (
+        text.count("dataset,") == 1 and ",15,16,data/raw/police/bulk.csv,data/raw/police/bulk_2.csv" in text
+    )
+
+
+@pytest.mark.parametrize("name", ["header.csv", "header.json"])
+def test_a_file_without_data_rows_is_refused(ws, runner, name):
+    data = BULK_LINES[0] if name.endswith(".csv") else odata_text([])
+    write(ws, name, data)
+    result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
+    assert result.exit_code == 1
+    assert "[empty-file]" in result.stderr and f"data/raw/police/{name}" in result.stderr
+    assert not ws.processed.exists() or not (ws.processed / "police").exists()
+
+
+@pytest.mark.parametrize("name", ["~$inbreng.xlsx", ".~lock.inbreng.xlsx#", "Thumbs.db", "~WRL0001.tmp"])
+def test_temporary_files_are_skipped_with_a_note(ws, runner, name):
+    write(ws, "bulk.csv", BULK)
+    (ws.raw / "police" / name).write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00 owner lock")
+    report = ingest(ws)
+    skipped = [o for o in report.outcomes if o.status == "skipped"]
+    assert [(o.file, [p.code for p in o.problems]) for o in skipped] == [
+        (f"data/raw/police/{name}", ["temporary-file"])
+    ]
+    assert report.committed and not report.failed
+
+
+def test_a_run_waiting_for_the_lock_says_so_once(ws, caplog):
+    import logging
+    import threading
+
+    from ivp_pipeline import atomic
+
+    write(ws, "bulk.csv", BULK)
+    release = threading.Event()
+    held = threading.Event()
+
+    def holder() -> None:
+        script = (
+            "import sys, time\nfrom pathlib import Path\nfrom ivp_pipeline import atomic\n"
+            "with atomic.workspace_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n"
+            "    sys.stdin.readline()\n"
+        )
+        proc = subprocess.Popen([sys.executable, "-c", script, str(ws.lock_file)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+        held.set()
+        release.wait(30)
+        proc.communicate("\n", timeout=30)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert held.wait(30)
+    timer = threading.Timer(1.0, release.set)
+    timer.start()
+    with caplog.at_level(logging.WARNING, logger="ivp_pipeline.atomic"):
+        assert ingest(ws).committed
+    thread.join(30)
+    waits = [r.getMessage() for r in caplog.records if r.name == "ivp_pipeline.atomic"]
+    assert len(waits) == 1 and waits[0].startswith(f"wacht op {ws.lock_file} sinds "), waits
+    assert atomic  # the module whose message this is

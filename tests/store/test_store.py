@@ -147,3 +147,51 @@ def test_lock_is_reentrant_and_excludes_other_processes(tmp_path: Path) -> None:
     assert info.value.problem.code == "bad-config"
     with atomic.workspace_lock(lock, timeout=0.2):  # released by the error above
         pass
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ('=HYPERLINK("http://x","klik")', '\'=HYPERLINK("http://x","klik")'),
+        ("+31 6 1234", "'+31 6 1234"),
+        ("-7", "'-7"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\n=1+1"),
+        ("\n=1+1", "'\n=1+1"),
+        ("Losser", "Losser"),
+    ],
+)
+def test_rejects_csv_neutralises_formula_cells(ws: Workspace, value: str, written: str) -> None:
+    import csv
+
+    tx = Transaction(ws.processed)
+    problem = Problem("not-a-number", "not a count", file="=cmd|' /C calc'!A0", row=3, value=value)
+    tx.manifest.setdefault("files", {})["a.csv"] = {"sha256": "0", "rejects": [problem.__dict__]}
+    tx.commit()
+    with (ws.processed / "_rejects.csv").open(encoding="utf-8", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["value"] == written
+    assert row["file"] == "'=cmd|' /C calc'!A0" and row["row"] == "3"  # a true number stays a number
+
+
+def test_one_cell_rule_for_reports_and_rejects() -> None:
+    from ivp_pipeline import csvsafe
+    from ivp_pipeline.reports import sanitise
+
+    assert sanitise.csv_text is csvsafe.csv_text and sanitise.clean_text is csvsafe.clean_text
+    assert csvsafe.csv_cell(-3) == "-3" and csvsafe.csv_cell("-3") == "'-3" and csvsafe.csv_cell(None) == ""
+
+
+def test_lost_rows_are_the_old_keys_the_new_version_lacks(ws: Workspace) -> None:
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([1, 2, 3], file="a.csv"))
+    tx.commit()
+    tx = Transaction(ws.processed)
+    try:
+        lost = tx.lost_rows(POLICE, "a.csv", {"GM1774": police_rows([5, 6], file="a.csv")})
+        assert {k: t["offence_code"].to_pylist() for k, t in lost.items()} == {"GM1774": ["1.1.3"]}
+        assert tx.lost_rows(POLICE, "a.csv", {"GM1774": police_rows([5, 6, 7], file="a.csv")}) == {}
+        assert tx.lost_rows(POLICE, "b.csv", {}) == {}
+    finally:
+        tx.abort()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ivp_pipeline.cli.common import WorkspaceOpt, user_errors
+from ivp_pipeline.cli.common import Command, QuietOpt, WorkspaceOpt, user_errors
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -20,7 +20,9 @@ BaseUrlOpt = Annotated[
     str | None,
     typer.Option(
         "--base-url",
-        help="OData v3 service URL (default: base_url of the fetch section of ivp.toml, else CBS).",
+        metavar="URL",
+        help="Adres van de OData v3-dienst (standaard: base_url in de sectie fetch van ivp.toml, "
+        "anders het CBS).",
     ),
 ]
 _HANDLER_NAME = "ivp-cli"
@@ -54,15 +56,23 @@ def fetch(
     workspace: WorkspaceOpt = Path("."),
     base_url: BaseUrlOpt = None,
     table: Annotated[
-        list[str] | None, typer.Option("--table", "-t", help="Table id, e.g. 47013NED (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--table", "-t", metavar="TABEL", help="Tabelnummer, bv. 47013NED (mag vaker worden gegeven)."
+        ),
     ] = None,
     municipality: Annotated[
         list[str] | None,
-        typer.Option("--municipality", "-m", help="Gemeente code, e.g. GM1774 (repeatable)."),
+        typer.Option(
+            "--municipality",
+            "-m",
+            metavar="GEMEENTE",
+            help="Gemeentecode, bv. GM1774 (mag vaker worden gegeven).",
+        ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and errors.")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
-    """Download police tables (only those whose Modified date changed) into data/raw/police/."""
+    """Download politietabellen van het CBS naar data/raw/police/ (alleen tabellen die zijn gewijzigd)."""
     from ivp_pipeline.cli.output import console
     from ivp_pipeline.steps.fetch import fetch as run_fetch
     from ivp_pipeline.workspace import Workspace
@@ -93,4 +103,4 @@ def print_fetch(outcomes: list[FetchOutcome], out: Console) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("fetch")(fetch)
+    app.command("fetch", cls=Command)(fetch)

@@ -7,34 +7,72 @@ from typing import Annotated
 
 import typer
 
-from ivp_pipeline.cli.common import WorkspaceOpt, err_echo, report_problems, user_errors
+from ivp_pipeline.cli.common import (
+    EXIT_PROBLEM,
+    EXIT_REJECTED,
+    Command,
+    WorkspaceOpt,
+    err_echo,
+    report_problems,
+    user_errors,
+)
 
 
 def ingest(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Files or folders to ingest (default: data/raw of the workspace)."),
+        typer.Argument(
+            metavar="[PAD]...",
+            help="Bestanden of mappen om in te lezen (standaard: data/raw van de werkruimte).",
+        ),
     ] = None,
     workspace: WorkspaceOpt = Path("."),
     keep_going: Annotated[
-        bool, typer.Option("--keep-going", help="Write the readable files even if some cannot be read.")
+        bool,
+        typer.Option(
+            "--keep-going",
+            metavar="",
+            help="Schrijf de leesbare bestanden ook als andere niet te lezen zijn.",
+        ),
+    ] = False,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(
+            "--allow-shrink",
+            metavar="",
+            help="Laat een ter plekke vervangen bestand waarnemingen van zijn vorige versie weghalen.",
+        ),
     ] = False,
 ) -> None:
-    """Detect each file's kind from its content, read and validate it, write data/processed."""
+    """Lees de bestanden in data/raw in: soort herkennen, controleren, data/processed schrijven.
+
+    Afsluitcode 0: alles ingelezen; 3: geschreven, maar sommige rijen afgewezen (zie
+    data/processed/_rejects.csv), of met --keep-going een bestand overgeslagen; 1: een bestand is niet
+    te lezen, niets geschreven.
+    """
     from ivp_pipeline.cli.output import print_ingest_report
     from ivp_pipeline.steps.ingest import ingest as run_ingest
     from ivp_pipeline.workspace import Workspace
 
     ws = Workspace.at(workspace)
     with user_errors():
-        report = run_ingest(ws, [p.resolve() for p in paths] if paths else None, keep_going=keep_going)
+        report = run_ingest(
+            ws,
+            [p.resolve() for p in paths] if paths else None,
+            keep_going=keep_going,
+            allow_shrink=allow_shrink,
+        )
     print_ingest_report(report, ws)
     if report.failed:
         report_problems([p for o in report.failed for p in o.problems])
         if not report.committed:
-            err_echo("Nothing was written: fix or remove the files above (or use --keep-going).")
-        raise typer.Exit(1)
+            hint = "" if keep_going else " (of gebruik --keep-going)"
+            err_echo(f"Niets geschreven: herstel of verwijder de bestanden hierboven{hint}.")
+            raise typer.Exit(EXIT_PROBLEM)
+        raise typer.Exit(EXIT_REJECTED)  # --keep-going wrote the readable files
+    if report.rejects:
+        raise typer.Exit(EXIT_REJECTED)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("ingest")(ingest)
+    app.command("ingest", cls=Command)(ingest)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import TaskID
 
     from ivp_pipeline.steps.ingest import IngestReport
     from ivp_pipeline.workspace import Workspace
@@ -21,6 +22,24 @@ def console() -> Console:
     return Console(highlight=False, soft_wrap=True, width=width)
 
 
+# What the terminal shows for a reader's KIND and a file's status (the manifest keeps the codes).
+KIND_LABELS = {
+    "police-bulk-csv": "politie, CBS bulk-CSV",
+    "police-labels-csv": "politie, portaal-CSV",
+    "police-odata-json": "politie, OData-JSON",
+    "veiligheidsmonitor": "Veiligheidsmonitor",
+    "local": "lokale enquête",
+    "professional": "professionals",
+    "population": "bevolking",
+}
+STATUS_LABELS = {
+    "ingested": "ingelezen",
+    "unchanged": "ongewijzigd",
+    "failed": "mislukt",
+    "skipped": "overgeslagen",
+}
+
+
 def print_ingest_report(report: IngestReport, ws: Workspace) -> None:
     from rich.table import Table
 
@@ -33,8 +52,8 @@ def print_ingest_report(report: IngestReport, ws: Workspace) -> None:
     for o in report.outcomes:
         table.add_row(
             o.file,
-            o.kind,
-            o.status,
+            KIND_LABELS.get(o.kind, o.kind),
+            STATUS_LABELS.get(o.status, o.status),
             str(o.rows_read),
             str(o.accepted),
             str(o.rejected),
@@ -44,13 +63,67 @@ def print_ingest_report(report: IngestReport, ws: Workspace) -> None:
     out.print(table)
     rejects = report.rejects
     if rejects:
+        rows = "rij" if len(rejects) == 1 else "rijen"
         out.print(
-            f"{len(rejects)} rows rejected; the full list is in "
-            f"{ws.relative(ws.processed / '_rejects.csv')}. First ones:"
+            f"{len(rejects)} {rows} afgewezen; de volledige lijst staat in "
+            f"{ws.relative(ws.processed / '_rejects.csv')}. De eerste:"
         )
         for p in rejects[:10]:
             out.print(f"  {p.line()}", markup=False)
     if report.committed:
-        out.print(f"Written to {ws.relative(ws.processed)}/")
+        out.print(f"Geschreven naar {ws.relative(ws.processed)}/")
     elif not report.failed:
-        out.print("Nothing changed.")
+        out.print("Niets veranderd.")
+
+
+class StageProgress:
+    """A rich progress display on stderr, one line per stage of a step, and the elapsed time at the end.
+
+    Call it as the step's `progress(stage, done, total)`; on a terminal the lines move, in a log or
+    pipe the final state is printed once when the step ends.
+    """
+
+    def __init__(self) -> None:
+        import time
+
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.started = time.perf_counter()
+        self.console = Console(stderr=True, highlight=False)
+        self.display = Progress(
+            TextColumn("{task.description:<32}"),
+            BarColumn(bar_width=24),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.console,
+        )
+        self.tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> StageProgress:
+        self.display.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for task in self.display.tasks:
+            if not task.finished:
+                self.display.stop_task(task.id)
+        self.display.stop()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            for task in self.display.tasks:  # stages run one after another
+                if not task.finished:
+                    self.display.update(task.id, completed=task.total)
+                    self.display.stop_task(task.id)
+            self.tasks[stage] = self.display.add_task(stage, total=total)
+        self.display.update(self.tasks[stage], completed=done, total=total)
+        if done >= total:
+            self.display.stop_task(self.tasks[stage])
+
+    def elapsed(self) -> str:
+        """'Klaar in 2,4 s.' (Dutch decimal comma)."""
+        import time
+
+        seconds = time.perf_counter() - self.started
+        return f"Klaar in {seconds:.1f} s.".replace(".", ",", 1)

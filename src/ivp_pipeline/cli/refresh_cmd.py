@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from ivp_pipeline.cli.common import WorkspaceOpt, err_echo, report_problems
+from ivp_pipeline.cli.common import (
+    EXIT_PROBLEM,
+    EXIT_REJECTED,
+    Command,
+    QuietOpt,
+    WorkspaceOpt,
+    err_echo,
+    report_problems,
+)
 from ivp_pipeline.cli.fetch_cmd import BaseUrlOpt, configure_logging
 from ivp_pipeline.problems import IvpError
 
@@ -15,25 +23,37 @@ from ivp_pipeline.problems import IvpError
 def refresh(
     workspace: WorkspaceOpt = Path("."),
     base_url: BaseUrlOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and errors.")] = False,
+    quiet: QuietOpt = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Alles opnieuw inlezen, rekenen en tekenen, ook zonder iets nieuws."),
+    ] = False,
 ) -> None:
-    """Fetch new police figures (when ivp.toml has a fetch section or --base-url is given), ingest, score.
+    """Maandelijkse verversing: nieuwe politiecijfers ophalen (sectie fetch of --base-url), inlezen, scoren.
 
-    All or nothing: when a step fails, data/processed and reports stay as they were (exit code 1).
+    Alles of niets: als een stap mislukt, blijven data/processed en reports zoals ze waren
+    (afsluitcode 1). Afsluitcode 3: geschreven, maar sommige rijen afgewezen.
     """
-    from ivp_pipeline.cli.fetch_cmd import print_fetch
-    from ivp_pipeline.cli.output import console, print_ingest_report
-    from ivp_pipeline.steps.refresh import refresh as run_refresh
+    from ivp_pipeline.cli.output import console
+    from ivp_pipeline.steps.fingerprint import unchanged_refresh
     from ivp_pipeline.workspace import Workspace
 
     configure_logging(quiet)
     ws = Workspace.at(workspace)
     try:
-        report = run_refresh(ws, base_url=base_url)
+        if not force and unchanged_refresh(ws, base_url=base_url):
+            console().print(UNCHANGED.format(raw=ws.relative(ws.raw), reports=ws.relative(ws.reports)))
+            return
+        from ivp_pipeline.steps.refresh import refresh as run_refresh
+
+        report = run_refresh(ws, base_url=base_url, force=force)
     except IvpError as exc:
         report_problems(exc.problems)
         err_echo("Refresh failed: data/processed and reports are unchanged.")
-        raise typer.Exit(1) from None
+        raise typer.Exit(EXIT_PROBLEM) from None
+    from ivp_pipeline.cli.fetch_cmd import print_fetch
+    from ivp_pipeline.cli.output import print_ingest_report
+
     out = console()
     if report.fetched:
         print_fetch(report.fetched, out)
@@ -43,7 +63,16 @@ def refresh(
     out.print("Wijzigingen: " + (", ".join(f"{k} {v}" for k, v in counts.items()) or "geen"))
     for path in report.written:
         out.print(f"Geschreven: {ws.relative(path)}")
+    if report.ingest is not None and report.ingest.rejects:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+UNCHANGED = (
+    "Niets nieuw: {raw}/ is hetzelfde als bij de vorige verversing en {reports}/ is gemaakt met dezelfde "
+    "verwerkte gegevens, configuratie, themacatalogus en programmaversie; niets opnieuw gedaan "
+    "(toch alles opnieuw: --force)."
+)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("refresh")(refresh)
+    app.command("refresh", cls=Command)(refresh)

@@ -2,45 +2,98 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ivp_pipeline.cli.common import WorkspaceOpt, user_errors
+from ivp_pipeline.cli.common import Command, WorkspaceOpt, user_errors
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ivp_pipeline.steps.fingerprint import TopLine
     from ivp_pipeline.steps.score import TopRow
 
 
 def score(
     workspace: WorkspaceOpt = Path("."),
     profile: Annotated[
-        str | None, typer.Option("--profile", help="Weight profile shown in the terminal (all are written).")
+        str | None,
+        typer.Option(
+            "--profile",
+            metavar="PROFIEL",
+            help="Gewichtenprofiel dat de terminal toont (alle profielen worden geschreven); "
+            "standaard default_profile uit ivp.toml.",
+        ),
     ] = None,
     public: Annotated[
-        bool, typer.Option("--public", help="Public mode: suppress small numbers in every output.")
+        bool,
+        typer.Option(
+            "--public", metavar="", help='Openbare versie: kleine aantallen als "<5" in elke uitvoer.'
+        ),
     ] = False,
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Seed of the Monte Carlo (default: ivp.toml).")
+        int | None,
+        typer.Option(
+            "--seed", metavar="GETAL", help="Startwaarde van de Monte Carlo-simulatie (standaard: ivp.toml)."
+        ),
     ] = None,
     draws: Annotated[
-        int | None, typer.Option("--draws", min=10, help="Monte Carlo draws (default: ivp.toml, 2000).")
+        int | None,
+        typer.Option(
+            "--draws",
+            min=10,
+            metavar="AANTAL",
+            help="Aantal trekkingen van de Monte Carlo-simulatie (standaard: ivp.toml, 2000).",
+        ),
     ] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="Priorities shown per municipality.")] = 5,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top", min=1, metavar="AANTAL", help="Aantal prioriteiten per gemeente op het scherm."
+        ),
+    ] = 5,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Opnieuw rekenen en tekenen, ook als er niets veranderd is."),
+    ] = False,
 ) -> None:
-    """Score every theme per municipality and for Noordoost Twente; write reports/."""
-    from ivp_pipeline.steps.score import score as run_score
+    """Scoor elk thema per gemeente en voor de regio; schrijf tabellen, grafieken en rapport in reports/."""
+    from ivp_pipeline.steps.fingerprint import unchanged_score
     from ivp_pipeline.workspace import Workspace
 
     ws = Workspace.at(workspace)
     with user_errors():
-        run = run_score(ws, public=public, seed=seed, draws=draws, profile=profile)
+        # Checked before the scoring and report code is imported: a no-op costs milliseconds.
+        stored = None if force else unchanged_score(ws, public=public, seed=seed, draws=draws)
+    if stored is not None and (profile or stored.default) in stored.profiles:
+        print_top(stored.top(profile or stored.default, top), profile or stored.default)
+        typer.echo(UNCHANGED.format(reports=ws.relative(ws.reports)))
+        return
+    from ivp_pipeline.cli.output import StageProgress
+    from ivp_pipeline.steps.score import score as run_score
+
+    with user_errors(), StageProgress() as progress:
+        run = run_score(
+            ws, public=public, seed=seed, draws=draws, profile=profile, force=force, progress=progress
+        )
     print_top(run.top(top), run.profile)
-    typer.echo(f"Written to {ws.relative(ws.reports)}/")
+    if run.unchanged:
+        typer.echo(UNCHANGED.format(reports=ws.relative(ws.reports)))
+    else:
+        typer.echo(f"Geschreven naar {ws.relative(ws.reports)}/")
+    progress.console.print(progress.elapsed())
 
 
-def print_top(rows: list[TopRow], profile: str) -> None:
+UNCHANGED = (
+    "Niets veranderd: {reports}/ is gemaakt met dezelfde verwerkte gegevens, configuratie, "
+    "themacatalogus en programmaversie (opnieuw rekenen en tekenen: --force)."
+)
+
+
+def print_top(rows: Sequence[TopRow] | Sequence[TopLine], profile: str) -> None:
     from rich.table import Table
 
     from ivp_pipeline.cli.output import console
@@ -58,19 +111,19 @@ def print_top(rows: list[TopRow], profile: str) -> None:
                 ("score", "right"),
                 ("interval", "right"),
                 ("kans top 3", "right"),
-                ("dekking", "right"),
+                ("onderbouwing", "right"),
                 ("let op", "left"),
             ):
                 table.add_column(col, justify=justify)  # type: ignore[arg-type]
             tables[r.municipality] = table
         tables[r.municipality].add_row(
-            str(r.rank),
+            _rank(r.rank, r.flags),
             r.theme_label,
-            f"{r.score:.0f}",
-            f"{r.score_low:.0f}-{r.score_high:.0f}",
-            f"{r.p_top3:.0%}",
-            f"{r.coverage:.0%}",
-            _notes(r.flags),
+            _num(r.score, "{:.0f}", "geen score"),
+            f"{_num(r.score_low, '{:.0f}')}-{_num(r.score_high, '{:.0f}')}" if _known(r.score) else "",
+            _num(r.p_top3, "{:.0%}"),
+            _num(r.coverage, "{:.0%}"),
+            _notes(r.flags, r.coverage),
         )
     for table in tables.values():
         out.print(table)
@@ -78,15 +131,38 @@ def print_top(rows: list[TopRow], profile: str) -> None:
 
 # The flags a reader of the terminal table must see; every flag is in reports/tables/scores.csv.
 _NOTES = {
-    "low_coverage": "lage dekking",
+    "no_score": "geen score",
+    "low_coverage": "lage onderbouwing",
     "small_number": "klein aantal",
     "rank_uncertain": "rang onzeker",
+    "tied": "gedeelde rang",
 }
+LOW_COVERAGE = 0.5  # as reports.labels.LOW_COVERAGE: below half of the weight with evidence
 
 
-def _notes(flags: str) -> str:
-    return ", ".join(_NOTES[f] for f in flags.split(";") if f in _NOTES)
+def _known(value: object) -> bool:
+    return isinstance(value, int | float) and not math.isnan(value)
+
+
+def _num(value: object, fmt: str, missing: str = "") -> str:
+    """A missing number is shown as `missing` (empty by default), never as "nan" or 0."""
+    return fmt.format(value) if _known(value) else missing
+
+
+def _rank(rank: object, flags: str) -> str:
+    """3 -> "3"; a shared rank -> "2 (gelijk)"; no rank -> ""."""
+    if not _known(rank):
+        return ""
+    text = f"{rank:.0f}"
+    return f"{text} (gelijk)" if "tied" in flags.split(";") else text
+
+
+def _notes(flags: str, coverage: float = math.nan) -> str:
+    codes = [f for f in flags.split(";") if f in _NOTES]
+    if _known(coverage) and coverage < LOW_COVERAGE and "low_coverage" not in codes:
+        codes.append("low_coverage")
+    return ", ".join(_NOTES[f] for f in codes)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("score")(score)
+    app.command("score", cls=Command)(score)

@@ -7,14 +7,16 @@ from typing import Annotated
 
 import typer
 
-from ivp_pipeline.cli.common import WorkspaceOpt, user_errors
+from ivp_pipeline.cli.common import Command, WorkspaceOpt, user_errors
 
 
 def status(
     workspace: WorkspaceOpt = Path("."),
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", metavar="", help="Schrijf JSON in plaats van een tabel.")
+    ] = False,
 ) -> None:
-    """Rows, periods covered, latest period, source files and their age, per dataset and municipality."""
+    """Wat is ingelezen: rijen, perioden, laatste periode, bronbestanden en leeftijd per dataset en gebied."""
     import json
 
     from ivp_pipeline.cli.output import console
@@ -68,4 +70,4 @@ def status(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("status")(status)
+    app.command("status", cls=Command)(status)

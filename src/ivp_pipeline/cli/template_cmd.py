@@ -7,43 +7,68 @@ from typing import Annotated
 
 import typer
 
-from ivp_pipeline.cli.common import WorkspaceOpt, err_echo, user_errors
+from ivp_pipeline.cli.common import Command, Group, WorkspaceOpt, err_echo, user_errors
 
 template_app = typer.Typer(
-    help="Write an empty workbook to hand out, with instructions in Dutch and drop-down lists.",
+    help="Schrijf een lege werkmap om uit te delen, met uitleg en keuzelijsten.",
     no_args_is_help=True,
+    cls=Group,
 )
 
 OutOpt = Annotated[
-    Path, typer.Option("--out", "-o", help="Where to write the .xlsx workbook.", dir_okay=False)
+    Path,
+    typer.Option("--out", "-o", metavar="BESTAND", help="Waar de werkmap (.xlsx) komt.", dir_okay=False),
 ]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", metavar="", help="Overschrijf het bestand als het al bestaat.")
+]
+MkdirOpt = Annotated[
+    bool,
+    typer.Option("--mkdir", metavar="", help="Maak de map van --out als die nog niet bestaat."),
+]
 
 
-@template_app.command("professional")
+def _write(workspace: Path, kind: str, out: Path, force: bool, mkdir: bool) -> None:
+    from ivp_pipeline.problems import IvpError, Problem
+    from ivp_pipeline.steps.template import template
+    from ivp_pipeline.workspace import Workspace
+
+    with user_errors():
+        folder = out.resolve().parent
+        if not folder.is_dir() and not mkdir:
+            raise IvpError(
+                Problem(
+                    "missing-folder",
+                    "de map van dit bestand bestaat niet",
+                    file=str(out),
+                    column="--out",
+                    hint="maak de map eerst, kies een bestaande map, of voeg --mkdir toe",
+                )
+            )
+        template(Workspace.at(workspace), kind, out, force=force)
+    err_echo(f"Geschreven: {out}")
+
+
+@template_app.command("professional", cls=Command)
 def professional(
     out: OutOpt = Path("inbreng_professionals.xlsx"),
     workspace: WorkspaceOpt = Path("."),
     force: ForceOpt = False,
+    mkdir: MkdirOpt = False,
 ) -> None:
-    """Workbook for professionals: ratings 1-5 per municipality and theme (themes of the catalogue)."""
-    from ivp_pipeline.steps.template import template
-    from ivp_pipeline.workspace import Workspace
-
-    with user_errors():
-        template(Workspace.at(workspace), "professional", out, force=force)
-    err_echo(f"Written {out}")
+    """Werkmap voor professionals: oordelen 1-5 per gemeente en thema (de thema's van de catalogus)."""
+    _write(workspace, "professional", out, force, mkdir)
 
 
-@template_app.command("survey")
-def survey(out: OutOpt = Path("lokale_enquete.xlsx"), force: ForceOpt = False) -> None:
-    """Workbook for local survey results (area, indicator, year, value, margin, respondents)."""
-    from ivp_pipeline.steps.template import template
-    from ivp_pipeline.workspace import Workspace
-
-    with user_errors():
-        template(Workspace.at(Path(".")), "survey", out, force=force)
-    err_echo(f"Written {out}")
+@template_app.command("survey", cls=Command)
+def survey(
+    out: OutOpt = Path("lokale_enquete.xlsx"),
+    workspace: WorkspaceOpt = Path("."),
+    force: ForceOpt = False,
+    mkdir: MkdirOpt = False,
+) -> None:
+    """Werkmap voor een lokale enquête: gebied, indicator, jaar, waarde, marge, respondenten."""
+    _write(workspace, "survey", out, force, mkdir)
 
 
 def register(app: typer.Typer) -> None:

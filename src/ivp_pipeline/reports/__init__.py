@@ -5,13 +5,15 @@ The door of the layer: steps call `write_outputs` (and `changes` for `ivp refres
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from ivp_pipeline.reports.changes import compare as compare_changes
 from ivp_pipeline.reports.changes import summary as change_summary
 from ivp_pipeline.reports.changes import write_changes
-from ivp_pipeline.reports.chartset import render_all
+from ivp_pipeline.reports.chartset import PendingCharts
 from ivp_pipeline.reports.html import render_report
 from ivp_pipeline.reports.public import for_audience
 from ivp_pipeline.reports.sheets import write_workbook
@@ -20,28 +22,57 @@ from ivp_pipeline.reports.views import without_empty_scores
 from ivp_pipeline.scoring.result import ScoreResult
 
 FIGURE_SUFFIXES = (".png", ".svg")
+# (stage shown to the user, done, total)
+Progress = Callable[[str, int, int], None]
+TABLES = "Tabellen en werkmap schrijven"
+CHARTS = "Grafieken tekenen"
+HTML = "Rapport (HTML) schrijven"
 __all__ = ["change_summary", "compare_changes", "write_changes", "write_outputs"]
 
 
-def write_outputs(result: ScoreResult, out_dir: Path, *, public: bool = False) -> list[Path]:
+def write_outputs(
+    result: ScoreResult, out_dir: Path, *, public: bool = False, progress: Progress | None = None
+) -> list[Path]:
     """Write tables/*.csv, tables/ivp-prioriteiten.xlsx, figures/*.png|svg and index.html under out_dir.
 
     With public=True small counts are suppressed first (reports/public.py). Returns the files
-    written, in a stable order.
+    written, in a stable order. The charts are drawn in a process pool (one process per core) while
+    this process writes the tables; `progress(stage, done, total)` hears of each stage.
     """
+    report = progress or _quiet
     result = for_audience(result, public=public)
-    written = write_tables(result, out_dir / "tables")
-    # presentation only: a theme without data has no score rather than a score of 0
-    result = replace(result, scores=without_empty_scores(result.scores))
     tables = out_dir / "tables"
     figures = out_dir / "figures"
-    written.append(write_workbook(result, tables))
-    charts = render_all(result, figures)
+    # presentation only: a theme without data has no score rather than a score of 0
+    shown = replace(result, scores=without_empty_scores(result.scores))
+    pending = PendingCharts(shown, figures, workers=chart_workers())
+    try:
+        report(TABLES, 0, 1)
+        written = write_tables(result, tables)
+        written.append(write_workbook(shown, tables))
+        report(TABLES, 1, 1)
+        charts = pending.collect(lambda done, total: report(CHARTS, done, total))
+    finally:
+        pending.close()
     chart_files = [p for c in charts for p in (c.png, c.svg)]
     _remove_stale(figures, set(chart_files))
     written += chart_files
-    written.append(render_report(result, charts, out_dir))
+    report(HTML, 0, 1)
+    written.append(render_report(shown, charts, out_dir))
+    report(HTML, 1, 1)
     return written
+
+
+def chart_workers() -> int:
+    """Processes that draw charts: the cores this process may use (IVP_CHART_WORKERS overrides)."""
+    configured = os.environ.get("IVP_CHART_WORKERS", "").strip()
+    if configured.isdigit():
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _quiet(_stage: str, _done: int, _total: int) -> None:
+    return None
 
 
 def _remove_stale(folder: Path, keep: set[Path]) -> None:

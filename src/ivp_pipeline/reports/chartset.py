@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,13 +14,13 @@ import pandas as pd
 
 from ivp_pipeline.regions import REGION_NOT, municipality_label
 from ivp_pipeline.reports import figures, labels, views
-from ivp_pipeline.reports.charts.funnel import plot_funnel
+from ivp_pipeline.reports.charts.funnel import left_out_caption, plot_funnel
 from ivp_pipeline.reports.charts.heatmap import plot_heatmap
 from ivp_pipeline.reports.charts.matrix import plot_matrix
 from ivp_pipeline.reports.charts.priorities import plot_priorities
 from ivp_pipeline.reports.charts.progress import plot_progress
 from ivp_pipeline.reports.charts.ranks import plot_rank_probabilities
-from ivp_pipeline.reports.charts.trends import plot_trend
+from ivp_pipeline.reports.charts.trends import gap_caption, plot_trend
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -39,20 +42,89 @@ class Chart:
     svg: Path
 
 
-def render_all(result: ScoreResult, fig_dir: Path) -> list[Chart]:
+def render_all(result: ScoreResult, fig_dir: Path, *, workers: int = 1) -> list[Chart]:
     """Every chart of the report; charts without data are skipped rather than drawn empty."""
-    ctx = _Context(result, fig_dir)
-    charts: list[Chart] = []
+    return PendingCharts(result, fig_dir, workers).collect()
+
+
+# One chart to draw: a _Context method and its arguments; `jobs` lists them in report order.
+Job = tuple[str, tuple[str, ...]]
+PER_MUNICIPALITY = ("priorities", "ranks", "matrix", "trends")
+FOR_ALL = ("heatmap", "funnel", "progress")
+
+
+def jobs(municipalities: list[str]) -> list[Job]:
+    return [(m, (code,)) for code in municipalities for m in PER_MUNICIPALITY] + [(m, ()) for m in FOR_ALL]
+
+
+class PendingCharts:
+    """The charts of a report, drawn while the caller writes the tables.
+
+    With workers > 1 each chart is drawn in a process of a pool (a fork server that imported this
+    module once); every figure is built and saved by the same code as in one process, so the bytes
+    are the same. With workers <= 1 the charts are drawn in this process by `collect`.
+    """
+
+    def __init__(self, result: ScoreResult, fig_dir: Path, workers: int = 1) -> None:
+        self._ctx = _Context(result, fig_dir)
+        self._jobs = jobs(self._ctx.municipalities)
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[Future[Chart | None]] = []
+        if workers > 1 and len(self._jobs) > 1:
+            mp = multiprocessing.get_context("forkserver")
+            mp.set_forkserver_preload([__name__])
+            self._pool = ProcessPoolExecutor(
+                min(workers, len(self._jobs)),
+                mp_context=mp,
+                initializer=_start_worker,
+                initargs=(result, fig_dir),
+            )
+            self._futures = [self._pool.submit(_draw, job) for job in self._jobs]
+
+    def collect(self, done: Callable[[int, int], None] | None = None) -> list[Chart]:
+        """Wait for every chart (in report order); `done(drawn, total)` after each."""
+        charts: list[Chart | None] = []
+        total = len(self._jobs)
+        try:
+            if self._pool is None:
+                with figures.style():
+                    for job in self._jobs:
+                        charts.append(_make(self._ctx, job))
+                        if done:
+                            done(len(charts), total)
+            else:
+                for future in self._futures:
+                    charts.append(future.result())
+                    if done:
+                        done(len(charts), total)
+        finally:
+            self.close()
+        return [c for c in charts if c is not None]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+_worker: _Context | None = None
+
+
+def _start_worker(result: ScoreResult, fig_dir: Path) -> None:
+    global _worker
+    _worker = _Context(result, fig_dir)
+
+
+def _draw(job: Job) -> Chart | None:
+    assert _worker is not None, "the pool's initializer sets the context"
     with figures.style():
-        for code in ctx.municipalities:
-            for make in (ctx.priorities, ctx.ranks, ctx.matrix, ctx.trends):
-                chart = make(code)
-                if chart is not None:
-                    charts.append(chart)
-        for chart in (ctx.heatmap(), ctx.funnel(), ctx.progress()):
-            if chart is not None:
-                charts.append(chart)
-    return charts
+        return _make(_worker, job)
+
+
+def _make(ctx: _Context, job: Job) -> Chart | None:
+    method, args = job
+    make: Callable[..., Chart | None] = getattr(ctx, method)
+    return make(*args)
 
 
 class _Context:
@@ -94,7 +166,9 @@ class _Context:
         plot_priorities(axes[0, 0], data, title=title, xlabel=f"Score (0-100); lijn = {interval}")
         caption = (
             f"Thema's van {name} op volgorde van score; de lijn is het {interval} uit de Monte "
-            "Carlo-simulatie, rechts de kans dat het thema in de top 3 staat."
+            "Carlo-simulatie, rechts de kans dat het thema in de top 3 staat en de onderbouwing (het deel "
+            'van de weging dat op gegevens rust; "laag" onder 50 %). "2 (gelijk)": gedeelde rang bij gelijke '
+            "score; thema's zonder score staan onderaan, zonder rang."
         )
         return self._save(fig, f"prioriteiten-{views.slug(name)}", "priorities", code, title, caption, ALL)
 
@@ -171,8 +245,14 @@ class _Context:
             "Geregistreerde aantallen met 95%-interval (exacte Poisson); bij maandcijfers per 12 maanden "
             "(punt op de laatste maand van elke periode), de losse maanden lichtgrijs op de achtergrond. "
             "Valt juli 2018 binnen de reeks, dan markeert een stippellijn de trendbreuk (samenloop van "
-            "delicten sindsdien apart geteld)."
-        )
+            "delicten sindsdien apart geteld). "
+            + gap_caption(
+                {
+                    views.theme_label(self.r, t, self.themes): data[data["theme"].astype(str) == t]
+                    for t in order
+                }
+            )
+        ).strip()
         return self._save(fig, f"trends-{views.slug(name)}", "trends", code, title, caption, POLICE)
 
     def heatmap(self) -> Chart | None:
@@ -189,7 +269,10 @@ class _Context:
         title = f"Scores per thema en gemeente (profiel {self.profile_label})"
         fig, axes = figures.new_figure(17, 3 + 0.6 * len(wide))
         plot_heatmap(axes[0, 0], wide, title=title)
-        caption = "Score 0-100 per thema en gemeente; thema's op volgorde van de score voor Noordoost Twente."
+        caption = (
+            "Score 0-100 per thema en gemeente; thema's op volgorde van de score voor Noordoost Twente. "
+            "– = geen score (geen gegevens), niet 0."
+        )
         return self._save(fig, "heatmap-thema-gemeente", "heatmap", "", title, caption, ALL)
 
     def funnel(self) -> Chart | None:
@@ -224,8 +307,9 @@ class _Context:
         caption = (
             f"Aantal per 1.000 inwoners (laatste 12 maanden) tegen het aantal inwoners; de horizontale "
             f"lijn is {ref_name}, de stippellijnen zijn exacte Poisson-grenzen (95 % en 99,8 %). "
-            "Een punt buiten de grenzen wijkt meer af dan toeval verklaart."
-        )
+            "Een punt buiten de grenzen wijkt meer af dan toeval verklaart. "
+            + left_out_caption(fu, highlight, {t: views.theme_label(self.r, t, self.themes) for t in themes})
+        ).strip()
         return self._save(fig, "trechter-referentie", "funnel", "", title, caption, POLICE)
 
     def progress(self) -> Chart | None:
@@ -240,6 +324,7 @@ class _Context:
         plot_progress(axes[0, 0], frame, title=title)
         caption = (
             "Verandering van het cijfer ten opzichte van het basisjaar; groen = op koers, oranje = niet "
-            "op koers, de streep is de streefwaarde uit de configuratie."
+            "op koers, de streep is de streefwaarde uit de configuratie. Zonder balk: de basiswaarde of "
+            "de huidige waarde is onbekend (maanden niet gepubliceerd of geheimgehouden), niet 0."
         )
         return self._save(fig, "voortgang", "progress", "", title, caption, POLICE)

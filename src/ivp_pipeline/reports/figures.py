@@ -91,7 +91,7 @@ def save(fig: Figure, stem: Path) -> list[Path]:
         fig.clear()
     paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
     for path, data in zip(paths, (png, svg), strict=True):
-        write_bytes_atomic(path, data)
+        write_bytes_atomic(path, data, fsync=False)  # into the staging folder: swap_in syncs it
     return paths
 
 

@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from ivp_pipeline.atomic import write_bytes_atomic
 from ivp_pipeline.regions import REGION_NOT, municipality_label
 from ivp_pipeline.reports import labels, views
-from ivp_pipeline.reports.method import method_rows, weights
+from ivp_pipeline.reports.method import WINDOWS_APART_WARNING, method_rows, weights, windows, windows_apart
 from ivp_pipeline.reports.public import public_threshold
 from ivp_pipeline.reports.sheets import CRITERIA_ORDER, public_text
 from ivp_pipeline.scoring.config import RANK_UNCERTAIN
@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
 
 TOP = 3
+LEGEND = (
+    "Rang \"2 (gelijk)\": thema's met precies dezelfde score delen een rang. Thema's zonder score "
+    "(geen gegevens) staan onderaan, zonder rang en zonder kans op de top 3. Onderbouwing: het deel "
+    'van de weging dat op gegevens rust; onder {low} staat er "lage onderbouwing" bij.'
+)
 
 
 @dataclass
@@ -72,11 +77,12 @@ def context(result: ScoreResult, charts: list[Chart]) -> dict[str, Any]:
     order = views.municipalities(result)
     sections = []
     for code in ([REGION_NOT] if REGION_NOT in order else []) + [c for c in order if c != REGION_NOT]:
-        data = views.scores_for(result, code, main).sort_values(["rank", "theme"])
+        data = views.ranked(views.scores_for(result, code, main))
         rows = [
             _score_row({str(k): v for k, v in rec.items()}, themes, result) for rec in data.to_dict("records")
         ]
-        top = rows[:TOP]
+        # the top: scored themes with rank 1-3 (a shared rank 3 keeps every theme that has it)
+        top = [r for r in rows if r["_rank"] <= TOP]
         # the scoring's rank-uncertain flag (scoring/config.py rank_uncertain) is the one rule
         unstable = any(r["_uncertain"] for r in top)
         own = [embed(c) for c in charts if c.municipality == code]
@@ -95,7 +101,12 @@ def context(result: ScoreResult, charts: list[Chart]) -> dict[str, Any]:
         "public": threshold is not None,
         "public_note": public_text(threshold) if threshold is not None else "",
         "threshold": threshold,
-        "method_rows": [(k, str(v)) for k, v in method_rows(result, nested=False)],
+        "method_rows": [(k, str(v)) for k, v in method_rows(result, nested=False, with_windows=False)],
+        "windows": windows(result),
+        "windows_apart": windows_apart(result),
+        "windows_warning": WINDOWS_APART_WARNING,
+        "low_coverage": labels.percent(labels.LOW_COVERAGE),
+        "legend": LEGEND.format(low=labels.percent(labels.LOW_COVERAGE)),
         "weights": _weights(result),
         "sources": _sources(result),
         "voortgang": _voortgang(result, names, themes),
@@ -130,16 +141,27 @@ def _float(value: Any) -> float:
 
 
 def _score_row(rec: dict[str, Any], themes: dict[str, str], result: ScoreResult) -> dict[str, Any]:
+    flags = rec.get("flags")
+    scored = not labels.is_missing(rec.get("score"))
+    rank = _float(rec.get("rank"))
     return {
-        "rank": labels.number(rec.get("rank"), 0),
+        "rank": labels.rank(rec.get("rank"), flags) if scored else "",
+        "prefix": labels.rank_prefix(rec.get("rank") if scored else None, flags),
         "theme": views.theme_label(result, str(rec.get("theme")), themes),
         "field": "" if labels.is_missing(rec.get("veiligheidsveld")) else str(rec.get("veiligheidsveld")),
-        "score": labels.number(rec.get("score"), 1),
-        "interval": f"{labels.number(rec.get('score_low'), 1)} – {labels.number(rec.get('score_high'), 1)}",
-        "p_top3": labels.percent(rec.get("p_top3")),
+        "score": labels.number(rec.get("score"), 1) if scored else labels.NO_SCORE,
+        "interval": (
+            f"{labels.number(rec.get('score_low'), 1)} – {labels.number(rec.get('score_high'), 1)}"
+            if scored
+            else ""
+        ),
+        "p_top3": labels.percent(rec.get("p_top3")) if scored else "",
         "coverage": labels.percent(rec.get("coverage")),
-        "flags": "" if labels.is_missing(rec.get("flags")) else labels.flags(str(rec.get("flags"))),
-        "_uncertain": RANK_UNCERTAIN in str(rec.get("flags")).split(";"),
+        "coverage_text": labels.coverage(rec.get("coverage"), flags),
+        "low": labels.low_coverage(rec.get("coverage"), flags),
+        "flags": "" if labels.is_missing(flags) else labels.flags(str(flags)),
+        "_uncertain": RANK_UNCERTAIN in str(flags).split(";"),
+        "_rank": rank if scored and rank == rank else float("inf"),
         "_p": str(rec.get("p_top3")),
     }
 
@@ -194,14 +216,18 @@ def _with_period(value: Any, period: Any) -> str:
 
 
 def _change(value: Any) -> str:
-    if isinstance(value, str) or labels.is_missing(value):
-        return labels.number(value)  # a suppression marker as it is, missing as "–"
+    if labels.is_missing(value):
+        return labels.UNKNOWN
+    if isinstance(value, str):
+        return value  # a suppression marker as it is
     return labels.number(value, 1) + " %"
 
 
 def _value(value: Any) -> str:
     """Rates per 1,000 are small: two decimals below 10, one above (counts show as they are)."""
-    if isinstance(value, str) or labels.is_missing(value):
+    if labels.is_missing(value):
+        return labels.UNKNOWN  # e.g. a baseline year with a suppressed month: unknown, never 0
+    if isinstance(value, str):
         return labels.number(value)
     return labels.number(value, 2 if abs(float(value)) < 10 else 1)
 

@@ -22,7 +22,10 @@ COLUMNS: dict[str, str] = {
     "score_high": "Bovengrens",
     "rank": "Rang",
     "p_top3": "Kans op top 3",
-    "coverage": "Dekking",
+    # "dekking" reads as budget cover to council members: the share of the weight with evidence
+    "coverage": "Onderbouwing",
+    "published_periods": "Maanden gepubliceerd",
+    "window_periods": "Maanden in venster",
     "flags": "Signalen",
     "criterion": "Criterium",
     "raw": "Waarde",
@@ -103,12 +106,13 @@ CRITERIA: dict[str, str] = {
 # Flags on a score (scores.flags, ";"-separated codes) as a reader should see them.
 FLAGS: dict[str, str] = {
     "no_score": "geen score (geen gegevens)",
-    "partial_coverage": "onvolledige dekking",
-    "low_coverage": "lage dekking: minder dan de helft van de weging beschikbaar",
+    "partial_coverage": "onvolledige onderbouwing",
+    "low_coverage": "lage onderbouwing: minder dan de helft van de weging onderbouwd",
+    "tied": "gedeelde rang (gelijke score)",
     "small_number": "klein aantal",
     "missing_values": "ontbrekende waarden",
     "codes_absent": "codes ontbreken in de bron",
-    "incomplete_window": "onvolledige periode",
+    "incomplete_window": "onvolledig venster (te weinig maanden gepubliceerd)",
     "basisteam": "beleving alleen op basisteamniveau",
     "margin_assumed": "marge aangenomen",
     "rank_uncertain": "rang onzeker",
@@ -166,8 +170,79 @@ def profile(name: str, configured: dict[str, str] | None = None) -> str:
 
 
 def flags(text: str) -> str:
-    """'partial_coverage;small_number' -> 'onvolledige dekking; klein aantal' (unknown codes kept)."""
+    """'partial_coverage;small_number' -> 'onvolledige onderbouwing; klein aantal' (unknown codes kept)."""
     return "; ".join(FLAGS.get(f, f) for f in str(text).split(";") if f)
+
+
+# Below this share of the weight with evidence a score carries the warning "lage onderbouwing"
+# (the scoring flags it as low_coverage with the same default, scoring/config.py).
+LOW_COVERAGE = 0.5
+TIED = "tied"
+NO_SCORE = "geen score"
+UNKNOWN = "onbekend"
+
+
+def flag_set(text: Any) -> set[str]:
+    return set() if is_missing(text) else {f for f in str(text).split(";") if f}
+
+
+def is_tied(text: Any) -> bool:
+    return TIED in flag_set(text)
+
+
+def low_coverage(coverage: Any, flag_text: Any = "") -> bool:
+    """True when less than half of the weight rests on evidence (or the scoring says so)."""
+    if "low_coverage" in flag_set(flag_text):
+        return True
+    return not is_missing(coverage) and float(coverage) < LOW_COVERAGE
+
+
+def rank(value: Any, flag_text: Any = "") -> str:
+    """3 -> '3'; a shared rank -> '3 (gelijk)'; no rank (a theme without a score) -> ''."""
+    if is_missing(value):
+        return ""
+    text = number(value, 0)
+    return f"{text} (gelijk)" if is_tied(flag_text) else text
+
+
+def rank_prefix(value: Any, flag_text: Any = "") -> str:
+    """Before a theme name: '1.' or '2 (gelijk)'; '–' for a theme without a rank."""
+    if is_missing(value):
+        return "–"
+    return rank(value, flag_text) if is_tied(flag_text) else f"{number(value, 0)}."
+
+
+def coverage(value: Any, flag_text: Any = "") -> str:
+    """0.3 -> 'onderbouwing 30 % (lage onderbouwing)'; 1.0 -> 'onderbouwing 100 %'."""
+    if is_missing(value):
+        return f"onderbouwing {UNKNOWN}"
+    text = f"onderbouwing {percent(value)}"
+    return f"{text} (lage onderbouwing)" if low_coverage(value, flag_text) else text
+
+
+def signals(flag_text: Any, coverage_value: Any = None, score: Any = 0.0) -> str:
+    """The flags of a score in Dutch, with "lage onderbouwing" and "geen score" always said."""
+    codes = [f for f in ("" if is_missing(flag_text) else str(flag_text)).split(";") if f]
+    if is_missing(score) and "no_score" not in codes:
+        codes.insert(0, "no_score")
+    if low_coverage(coverage_value) and "low_coverage" not in codes and "no_score" not in codes:
+        codes.append("low_coverage")
+    return flags(";".join(codes))
+
+
+def window_state(flag_text: Any, published: Any, window: Any, value: Any) -> str:
+    """Why an indicator has no number: 'onvolledig (7 van 12 maanden gepubliceerd)' or 'onbekend'.
+
+    '' when it has a number. A missing value is never shown as 0.
+    """
+    if not is_missing(value):
+        return ""
+    known = not is_missing(published) and not is_missing(window)
+    if "incomplete_window" in flag_set(flag_text) or (known and int(published) < int(window)):
+        if known:
+            return f"onvolledig ({int(published)} van {int(window)} maanden gepubliceerd)"
+        return "onvolledig (te weinig maanden gepubliceerd)"
+    return UNKNOWN
 
 
 def value(text: str) -> str:

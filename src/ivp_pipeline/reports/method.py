@@ -39,13 +39,48 @@ METHOD_LABELS = {
     "public_threshold": "Drempel openbare modus",
 }
 PERIOD_KINDS = {"month": "maand", "quarter": "kwartaal", "year": "jaar"}
+# method["windows"]: the window each source's criteria use (its own latest complete 12 months)
+WINDOW_LABELS = {
+    "crime": "Venster misdrijven (politie)",
+    "overlast": "Venster overlast (politie)",
+    "survey": "Venster enquête (jaar)",
+}
+WINDOWS_APART_LABEL = "Vensters lopen uiteen"
+WINDOWS_APART_WARNING = (
+    "Let op: de bronnen eindigen meer dan 3 maanden uit elkaar. Elk criterium gebruikt het venster van "
+    "zijn eigen bron (zie hierboven); vergelijk de criteria van verschillende bronnen daarom met zorg."
+)
 
 
-def method_rows(result: ScoreResult, *, nested: bool) -> list[tuple[str, Any]]:
-    """(label, value) per method fact; nested values (dicts, lists) as JSON text, or left out."""
-    rows: list[tuple[str, Any]] = []
+def windows(result: ScoreResult) -> list[tuple[str, str]]:
+    """(label, window) per source, in the order crime, overlast, survey, then any other."""
+    given = result.method.get("windows")
+    if not isinstance(given, dict):
+        return []
+    keys = [k for k in WINDOW_LABELS if k in given] + sorted(k for k in given if k not in WINDOW_LABELS)
+    out = []
+    for k in keys:
+        text = given[k]
+        shown = "onbekend (geen gegevens)" if labels.is_missing(text) or not str(text) else str(text)
+        out.append((WINDOW_LABELS.get(k, f"Venster {k}"), shown))
+    return out
+
+
+def windows_apart(result: ScoreResult) -> bool:
+    return bool(result.method.get("windows_apart"))
+
+
+def method_rows(result: ScoreResult, *, nested: bool, with_windows: bool = True) -> list[tuple[str, Any]]:
+    """(label, value) per method fact; nested values (dicts, lists) as JSON text, or left out.
+
+    The windows per source come first (with the warning when they end far apart), unless the caller
+    shows them itself (`with_windows=False`).
+    """
+    rows: list[tuple[str, Any]] = list(windows(result)) if with_windows else []
+    if with_windows and "windows_apart" in result.method:
+        rows.append((WINDOWS_APART_LABEL, WINDOWS_APART_WARNING if windows_apart(result) else "nee"))
     for key, value in result.method.items():
-        if key in ("profiles", "profile_labels"):  # shown as the weights table instead
+        if key in ("profiles", "profile_labels", "windows", "windows_apart"):  # shown above or as weights
             continue
         if isinstance(value, dict | list | tuple):
             if key == "municipalities":

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ivp_pipeline.reports import labels
-from ivp_pipeline.reports.workbook import DATE, DATETIME, DEC1, DEC2, INT, PCT, PCT1, Col
+from ivp_pipeline.reports.workbook import DATE, DATETIME, DEC1, DEC2, INT, PCT, PCT1, TIED_RANK, Col
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
@@ -23,22 +23,23 @@ def data_tables(
     """(sheet name, frame, columns, title) for every sheet after the priority sheets, in order."""
     gm = Col("municipality", convert=m_label)
     th = Col("theme", convert=t_label)
+    scores = result.scores.assign(signals=score_signals(result.scores))
     tables: list[tuple[str, pd.DataFrame, list[Col], str]] = [
         (
             "Scores",
-            result.scores,
+            scores,
             [
                 gm,
                 th,
                 Col("veiligheidsveld"),
                 Col("profile", convert=p_label),
-                Col("rank", fmt=INT),
-                Col("score", fmt=DEC1),
+                Col("rank", fmt=INT, fmt_of=tied_rank_format),
+                Col("score", fmt=DEC1, missing=labels.NO_SCORE),
                 Col("score_low", fmt=DEC1),
                 Col("score_high", fmt=DEC1),
                 Col("p_top3", fmt=PCT),
                 Col("coverage", fmt=PCT),
-                Col("flags", convert=labels.flags),
+                Col("signals", "Signalen"),
             ],
             "Scores per gemeente, thema en gewichtenprofiel",
         ),
@@ -71,7 +72,9 @@ def data_tables(
                 Col("offence_code"),
                 Col("indicator"),
                 Col("label"),
-                Col("count", fmt=INT),
+                Col("count", fmt=INT, missing=_indicator_state),
+                Col("published_periods", fmt=INT),
+                Col("window_periods", fmt=INT),
                 Col("inhabitants", fmt=INT),
                 Col("rate_per_1000", fmt=DEC2),
                 Col("rate_low", fmt=DEC2),
@@ -96,14 +99,15 @@ def data_tables(
                 Col("period_kind", convert=labels.period_kind),
                 Col("period_start", "Begin periode", DATE),
                 Col("period_end", "Einde periode", DATE),
-                Col("count", fmt=INT),
+                Col("count", fmt=INT, missing=labels.UNKNOWN),
                 Col("count_low", fmt=DEC1),
                 Col("count_high", fmt=DEC1),
                 Col("inhabitants", fmt=INT),
                 Col("rate_per_1000", fmt=DEC2),
             ],
             "Trends: geregistreerde aantallen per maand en per 12 maanden "
-            "(trendbreuk juli 2018: samenloop apart geteld)",
+            "(trendbreuk juli 2018: samenloop apart geteld; onbekend = niet gepubliceerd of geheimgehouden, "
+            "nooit 0)",
         ),
         (
             "Professionals",
@@ -148,7 +152,7 @@ def data_tables(
                 Col("area_code"),
                 Col("area_name"),
                 th,
-                Col("count", fmt=INT),
+                Col("count", fmt=INT, missing="onbekend (onvolledig venster)"),
                 Col("inhabitants", fmt=INT),
                 Col("rate_per_1000", fmt=DEC2),
                 Col("reference_rate_per_1000", fmt=DEC2),
@@ -179,11 +183,11 @@ def data_tables(
                     th,
                     Col("measure"),
                     Col("baseline_year"),
-                    Col("baseline_value", fmt=DEC2),
+                    Col("baseline_value", fmt=DEC2, missing=labels.UNKNOWN),
                     Col("current_period"),
-                    Col("current_value", fmt=DEC2),
-                    Col("target_value", fmt=DEC2),
-                    Col("change_pct", fmt=DEC1),
+                    Col("current_value", fmt=DEC2, missing=labels.UNKNOWN),
+                    Col("target_value", fmt=DEC2, missing=labels.UNKNOWN),
+                    Col("change_pct", fmt=DEC1, missing=labels.UNKNOWN),
                     Col("target_pct", "Doel (% t.o.v. basis)", DEC1),
                     Col("status"),
                 ],
@@ -215,3 +219,27 @@ def _utc(value: Any) -> Any:
 
     stamp = pd.to_datetime(str(value), errors="coerce", utc=True)
     return value if pd.isna(stamp) else stamp.tz_localize(None).to_pydatetime()
+
+
+def tied_rank_format(rec: dict[str, Any]) -> str | None:
+    """A shared rank keeps its number (it sorts and filters) but reads "2 (gelijk)"."""
+    return TIED_RANK if labels.is_tied(rec.get("flags")) else None
+
+
+def score_signals(scores: pd.DataFrame) -> list[str]:
+    """Per score row its flags in Dutch, with "geen score" and "lage onderbouwing" always said."""
+    if scores.empty or "score" not in scores.columns:
+        return []
+    flags = scores["flags"] if "flags" in scores.columns else pd.Series("", index=scores.index)
+    cov = scores["coverage"] if "coverage" in scores.columns else pd.Series(None, index=scores.index)
+    return [labels.signals(f, c, s) for f, c, s in zip(flags, cov, scores["score"], strict=True)]
+
+
+def _indicator_state(rec: dict[str, Any]) -> str | None:
+    """A police count without a number: "onvolledig (7 van 12 maanden gepubliceerd)" or "onbekend"."""
+    if str(rec.get("source")) not in ("politie", "police"):
+        return None  # a survey indicator has a value, not a count
+    state = labels.window_state(
+        rec.get("flags"), rec.get("published_periods"), rec.get("window_periods"), rec.get("count")
+    )
+    return state or None

@@ -12,10 +12,10 @@ from openpyxl.styles import Font
 from ivp_pipeline.atomic import write_bytes_atomic
 from ivp_pipeline.regions import REGION_NOT, municipality_label
 from ivp_pipeline.reports import labels, views
-from ivp_pipeline.reports.method import method_rows, weights
+from ivp_pipeline.reports.method import WINDOWS_APART_LABEL, method_rows, weights, windows_apart
 from ivp_pipeline.reports.public import public_threshold
 from ivp_pipeline.reports.sanitise import sheet_title
-from ivp_pipeline.reports.sheet_specs import data_tables
+from ivp_pipeline.reports.sheet_specs import data_tables, score_signals, tied_rank_format
 from ivp_pipeline.reports.workbook import (
     DEC1,
     HEADER_ROW,
@@ -34,6 +34,11 @@ if TYPE_CHECKING:
 
 WORKBOOK_NAME = "ivp-prioriteiten.xlsx"
 CRITERIA_ORDER = ("volume", "harm", "trend", "comparison", "perception", "professionals")
+PRIORITY_NOTE = (
+    "Score 0-100 met onzekerheidsinterval; criteria op de vaste schaal 0-100, leeg = onbekend. "
+    "Onderbouwing: deel van de weging dat op gegevens rust (onder 50 %: lage onderbouwing). "
+    '"2 (gelijk)": gedeelde rang bij gelijke score; thema\'s zonder score staan onderaan, zonder rang.'
+)
 
 
 def public_note(result: ScoreResult) -> str:
@@ -82,7 +87,7 @@ def write_workbook(result: ScoreResult, tables_dir: Path) -> Path:
             frame,
             cols,
             title=f"{title}: prioriteiten (profiel {views.profile_label(result, main)})",
-            note=note or "Score 0-100 met onzekerheidsinterval; criteria op de vaste schaal 0-100.",
+            note=note or PRIORITY_NOTE,
             freeze_cols=2,
         )
 
@@ -101,8 +106,9 @@ def _priority_table(
 ) -> tuple[pd.DataFrame, list[Col]]:
     """One row per theme (rank order): score, interval, p_top3, coverage, each criterion, other ranks."""
 
-    base = views.scores_for(result, code, profile).sort_values(["rank", "theme"])
+    base = views.ranked(views.scores_for(result, code, profile))
     frame = base.copy()
+    frame["signals"] = score_signals(frame)
     crit = result.criteria[result.criteria["municipality"].astype(str) == code]
     present = [c for c in CRITERIA_ORDER if c in set(crit["criterion"].astype(str))]
     present += sorted(set(crit["criterion"].astype(str)) - set(present))
@@ -118,17 +124,17 @@ def _priority_table(
         ranks = views.scores_for(result, code, p).set_index("theme")["rank"]
         frame[f"rank_{p}"] = [ranks.get(t) for t in frame["theme"]]
     cols = [
-        Col("rank", "Rang", INT),
+        Col("rank", "Rang", INT, fmt_of=tied_rank_format),
         Col("theme", "Thema", convert=t_label),
         Col("veiligheidsveld", "Veiligheidsveld"),
-        Col("score", "Score", DEC1),
+        Col("score", "Score", DEC1, missing=labels.NO_SCORE),
         Col("score_low", "Ondergrens", DEC1),
         Col("score_high", "Bovengrens", DEC1),
         Col("p_top3", "Kans op top 3", PCT),
-        Col("coverage", "Dekking", PCT),
+        Col("coverage", "Onderbouwing", PCT),
         *[Col(f"crit_{c}", labels.criterion(c), DEC1) for c in present],
         *[Col(f"rank_{p}", f"Rang: {views.profile_label(result, p)}", INT) for p in others],
-        Col("flags", "Signalen", convert=labels.flags),
+        Col("signals", "Signalen"),
     ]
     return frame, cols
 
@@ -144,6 +150,11 @@ def _method_sheet(ws: Any, result: ScoreResult, note: str) -> None:
         title="Methode",
         note=note,
     )
+    if windows_apart(result):  # the warning must stand out, not hide among the settings
+        for i, (label, _value) in enumerate(rows, start=HEADER_ROW + 1):
+            if label == WINDOWS_APART_LABEL:
+                for j in (1, 2):
+                    ws.cell(row=i, column=j).font = Font(bold=True, color="B34700")
     crits, table = weights(result)
     if not table:
         return

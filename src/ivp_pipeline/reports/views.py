@@ -68,20 +68,30 @@ def theme_label(result: ScoreResult, theme: str, cache: dict[str, str] | None = 
 
 
 def without_empty_scores(scores: pd.DataFrame) -> pd.DataFrame:
-    """Scores of themes without any data (coverage 0, flag no_score) shown as missing, not as 0."""
+    """Themes without a score (no score, coverage 0 or flag no_score) shown as unknown, not as 0.
+
+    Their score, interval, rank and P(top 3) become missing, so no output shows "0" or a last rank.
+    """
 
     if scores.empty or "coverage" not in scores.columns:
         return scores
     empty = (scores["coverage"].astype(float) <= 1e-9).to_numpy().copy()
+    if "score" in scores.columns:
+        empty |= pd.to_numeric(scores["score"], errors="coerce").isna().to_numpy()
     if "flags" in scores.columns:
         empty |= scores["flags"].astype(str).str.contains("no_score", regex=False).to_numpy()
     if not empty.any():
         return scores
     out = scores.copy()
-    for col in ("score", "score_low", "score_high"):
+    for col in ("score", "score_low", "score_high", "rank", "p_top3"):
         if col in out.columns:
-            out[col] = out[col].astype(float).where(~empty, np.nan)
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~empty, np.nan)
     return out
+
+
+def ranked(scores: pd.DataFrame) -> pd.DataFrame:
+    """Scored themes by rank (shared ranks by theme), then the themes without a score, unranked."""
+    return scores.sort_values(["rank", "theme"], na_position="last", kind="stable")
 
 
 def scores_for(result: ScoreResult, municipality: str, profile: str) -> pd.DataFrame:

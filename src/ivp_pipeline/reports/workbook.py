@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ PCT = "0%"
 PCT1 = "0.0%"
 DATE = "dd-mm-yyyy"
 DATETIME = "dd-mm-yyyy hh:mm"
+TIED_RANK = '0" (gelijk)"'  # a shared rank stays a number (sorts and filters) but reads "2 (gelijk)"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,21 @@ class Col:
     header: str = ""  # default: the Dutch label of `key` in labels.COLUMNS
     fmt: str | None = None
     convert: Callable[[Any], Any] | None = None
+    # per row: the number format of this cell (e.g. a shared rank shown as "2 (gelijk)"), else `fmt`
+    fmt_of: Callable[[dict[str, Any]], str | None] | None = None
+    # per row: the text written instead of a missing value ("geen score", "onbekend"); None = empty
+    missing: Callable[[dict[str, Any]], str | None] | str | None = None
+
+    def shown(self, rec: dict[str, Any]) -> tuple[Any, str | None]:
+        """The value and number format of this column's cell for one row."""
+        value = rec.get(self.key)
+        if is_missing(value):
+            text = self.missing(rec) if callable(self.missing) else self.missing
+            return (text or None), None
+        if self.convert is not None:
+            value = self.convert(value)
+        fmt = self.fmt_of(rec) if self.fmt_of is not None else None
+        return value, fmt or self.fmt
 
     @property
     def title(self) -> str:
@@ -108,14 +124,13 @@ def write_table(
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     widths = [len(c.title) for c in cols]
-    records = frame.to_dict("records") if len(frame) else []
+    # column names are str: a cast, not a copy of every row
+    records = cast("list[dict[str, Any]]", frame.to_dict("records")) if len(frame) else []
     for i, rec in enumerate(records, start=HEADER_ROW + 1):
         for j, col in enumerate(cols, start=1):
-            value = rec.get(col.key)
-            if col.convert is not None and not is_missing(value):
-                value = col.convert(value)
-            put(ws, i, j, value, col.fmt)
-            widths[j - 1] = max(widths[j - 1], _shown_width(ws.cell(row=i, column=j).value, col.fmt))
+            value, fmt = col.shown(rec)
+            put(ws, i, j, value, fmt)
+            widths[j - 1] = max(widths[j - 1], _shown_width(ws.cell(row=i, column=j).value, fmt))
     last_row = HEADER_ROW + max(len(records), 1)
     last_col = get_column_letter(len(cols))
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"
@@ -130,6 +145,8 @@ def _shown_width(value: Any, fmt: str | None) -> int:
         return 0
     if isinstance(value, datetime | date):
         return 16 if fmt == DATETIME else 10
+    if fmt == TIED_RANK:
+        return len(f"{value} (gelijk)")
     if isinstance(value, float):
         return len(f"{value:,.2f}")
     text = str(value)

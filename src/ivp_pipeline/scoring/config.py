@@ -90,7 +90,8 @@ class ScoringConfig(BaseModel):
     baseline_years: int = Field(default=3, ge=1, le=10)
     series_break: str = "2018-07-01"
     seed: int = 20270101
-    draws: int = Field(default=2000, ge=10, le=200_000)
+    # The most Monte Carlo draws; the run stops earlier once P(top 3) is precise (scoring/montecarlo.py).
+    draws: int = Field(default=100_000, ge=10, le=200_000)
     weight_concentration: float = Field(default=50.0, gt=0)
     municipalities: tuple[str, ...] = tuple(NOT_MUNICIPALITIES)
     top_n: int = Field(default=3, ge=1)

@@ -42,7 +42,10 @@ def criteria_frame(
         lo, hi = (float(v) for v in poisson_ci(x1)) if ok else (np.nan, np.nan)
         per = 1000.0 / py1 if ok else np.nan
         mean_w = harm1 / x1 if ok and x1 > 0 else np.nan
-        rows.append((unit, theme, "volume", x1 * per, lo * per, hi * per, x1 if ok else np.nan, ""))
+        gap = ""
+        if r.get("incomplete") == 1:
+            gap = f"onvolledig: {_published(r['periods1'], r['window_periods'])}"
+        rows.append((unit, theme, "volume", x1 * per, lo * per, hi * per, x1 if ok else np.nan, gap))
         if ok and x1 == 0:
             w_codes = m.code_w[m.code_pair == p]
             mean_w = float(w_codes.mean()) if len(w_codes) else np.nan
@@ -60,9 +63,12 @@ def criteria_frame(
         )
         # trend: the latest 12 months against the baseline; comparison: against the reference area
         sr, rlo, rhi, pv = _ratio(ok, x1, py1, x0, py0)
+        base_gap = ""
+        if r.get("baseline_incomplete") == 1:
+            base_gap = f"basisperiode onvolledig: {_published(r['periods0'], r['baseline_periods'])}"
         note = f"p = {pv:.3f}; {x1:.0f} tegen {x0:.0f} in {baseline_label}" if not np.isnan(sr) else ""
         rows.append((unit, theme, "trend", sr, rlo, rhi, x1 + x0 if not np.isnan(sr) else np.nan,
-                     note or "geen basisperiode"))  # fmt: skip
+                     note or base_gap or "geen basisperiode"))  # fmt: skip
         rx, rpy = float(m.ref_x[p]), float(m.ref_py[p])
         sc, clo, chi, cp = _ratio(ok, x1, py1, rx, rpy)
         note = f"{reference}: {rx / rpy * 1000:.2f} per 1.000; p = {cp:.3f}" if not np.isnan(sc) else ""
@@ -120,6 +126,13 @@ def criteria_frame(
     return out[
         ["municipality", "theme", "criterion", "raw", "raw_low", "raw_high", "scaled", "unit", "n", "note"]
     ]
+
+
+def _published(n: object, of: object) -> str:
+    """ "7 van 12 maanden met alle codes gepubliceerd" (a window of one year: "0 van 1 jaar ...")."""
+    total = int(of)  # type: ignore[call-overload]
+    word = "maanden" if total > 1 else "jaar"
+    return f"{int(n)} van {total} {word} met alle codes gepubliceerd"  # type: ignore[call-overload]
 
 
 def _ratio(ok: bool, x1: float, py1: float, x0: float, py0: float) -> tuple[float, float, float, float]:

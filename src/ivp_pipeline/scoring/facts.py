@@ -4,14 +4,21 @@ A unit is a municipality, Noordoost Twente (the four summed), or a reference are
 - only `observed` and `zero` values are counted; suppressed, not applicable and not yet published
   values are never zero: such rows are tallied as `missing` and flagged;
 - the roll-up 0.0.0 is never summed with details (themes name details only);
-- a period counts for a unit only when every measure the unit has (crime, overlast) was published
-  for every area of the unit, so a month not yet published is absent, not zero;
-- the latest window is the 12 months ending at the latest month available for all scope units;
-- the baseline is the `baseline_years` x 12 months before it, cut at the July 2018 series break.
+- each police table (measure: crime, overlast) has its own windows: the latest window is the 12
+  months ending at the latest month that table published for every municipality in scope, so a short
+  overlast file never moves the crime window (and the other way round);
+- a unit's count of a code in a period exists only when every area of the unit published it (a NOT
+  figure needs all four municipalities); otherwise it is unknown (NaN), never a partial sum;
+- the baseline is the `baseline_years` x 12 months before the latest window, cut at the July 2018
+  series break;
+- a window is complete enough when at least MIN_PUBLISHED_SHARE of its periods are published
+  (9 of 12 months); exposure counts only the published periods.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +29,14 @@ from ivp_pipeline.schemas import POLICE, ROLLUP_CODE
 
 COUNTED = ("observed", "zero")
 DURATION_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+MEASURES = ("crime", "overlast")
+# A window with fewer published periods than this share (9 of 12 months, 27 of 36) is "onvolledig".
+MIN_PUBLISHED_SHARE = 0.75
+
+
+def min_published(window_periods: int) -> int:
+    """The fewest published periods a window of `window_periods` needs (9 of 12, 1 of 1)."""
+    return max(1, math.ceil(MIN_PUBLISHED_SHARE * window_periods - 1e-9))
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,28 @@ class Windows:
 
         return start + pd.DateOffset(months=DURATION_MONTHS[self.kind]) - pd.Timedelta(days=1)
 
+    def periods(self, which: str) -> list[pd.Timestamp]:
+        """The period starts of the latest or baseline window (empty without a baseline)."""
+        start, end = self.bounds(which)
+        if start is None or end is None:
+            return []
+        return _period_range(pd.Timestamp(start), pd.Timestamp(end), DURATION_MONTHS[self.kind])
+
+    def bounds(self, which: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        if which == "latest":
+            return self.latest_start, self.latest_end
+        return self.baseline_start, self.baseline_end
+
+    def dutch(self, which: str = "latest") -> str:
+        """ "2025-11 t/m 2026-10" (months) or "2025" (a year); "" without that window."""
+        start, end = self.bounds(which)
+        if start is None or end is None:
+            return ""
+        if self.kind == "year":
+            a, b = pd.Timestamp(start).year, pd.Timestamp(end).year
+            return f"{a}" if a == b else f"{a} t/m {b}"
+        return f"{pd.Timestamp(start):%Y-%m} t/m {pd.Timestamp(end):%Y-%m}"
+
     def label(self, which: str) -> str:
 
         start, end = (
@@ -47,6 +84,15 @@ class Windows:
         if start is None or end is None:
             return ""
         return f"{pd.Timestamp(start).date()}..{self.period_end(pd.Timestamp(end)).date()}"
+
+
+@functools.lru_cache(maxsize=256)
+def _period_range(start: pd.Timestamp, end: pd.Timestamp, months: int) -> list[pd.Timestamp]:
+    out, p = [], start
+    while p <= end:
+        out.append(p)
+        p = pd.Timestamp(p + pd.DateOffset(months=months))
+    return out
 
 
 def clean_police(police: pd.DataFrame) -> pd.DataFrame:
@@ -80,28 +126,32 @@ def period_kind(clean: pd.DataFrame, areas: list[str]) -> str:
 
 
 def available_periods(clean: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """(area_code, period) pairs where every measure the area has was published."""
+    """(area_code, measure, period) triples where that table published some figure for the area."""
     sub = clean[(clean["period_kind"] == kind) & clean["counted"]]
-    pairs = sub[["area_code", "measure", "period"]].drop_duplicates()
-    per_area = pairs.groupby("area_code")["measure"].nunique().rename("n_area")
-    per_period = pairs.groupby(["area_code", "period"])["measure"].nunique().rename("n").reset_index()
-    per_period = per_period.join(per_area, on="area_code")
-    return per_period.loc[per_period["n"] == per_period["n_area"], ["area_code", "period"]]
+    return sub[["area_code", "measure", "period"]].drop_duplicates().reset_index(drop=True)
 
 
-def unit_periods(avail: pd.DataFrame, areas: tuple[str, ...]) -> set[pd.Timestamp]:
-    """Periods available for every area of a unit."""
+def unit_periods(
+    avail: pd.DataFrame, areas: tuple[str, ...], measure: str | None = None
+) -> set[pd.Timestamp]:
+    """Periods a table (any table when `measure` is None) published for every area of a unit."""
     sub = avail[avail["area_code"].isin(areas)]
+    if measure is not None:
+        sub = sub[sub["measure"] == measure]
     counts = sub.groupby("period")["area_code"].nunique()
     return set(counts.index[counts == len(set(areas))])
 
 
-def choose_windows(
+def measure_windows(
     avail: pd.DataFrame, scope: list[str], kind: str, baseline_years: int, series_break: str
-) -> Windows:
-
-    common = unit_periods(avail, tuple(scope))
-    if not common:
+) -> dict[str, Windows]:
+    """The windows of each police table that has figures for the whole scope (crime first)."""
+    out: dict[str, Windows] = {}
+    for measure in MEASURES:
+        common = unit_periods(avail, tuple(scope), measure)
+        if common:
+            out[measure] = _windows(max(common), kind, baseline_years, series_break)
+    if not out:
         raise IvpError(
             Problem(
                 "no-common-period",
@@ -110,7 +160,17 @@ def choose_windows(
                 hint="ingest the same police table for each municipality",
             )
         )
-    last = max(common)
+    return out
+
+
+def choose_windows(
+    avail: pd.DataFrame, scope: list[str], kind: str, baseline_years: int, series_break: str
+) -> Windows:
+    """The windows of the first police table with figures for the whole scope (see measure_windows)."""
+    return next(iter(measure_windows(avail, scope, kind, baseline_years, series_break).values()))
+
+
+def _windows(last: pd.Timestamp, kind: str, baseline_years: int, series_break: str) -> Windows:
     brk = pd.Timestamp(series_break)
     if kind == "month":
         start = last - pd.DateOffset(months=11)
@@ -136,23 +196,31 @@ def choose_windows(
 def unit_series(
     clean: pd.DataFrame, avail: pd.DataFrame, units: dict[str, tuple[str, ...]], kind: str
 ) -> pd.DataFrame:
-    """Counts per unit x measure x code x period (details only, available periods only).
+    """Counts per unit x measure x code x period (details only).
 
-    Columns unit, measure, offence_code, period, count, missing (rows of that code and period that
-    were suppressed, not applicable or not yet published).
+    Columns unit, measure, offence_code, period, count, missing (area rows of that code and period
+    that were suppressed, not applicable or not yet published). `count` is NaN unless every area of
+    the unit has a counted value: a region figure is never the sum of the published members only.
+    Periods without any row stay absent: unknown, never zero.
     """
-
+    del avail  # kept for the call signature; a code's own rows say whether it was published
     details = clean[(clean["period_kind"] == kind) & (clean["offence_code"] != ROLLUP_CODE)]
     frames = []
     for unit, areas in units.items():
-        periods = unit_periods(avail, areas)
-        sub = details[details["area_code"].isin(areas) & details["period"].isin(periods)]
+        sub = details[details["area_code"].isin(areas)]
         if sub.empty:
             continue
-        sub = sub.assign(_missing=(~sub["counted"]).astype(int))
+        sub = sub.assign(_missing=(~sub["counted"]).astype(int), _ok=sub["counted"].astype(int))
         g = sub.groupby(["measure", "offence_code", "period"], sort=True)
-        out = pd.DataFrame({"count": g["value"].sum(min_count=1), "missing": g["_missing"].sum()})
-        out = out.reset_index()
+        out = pd.DataFrame(
+            {
+                "count": g["value"].sum(min_count=1),
+                "missing": g["_missing"].sum(),
+                "_areas": g["_ok"].sum(),
+            }
+        ).reset_index()
+        out.loc[out["_areas"] < len(set(areas)), "count"] = np.nan
+        out = out.drop(columns="_areas")
         out.insert(0, "unit", unit)
         frames.append(out)
     if not frames:

@@ -54,11 +54,12 @@ class Model:
 
 
 def _sum_by_pair(values: F, pair: NDArray[np.int64], n_pairs: int) -> F:
-    """values (D, K) summed into (D, P) by the pair of each column."""
-    out = np.zeros((values.shape[0], n_pairs))
-    if values.shape[1]:
-        np.add.at(out.T, pair, values.T)
-    return out
+    """values (D, K) summed into (D, P) by the pair of each column (a matrix product: fast)."""
+    if not values.shape[1]:
+        return np.zeros((values.shape[0], n_pairs))
+    onehot = np.zeros((values.shape[1], n_pairs))
+    onehot[np.arange(values.shape[1]), pair] = 1.0
+    return values @ onehot
 
 
 def criteria_arrays(m: Model, code_x: F, x0: F, ind_value: F, prof_mean: F) -> dict[str, F]:
@@ -98,34 +99,44 @@ def stack(crit: dict[str, F]) -> F:
     return np.stack([crit[c] for c in CRITERIA])
 
 
-def weighted_scores(s: F, weights: F) -> tuple[F, F]:
+# The value a missing criterion takes in the point estimate: the middle of the fixed 0-100 scale
+# ("no evidence either way"). In the Monte Carlo it is drawn uniformly over 0-100 (docs/method.md).
+NEUTRAL = 50.0
+
+
+def weighted_scores(s: F, weights: F, fill: F | float = NEUTRAL) -> tuple[F, F]:
     """Scores (D, P) and coverage (D, P) from scaled criteria (C, D, P) and weights (D, C).
 
-    A missing criterion's weight is spread over the available ones (renormalised); coverage is the
-    share of the profile's weight that was available.
+    A missing criterion is unknown, not the average of the others: it takes `fill` (the neutral 50 in
+    the point estimate, a uniform 0-100 draw in the Monte Carlo), so missing evidence widens the
+    interval and never lifts a theme. A pair without any criterion has no score (NaN). Coverage is
+    the share of the profile's weight that was available.
     """
     avail = ~np.isnan(s)
     w = weights.T[:, :, None]  # (C, D, 1)
     covered = np.sum(np.where(avail, w, 0.0), axis=0)
-    total = np.sum(np.where(avail, w * np.nan_to_num(s), 0.0), axis=0)
+    filled = np.where(avail, s, fill)
+    total = np.sum(w * filled, axis=0)
+    weight = np.sum(np.broadcast_to(w, s.shape), axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        score = np.where(covered > 1e-12, total / covered, np.nan)
+        score = np.where(covered > 1e-12, total / weight, np.nan)
     return score, covered
 
 
-def ranks(scores: F, groups: list[NDArray[np.int64]]) -> F:
-    """Rank 1 = highest score within each group of pairs (a unit): a permutation of 1..n.
+def ranks(scores: F, groups: list[NDArray[np.int64]], decimals: int = 9) -> F:
+    """Rank 1 = highest score within each group of pairs (a unit), for scored pairs only.
 
-    Themes without a score (no criterion available) come after every scored theme and are flagged
-    `no_score` by the caller: unmeasured, not a low priority. Ties keep pair order (themes sorted by
-    id), so ranks are deterministic.
+    Equal scores (after rounding to `decimals`, so float noise is no tie-breaker) share the lowest
+    rank ("1, 2, 2, 4"); a pair without a score has no rank (NaN): unmeasured, not a low priority.
     """
     out = np.full(scores.shape, np.nan)
     for idx in groups:
-        sub = scores[:, idx]
-        key = np.where(np.isnan(sub), np.inf, -sub)
-        order = np.argsort(key, axis=1, kind="stable")
-        r = np.empty_like(order)
-        np.put_along_axis(r, order, np.broadcast_to(np.arange(1, len(idx) + 1), order.shape), axis=1)
-        out[:, idx] = r
+        if not len(idx):
+            continue
+        sub = np.round(scores[:, idx], decimals)
+        ok = ~np.isnan(sub)
+        key = np.where(ok, sub, -np.inf)
+        higher = (key[:, None, :] > key[:, :, None]) & ok[:, None, :]  # (D, n, n): j beats i
+        r = 1.0 + higher.sum(axis=2)
+        out[:, idx] = np.where(ok, r, np.nan)
     return out

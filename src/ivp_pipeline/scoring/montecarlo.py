@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from ivp_pipeline.scoring.config import CRITERIA
 from ivp_pipeline.scoring.model import F, Model, criteria_arrays, ranks, stack, weighted_scores
 
 
@@ -20,14 +21,30 @@ def stream(seed: int, *names: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, key]))
 
 
-def draw_values(m: Model, seed: int, draws: int) -> tuple[F, F, F, F]:
-    """(code counts (D,K), baseline counts (D,P), survey values (D,I), professional means (D,P))."""
+# Draws are made in batches; after each batch the run stops once every P(top 3) is known to within a
+# Monte Carlo standard error of MAX_SE_P_TOP (two seeds then differ by less than 0.01 in all but
+# about 1 in 2,000 themes), or when `draws` (the cap) is reached. See docs/method.md.
+BATCH = 10_000
+MIN_DRAWS = 20_000
+MAX_SE_P_TOP = 0.002
+
+
+def pair_streams(m: Model, seed: int) -> list[np.random.Generator]:
+    return [stream(seed, str(u), str(t)) for u, t in zip(m.pairs["unit"], m.pairs["theme"], strict=True)]
+
+
+def draw_values(
+    m: Model, seed: int, draws: int, rngs: list[np.random.Generator] | None = None
+) -> tuple[F, F, F, F, F]:
+    """(code counts (D,K), baseline counts (D,P), survey values (D,I), professional means (D,P),
+    values of missing criteria (C,D,P): uniform over the whole 0-100 scale)."""
+    rngs = rngs if rngs is not None else pair_streams(m, seed)
     code_x = np.zeros((draws, len(m.code_x)))
+    unknown = np.zeros((m.n_pairs, len(CRITERIA), draws))  # filled per pair, returned as (C, D, P)
     x0 = np.full((draws, m.n_pairs), np.nan)
     ind = np.zeros((draws, len(m.ind_value)))
     prof = np.full((draws, m.n_pairs), np.nan)
-    for p, (unit, theme) in enumerate(zip(m.pairs["unit"], m.pairs["theme"], strict=True)):
-        rng = stream(seed, str(unit), str(theme))
+    for p, rng in enumerate(rngs):
         k = np.flatnonzero(m.code_pair == p)
         # Parametric bootstrap: each code's count drawn from a Poisson with the observed count as mean.
         code_x[:, k] = rng.poisson(m.code_x[k], size=(draws, len(k)))
@@ -39,7 +56,9 @@ def draw_values(m: Model, seed: int, draws: int) -> tuple[F, F, F, F]:
         groups = m.prof_groups.get(p)
         if groups:
             prof[:, p] = bootstrap_professionals(groups, rng, draws)
-    return code_x, x0, ind, prof
+        # Drawn last, so the streams of the observed values stay as they were.
+        unknown[p] = rng.uniform(0.0, 100.0, size=(len(CRITERIA), draws))
+    return code_x, x0, ind, prof, unknown.transpose(1, 2, 0)
 
 
 def bootstrap_professionals(groups: list[F], rng: np.random.Generator, draws: int) -> F:
@@ -55,9 +74,16 @@ def bootstrap_professionals(groups: list[F], rng: np.random.Generator, draws: in
     return np.take_along_axis(per_type, pick, axis=1).mean(axis=1)
 
 
-def draw_weights(weights: F, concentration: float, seed: int, profile: str, draws: int) -> F:
+def draw_weights(
+    weights: F,
+    concentration: float,
+    seed: int,
+    profile: str,
+    draws: int,
+    rng: np.random.Generator | None = None,
+) -> F:
     """Dirichlet around the profile (mean = the profile's weights); zero weights stay zero."""
-    rng = stream(seed, "weights", profile)
+    rng = rng if rng is not None else stream(seed, "weights", profile)
     out = np.zeros((draws, len(weights)))
     pos = weights > 0
     if pos.sum() == 1:
@@ -70,8 +96,9 @@ def draw_weights(weights: F, concentration: float, seed: int, profile: str, draw
 @dataclass
 class Simulation:
     scores: dict[str, F]  # profile -> (D, P)
-    ranks: dict[str, F]  # profile -> (D, P)
+    rank_dist: dict[str, F]  # profile -> (P, max rank): share of draws per rank, NaN rows = unranked
     professionals: F  # (D, P) mean ratings drawn
+    draws: int  # the number of draws made (adaptive stop, at most the configured cap)
 
 
 def simulate(
@@ -81,15 +108,49 @@ def simulate(
     seed: int,
     draws: int,
     concentration: float,
+    top_n: int = 3,
 ) -> Simulation:
-    code_x, x0, ind, prof = draw_values(m, seed, draws)
-    s = stack(criteria_arrays(m, code_x, x0, ind, prof))
-    scores, rk = {}, {}
-    for name, w in profiles.items():
-        sc, _ = weighted_scores(s, draw_weights(w, concentration, seed, name, draws))
-        scores[name] = sc
-        rk[name] = ranks(sc, groups)
-    return Simulation(scores, rk, prof)
+    """Batches of draws until every P(top n) has a standard error <= MAX_SE_P_TOP (at least
+    MIN_DRAWS), or `draws` in all; the same seed and inputs always stop at the same point."""
+    rngs = pair_streams(m, seed)
+    wrngs = {name: stream(seed, "weights", name) for name in profiles}
+    max_rank = max((len(g) for g in groups), default=0)
+    scores: dict[str, list[F]] = {n: [] for n in profiles}
+    counts = {n: np.zeros((m.n_pairs, max_rank)) for n in profiles}
+    profs: list[F] = []
+    done = 0
+    while done < draws:
+        d = min(BATCH, draws - done)
+        code_x, x0, ind, prof, unknown = draw_values(m, seed, d, rngs)
+        s = stack(criteria_arrays(m, code_x, x0, ind, prof))
+        for name, w in profiles.items():
+            sc, _ = weighted_scores(s, draw_weights(w, concentration, seed, name, d, wrngs[name]), unknown)
+            scores[name].append(sc.astype(np.float32))  # percentiles need no more; halves memory
+            rk = ranks(sc, groups)
+            for r in range(1, max_rank + 1):
+                counts[name][:, r - 1] += np.sum(rk == r, axis=0)
+        profs.append(prof.astype(np.float32))
+        done += d
+        if done >= MIN_DRAWS and _precise(counts, done, top_n):
+            break
+    unranked = np.ones(m.n_pairs, dtype=bool)
+    for g in groups:
+        unranked[g] = False
+    dist = {}
+    for name, c in counts.items():
+        share = c / done
+        share[unranked | (c.sum(axis=1) == 0)] = np.nan  # never ranked: no score in any draw
+        dist[name] = share
+    return Simulation({n: np.concatenate(v) for n, v in scores.items()}, dist, np.concatenate(profs), done)
+
+
+def _precise(counts: dict[str, F], done: int, top_n: int) -> bool:
+    """True when every P(top n) has a binomial standard error of at most MAX_SE_P_TOP."""
+    for c in counts.values():
+        p = c[:, :top_n].sum(axis=1) / done
+        if np.max(np.sqrt(p * (1 - p) / done), initial=0.0) > MAX_SE_P_TOP:
+            return False
+    return True
 
 
 def interval(draws: F, level: float = 0.95) -> tuple[F, F]:
@@ -105,8 +166,10 @@ def interval(draws: F, level: float = 0.95) -> tuple[F, F]:
 
 
 def rank_distribution(rk: F, max_rank: int) -> F:
-    """(P, max_rank): share of draws in which each pair had rank 1, 2, ..."""
+    """(P, max_rank): share of draws (rows of `rk`) in which each pair had rank 1, 2, ...; NaN for
+    pairs never ranked."""
     out = np.zeros((rk.shape[1], max_rank))
     for r in range(1, max_rank + 1):
         out[:, r - 1] = np.mean(rk == r, axis=0)
+    out[np.all(np.isnan(rk), axis=0)] = np.nan
     return out

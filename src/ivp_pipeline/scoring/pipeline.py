@@ -13,7 +13,7 @@ from ivp_pipeline.scoring.config import CRITERIA, ScoringConfig
 from ivp_pipeline.scoring.criteria import criteria_frame
 from ivp_pipeline.scoring.inputs import Inputs
 from ivp_pipeline.scoring.model import Model, criteria_arrays, ranks, stack, weighted_scores
-from ivp_pipeline.scoring.montecarlo import interval, rank_distribution, simulate
+from ivp_pipeline.scoring.montecarlo import interval, simulate
 from ivp_pipeline.scoring.perception import perception_table
 from ivp_pipeline.scoring.police import inhabitants_at, population_lookup, theme_codes, theme_table
 from ivp_pipeline.scoring.professionals import professional_tables
@@ -27,16 +27,17 @@ def compute(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreResult:
     _require_police(clean, scope)
     kind = facts.period_kind(clean, scope)
     avail = facts.available_periods(clean, kind)
-    w = facts.choose_windows(avail, scope, kind, cfg.baseline_years, cfg.series_break)
+    # Each police table keeps its own windows: a short overlast file never moves the crime window.
+    windows = facts.measure_windows(avail, scope, kind, cfg.baseline_years, cfg.series_break)
+    w = windows.get("crime") or next(iter(windows.values()))
     # the one reading order of every table: municipalities by name, then the region (regions.unit_order)
     units: dict[str, tuple[str, ...]] = {m: (m,) for m in unit_order(scope)}
     units[REGION_NOT] = tuple(scope)
     ref = _reference(clean, inputs.population, kind, cfg)
     all_units = {**units, **({ref: (ref,)} if ref else {})}
     series = facts.unit_series(clean, avail, all_units, kind)
-    periods = {u: facts.unit_periods(avail, a) for u, a in all_units.items()}
     inh = _inhabitants(inputs.population, all_units, w, scope)
-    theme_tab, code_tab = theme_table(series, theme_codes(cat), w, periods, inh)
+    theme_tab, code_tab = theme_table(series, theme_codes(cat), windows, inh)
 
     theme_ids = sorted(cat.themes)
     pairs = pd.DataFrame([(u, t) for u in units for t in theme_ids], columns=["unit", "theme"])
@@ -49,16 +50,20 @@ def compute(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreResult:
     )
     s_point = stack(point)
     profiles = {n: np.array([p.weights()[c] for c in CRITERIA]) for n, p in cfg.all_profiles().items()}
-    groups = [np.flatnonzero(pairs["unit"].to_numpy() == u) for u in units]
-    sim = simulate(m, profiles, groups, cfg.seed, cfg.draws, cfg.weight_concentration)
+    # Composite themes (ranked = false in the catalogue) are scored but not ranked against their parts.
+    ranked = pairs["theme"].map({t.id: t.ranked for t in cat.themes.values()}).to_numpy(bool)
+    groups = [np.flatnonzero((pairs["unit"].to_numpy() == u) & ranked) for u in units]
+    sim = simulate(m, profiles, groups, cfg.seed, cfg.draws, cfg.weight_concentration, cfg.top_n)
 
     score_rows, rank_rows = [], []
     for name, wts in profiles.items():
         sc, cov = weighted_scores(s_point, wts[None, :])
         rk = ranks(sc, groups)[0]
         low, high = interval(sim.scores[name])
-        dist = rank_distribution(sim.ranks[name], len(theme_ids))
-        p_top = dist[:, : cfg.top_n].sum(axis=1)
+        dist = np.full((len(pairs), len(theme_ids)), np.nan)
+        dist[:, : sim.rank_dist[name].shape[1]] = sim.rank_dist[name]
+        dist[~np.isnan(dist[:, 0]), sim.rank_dist[name].shape[1] :] = 0.0
+        p_top = np.where(np.isnan(rk), np.nan, dist[:, : cfg.top_n].sum(axis=1))
         frame = pairs.copy()
         frame["profile"] = name
         frame["score"], frame["score_low"], frame["score_high"] = sc[0], low, high
@@ -81,7 +86,7 @@ def compute(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreResult:
         scores=scores,
         criteria=criteria,
         indicators=tables.indicators_frame(
-            clean, avail, code_tab, series, w, all_units, inh, perception, cfg, list(units)
+            clean, code_tab, series, windows, all_units, inh, perception, cfg, list(units)
         ),
         trends=tables.trends_frame(
             series, theme_codes(cat), inputs.population, all_units, list(units), w.kind, w.latest_end
@@ -91,9 +96,9 @@ def compute(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreResult:
         ),
         professionals=prof_tab,
         perception=tables.perception_frame(perception),
-        funnel=tables.funnel_frame(clean, avail, inputs.population, cat, w, ref, list(units)),
+        funnel=tables.funnel_frame(clean, avail, inputs.population, cat, windows, ref, list(units)),
         sources=tables.sources_frame(inputs.manifest),
-        method=_method(cfg, cat, w, ref),
+        method={**_method(cfg, cat, w, ref, windows, perception), "draws": sim.draws},
     )
 
 
@@ -164,7 +169,8 @@ def _model(
         return np.array([index[k] for k in keys], dtype=np.int64)
 
     codes = code_tab[code_tab["count"].notna()]
-    codes = codes[[(u, t) in index for u, t in zip(codes["unit"], codes["theme"], strict=True)]]
+    keep = np.array([(u, t) in index for u, t in zip(codes["unit"], codes["theme"], strict=True)], dtype=bool)
+    codes = codes[keep]
     t = pairs.merge(theme_tab, on=["unit", "theme"], how="left")
     refs = theme_tab[theme_tab["unit"] == ref].set_index("theme") if ref else None
     ref_x = np.array(
@@ -195,9 +201,38 @@ def _model(
     )
 
 
-def _method(cfg: ScoringConfig, cat: Catalogue, w: facts.Windows, ref: str | None) -> dict[str, object]:
+# Sources whose windows end further apart than this are reported (method["windows_apart"]).
+WINDOWS_APART_MONTHS = 3
 
+
+def source_windows(
+    windows: dict[str, facts.Windows], perception: pd.DataFrame
+) -> tuple[dict[str, str], bool]:
+    """({"crime": "2025-11 t/m 2026-10", "overlast": ..., "survey": "2025"}, police tables end > 3
+    months apart). The survey year is stated but not compared: surveys are yearly and always lag."""
+    out = {m: w.dutch("latest") for m, w in windows.items()}
+    years = sorted({int(y) for y in perception["year"]}) if len(perception) else []
+    if years:
+        out["survey"] = f"{years[0]}" if years[0] == years[-1] else f"{years[0]} t/m {years[-1]}"
+    ends = [w.latest_end for w in windows.values()]
+    gap = (max(ends).year - min(ends).year) * 12 + max(ends).month - min(ends).month if ends else 0
+    return out, gap > WINDOWS_APART_MONTHS
+
+
+def _method(
+    cfg: ScoringConfig,
+    cat: Catalogue,
+    w: facts.Windows,
+    ref: str | None,
+    windows: dict[str, facts.Windows],
+    perception: pd.DataFrame,
+) -> dict[str, object]:
+    labels, apart = source_windows(windows, perception)
     return {
+        "windows": labels,
+        "windows_apart": apart,
+        "min_published_share": facts.MIN_PUBLISHED_SHARE,
+        "composite_themes": sorted(t.id for t in cat.themes.values() if not t.ranked),
         "catalogue_version": cat.version,
         "profiles": {n: p.weights() for n, p in cfg.all_profiles().items()},
         "profile_labels": {n: p.label or n for n, p in cfg.all_profiles().items()},
@@ -211,7 +246,8 @@ def _method(cfg: ScoringConfig, cat: Catalogue, w: facts.Windows, ref: str | Non
         "baseline_window": w.label("baseline"),
         "series_break": cfg.series_break,
         "seed": cfg.seed,
-        "draws": cfg.draws,
+        "draws": cfg.draws,  # replaced by the draws made (adaptive stop); the cap is draws_max
+        "draws_max": cfg.draws,
         "weight_concentration": cfg.weight_concentration,
         "top_n": cfg.top_n,
         "municipalities": list(cfg.municipalities),

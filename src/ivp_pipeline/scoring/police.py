@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ivp_pipeline.catalogue import Catalogue
-from ivp_pipeline.scoring.facts import DURATION_MONTHS, Windows, periods_in, window_mask
+from ivp_pipeline.scoring.facts import DURATION_MONTHS, Windows, min_published
 
 CODE_COLUMNS = ["unit", "theme", "measure", "offence_code", "harm_weight", "count", "missing"]
 THEME_COLUMNS = [
@@ -55,51 +57,168 @@ def inhabitants_at(lookup: Population, areas: tuple[str, ...], year: int) -> flo
     return total
 
 
-def code_counts(series: pd.DataFrame, codes: pd.DataFrame, w: Windows, which: str) -> pd.DataFrame:
-    """Counts per unit x theme x code over one window (latest or baseline)."""
+@dataclass
+class CodeSeries:
+    """One unit x measure x code: published counts and unpublished area rows, by period."""
 
-    start, end = (w.latest_start, w.latest_end) if which == "latest" else (w.baseline_start, w.baseline_end)
-    sub = series[window_mask(series, start, end)]
-    g = sub.groupby(["unit", "measure", "offence_code"], sort=True)
-    sums = pd.DataFrame({"count": g["count"].sum(), "missing": g["missing"].sum()}).reset_index()
-    units = pd.DataFrame({"unit": sorted(series["unit"].unique()) if len(series) else []})
-    grid = units.merge(codes, how="cross")
-    out = grid.merge(sums, on=["unit", "measure", "offence_code"], how="left")
-    # A code without any row in the window was not downloaded: unknown, not zero (stays NaN).
-    out["missing"] = out["missing"].fillna(0).astype(int)
-    return out[CODE_COLUMNS]
+    counts: dict[pd.Timestamp, float]  # published periods only
+    missing: dict[pd.Timestamp, int]
+
+    def total(self, periods: list[pd.Timestamp]) -> float:
+        return float(sum(self.counts[p] for p in periods))
+
+    def missing_in(self, periods: list[pd.Timestamp]) -> int:
+        return int(sum(self.missing.get(p, 0) for p in periods))
+
+
+Published = dict[tuple[str, str, str], CodeSeries]  # (unit, measure, code) -> its series
+
+
+def published(series: pd.DataFrame) -> Published:
+    """The series of each unit x measure x code (a NaN count = not published, left out of counts)."""
+    out: Published = {}
+    cols = ("unit", "measure", "offence_code", "period", "count", "missing")
+    for u, m, c, p, x, miss in zip(*(series[k] for k in cols), strict=True):
+        cs = out.setdefault((str(u), str(m), str(c)), CodeSeries({}, {}))
+        if x == x:  # not NaN
+            cs.counts[pd.Timestamp(p)] = float(x)
+        if miss:
+            cs.missing[pd.Timestamp(p)] = int(miss)
+    return out
+
+
+def _known(rows: CodeSeries, periods: list[pd.Timestamp]) -> list[pd.Timestamp]:
+    """The periods among `periods` with a published count in `rows`."""
+    return [p for p in periods if p in rows.counts]
+
+
+def code_windows(
+    series: pd.DataFrame, codes: pd.DataFrame, windows: dict[str, Windows], which: str
+) -> pd.DataFrame:
+    """Per unit x theme x code over its own table's window: count over the published periods only.
+
+    Columns CODE_COLUMNS + published_periods, window_periods, incomplete (fewer published periods
+    than facts.min_published: count NaN). A code without rows in the window stays NaN (not zero).
+    """
+    pub = published(series)
+    units = sorted(series["unit"].unique()) if len(series) else []
+    rows = []
+    for unit in units:
+        for theme, measure, code, weight in codes[
+            ["theme", "measure", "offence_code", "harm_weight"]
+        ].itertuples(index=False):
+            w = windows.get(measure)
+            window = w.periods(which) if w is not None else []
+            got = pub.get((unit, measure, code))
+            known = _known(got, window) if got is not None else []
+            missing = got.missing_in(window) if got is not None else 0
+            incomplete = bool(window) and len(known) < min_published(len(window))
+            ok = got is not None and bool(known) and not incomplete
+            count = got.total(known) if got is not None and ok else float("nan")
+            rows.append(
+                (unit, theme, measure, code, weight, count, missing, len(known), len(window), incomplete)
+            )
+    cols = [*CODE_COLUMNS, "published_periods", "window_periods", "incomplete"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _theme_window(
+    pub: Published, unit: str, present: list[tuple[str, str]], windows: dict[str, Windows], which: str
+) -> tuple[dict[str, list[pd.Timestamp]], bool, int]:
+    """(periods counted per measure, complete enough, window length) for one unit x theme.
+
+    Per table the periods of its window in which every present code of the theme was published; all
+    tables then count the same number n of periods (the latest n of each), so that one exposure
+    (n periods x inhabitants) belongs to the summed count.
+    """
+    per: dict[str, list[pd.Timestamp]] = {}
+    complete = True
+    length = 0
+    for measure in sorted({m for m, _ in present}):
+        window = windows[measure].periods(which)
+        length = max(length, len(window))
+        known = window
+        for m, c in present:
+            if m == measure:
+                known = _known(pub[(unit, m, c)], known)
+        per[measure] = known
+        if not window or len(known) < min_published(len(window)):
+            complete = False
+    n = min((len(v) for v in per.values()), default=0)
+    return {m: (v[-n:] if n else []) for m, v in per.items()}, complete and n > 0, length
 
 
 def theme_table(
     series: pd.DataFrame,
     codes: pd.DataFrame,
-    w: Windows,
-    periods: dict[str, set[pd.Timestamp]],
+    windows: dict[str, Windows],
     inhabitants: dict[str, tuple[float, float]],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per unit x theme table, per unit x theme x code latest counts)."""
+    """(per unit x theme table, per unit x theme x code latest counts).
 
-    latest = code_counts(series, codes, w, "latest")
-    base = code_counts(series, codes, w, "baseline")
-    latest["harm"] = latest["count"] * latest["harm_weight"]
-    g1 = latest.groupby(["unit", "theme"], sort=True)
-    t = pd.DataFrame(
-        {
-            "x1": g1["count"].sum(min_count=1),
-            "harm1": g1["harm"].sum(min_count=1),
-            "missing1": g1["missing"].sum(),
-            "codes_absent": g1["count"].apply(lambda s: int(s.isna().sum())),
-        }
-    ).reset_index()
-    x0 = base.groupby(["unit", "theme"], sort=True)["count"].sum(min_count=1).rename("x0")
-    t = t.join(x0, on=["unit", "theme"])
-    months = DURATION_MONTHS[w.kind]
-    t["periods1"] = [periods_in(periods.get(u, set()), w.latest_start, w.latest_end) for u in t["unit"]]
-    t["periods0"] = [periods_in(periods.get(u, set()), w.baseline_start, w.baseline_end) for u in t["unit"]]
-    t["inhabitants"] = [inhabitants.get(u, (float("nan"),) * 2)[0] for u in t["unit"]]
-    inh0 = [inhabitants.get(u, (float("nan"),) * 2)[1] for u in t["unit"]]
-    # Person-years: periods with figures x their length in years x inhabitants.
-    t["py1"] = t["periods1"] * months / 12 * t["inhabitants"]
-    t["py0"] = t["periods0"] * months / 12 * pd.Series(inh0, index=t.index)
-    t.loc[t["periods0"] == 0, "x0"] = float("nan")
-    return t[THEME_COLUMNS], latest
+    A theme's count sums its codes over the periods in which all of them were published (per table,
+    see _theme_window); codes the unit has no rows for at all are left out and counted in
+    `codes_absent`. Fewer published periods than facts.min_published: the window is incomplete and
+    x1 (or x0) is NaN, never a partial count.
+    """
+    pub = published(series)
+    units = sorted(series["unit"].unique()) if len(series) else []
+    kind = next(iter(windows.values())).kind
+    months = DURATION_MONTHS[kind]
+    theme_rows, code_rows = [], []
+    nan = float("nan")
+    for unit in units:
+        inh1, inh0 = inhabitants.get(unit, (nan, nan))
+        for theme, tcodes in codes.groupby("theme", sort=True):
+            spec = list(tcodes[["measure", "offence_code", "harm_weight"]].itertuples(index=False, name=None))
+            present = [(m, c) for m, c, _ in spec if (unit, m, c) in pub and m in windows]
+            latest, ok1, len1 = _theme_window(pub, unit, present, windows, "latest")
+            base, ok0, len0 = _theme_window(pub, unit, present, windows, "baseline")
+            n1 = len(next(iter(latest.values()), []))
+            n0 = len(next(iter(base.values()), []))
+            x1 = harm1 = x0 = 0.0
+            missing1 = 0
+            for m, c, weight in spec:
+                rows = pub.get((unit, m, c))
+                if rows is None or m not in windows:
+                    code_rows.append((unit, theme, m, c, weight, nan, 0, 0, len1))
+                    continue
+                window = windows[m].periods("latest")
+                miss = rows.missing_in(window)
+                missing1 += miss
+                cnt = rows.total(latest[m]) if ok1 else nan
+                code_rows.append((unit, theme, m, c, weight, cnt, miss, n1, len1))
+                x1 += cnt
+                harm1 += cnt * weight
+                if ok0:
+                    x0 += rows.total(base[m])
+            if not present:
+                x1 = harm1 = x0 = nan
+            if not ok1:
+                x1 = harm1 = nan
+            if not ok0:
+                x0 = nan
+            theme_rows.append(
+                (
+                    unit,
+                    theme,
+                    x1,
+                    harm1,
+                    x0,
+                    n1 * months / 12 * inh1,
+                    n0 * months / 12 * inh0,
+                    missing1,
+                    len(spec) - len(present),
+                    n1,
+                    n0,
+                    inh1,
+                    len1,
+                    bool(present) and not ok1,
+                    len0,
+                    bool(present) and len0 > 0 and not ok0,
+                )
+            )
+    extra = ["window_periods", "incomplete", "baseline_periods", "baseline_incomplete"]
+    theme_tab = pd.DataFrame(theme_rows, columns=[*THEME_COLUMNS, *extra])
+    code_tab = pd.DataFrame(code_rows, columns=[*CODE_COLUMNS, "published_periods", "window_periods"])
+    return theme_tab, code_tab

@@ -57,6 +57,11 @@ INDICATORS = (
     "small_number",
     "source_files",
 )  # police: one row per municipality x theme x offence code x window; survey: one per indicator x year
+# Further columns of every indicators frame (after the extras of scoring/tables.py INDICATOR_EXTRAS):
+# published_periods of window_periods (int) are the periods of the code's own window with a published
+# value, the only ones its exposure counts ("7 van 12 maanden gepubliceerd"); flags holds
+# "incomplete_window" when fewer than facts.min_published were published (count, rate, interval NaN).
+INDICATOR_COMPLETENESS = ("published_periods", "window_periods", "flags")
 TRENDS = (
     "municipality",
     "theme",

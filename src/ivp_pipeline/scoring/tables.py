@@ -14,13 +14,21 @@ from ivp_pipeline.regions import municipality_label, unit_order
 from ivp_pipeline.scoring import facts
 from ivp_pipeline.scoring.config import RANK_UNCERTAIN, ScoringConfig, rank_uncertain
 from ivp_pipeline.scoring.police import (
-    code_counts,
+    code_windows,
     inhabitants_at,
     population_lookup,
     theme_codes,
     theme_table,
 )
-from ivp_pipeline.scoring.result import FUNNEL, INDICATORS, PERCEPTION, SCORES, SOURCES, TRENDS
+from ivp_pipeline.scoring.result import (
+    FUNNEL,
+    INDICATOR_COMPLETENESS,
+    INDICATORS,
+    PERCEPTION,
+    SCORES,
+    SOURCES,
+    TRENDS,
+)
 from ivp_pipeline.scoring.stats import poisson_ci
 
 # Columns of indicators.csv beyond the INDICATORS contract (see docs/method.md).
@@ -33,6 +41,7 @@ INDICATOR_EXTRAS = (
     "value_low",
     "value_high",
     "unit_of_measure",
+    *INDICATOR_COMPLETENESS,
 )
 
 
@@ -52,12 +61,17 @@ def scores_frame(
 ) -> pd.DataFrame:
     """SCORES columns plus profile_label; flags explain what a reader must know about each score."""
     t = frame.merge(theme_tab, on=["unit", "theme"], how="left")
-    full = 12 // facts.DURATION_MONTHS[kind]
+    del kind  # the window's completeness comes with theme_tab ("incomplete")
+    composite = {th.id for th in cat.themes.values() if not th.ranked}
+    ties = t[t["rank"].notna()].groupby(["unit", "profile", "rank"])["theme"].transform("size")
+    tied = set(ties.index[ties > 1])
     pflags = perception.groupby(["unit", "theme"])["flags"].apply(lambda s: set(";".join(s).split(";")))
     flags = []
-    for r in t.to_dict("records"):
+    for i, r in enumerate(t.to_dict("records")):
         f = []
         cov, x1 = float(r["coverage"]), float(r["x1"])
+        if isinstance(r.get("incomplete"), bool | np.bool_) and bool(r["incomplete"]):
+            f.append("incomplete_window")
         if cov <= 1e-9:
             f.append("no_score")
         elif cov < 1 - 1e-9:
@@ -71,11 +85,13 @@ def scores_frame(
                 f.append("missing_values")
             if r["codes_absent"] > 0:
                 f.append("codes_absent")
-            if r["periods1"] < full:
-                f.append("incomplete_window")
         ps = pflags.get((r["unit"], r["theme"]), set())
         f += [x for x in ("basisteam", "margin_assumed") if x in ps]
-        if cov > 1e-9 and rank_uncertain(r["rank"], r["p_top3"], cfg.top_n):
+        if r["theme"] in composite:
+            f.append("composite")
+        if i in tied:
+            f.append("tied")
+        if not np.isnan(r["rank"]) and rank_uncertain(r["rank"], r["p_top3"], cfg.top_n):
             f.append(RANK_UNCERTAIN)
         flags.append(";".join(f))
     out = frame.rename(columns={"unit": "municipality"}).copy()
@@ -110,45 +126,57 @@ def _sources(
 
 def indicators_frame(
     clean: pd.DataFrame,
-    avail: pd.DataFrame,
     code_latest: pd.DataFrame,
     series: pd.DataFrame,
-    w: facts.Windows,
+    windows: dict[str, facts.Windows],
     units: dict[str, tuple[str, ...]],
     inh: dict[str, tuple[float, float]],
     perception: pd.DataFrame,
     cfg: ScoringConfig,
     scope_units: list[str],
 ) -> pd.DataFrame:
-    """Police: unit x theme x code x window; survey: unit x theme x indicator x year."""
+    """Police: unit x theme x code x window; survey: unit x theme x indicator x year.
+
+    A code's rate uses as exposure only the periods of its own table's window in which the code was
+    published for the unit; below facts.min_published of them the row is `incomplete_window` and
+    count, rate and interval are NaN (published_periods of window_periods says how much was there).
+    """
 
     codes = code_latest[["theme", "measure", "offence_code", "harm_weight"]].drop_duplicates()
     frames = []
-    months = facts.DURATION_MONTHS[w.kind]
-    for which, start, end, idx in (
-        ("latest", w.latest_start, w.latest_end, 0),
-        ("baseline", w.baseline_start, w.baseline_end, 1),
-    ):
-        if start is None or end is None:
+    for which, idx in (("latest", 0), ("baseline", 1)):
+        wins = {m: w for m, w in windows.items() if w.bounds(which)[0] is not None}
+        if not wins:
             continue
-        c = code_counts(series, codes, w, which)
-        c = c[c["unit"].isin(scope_units)].copy()
-        periods = {u: facts.periods_in(facts.unit_periods(avail, units[u]), start, end) for u in scope_units}
+        c = code_windows(series, codes, wins, which)
+        c = c[c["unit"].isin(scope_units) & c["measure"].isin(list(wins))].copy()
+        if c.empty:
+            continue
         c["window"] = which
         c["inhabitants"] = c["unit"].map(lambda u, i=idx: inh[u][i])
-        py = c["unit"].map(periods) * months / 12 * c["inhabitants"]
+        starts = {m: tuple(pd.Timestamp(str(b)) for b in w.bounds(which)) for m, w in wins.items()}
+        months = c["measure"].map({m: facts.DURATION_MONTHS[w.kind] for m, w in wins.items()})
+        py = c["published_periods"] * months / 12 * c["inhabitants"]
         lo, hi = poisson_ci(c["count"].to_numpy(float))
         with np.errstate(divide="ignore", invalid="ignore"):
-            c["rate_per_1000"] = c["count"] / py * 1000
-            c["rate_low"] = lo / py * 1000
-            c["rate_high"] = hi / py * 1000
-        c["period_start"] = pd.Timestamp(start)
-        c["period_end"] = w.period_end(pd.Timestamp(end))
-        src = {u: _sources(clean, units[u], start, end, w.kind) for u in scope_units}
+            c["rate_per_1000"] = np.where(py > 0, c["count"] / py * 1000, np.nan)
+            c["rate_low"] = np.where(py > 0, lo / py * 1000, np.nan)
+            c["rate_high"] = np.where(py > 0, hi / py * 1000, np.nan)
+        c["period_start"] = c["measure"].map({m: pd.Timestamp(b[0]) for m, b in starts.items()})
+        c["period_end"] = c["measure"].map(
+            {m: wins[m].period_end(pd.Timestamp(b[1])) for m, b in starts.items()}
+        )
+        c["flags"] = np.where(c["incomplete"], "incomplete_window", "")
+        src = {
+            (u, m): _sources(clean, units[u], *wins[m].bounds(which), wins[m].kind)
+            for u in scope_units
+            for m in wins
+        }
         c["source_files"] = [
-            src[u].get((m, k), "") for u, m, k in zip(c["unit"], c["measure"], c["offence_code"], strict=True)
+            src[(u, m)].get((m, k), "")
+            for u, m, k in zip(c["unit"], c["measure"], c["offence_code"], strict=True)
         ]
-        frames.append(c)
+        frames.append(c.drop(columns="incomplete"))
     police = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unit"])
     police["source"] = "politie"
     police["indicator"] = ""
@@ -158,6 +186,9 @@ def indicators_frame(
         else pd.Series(dtype=str)
     )
     police["small_number"] = police["count"] < cfg.small_number_threshold if len(police) else []
+    if len(police):
+        police["published_periods"] = police["published_periods"].astype(int)
+        police["window_periods"] = police["window_periods"].astype(int)
     survey = pd.DataFrame(
         {
             "unit": perception["unit"],
@@ -183,12 +214,18 @@ def indicators_frame(
             "measure": "",
             "missing": 0,
             "harm_weight": np.nan,
+            "published_periods": 1,
+            "window_periods": 1,
+            "flags": "",
         }
     )
     out = pd.concat([police, survey], ignore_index=True).rename(columns={"unit": "municipality"})
     for col in [*INDICATORS, *INDICATOR_EXTRAS]:
         if col not in out:
             out[col] = np.nan
+    for col in ("published_periods", "window_periods"):
+        out[col] = pd.to_numeric(out[col]).fillna(0).astype(int)
+    out["flags"] = out["flags"].fillna("").astype(str)
     out["_u"] = _unit_order(out["municipality"])
     out = out.sort_values(
         ["_u", "theme", "source", "measure", "offence_code", "indicator", "period_start"], kind="stable"
@@ -222,8 +259,7 @@ def trends_frame(
     Monthly series also get rolling 12-month sums (period_kind "year") ending at the month of `latest`.
     """
 
-    s = series[series["unit"].isin(scope_units)].merge(codes, on=["measure", "offence_code"])
-    g = s.groupby(["unit", "theme", "period"], sort=True)["count"].sum(min_count=1).reset_index()
+    g = theme_periods(series[series["unit"].isin(scope_units)], codes, kind)
     lo, hi = poisson_ci(g["count"].to_numpy(float))
     g["count_low"], g["count_high"] = lo, hi
     lookup = population_lookup(population)
@@ -241,6 +277,33 @@ def trends_frame(
     g["_k"] = (g["period_kind"] != kind).astype(int)  # the series' own periods first, then the windows
     g = g.sort_values(["_u", "theme", "_k", "period_start"], kind="stable")
     return g[list(TRENDS)].reset_index(drop=True) if len(g) else pd.DataFrame(columns=list(TRENDS))
+
+
+FREQ = {"month": "MS", "quarter": "QS", "year": "YS"}
+
+
+def theme_periods(series: pd.DataFrame, codes: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """unit, theme, period, count: every period from a theme's first to its last, NaN when unknown.
+
+    A period's count exists only when every code of the theme that the unit has rows for was
+    published in it (for every area of the unit, see facts.unit_series): a suppressed, not applicable
+    or not published code, or a month absent from the download, makes the month unknown, not 0.
+    """
+    s = series.merge(codes[["theme", "measure", "offence_code"]], on=["measure", "offence_code"])
+    frames = []
+    for (unit, theme), grp in s.groupby(["unit", "theme"], sort=True):
+        wide = grp.set_index(["period", "measure", "offence_code"])["count"].unstack(
+            ["measure", "offence_code"]
+        )
+        full = pd.date_range(wide.index.min(), wide.index.max(), freq=FREQ.get(kind, "MS"))
+        wide = wide.reindex(full)
+        count = wide.sum(axis=1).where(wide.notna().all(axis=1))
+        frames.append(
+            pd.DataFrame({"unit": unit, "theme": theme, "period": full, "count": count.to_numpy(float)})
+        )
+    if not frames:
+        return pd.DataFrame({"unit": [], "theme": [], "period": pd.to_datetime([]), "count": []})
+    return pd.concat(frames, ignore_index=True)
 
 
 def rolling_years(monthly: pd.DataFrame, latest: pd.Timestamp | None = None) -> pd.DataFrame:
@@ -291,30 +354,34 @@ def funnel_frame(
     avail: pd.DataFrame,
     population: pd.DataFrame,
     cat: Catalogue,
-    w: facts.Windows,
+    windows: dict[str, facts.Windows],
     ref: str | None,
     scope_units: list[str],
 ) -> pd.DataFrame:
-    """Every ingested gemeente with population: latest-window rate per theme against the reference."""
+    """Every ingested gemeente with population: latest-window rate per theme against the reference.
+
+    Each table's own window; a gemeente whose window is incomplete has no point (NaN, left out)."""
 
     gm = clean[(clean["area_level"] == "gemeente")]
     have_pop = set(population["area_code"])
     areas = sorted(a for a in gm["area_code"].unique() if a in have_pop)
-    window = clean[(clean["period"] >= w.latest_start) & (clean["period"] <= w.latest_end)]
+    first = min(w.latest_start for w in windows.values())
+    last = max(w.latest_end for w in windows.values())
+    window = clean[(clean["period"] >= first) & (clean["period"] <= last)]
     units: dict[str, tuple[str, ...]] = {str(a): (str(a),) for a in areas}
     if ref:
         units[ref] = (ref,)
-    series = facts.unit_series(window, avail, units, w.kind)
-    periods = {u: facts.unit_periods(avail, a) for u, a in units.items()}
-    year = int(w.latest_end.year)
+    kind = next(iter(windows.values())).kind
+    series = facts.unit_series(window, avail, units, kind)
+    year = int(last.year)
     lookup = population_lookup(population)
     inh = {u: (inhabitants_at(lookup, a, year),) * 2 for u, a in units.items()}
-    t, _ = theme_table(series, theme_codes(cat), w, periods, inh)
+    t, _ = theme_table(series, theme_codes(cat), windows, inh)
     if t.empty:
         return pd.DataFrame(columns=list(FUNNEL))
     ref_rows = t[t["unit"] == ref] if ref else t.iloc[0:0]
     ref_rate = {
-        th: x / py * 1000
+        th: x / py * 1000 if py > 0 else float("nan")
         for th, x, py in zip(ref_rows["theme"], ref_rows["x1"], ref_rows["py1"], strict=True)
     }
     t = t[t["unit"].isin(areas) & t["x1"].notna() & (t["py1"] > 0)].copy()

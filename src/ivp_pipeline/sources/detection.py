@@ -7,7 +7,8 @@ from typing import cast
 
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.sources.base import Head, ReaderModule, Source
-from ivp_pipeline.sources.textio import decode_head, read_head
+from ivp_pipeline.sources.textio import MAX_TEXT_BYTES, decode_head, read_head
+from ivp_pipeline.sources.xlsxio import MAX_WORKBOOK_BYTES, office_format_problem
 
 ZIP_MAGIC = b"PK\x03\x04"
 # The reader modules in detection order (most specific first). A reader module defines `KIND`,
@@ -36,6 +37,9 @@ def reader_modules() -> list[ReaderModule]:
 
 def make_head(source: Source) -> Head:
     raw = read_head(source.path)
+    refused = office_format_problem(raw, source.path, source.name)
+    if refused:
+        raise refused
     is_zip = raw.startswith(ZIP_MAGIC)
     text = None if is_zip else decode_head(raw, source.name)
     return Head(source=source, raw=raw, text=text, is_zip=is_zip)
@@ -46,6 +50,17 @@ def detect(source: Source) -> ReaderModule:
     if source.path.stat().st_size == 0:
         raise IvpError(
             Problem("empty-file", "the file is empty", file=source.name, hint="download or export it again")
+        )
+    size = source.path.stat().st_size
+    limit = MAX_WORKBOOK_BYTES if read_head(source.path, 4) == ZIP_MAGIC else MAX_TEXT_BYTES
+    if size > limit:
+        raise IvpError(
+            Problem(
+                "too-large",
+                f"het bestand is {size // 2**20} MB, meer dan de grens van {limit // 2**20} MB",
+                file=source.name,
+                hint="splits het bestand, of lever alleen de gemeenten en perioden die nodig zijn",
+            )
         )
     head = make_head(source)
     for mod in reader_modules():

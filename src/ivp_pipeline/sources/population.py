@@ -14,7 +14,14 @@ from ivp_pipeline.regions import Region, normalise_name, registry
 from ivp_pipeline.schemas import POPULATION
 from ivp_pipeline.sources.base import Head, ReadContext, Source
 from ivp_pipeline.sources.survey.common import parse_count, resolve_area
-from ivp_pipeline.sources.textio import detect_encoding, header_fields, read_head, sniff_delimiter
+from ivp_pipeline.sources.textio import (
+    csv_records,
+    detect_encoding,
+    header_fields,
+    open_text,
+    read_head,
+    sniff_delimiter,
+)
 
 KIND = "population"
 DATASET = POPULATION
@@ -74,12 +81,12 @@ def sniff(head: Head) -> bool:
 def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
     enc = detect_encoding(read_head(source.path), source.name)
     out = _Rows(source)
-    with source.path.open(encoding=enc, newline="") as fh:
+    with open_text(source.path, enc, source.name) as fh:
         first = fh.readline()
         delim = sniff_delimiter(first)
         header = [h.strip() for h in next(csv.reader([first], delimiter=delim))]
         shape = _shape(header)
-        rows = csv.reader(fh, delimiter=delim)
+        rows = csv_records(fh, delim)
         if shape == "03759":
             _read_03759(rows, header, source, ctx, out)
         elif shape == "85984":

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import codecs
 import csv
+from collections.abc import Iterator
 from pathlib import Path
+from types import TracebackType
+from typing import TextIO
 
 from ivp_pipeline.problems import IvpError, Problem
 
 SNIFF_BYTES = 64 * 1024
+# Limits of what a text input may hold (docs/inputs.md, "Limits"), checked before or while reading,
+# never after: a longer line is refused (too-large), not copied into memory, messages or rejects.
+MAX_TEXT_BYTES = 2 * 1024**3  # a national police bulk CSV (3.6 M rows) is about 250 MB
+MAX_LINE_CHARS = 65_536  # the longest genuine line (a StatLine header) is a few thousand characters
 
 
 def detect_encoding(raw: bytes, file: str = "") -> str:
@@ -84,3 +91,138 @@ def ends_with_newline(path: Path) -> bool:
             return False
         fh.seek(-1, 2)
         return fh.read(1) in (b"\n", b"\r")
+
+
+def ends_inside_quotes(path: Path, tail: int = 1 << 16) -> bool:
+    """Whether the last line of a file (cut off: no line break at the end) opens a quote it does not
+    close: the download stopped inside a quoted field, which csv would read as a complete value."""
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - tail))
+        last = fh.read().rsplit(b"\n", 1)[-1]
+    return last.count(b'"') % 2 == 1
+
+
+def encoding_error(path: Path, encoding: str, file: str) -> IvpError:
+    """The wrong-encoding problem of a text file that failed to decode further on, naming the line.
+
+    The encoding is sniffed from the first 64 KB; a stray byte after that (one cp1252 character in a
+    UTF-8 file, a damaged block) only shows up while reading, without a position: this finds it.
+    """
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    with path.open("rb") as fh:
+        for line, raw in enumerate(fh, start=1):
+            try:
+                raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                byte = raw[exc.start]
+                return IvpError(
+                    Problem(
+                        "wrong-encoding",
+                        f"byte 0x{byte:02x} (teken {exc.start + 1} van de regel) is geen geldige "
+                        f"{'UTF-8' if codec == 'utf-8' else 'Windows-1252'}; de rest van het bestand wel",
+                        file=file,
+                        row=line,
+                        value=raw[max(0, exc.start - 20) : exc.start + 1].decode(codec, errors="replace"),
+                        hint="sla het bestand opnieuw op als 'CSV UTF-8' of download het opnieuw",
+                    )
+                )
+    return IvpError(
+        Problem(
+            "wrong-encoding",
+            f"het bestand is geen geldige {encoding}-tekst",
+            file=file,
+            hint="sla het bestand opnieuw op als 'CSV UTF-8' of download het opnieuw",
+        )
+    )
+
+
+class TextFile:
+    """A text file opened for csv (newline=""), whose decoding errors become a coded problem naming the
+    line (`encoding_error`) instead of a UnicodeDecodeError traceback."""
+
+    def __init__(self, path: Path, encoding: str, file: str) -> None:
+        self.path, self.encoding, self.file = path, encoding, file
+        self._fh: TextIO = path.open(encoding=encoding, newline="")
+        self.line = 0  # physical lines handed out
+
+    def __enter__(self) -> TextFile:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._fh.close()
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            line = self._fh.readline(MAX_LINE_CHARS + 1)
+        except UnicodeDecodeError as exc:
+            raise encoding_error(self.path, self.encoding, self.file) from exc
+        if not line:
+            raise StopIteration
+        return self._checked(line)
+
+    def readline(self) -> str:
+        try:
+            return self._checked(self._fh.readline(MAX_LINE_CHARS + 1))
+        except UnicodeDecodeError as exc:
+            raise encoding_error(self.path, self.encoding, self.file) from exc
+
+    def _checked(self, line: str) -> str:
+        self.line += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise IvpError(
+                Problem(
+                    "too-large",
+                    f"de regel is langer dan de grens van {MAX_LINE_CHARS} tekens",
+                    file=self.file,
+                    row=self.line,
+                    value=line[:40],
+                    hint="controleer het bestand: een echte export heeft zulke lange regels niet",
+                )
+            )
+        if "\x00" in line:  # a damaged block, or a binary file with a text start: never a value
+            raise IvpError(
+                Problem(
+                    "wrong-encoding",
+                    f"de regel bevat een NUL-byte (teken {line.index(chr(0)) + 1}): het bestand is stuk",
+                    file=self.file,
+                    row=self.line,
+                    hint="download het bestand opnieuw, of sla het opnieuw op als 'CSV UTF-8'",
+                )
+            )
+        return line
+
+    def seek(self, offset: int) -> int:
+        if offset == 0:
+            self.line = 0
+        return self._fh.seek(offset)
+
+
+def csv_records(fh: TextFile, delimiter: str) -> Iterator[list[str]]:
+    """csv.reader over a TextFile whose parse errors (a quoted field longer than csv's limit, spanning
+    lines) become a coded problem naming the line."""
+    reader = csv.reader(fh, delimiter=delimiter)
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise IvpError(
+                Problem(
+                    "malformed-csv",
+                    f"de regel is geen leesbare CSV ({str(exc)[:80]})",
+                    file=fh.file,
+                    row=fh.line,
+                    hint="controleer de aanhalingstekens, of exporteer het bestand opnieuw als CSV UTF-8",
+                )
+            ) from exc
+        yield rec
+
+
+def open_text(path: Path, encoding: str, file: str) -> TextFile:
+    return TextFile(path, encoding, file)

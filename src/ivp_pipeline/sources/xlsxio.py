@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import warnings
+import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from ivp_pipeline.problems import IvpError, Problem
 
@@ -23,8 +26,16 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a 16 MB xlsx that unpacks to 300 MB takes minutes to open
+# Limits of a workbook (docs/inputs.md, "Limits"), checked before it is parsed. openpyxl needs about
+# 0.4 s and 5 MB of memory per unpacked MB (a 16 MB xlsx that unpacks to 300 MB took 114 s to open);
+# a filled-in template is about 20 KB, an agency's survey workbook a few MB.
+MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
+MAX_UNCOMPRESSED = 32 * 1024 * 1024
+MAX_SHEET_ROWS = 100_000  # rows read per sheet (grid)
 SNIFF_STRINGS_BYTES = 512 * 1024
+# What reading a damaged, cut or odd zip can raise: all of it is about the user's bytes.
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, NotImplementedError,
+              RuntimeError)  # fmt: skip
 
 
 def shared_strings(path: Path, limit: int = SNIFF_STRINGS_BYTES) -> set[str]:
@@ -42,54 +53,130 @@ def shared_strings(path: Path, limit: int = SNIFF_STRINGS_BYTES) -> set[str]:
                     data = fh.read(limit).decode("utf-8", errors="replace")
                 for m in re.finditer(r"<t(?:\s[^>]*)?>([^<]*)</t>", data):
                     texts.add(" ".join(m.group(1).split()).casefold())
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except ZIP_ERRORS:
         return set()
     return texts
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: .xls, and encrypted .xlsx
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def _refusal(code: str, message: str, file: str, hint: str) -> IvpError:
+    return IvpError(Problem(code, message, file=file, hint=hint))
+
+
+def office_format_problem(raw: bytes, path: Path, file: str) -> IvpError | None:
+    """A workbook in a format ivp does not read (old .xls, binary .xlsb, macro .xlsm, password), told
+    apart by content, each with its own advice; None for anything else (an .xlsx, or not a workbook)."""
+    if raw.startswith(OLE_MAGIC):
+        with path.open("rb") as fh:
+            ole = fh.read(4 << 20)
+        if _ENCRYPTED in ole:
+            return _refusal(
+                "encrypted-workbook",
+                "de werkmap is met een wachtwoord beveiligd en kan niet gelezen worden",
+                file,
+                "verwijder het wachtwoord (Bestand > Info > Werkmap beveiligen) en sla op als .xlsx",
+            )
+        return _refusal(
+            "xls-workbook",
+            "dit is een oude Excel-werkmap (.xls, Excel 97-2003), geen .xlsx",
+            file,
+            "open het in Excel en sla op als .xlsx (Excel-werkmap)",
+        )
+    if not raw.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except ZIP_ERRORS:
+        return None
+    if "xl/workbook.bin" in names:
+        return _refusal(
+            "xlsb-workbook",
+            "dit is een binaire Excel-werkmap (.xlsb), geen .xlsx",
+            file,
+            "open het in Excel en sla op als .xlsx (Excel-werkmap)",
+        )
+    if "xl/vbaProject.bin" in names:
+        return _refusal(
+            "xlsm-workbook",
+            "dit is een werkmap met macro's (.xlsm); ivp leest geen macro's",
+            file,
+            "open het in Excel en sla op als .xlsx (Excel-werkmap, zonder macro's)",
+        )
+    return None
+
+
+def _bad_workbook(file: str, detail: str = "") -> IvpError:
+    return IvpError(
+        Problem(
+            "bad-workbook",
+            "geen leesbare .xlsx-werkmap" + (f" ({detail})" if detail else ""),
+            file=file,
+            hint="open het in Excel en sla het opnieuw op als .xlsx",
+        )
+    )
+
+
 def open_workbook(path: Path, file: str, *, data_only: bool = True) -> Workbook:
-    """Load a workbook after checking its unpacked size; a damaged file is the user's to fix."""
+    """Load a workbook after checking its unpacked size; a damaged file is the user's to fix.
+
+    The file is passed as an open file, so openpyxl does not judge it by its name (an .xlsx saved
+    as `.csv` is read by its content, like every other file).
+    """
 
     try:
         with zipfile.ZipFile(path) as zf:
             total = sum(i.file_size for i in zf.infolist())
-    except zipfile.BadZipFile as exc:
-        raise IvpError(
-            Problem(
-                "bad-workbook",
-                "not a readable .xlsx workbook",
-                file=file,
-                hint="open it in Excel and save it again as .xlsx",
-            )
-        ) from exc
+    except ZIP_ERRORS as exc:
+        raise _bad_workbook(file) from exc
     if total > MAX_UNCOMPRESSED:
         raise IvpError(
             Problem(
                 "too-large",
-                f"the workbook unpacks to {total // 2**20} MB",
+                f"de werkmap is uitgepakt {total // 2**20} MB, meer dan de grens van "
+                f"{MAX_UNCOMPRESSED // 2**20} MB",
                 file=file,
                 value=str(total),
-                hint="remove unused sheets or send the data as CSV",
+                hint="verwijder ongebruikte bladen of lever de gegevens als CSV",
             )
         )
     try:
-        with warnings.catch_warnings():  # openpyxl warns about unsupported extensions it skips
-            warnings.simplefilter("ignore")
-            return load_workbook(path, data_only=data_only, keep_vba=False, keep_links=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        with warnings.catch_warnings(), path.open("rb") as fh:
+            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions it skips
+            return load_workbook(fh, data_only=data_only, keep_vba=False, keep_links=False)
+    except (*ZIP_ERRORS, TypeError, AttributeError, IndexError, ET.ParseError, InvalidFileException) as exc:
+        # Every one of these comes from parsing the user's bytes (XML errors such as a reference to
+        # a control character, a missing part, a wrong type in an attribute).
+        raise _bad_workbook(file, _parse_detail(exc)) from exc
+
+
+def _parse_detail(exc: BaseException) -> str:
+    if isinstance(exc, ET.ParseError):
+        return f"onleesbare XML: {str(exc)[:80]}"
+    return type(exc).__name__
+
+
+def grid(ws: Worksheet, file: str = "", max_rows: int | None = None) -> list[list[Any]]:
+    """Cell values as a list of rows; every cell of a merged range carries the top-left value.
+
+    A sheet with more than `max_rows` (default MAX_SHEET_ROWS) rows is refused (too-large), never cut
+    silently.
+    """
+    max_rows = MAX_SHEET_ROWS if max_rows is None else max_rows
+    if ws.max_row > max_rows:
         raise IvpError(
             Problem(
-                "bad-workbook",
-                f"not a readable .xlsx workbook ({type(exc).__name__})",
+                "too-large",
+                f"het blad heeft {ws.max_row} rijen, meer dan de grens van {max_rows}",
                 file=file,
-                hint="open it in Excel and save it again as .xlsx",
+                sheet=ws.title,
+                hint="verwijder lege of overbodige rijen (ook opgemaakte lege rijen onderaan)",
             )
-        ) from exc
-
-
-def grid(ws: Worksheet, max_rows: int = 100_000) -> list[list[Any]]:
-    """Cell values as a list of rows; every cell of a merged range carries the top-left value."""
-    rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=min(ws.max_row, max_rows), values_only=True)]
+        )
+    rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, values_only=True)]
     for rng in ws.merged_cells.ranges:
         top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else None
         for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):

@@ -16,10 +16,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ivp_pipeline import atomic
+from ivp_pipeline.catalogue import load_catalogue
+from ivp_pipeline.config import load_toml
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.schemas import DATASETS, Dataset
 from ivp_pipeline.sources import KEY_FILE, ReadContext, Source, detect, load_key, sha256_of
-from ivp_pipeline.steps import settings
 from ivp_pipeline.store import Transaction
 from ivp_pipeline.workspace import Workspace
 
@@ -28,12 +29,25 @@ CATALOGUE_KEY = "catalogue"
 # Files in data/raw that are documentation or provenance, not data.
 IGNORED_NAMES = {"README.md", "README.txt", "LEESMIJ.md", ".gitkeep"}
 IGNORED_SUFFIXES = (".provenance.json", ".md")
+# Files that office programs and file managers leave beside the real ones: skipped with a note.
+TEMPORARY_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+def is_temporary(name: str) -> bool:
+    """Excel's `~$` owner file, LibreOffice's `.~lock.<name>#`, Windows' Thumbs.db and the like."""
+    lower = name.lower()
+    return (
+        lower.startswith("~$")
+        or (lower.startswith(".~lock.") and lower.endswith("#"))
+        or lower in TEMPORARY_NAMES
+        or (lower.startswith("~") and lower.endswith(".tmp"))
+    )
 
 
 @dataclass
 class FileOutcome:
     file: str
-    status: str  # ingested | unchanged | duplicate | failed
+    status: str  # ingested | unchanged | duplicate | skipped | failed
     kind: str = ""
     dataset: str = ""
     rows_read: int = 0
@@ -41,6 +55,7 @@ class FileOutcome:
     rejected: int = 0
     replaced: int = 0
     problems: list[Problem] = field(default_factory=list)
+    removed: int = 0  # observations of an earlier version of the file that the new one lacks
 
 
 @dataclass
@@ -79,9 +94,13 @@ def ingestion_time() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files under the given paths, sorted (later names win when figures overlap), hidden ones skipped."""
+def expand(paths: Iterable[Path], temporary: list[Path] | None = None) -> list[Path]:
+    """Files under the given paths, sorted (later names win when figures overlap), hidden ones skipped.
+
+    Temporary files (`is_temporary`) are left out too, and collected in `temporary` when given.
+    """
     files: set[Path] = set()
+    temp: set[Path] = set()
     for p in paths:
         if p.is_dir():
             candidates = [f for f in p.rglob("*") if f.is_file()]
@@ -90,12 +109,17 @@ def expand(paths: Iterable[Path]) -> list[Path]:
         else:
             raise IvpError(Problem("missing-path", "no such file or folder", file=str(p)))
         for f in candidates:
+            if is_temporary(f.name):
+                temp.add(f.resolve())
+                continue
             rel_parts = f.relative_to(p).parts if p.is_dir() else (f.name,)
             if any(part.startswith(".") for part in rel_parts):
                 continue
             if f.name in IGNORED_NAMES or f.name.endswith(IGNORED_SUFFIXES):
                 continue
             files.add(f.resolve())
+    if temporary is not None:
+        temporary.extend(sorted(temp))
     return sorted(files)
 
 
@@ -104,17 +128,31 @@ def ingest(
     paths: Iterable[Path] | None = None,
     *,
     keep_going: bool = False,
+    allow_shrink: bool = False,
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> IngestReport:
     """Read every file, validate, and apply all of it to data/processed at once.
 
     If a file cannot be read at all, nothing is written (unless `keep_going`), so data/processed
     only ever changes whole. Rows that cannot be read are rejected and listed, never dropped silently.
+    A file replaced in place that lacks observations its earlier version had is refused
+    (`would-remove`) unless `allow_shrink`.
     """
-    files = expand(list(paths) if paths else [ws.raw])
+    temporary: list[Path] = []
+    files = expand(list(paths) if paths else [ws.raw], temporary)
     report = IngestReport()
-    themes = settings.catalogue(ws).labels()
-    reading = _Reading(ws, themes, _fingerprint(themes))
+    for path in temporary:
+        name = ws.relative(path)
+        note = Problem(
+            "temporary-file",
+            "tijdelijk bestand van Excel, LibreOffice of Windows; overgeslagen",
+            file=name,
+            hint="niets te doen; het verdwijnt als het programma wordt gesloten",
+        )
+        report.outcomes.append(FileOutcome(name, "skipped", problems=[note]))
+    # the catalogue straight from core (not steps.settings): ingest need not import the scoring
+    themes = load_catalogue(load_toml(ws.config_file), ws.relative(ws.config_file)).labels()
+    reading = _Reading(ws, themes, _fingerprint(themes), allow_shrink)
     with atomic.workspace_lock(ws.lock_file):
         tx = Transaction(ws.processed)
         try:
@@ -143,6 +181,7 @@ class _Reading:
     ws: Workspace
     themes: dict[str, str]
     catalogue: str  # fingerprint of the theme labels: a reader that uses them re-reads when it changes
+    allow_shrink: bool = False  # a file replaced in place may lack observations of its earlier version
 
     def context(self) -> ReadContext:
         key_file = self.ws.state_dir / KEY_FILE
@@ -187,10 +226,22 @@ def _ingest_file(
     except IvpError as exc:
         return FileOutcome(name, "failed", problems=exc.problems)
     dataset = reader.DATASET
+    if ctx.rows_read == 0:
+        return FileOutcome(name, "failed", reader.KIND, dataset.name, problems=[_empty(name)])
+    removed = 0
     if previous:  # the file changed in place: its old rows go, its new rows come
-        tx.drop_source(DATASETS[previous["dataset"]], name)
+        old_dataset = DATASETS[previous["dataset"]]
+        lost = tx.lost_rows(old_dataset, name, parts if old_dataset == dataset else {})
+        if lost and not reading.allow_shrink:
+            return FileOutcome(
+                name, "failed", reader.KIND, dataset.name, ctx.rows_read, problems=[_shrink(name, lost)]
+            )
     accepted = sum(t.num_rows for t in parts.values())
+    # The new version replaces its old rows by key (revised values go to the revisions table); what
+    # is left of the old version afterwards is what it lacks.
     replaced = _upsert_all(tx, dataset, parts)
+    if previous:
+        removed = tx.drop_source(DATASETS[previous["dataset"]], name, previous["sha256"])
     entries[name] = {
         "sha256": sha,
         "kind": reader.KIND,
@@ -199,6 +250,7 @@ def _ingest_file(
         "accepted": accepted,
         "rejected": len(ctx.rejects),
         "replaced": replaced,
+        "removed": removed,
         "partitions": sorted(parts),
         "ingested_at": ingestion_time().isoformat(),
         **({CATALOGUE_KEY: reading.catalogue} if getattr(reader, "USES_THEMES", False) else {}),
@@ -216,6 +268,40 @@ def _ingest_file(
         len(ctx.rejects),
         replaced,
         list(ctx.rejects),
+        removed,
+    )
+
+
+def _empty(name: str) -> Problem:
+    return Problem(
+        "empty-file",
+        "het bestand heeft geen gegevensregels (alleen een kop, of een lege sjabloon)",
+        file=name,
+        hint="download of exporteer het opnieuw met gegevens, of haal het uit data/raw",
+    )
+
+
+PERIOD_COLUMNS = ("period_start", "year")
+
+
+def _shrink(name: str, lost: dict[str, pa.Table]) -> Problem:
+    """would-remove: what replacing the file would take out of the store, per partition and period."""
+    parts = []
+    for code, table in sorted(lost.items()):
+        period = next((c for c in PERIOD_COLUMNS if c in table.schema.names), None)
+        span = ""
+        if period:
+            low, high = pc.min(table[period]).as_py(), pc.max(table[period]).as_py()
+            span = f" ({low}" + (f" t/m {high})" if high != low else ")")
+        parts.append(f"{code}: {table.num_rows}{span}")
+    total = sum(t.num_rows for t in lost.values())
+    shown = "; ".join(parts[:6]) + (f"; en {len(parts) - 6} gebieden meer" if len(parts) > 6 else "")
+    return Problem(
+        "would-remove",
+        f"deze nieuwe versie mist {total} waarnemingen die de vorige versie van dit bestand had: {shown}",
+        file=name,
+        hint="controleer de download (alle gemeenten en perioden geselecteerd?); is het zo bedoeld, "
+        "gebruik dan ivp ingest --allow-shrink",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from ivp_pipeline import atomic, store
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.reports import change_summary, compare_changes, write_changes
 from ivp_pipeline.sources import FetchConfig, FetchOutcome
-from ivp_pipeline.steps import settings
+from ivp_pipeline.steps import fingerprint, settings
 from ivp_pipeline.steps.fetch import fetch
 from ivp_pipeline.steps.ingest import IngestReport, ingest
 from ivp_pipeline.steps.rollback import Rollback, recover_interrupted
@@ -43,15 +44,18 @@ def refresh(
     base_url: str | None = None,
     score: ScoreStep | None = None,
     sleep: Callable[[float], None] | None = None,
+    force: bool = False,
 ) -> RefreshReport:
     """Download (when `fetch_cfg` or `base_url` is given or ivp.toml has a `[fetch]` section), ingest
     data/raw, score, and write what changed.
 
     If any step fails, data/processed and reports are put back exactly as they were and the
-    error propagates (IvpError for the user's problems, anything else is a bug).
+    error propagates (IvpError for the user's problems, anything else is a bug). A score whose
+    inputs did not change writes nothing (steps/fingerprint.py) unless `force`. On success the digest
+    of data/raw read is kept, so `fingerprint.unchanged_refresh` can recognise a refresh with nothing new.
     """
 
-    score = score or default_score
+    score = score or (partial(score_step, force=True) if force else default_score)
     if fetch_cfg is None and (base_url or settings.fetch_configured(ws)):
         fetch_cfg = settings.fetch(ws, base_url)
     report = RefreshReport()
@@ -62,6 +66,7 @@ def refresh(
             report.fetched = fetch(ws, fetch_cfg, sleep=sleep)
         else:
             log.info("fetch: not configured; refreshing from what is in %s", ws.relative(ws.raw))
+        raw = fingerprint.raw_digest(ws)  # what this refresh reads (taken before it reads)
         rollback = Rollback.begin(ws)
         try:
             first_run = not (ws.processed / store.MANIFEST).exists()
@@ -90,6 +95,7 @@ def refresh(
             rollback.restore()
             raise
         rollback.discard()
+        fingerprint.record_refresh(ws, raw)
     return report
 
 

@@ -42,7 +42,11 @@ def plot_rank_probabilities(
                     color="white" if table[i, j] > 0.55 else "black",
                 )
     ax.set_xticks(range(len(ranks)), [str(r) for r in ranks])
-    ax.set_yticks(range(len(order)), [labels.get(t, t) for t in order])
+    # a theme without a score has no rank probabilities: its row stays empty and says why
+    ax.set_yticks(
+        range(len(order)),
+        [labels.get(t, t) + ("" if table[i].sum() > 0 else " (geen score)") for i, t in enumerate(order)],
+    )
     ax.set_xlabel("Rang (kans in %, getoond vanaf 10 %)")
     ax.tick_params(length=0)
     if title:

@@ -10,7 +10,8 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 
-from ivp_pipeline.reports.charts import BLUE, GREY, LIGHT, hidden_note, numeric, suppressed_count
+from ivp_pipeline.reports.charts import BLUE, GREY, LIGHT, ORANGE, hidden_note, numeric, suppressed_count
+from ivp_pipeline.reports.labels import is_missing
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -41,6 +42,45 @@ def break_label(when: datetime) -> str:
 BREAK_LABEL = break_label(SERIES_BREAK)  # "trendbreuk juli 2018"
 
 
+UNKNOWN_SHADE = "#F6DFD2"
+
+
+def unknown_periods(frame: pd.DataFrame) -> pd.Series:
+    """The period starts of one series' own periods (months) whose count is unknown (NaN).
+
+    Not published, suppressed by the police or left out because a member municipality is missing
+    (NOT): never 0. Public-mode markers ("<5") are known small counts, not unknown.
+    """
+    if frame.empty:
+        return pd.Series([], dtype="datetime64[ns]")
+    own = frame
+    if "period_kind" in frame.columns:
+        kinds = frame["period_kind"].astype(str)
+        if (kinds == "month").any():
+            own = frame[kinds == "month"]
+    missing = [is_missing(v) for v in own["count"]]
+    return pd.to_datetime(own.loc[missing, "period_start"]).sort_values().reset_index(drop=True)
+
+
+def gap_caption(series: dict[str, pd.DataFrame]) -> str:
+    """Caption text naming the themes with unknown months ('' when there are none).
+
+    'Woninginbraak: 5 maanden onbekend (niet gepubliceerd of geheimgehouden); ...'
+    """
+    parts = []
+    for name, frame in series.items():
+        n = len(unknown_periods(frame))
+        if n:
+            parts.append(f"{name}: {n} {'maand' if n == 1 else 'maanden'} onbekend")
+    if not parts:
+        return ""
+    return (
+        "; ".join(parts) + " (niet gepubliceerd of geheimgehouden). Onbekende maanden zijn gearceerd en "
+        "tellen nooit als 0: de lijn is daar onderbroken en een periode van 12 maanden met een onbekende "
+        "maand heeft geen punt."
+    )
+
+
 def period_unit(periods: pd.Series) -> str:
     """'maand' for monthly series, 'jaar' for yearly ones (judged by the typical gap)."""
 
@@ -67,7 +107,9 @@ def plot_trend(
     data = frame.sort_values("period_start")
     kinds = data["period_kind"].astype(str) if "period_kind" in data.columns else None
     rolling = kinds is not None and bool((kinds == "year").any() and (kinds == "month").any())
-    artists: dict[str, Any] = {"line": None, "band": None, "monthly": None, "break": None, "note": None}
+    artists: dict[str, Any] = {
+        "line": None, "band": None, "monthly": None, "break": None, "note": None, "unknown": None,
+    }  # fmt: skip
     if kinds is not None and rolling:
         main, months = _every_window(data[kinds == "year"]), data[kinds == "month"]
         x = pd.to_datetime(main["period_end"]).to_numpy()
@@ -106,6 +148,7 @@ def plot_trend(
     note = hidden_note(ax, main["count"], "perioden")
     if note is not None:
         artists["note"] = note
+    artists["unknown"] = _mark_unknown(ax, unknown_periods(data), below_note=note is not None)
     if title:
         ax.set_title("\n".join(textwrap.wrap(title, 30)), fontsize=8, loc="left")
     ax.set_ylabel(f"Aantal per {unit}", fontsize=7)
@@ -115,6 +158,28 @@ def plot_trend(
         ax.set_ylim(0, 5)
     _year_ticks(ax, span)
     return artists
+
+
+def _mark_unknown(ax: Axes, starts: pd.Series, *, below_note: bool) -> Any:
+    """Shade each run of unknown months and say how many there are; None when every month is known."""
+    if starts.empty:
+        return None
+    run_start = prev = starts.iloc[0]
+    for month in [*starts.iloc[1:], None]:
+        if month is not None and month == prev + pd.DateOffset(months=1):
+            prev = month
+            continue
+        ax.axvspan(
+            mdates.date2num(run_start), mdates.date2num(prev + pd.DateOffset(months=1)),
+            color=UNKNOWN_SHADE, linewidth=0, zorder=0,
+        )  # fmt: skip
+        if month is not None:
+            run_start = prev = month
+    n = len(starts)
+    return ax.text(
+        0.99, 0.90 if below_note else 0.98, f"{n} {'maand' if n == 1 else 'maanden'} onbekend",
+        transform=ax.transAxes, ha="right", va="top", fontsize=6, color=ORANGE,
+    )  # fmt: skip
 
 
 def _mark_break(ax: Axes, when: datetime) -> Any:

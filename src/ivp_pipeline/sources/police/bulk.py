@@ -31,6 +31,7 @@ from ivp_pipeline.sources.police.table import PoliceTableBuilder
 from ivp_pipeline.sources.textio import (
     decode_head,
     detect_encoding,
+    encoding_error,
     ends_with_newline,
     header_fields,
     read_head,
@@ -58,14 +59,15 @@ def sniff(head: Head) -> bool:
 def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
     raw = read_head(source.path)
     encoding = detect_encoding(raw, source.name)
-    first = decode_head(raw, source.name).splitlines()[0]
+    sample = decode_head(raw, source.name)
+    first = sample.splitlines()[0]
     delimiter = sniff_delimiter(first)
     header = next(csv.reader([first], delimiter=delimiter))
     table_id = sidecar_table_id(source)
     layout = coded_layout([h.strip() for h in header], source, table_id)
     ctx.meta["kind_detail"] = "cbs-bulk-csv"
     builder = PoliceTableBuilder(source, layout.measure, table_id, layout.area)
-    reader = _BulkReader(source, ctx, layout, builder, header, encoding, delimiter, '"' in first)
+    reader = _BulkReader(source, ctx, layout, builder, header, encoding, delimiter, '"' in sample)
     reader.run()
     already = len(ctx.rejects)
     table = builder.finish(ctx, remap_rows=reader.line_numbers)
@@ -107,7 +109,9 @@ class _BulkReader:
                 ),
                 parse_options=pacsv.ParseOptions(
                     delimiter=self.delimiter,
-                    quote_char='"' if self.quoted else False,  # bulk files have no quotes: one line, one row
+                    # The CBS export has no quotes (one line, one row); a re-export may quote text fields
+                    # (`0;"0.0.0 ";"NL01  ";...`): quotes are honoured when the first 64 KB hold one.
+                    quote_char='"' if self.quoted else False,
                     ignore_empty_lines=False,  # keeps line numbers exact; blank lines are skipped below
                     invalid_row_handler=on_invalid,
                 ),
@@ -122,10 +126,11 @@ class _BulkReader:
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             text = str(exc).splitlines()[0][:200]
             # The encoding was sniffed from the first 64 KB; a stray byte further on shows up here.
-            encoding = isinstance(exc, UnicodeDecodeError) or "UTF8" in text
+            if isinstance(exc, UnicodeDecodeError) or "UTF8" in text:
+                raise encoding_error(self.source.path, self.encoding, self.source.name) from exc
             raise IvpError(
                 Problem(
-                    "wrong-encoding" if encoding else "malformed-csv",
+                    "malformed-csv",
                     f"the file cannot be read as {self.encoding} CSV: {text}",
                     file=self.source.name,
                     hint="download the file again; if it was edited, save it as CSV UTF-8",

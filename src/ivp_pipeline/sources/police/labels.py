@@ -12,7 +12,7 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline.offences import Offence, offences
 from ivp_pipeline.problems import IvpError, Problem
@@ -23,7 +23,16 @@ from ivp_pipeline.sources.police.common import not_a_police_table, sidecar_table
 from ivp_pipeline.sources.police.periods import Period, parse_code, parse_label
 from ivp_pipeline.sources.police.table import PoliceTableBuilder
 from ivp_pipeline.sources.police.values import parse_value
-from ivp_pipeline.sources.textio import detect_encoding, ends_with_newline, read_head, sniff_delimiter
+from ivp_pipeline.sources.textio import (
+    TextFile,
+    detect_encoding,
+    encoding_error,
+    ends_inside_quotes,
+    ends_with_newline,
+    open_text,
+    read_head,
+    sniff_delimiter,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -104,18 +113,15 @@ def _layout(header: list[str], source: Source) -> LabelLayout:
 def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
     encoding = detect_encoding(read_head(source.path), source.name)
     try:
-        with source.path.open(encoding=encoding, newline="") as fh:
+        with open_text(source.path, encoding, source.name) as fh:
             table = _read_rows(source, ctx, fh)
     except UnicodeDecodeError as exc:
-        raise IvpError(Problem(
-            "wrong-encoding", f"the file is not valid {encoding} further on ({exc.reason})",
-            file=source.name, hint="save it again as 'CSV UTF-8'",
-        )) from exc  # fmt: skip
+        raise encoding_error(source.path, encoding, source.name) from exc
     if table is not None:
         yield table
 
 
-def _read_rows(source: Source, ctx: ReadContext, fh: TextIO) -> pa.Table | None:
+def _read_rows(source: Source, ctx: ReadContext, fh: TextFile) -> pa.Table | None:
     first, second = fh.readline(), fh.readline().rstrip("\r\n")
     fh.seek(0)
     # The portal quotes every field, counts included; StatLine leaves numbers bare.
@@ -129,15 +135,16 @@ def _read_rows(source: Source, ctx: ReadContext, fh: TextIO) -> pa.Table | None:
     start = reader.line_num + 1
     already = len(ctx.rejects)
     cut_off = not ends_with_newline(source.path)
+    open_quote = cut_off and ends_inside_quotes(source.path)  # cut inside the last quoted field
     try:
         for (row, rec), last in _with_last(_numbered(reader, start)):
             start = row
             if not rec or all(not c.strip() for c in rec):
                 continue  # blank line
             ctx.rows_read += 1
-            if len(rec) != width:
+            if len(rec) != width or (last and open_quote):
                 # A short last row that runs into the end of the file is a cut-off download.
-                cut = last and len(rec) < width and (cut_off or any("\n" in c for c in rec))
+                cut = last and (open_quote or (len(rec) < width and (cut_off or any("\n" in c for c in rec))))
                 ctx.reject(Problem(
                     "truncated-row" if cut else "missing-field" if len(rec) < width else "extra-field",
                     f"the row has {len(rec)} fields, the header has {width}", file=source.name, row=row,

@@ -18,7 +18,7 @@ from ivp_pipeline.sources.police.cells import CodedCells
 from ivp_pipeline.sources.police.common import sidecar_period_statuses, sidecar_table_id, table_id_in
 from ivp_pipeline.sources.police.layout import coded_layout
 from ivp_pipeline.sources.police.table import PoliceTableBuilder
-from ivp_pipeline.sources.textio import detect_encoding, read_head
+from ivp_pipeline.sources.textio import detect_encoding, encoding_error, read_head
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -91,8 +91,7 @@ def _pages(source: Source) -> list[dict[str, Any]]:
     try:
         text = source.path.read_text(encoding=encoding)
     except UnicodeDecodeError as exc:
-        raise IvpError(Problem("wrong-encoding", f"the file is not valid {encoding}", file=source.name,
-                               hint="download the file again")) from exc  # fmt: skip
+        raise encoding_error(source.path, encoding, source.name) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

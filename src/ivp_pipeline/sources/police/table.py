@@ -93,6 +93,8 @@ class PoliceTableBuilder:
             return None
         area, off, per, value, state, row = (np.concatenate(c) for c in zip(*self._chunks, strict=True))
         self._chunks = []
+        if len(row) == 0:  # every row was rejected (or blank)
+            return None
         if remap_rows is not None:
             row = remap_rows(row)
         key = self._sort_key(area, off, per)

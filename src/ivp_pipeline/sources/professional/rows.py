@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -30,6 +31,9 @@ class Sheet:
     formulas: list[list[Any]]
     header: HeaderMatch
     block: dict[str, str] = field(default_factory=dict)
+    # (min_row, min_col, max_row, max_col, "C10:F10"), 1-based as in Excel
+    merged: list[tuple[int, int, int, int, str]] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based sheet rows hidden in Excel
 
 
 class Rows:
@@ -52,21 +56,41 @@ class Rows:
         return PROFESSIONAL.build(self.columns)
 
 
+def names_in(sheet: Sheet) -> list[str]:
+    """Every person named in a sheet: the respondent block and a per-row `Naam` column."""
+    names = [sheet.block["name"]] if "name" in sheet.block else []
+    c = sheet.header.columns.get("name")
+    if c is not None:
+        names += [text(row[c]) for row in sheet.rows[sheet.header.row + 1 :] if c < len(row) and text(row[c])]
+    return names
+
+
 def read_sheet(
-    sheet: Sheet, file: str, key: bytes, themes: dict[str, str], out: Rows, ctx: ReadContext
+    sheet: Sheet,
+    file: str,
+    key: bytes,
+    themes: dict[str, str],
+    out: Rows,
+    ctx: ReadContext,
+    patterns: list[Any] | None = None,
 ) -> list[Problem]:
-    """Rows of one sheet -> output rows; row problems go to rejects, sheet problems are returned."""
+    """Rows of one sheet -> output rows; row problems go to rejects, sheet problems are returned.
+
+    `patterns`: the names to scrub from remarks and quoted values, of every respondent of the workbook
+    (a colleague named in a remark is as private as the respondent); default: this sheet's names.
+    """
     cols, labels = sheet.header.columns, sheet.header.labels
-    block_names = [sheet.block[k] for k in ("name",) if k in sheet.block]
+    own_names = patterns is None  # too many names in the workbook: each row scrubs its own (and the block)
+    block_names = [sheet.block["name"]] if "name" in sheet.block else []
+    if patterns is None:
+        patterns = privacy.name_patterns(block_names)
     sheet_problems: list[Problem] = []
     block_type: str | None = None
     parsed_type = parse_organisation_type(sheet.block.get("organisation_type"))
     if isinstance(parsed_type, Problem):
         label = layout.RESPONDENT_LABELS["organisation_type"]
         raw = sheet.block["organisation_type"]
-        sheet_problems.append(
-            _placed(parsed_type, file, sheet.title, None, label, raw, privacy.name_patterns(block_names))
-        )
+        sheet_problems.append(_placed(parsed_type, file, sheet.title, None, label, raw, patterns))
     else:
         block_type = parsed_type
     if block_type is None and not sheet_problems and "organisation_type" not in cols:
@@ -96,8 +120,10 @@ def read_sheet(
         if not any(text(v) for v in row) and not _formula_cells(sheet, r, cols):
             continue
         ctx.rows_read += 1
-        names = [text(cell("name"))] if text(cell("name")) else block_names
-        patterns = privacy.name_patterns(names)
+        if own_names:
+            patterns = privacy.name_patterns(
+                [text(cell("name")), *block_names] if text(cell("name")) else block_names
+            )
         problems: list[Problem] = []
         for name in cols:
             if cell(name) is None and _is_formula(sheet, r, cols[name]):
@@ -112,9 +138,36 @@ def read_sheet(
                         hint="open the workbook in Excel, let it calculate, save it again",
                     )
                 )
+        external = {n for n in cols if _is_external(sheet, r, cols[n])}
+        for name in sorted(external):
+            problems.append(
+                Problem(
+                    "external-link",
+                    "de cel is een formule met een koppeling naar een andere werkmap; de waarde kan "
+                    "verouderd zijn",
+                    file=file,
+                    sheet=sheet.title,
+                    row=excel_row,
+                    column=f"{column_letter(cols[name])}{excel_row} ({labels[name]})",
+                    hint="typ de waarde zelf in (of kopieer en plak als waarde) en sla opnieuw op",
+                )
+            )
+        spread = _merged_ratings(sheet, excel_row, cols)
+        for coord in sorted(set(spread.values())):
+            problems.append(
+                Problem(
+                    "merged-cells",
+                    f"één waarde in de samengevoegde cellen {coord} zou voor meer dan één score tellen",
+                    file=file,
+                    sheet=sheet.title,
+                    row=excel_row,
+                    column=coord,
+                    hint="maak de samenvoeging ongedaan en vul elke score in een eigen cel in",
+                )
+            )
         ratings: dict[str, int] = {}
         for crit in layout.RATING_COLUMNS:
-            if crit not in cols:
+            if crit not in cols or crit in external or crit in spread:
                 continue
             value = parse_rating(cell(crit))
             if isinstance(value, Problem):
@@ -246,6 +299,29 @@ def read_sheet(
                 source_row=excel_row,
             )
     return sheet_problems
+
+
+_EXTERNAL = re.compile(r"\[\d+\]|'?[A-Za-z]:\\|https?://|\.xls[xmb]?\]", re.IGNORECASE)
+
+
+def _is_external(sheet: Sheet, r: int, c: int) -> bool:
+    """A formula that refers to another workbook (`=[1]Blad1!A1`): its cached value may be stale."""
+    row = sheet.formulas[r] if r < len(sheet.formulas) else []
+    value = row[c] if c < len(row) else None
+    return isinstance(value, str) and value.startswith("=") and bool(_EXTERNAL.search(value))
+
+
+def _merged_ratings(sheet: Sheet, excel_row: int, cols: dict[str, int]) -> dict[str, str]:
+    """Rating columns of this row that lie in a merged range of more than one cell -> the range."""
+    out: dict[str, str] = {}
+    for min_row, min_col, max_row, max_col, coord in sheet.merged:
+        if not min_row <= excel_row <= max_row or (min_row == max_row and min_col == max_col):
+            continue
+        for crit in layout.RATING_COLUMNS:
+            c = cols.get(crit)
+            if c is not None and min_col <= c + 1 <= max_col:
+                out[crit] = coord
+    return out
 
 
 def _is_formula(sheet: Sheet, r: int, c: int) -> bool:

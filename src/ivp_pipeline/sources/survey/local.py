@@ -23,7 +23,14 @@ from ivp_pipeline.sources.survey.common import (
     resolve_area,
     slug,
 )
-from ivp_pipeline.sources.textio import detect_encoding, header_fields, read_head, sniff_delimiter
+from ivp_pipeline.sources.textio import (
+    csv_records,
+    detect_encoding,
+    header_fields,
+    open_text,
+    read_head,
+    sniff_delimiter,
+)
 from ivp_pipeline.sources.xlsxio import column_letter, find_header, grid, open_workbook, shared_strings, text
 
 if TYPE_CHECKING:
@@ -66,6 +73,13 @@ ALIASES = {
     "vergelijkingswaarde": "comparison_value",
     "comparison_value": "comparison_value",
 }
+# Columns that only a file of individual answers has (one row per respondent): such a file is refused,
+# since only aggregate results may be stored (an answer code 1 is not 1 %).
+RESPONDENT_COLUMNS = frozenset({
+    "respondent", "respondentnummer", "respondentnr", "respondent_id", "respondentid", "resp_id", "respnr",
+    "postcode", "huisnummer", "huisnr", "adres", "straat", "straatnaam", "geboortedatum", "geboortejaar",
+    "bsn", "naam", "e-mail", "email", "telefoon", "telefoonnummer", "antwoord", "antwoordcode",
+})  # fmt: skip
 REQUIRED = ("area", "indicator", "year", "value", "unit")
 LABELS = {"area": "gebied", "indicator": "indicator", "year": "jaar", "value": "waarde", "unit": "eenheid"}
 _SNIFF = {"area", "indicator", "year", "value"}
@@ -92,6 +106,7 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
     else:
         sheet, rows, first_row, cols, labels = _csv_rows(source)
     seen: dict[tuple[str, str, int], int] = {}
+    repeated = 0
     for offset, row in enumerate(rows):
         line = first_row + offset
         values = {name: (row[c] if c < len(row) else None) for name, c in cols.items()}
@@ -113,14 +128,44 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
                         value=text(values["indicator"]),
                     )
                 )
+                repeated += 1
             seen.setdefault(key, line)
         for p in problems:
             ctx.reject(p)
         if rec is not None and not problems:
             area = rec.pop("area")
             out.add(area, line, source_kind=KIND, **rec)
+    if repeated > max(10, ctx.rows_read // 2):  # mostly repeats: one row per person, not per indicator
+        raise IvpError(_respondent_level(source.name, sheet, first_row - 1, "", repeated))
     ctx.meta.update(sheet=sheet or None, indicators=sorted(set(out.columns.get("indicator", []))))
     yield out.table()
+
+
+def _respondent_level(file: str, sheet: str, row: int, column: str, repeated: int = 0) -> Problem:
+    why = (
+        f"de kolom {column!r} hoort bij antwoorden van personen"
+        if column
+        else f"{repeated} rijen herhalen gebied, indicator en jaar van een eerdere rij"
+    )
+    return Problem(
+        "respondent-level-data",
+        f"dit lijkt een bestand met antwoorden per respondent ({why}); ivp leest alleen uitkomsten "
+        "per gebied, indicator en jaar",
+        file=file,
+        sheet=sheet,
+        row=row,
+        column=column,
+        hint="lever de uitkomsten (percentages, rapportcijfers) per gebied en indicator aan, zoals in "
+        "`ivp template survey`; bewaar de antwoorden per persoon niet in data/raw",
+    )
+
+
+def _check_aggregate(header: list[Any], file: str, sheet: str, row: int) -> None:
+    """Refuse a file of individual answers by its header, before any of its values is read."""
+    for cell in header:
+        name = normalise_name(text(cell)).strip(" *:") if isinstance(cell, str) else ""
+        if name in RESPONDENT_COLUMNS:
+            raise IvpError(_respondent_level(file, sheet, row, text(cell)))
 
 
 def _header_problems(cols: dict[str, int], file: str, sheet: str, row: int) -> None:
@@ -143,16 +188,17 @@ def _header_problems(cols: dict[str, int], file: str, sheet: str, row: int) -> N
 
 def _csv_rows(source: Source) -> tuple[str, list[list[str]], int, dict[str, int], dict[str, str]]:
     enc = detect_encoding(read_head(source.path), source.name)
-    with source.path.open(encoding=enc, newline="") as fh:
+    with open_text(source.path, enc, source.name) as fh:
         first = fh.readline()
         delim = sniff_delimiter(first)
         header = [h.strip() for h in next(csv.reader([first], delimiter=delim))]
-        rows = list(csv.reader(fh, delimiter=delim))
+        rows = list(csv_records(fh, delim))
     cols: dict[str, int] = {}
     for i, h in enumerate(header):
         name = classify(h)
         if name and name not in cols:
             cols[name] = i
+    _check_aggregate(header, source.name, "", 1)
     _header_problems(cols, source.name, "", 1)
     return "", rows, 2, cols, {n: header[i] for n, i in cols.items()}
 
@@ -162,10 +208,11 @@ def _xlsx_rows(source: Source) -> tuple[str, list[list[Any]], int, dict[str, int
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             continue
-        rows = grid(ws)
+        rows = grid(ws, source.name)
         header = find_header(rows, classify, {"indicator"})
         if header is None:
             continue
+        _check_aggregate(rows[header.row], source.name, ws.title, header.row + 1)
         _header_problems(header.columns, source.name, ws.title, header.row + 1)
         labels = {n: f"{column_letter(c)} ({header.labels[n]})" for n, c in header.columns.items()}
         _undo_percent_format(

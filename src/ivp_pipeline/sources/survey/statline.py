@@ -23,7 +23,14 @@ from ivp_pipeline.sources.survey.common import (
     resolve_area,
     slug,
 )
-from ivp_pipeline.sources.textio import detect_encoding, header_fields, read_head, sniff_delimiter
+from ivp_pipeline.sources.textio import (
+    csv_records,
+    detect_encoding,
+    header_fields,
+    open_text,
+    read_head,
+    sniff_delimiter,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -101,10 +108,10 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
     cells: dict[tuple[int, str, int], dict[str, tuple[float | None, str, int]]] = {}
     rows: dict[tuple[int, str], tuple[Region, str, int]] = {}  # (year, area) -> area, status, value line
     skipped = 0
-    with source.path.open(encoding=enc, newline="") as fh:
+    with open_text(source.path, enc, source.name) as fh:
         first = fh.readline()
         header = next(csv.reader([first], delimiter=sniff_delimiter(first)))
-        reader = csv.reader(fh, delimiter=sniff_delimiter(first))
+        reader = csv_records(fh, sniff_delimiter(first))
         cols = _columns(header, file)
         indicators = [parse_header(h, i) for i, h in enumerate(header) if i in cols.indicators]
         for line, rec in enumerate(reader, start=2):

@@ -1,0 +1,194 @@
+"""`make bench`: every speed figure of issue 13 in one table (figure, target, peer), also in bench/results.md.
+
+Each figure runs as a child process; where a peer exists (DuckDB for the national ingest,
+`python -c pass` for start-up) the two run interleaved, `--repeat` times, and the ratio is taken per
+round, so a busy machine slows both alike. Reported: the median and the spread (min-max) of the
+rounds. Not a test: CI does not run it; the numbers depend on the machine.
+
+    .venv/bin/python bench/run.py [--repeat N] [--quick] [--skip-national]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest_national import DUCKDB_SCRIPT, OUT, generate
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+IVP = str(BIN / "ivp")
+PY = str(BIN / "python")
+RESULTS = Path(__file__).resolve().parent / "results.md"
+
+
+@dataclass
+class Row:
+    figure: str
+    value: str
+    target: str
+    peer: str
+    ok: bool | None  # None: no target
+
+
+def _spread(values: list[float], fmt: str = "{:.2f}") -> str:
+    med = statistics.median(values)
+    if len(values) == 1:
+        return fmt.format(med)
+    return f"{fmt.format(med)} ({fmt.format(min(values))}-{fmt.format(max(values))})"
+
+
+def _run(cmd: list[str]) -> tuple[float, int]:
+    """(wall seconds, peak RSS MB) of one child; its output is dropped, and shown when it fails."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        rc = os.waitstatus_to_exitcode(status)
+        if rc != 0:
+            err.seek(0)
+            print(err.read().decode(errors="replace")[-2000:], file=sys.stderr)
+            sys.exit(f"failed (exit {rc}): {' '.join(cmd)}")
+    return wall, usage.ru_maxrss // 1024
+
+
+def sample_workspace(name: str) -> Path:
+    """A fresh copy of the bundled sample (data/raw and ivp.toml) under bench/out."""
+    ws = OUT / f"{name}-{os.getpid()}"
+    shutil.rmtree(ws, ignore_errors=True)
+    (ws / "data").mkdir(parents=True)
+    shutil.copytree(ROOT / "data" / "raw", ws / "data" / "raw")
+    shutil.copy2(ROOT / "ivp.toml", ws / "ivp.toml")
+    return ws
+
+
+def bench_score(repeat: int) -> list[Row]:
+    ws = sample_workspace("ws-sample")
+    _run([IVP, "ingest", "-w", str(ws)])
+    full, noop, refresh_noop = [], [], []
+    _run([IVP, "refresh", "-w", str(ws), "--quiet"])  # records what the refresh read
+    for _ in range(repeat):
+        full.append(_run([IVP, "score", "-w", str(ws), "--force"])[0])  # same inputs: same reports
+        noop.append(_run([IVP, "score", "-w", str(ws)])[0])
+        refresh_noop.append(_run([IVP, "refresh", "-w", str(ws), "--quiet"])[0])
+    shutil.rmtree(ws, ignore_errors=True)
+    return [
+        Row("ivp score, sample, all outputs (--force), s", _spread(full), "<= 3", "-", max(full) <= 3),
+        Row("ivp score, nothing new, s", _spread(noop), "<= 1", "-", max(noop) <= 1),
+        Row("ivp refresh, nothing new, s", _spread(refresh_noop), "<= 1", "-", max(refresh_noop) <= 1),
+    ]
+
+
+def bench_startup(repeat: int) -> list[Row]:
+    rows = []
+    cmds: list[tuple[str, list[str]]] = [
+        ("ivp --help", [IVP, "--help"]),
+        ("ivp ingest --help", [IVP, "ingest", "--help"]),
+        ("ivp score --help", [IVP, "score", "--help"]),
+        ("ivp refresh --help", [IVP, "refresh", "--help"]),
+    ]
+    base = []
+    times: dict[str, list[float]] = {name: [] for name, _ in cmds}
+    for _ in range(repeat):
+        base.append(_run([PY, "-c", "pass"])[0])
+        for name, cmd in cmds:
+            times[name].append(_run(cmd)[0])
+    peer = f"python -c pass {_spread(base)}"
+    for name, values in times.items():
+        rows.append(Row(f"{name}, s", _spread(values), "<= 0.3", peer, max(values) <= 0.3))
+    return rows
+
+
+def bench_national(repeat: int, months: int | None) -> list[Row]:
+    data = OUT / ("national_47013NED.csv" if months is None else f"national_{months}m.csv")
+    if not data.exists():
+        t0 = time.perf_counter()
+        n = generate(data, months)
+        print(f"generated {data.name}: {n:,} rows in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    ws = OUT / f"ws-national-{os.getpid()}"
+    duck_out = OUT / f"duckdb-parquet-{os.getpid()}"
+    walls: list[tuple[float, float]] = []
+    mems: list[tuple[int, int]] = []
+    again: list[float] = []
+    for _ in range(repeat):
+        shutil.rmtree(ws, ignore_errors=True)
+        (ws / "data" / "raw").mkdir(parents=True)
+        os.link(data, ws / "data" / "raw" / data.name)
+        ivp_s, ivp_mb = _run([IVP, "ingest", "-w", str(ws)])
+        shutil.rmtree(duck_out, ignore_errors=True)
+        duck_s, duck_mb = _run([PY, "-c", DUCKDB_SCRIPT, str(data), str(duck_out)])
+        walls.append((ivp_s, duck_s))
+        mems.append((ivp_mb, duck_mb))
+        again.append(_run([IVP, "ingest", "-w", str(ws)])[0])
+    shutil.rmtree(ws, ignore_errors=True)
+    shutil.rmtree(duck_out, ignore_errors=True)
+    ratios = [a / b for a, b in walls]
+    mem_ratios = [a / b for a, b in mems]
+    size = f"{data.stat().st_size / 1e6:.0f} MB"
+    return [
+        Row(
+            f"ivp ingest, national file ({size}), wall / DuckDB",
+            _spread(ratios) + "x",
+            "<= 1.0x",
+            f"DuckDB {_spread([b for _, b in walls], '{:.1f}')} s; "
+            f"ivp {_spread([a for a, _ in walls], '{:.1f}')} s",
+            max(ratios) <= 1.0,
+        ),
+        Row(
+            "ivp ingest, national file, peak memory / DuckDB",
+            _spread(mem_ratios) + "x",
+            "<= 1.0x",
+            f"DuckDB {_spread([float(b) for _, b in mems], '{:.0f}')} MB; "
+            f"ivp {_spread([float(a) for a, _ in mems], '{:.0f}')} MB",
+            max(mem_ratios) <= 1.0,
+        ),
+        Row("ivp ingest, national file again (nothing new), s", _spread(again), "-", "-", None),
+    ]
+
+
+def table(rows: list[Row], note: str) -> str:
+    head = "| figure | value: median (min-max) | target | peer (same run) | met |\n|---|---|---|---|---|\n"
+    body = "".join(
+        f"| {r.figure} | {r.value} | {r.target} | {r.peer} | "
+        f"{'-' if r.ok is None else ('yes' if r.ok else 'NO')} |\n"
+        for r in rows
+    )
+    return head + body + "\n" + note + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per figure (default 3)")
+    parser.add_argument("--quick", action="store_true", help="a 24-month national file, one round")
+    parser.add_argument("--skip-national", action="store_true", help="leave out the national ingest")
+    args = parser.parse_args()
+    repeat = 1 if args.quick else args.repeat
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    steps: list[Callable[[], list[Row]]] = [lambda: bench_startup(repeat), lambda: bench_score(repeat)]
+    if not args.skip_national:
+        steps.append(lambda: bench_national(repeat, 24 if args.quick else None))
+    rows = [row for step in steps for row in step()]
+    note = (
+        f"{repeat} round(s); load average {load:.2f} on {os.cpu_count()} cores before the run; "
+        f"{time.perf_counter() - started:.0f} s in all. Points 4 (incremental) and 5 (scale) are not "
+        "measured yet."
+    )
+    text = table(rows, note)
+    print(text)
+    RESULTS.write_text("# Benchmark results (`make bench`)\n\n" + text, encoding="utf-8")
+    print(f"written to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""Recognise a score or refresh with nothing new, without importing the scoring and report stack.
+
+`ivp score` writes `reports/.fingerprint.json` into the same swap as the reports: a sha256 over what
+produced them (every file in data/processed, ivp.toml, the score options, the program: the package's
+own files, which include the shipped theme catalogue, and the versions of the libraries that draw and
+compute) plus the top priorities of every profile, so an unchanged run can print them and stop.
+`ivp refresh` keeps `.ivp/refresh-fingerprint.json`: the digest of data/raw it last read and the score
+fingerprint it produced. This module imports only the standard library and core modules, so the
+check costs tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ivp_pipeline import atomic
+from ivp_pipeline.workspace import Workspace
+
+SCORE_FILE = ".fingerprint.json"
+REFRESH_FILE = "refresh-fingerprint.json"
+REFRESH_JOURNAL = "refresh-journal.json"  # steps/rollback.py: a refresh that did not finish
+FORMAT = 1
+# Libraries whose version can change the numbers or the bytes of the outputs.
+LIBRARIES = ("ivp-pipeline", "numpy", "pandas", "pyarrow", "scipy", "matplotlib", "openpyxl", "jinja2")
+_PACKAGE = Path(__file__).resolve().parent.parent
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class TopLine:
+    """One row of the terminal table, as stored (the fields of scoring's TopRow)."""
+
+    municipality: str
+    municipality_label: str
+    rank: int
+    theme_label: str
+    score: float
+    score_low: float
+    score_high: float
+    p_top3: float
+    coverage: float
+    flags: str
+
+
+@dataclass(frozen=True)
+class StoredScore:
+    """What an unchanged `reports/` says about itself."""
+
+    profiles: dict[str, list[TopLine]]
+    default: str  # the profile the terminal shows without --profile
+
+    def top(self, profile: str, n: int) -> list[TopLine]:
+        return [r for r in self.profiles.get(profile, []) if r.rank <= n]
+
+
+def _hash_tree(h: Any, root: Path, *, skip: Iterable[str] = ()) -> None:
+    """Names and contents of every file under root, in sorted order (missing root: nothing)."""
+    skipped = set(skip)
+    if not root.is_dir():
+        h.update(b"<none>\0")
+        return
+    files: list[tuple[str, str]] = []
+    for dirpath, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in names:
+            if name in skipped or name.endswith((".pyc", ".tmp")):
+                continue
+            full = os.path.join(dirpath, name)
+            files.append((os.path.relpath(full, root).replace(os.sep, "/"), full))
+    for rel, full in sorted(files):
+        h.update(rel.encode("utf-8") + b"\0")
+        with open(full, "rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                h.update(chunk)
+        h.update(b"\0")
+
+
+def program_digest() -> str:
+    """The package's own files (code, templates, shipped data) and the library versions."""
+    h = hashlib.sha256(b"ivp-program\0")
+    _hash_tree(h, _PACKAGE)
+    for lib in LIBRARIES:
+        try:
+            version = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{lib}={version}\0".encode())
+    return h.hexdigest()
+
+
+def score_fingerprint(
+    ws: Workspace, *, public: bool = False, seed: int | None = None, draws: int | None = None
+) -> str:
+    """sha256 of everything `ivp score` reads: processed data, ivp.toml, the options and the program."""
+    h = hashlib.sha256(f"ivp-score-{FORMAT}\0".encode())
+    h.update(json.dumps({"public": public, "seed": seed, "draws": draws}, sort_keys=True).encode())
+    h.update(b"\0config\0")
+    h.update(ws.config_file.read_bytes() if ws.config_file.exists() else b"<none>")
+    h.update(b"\0processed\0")
+    _hash_tree(h, ws.processed)
+    h.update(b"\0program\0" + program_digest().encode())
+    return h.hexdigest()
+
+
+def raw_digest(ws: Workspace) -> str:
+    h = hashlib.sha256(b"ivp-raw\0")
+    _hash_tree(h, ws.raw)
+    return h.hexdigest()
+
+
+def score_record(
+    fingerprint: str,
+    profiles: Mapping[str, Iterable[Any]],
+    default: str,
+    written: Iterable[Path],
+    root: Path,
+) -> bytes:
+    """The bytes of reports/.fingerprint.json: the fingerprint, each profile's ranked rows (TopRow),
+    the default profile and the files written (relative to `root`, the folder that becomes reports/)
+    with their sizes."""
+    data = {
+        "format": FORMAT,
+        "default_profile": default,
+        "fingerprint": fingerprint,
+        "files": {p.relative_to(root).as_posix(): p.stat().st_size for p in sorted(written)},
+        "profiles": {name: [asdict(r) for r in rows] for name, rows in sorted(profiles.items())},
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def stored_score(reports: Path, fingerprint: str) -> StoredScore | None:
+    """The stored run when reports/ was produced by exactly these inputs and is complete, else None."""
+    try:
+        data = json.loads((reports / SCORE_FILE).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT or data.get("fingerprint") != fingerprint:
+            return None
+        for rel, size in data["files"].items():
+            if (reports / rel).stat().st_size != size:
+                return None
+        profiles = {str(name): [TopLine(**row) for row in rows] for name, rows in data["profiles"].items()}
+        default = str(data["default_profile"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return StoredScore(profiles, default)
+
+
+def unchanged_score(
+    ws: Workspace, *, public: bool = False, seed: int | None = None, draws: int | None = None
+) -> StoredScore | None:
+    """Under the workspace lock: the stored run if reports/ is what `ivp score` would write now."""
+    with atomic.workspace_lock(ws.lock_file):
+        if not ws.reports.is_dir():
+            return None
+        return stored_score(ws.reports, score_fingerprint(ws, public=public, seed=seed, draws=draws))
+
+
+def _fetch_configured(ws: Workspace) -> bool:
+    try:
+        with ws.config_file.open("rb") as fh:
+            return "fetch" in tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return True  # unreadable: let the full refresh report it
+
+
+def unchanged_refresh(ws: Workspace, *, base_url: str | None = None) -> bool:
+    """True when `ivp refresh` has nothing to do: no download configured, data/raw as the last
+    successful refresh read it, and reports/ still what the score of that refresh wrote."""
+    if base_url or _fetch_configured(ws):
+        return False
+    with atomic.workspace_lock(ws.lock_file):
+        if (ws.state_dir / REFRESH_JOURNAL).exists():
+            return False  # an interrupted refresh: the full run rolls it back
+        try:
+            data = json.loads((ws.state_dir / REFRESH_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if not isinstance(data, dict) or data.get("raw") != raw_digest(ws):
+            return False
+        fingerprint = score_fingerprint(ws)
+        return data.get("score") == fingerprint and stored_score(ws.reports, fingerprint) is not None
+
+
+def record_refresh(ws: Workspace, raw: str) -> None:
+    """After a successful refresh: what it read (`raw`, taken when it began) and what it produced."""
+    text = json.dumps({"raw": raw, "score": score_fingerprint(ws)}, indent=1, sort_keys=True) + "\n"
+    atomic.write_bytes_atomic(ws.state_dir / REFRESH_FILE, text.encode("utf-8"))
