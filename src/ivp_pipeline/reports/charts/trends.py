@@ -150,7 +150,7 @@ def plot_trend(
         artists["note"] = note
     artists["unknown"] = _mark_unknown(ax, unknown_periods(data), below_note=note is not None)
     if title:
-        ax.set_title("\n".join(textwrap.wrap(title, 30)), fontsize=8, loc="left")
+        ax.set_title("\n".join(textwrap.wrap(title, 24)), fontsize=8, loc="left")
     ax.set_ylabel(f"Aantal per {unit}", fontsize=7)
     if (y == y).any():
         ax.set_ylim(bottom=0)
