@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ivp_pipeline.config import validation_problems
 from ivp_pipeline.offences import offences
 from ivp_pipeline.problems import IvpError, Problem
 
@@ -155,17 +156,11 @@ def _theme(
     try:
         spec = ThemeSpec.model_validate(raw)
     except ValidationError as exc:
-        for err in exc.errors():
-            problems.append(
-                Problem(
-                    "bad-config",
-                    err["msg"],
-                    file=file,
-                    column=".".join(["themes", tid, *(str(p) for p in err["loc"])]),
-                    value="" if err.get("input") is None else str(err.get("input"))[:80],
-                    hint="see docs/method.md for the keys of a theme",
-                )
+        problems.extend(
+            validation_problems(
+                exc, file=file, path=("themes", tid), hint="see docs/method.md for the keys of a theme"
             )
+        )
         return None
     if spec.veiligheidsveld not in velden:
         problems.append(

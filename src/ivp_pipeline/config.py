@@ -7,6 +7,7 @@ Sections are owned by the features that use them (`[scoring]`, `[themes.*]`, `[f
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,15 +45,39 @@ def section(data: dict[str, Any], name: str, model: type[M], file: str = "ivp.to
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        problems = [
+        problems = validation_problems(
+            exc,
+            file=file,
+            path=(name,),
+            hint="zie docs/configuration.md voor de toegestane sleutels en waarden",
+        )
+        raise IvpError(problems[0], problems[1:]) from exc
+
+
+def validation_problems(
+    exc: ValidationError,
+    *,
+    file: str = "",
+    path: tuple[str, ...] = (),
+    hint: str = "",
+    column: Callable[[tuple[str, ...]], str] | None = None,
+) -> list[Problem]:
+    """Every field error of a pydantic validation as a `bad-config` Problem naming the key and value.
+
+    The column is the dotted key path below `path`, or what `column` makes of the error's location
+    (e.g. the command-line option that set it). The value is cut by Problem itself.
+    """
+    problems = []
+    for err in exc.errors():
+        loc = tuple(str(p) for p in err["loc"])
+        problems.append(
             Problem(
                 "bad-config",
-                err["msg"],
+                str(err["msg"]).removeprefix("Value error, "),
                 file=file,
-                column=".".join([name, *(str(p) for p in err["loc"])]),
-                value="" if err.get("input") is None else str(err.get("input"))[:80],
-                hint="zie docs/configuration.md voor de toegestane sleutels en waarden",
+                column=column(loc) if column else ".".join([*path, *loc]),
+                value="" if err.get("input") is None else str(err.get("input")),
+                hint=hint,
             )
-            for err in exc.errors()
-        ]
-        raise IvpError(problems[0], problems[1:]) from exc
+        )
+    return problems

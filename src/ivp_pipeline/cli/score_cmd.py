@@ -13,8 +13,7 @@ from ivp_pipeline.cli.common import Command, WorkspaceOpt, user_errors
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ivp_pipeline.steps.fingerprint import TopLine
-    from ivp_pipeline.steps.score import TopRow
+    from ivp_pipeline.topline import TopRow
 
 
 def score(
@@ -93,7 +92,7 @@ UNCHANGED = (
 )
 
 
-def print_top(rows: Sequence[TopRow] | Sequence[TopLine], profile: str) -> None:
+def print_top(rows: Sequence[TopRow], profile: str) -> None:
     from rich.table import Table
 
     from ivp_pipeline.cli.output import console

@@ -237,9 +237,9 @@ def window_state(flag_text: Any, published: Any, window: Any, value: Any) -> str
     """
     if not is_missing(value):
         return ""
-    known = not is_missing(published) and not is_missing(window)
-    if "incomplete_window" in flag_set(flag_text) or (known and int(published) < int(window)):
-        if known:
+    # the scoring's flag is the one rule (scoring/facts.py: fewer than 9 of 12 months published)
+    if "incomplete_window" in flag_set(flag_text):
+        if not is_missing(published) and not is_missing(window):
             return f"onvolledig ({int(published)} van {int(window)} maanden gepubliceerd)"
         return "onvolledig (te weinig maanden gepubliceerd)"
     return UNKNOWN

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from ivp_pipeline.topline import TopRow
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
-
-
-@dataclass(frozen=True)
-class TopRow:
-    municipality: str
-    municipality_label: str
-    rank: int
-    theme_label: str
-    score: float
-    score_low: float
-    score_high: float
-    p_top3: float
-    coverage: float
-    flags: str
 
 
 def top_priorities(result: ScoreResult, profile: str, n: int = 5) -> list[TopRow]:
@@ -47,3 +34,6 @@ def top_priorities(result: ScoreResult, profile: str, n: int = 5) -> list[TopRow
 
 def _f(v: object) -> float:
     return math.nan if v is None else float(v)  # type: ignore[arg-type]
+
+
+__all__ = ["TopRow", "top_priorities"]

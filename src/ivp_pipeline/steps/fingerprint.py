@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ivp_pipeline import atomic
+from ivp_pipeline.topline import TopRow
 from ivp_pipeline.workspace import Workspace
 
 SCORE_FILE = ".fingerprint.json"
@@ -35,29 +36,13 @@ _CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
-class TopLine:
-    """One row of the terminal table, as stored (the fields of scoring's TopRow)."""
-
-    municipality: str
-    municipality_label: str
-    rank: int
-    theme_label: str
-    score: float
-    score_low: float
-    score_high: float
-    p_top3: float
-    coverage: float
-    flags: str
-
-
-@dataclass(frozen=True)
 class StoredScore:
     """What an unchanged `reports/` says about itself."""
 
-    profiles: dict[str, list[TopLine]]
+    profiles: dict[str, list[TopRow]]
     default: str  # the profile the terminal shows without --profile
 
-    def top(self, profile: str, n: int) -> list[TopLine]:
+    def top(self, profile: str, n: int) -> list[TopRow]:
         return [r for r in self.profiles.get(profile, []) if r.rank <= n]
 
 
@@ -145,7 +130,7 @@ def stored_score(reports: Path, fingerprint: str) -> StoredScore | None:
         for rel, size in data["files"].items():
             if (reports / rel).stat().st_size != size:
                 return None
-        profiles = {str(name): [TopLine(**row) for row in rows] for name, rows in data["profiles"].items()}
+        profiles = {str(name): [TopRow(**row) for row in rows] for name, rows in data["profiles"].items()}
         default = str(data["default_profile"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

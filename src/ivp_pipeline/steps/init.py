@@ -18,6 +18,7 @@ from string import Template
 from pydantic import ValidationError
 
 from ivp_pipeline.atomic import write_bytes_atomic
+from ivp_pipeline.config import validation_problems
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import (
     NOT_MUNICIPALITIES,
@@ -201,15 +202,7 @@ def _check_region(name: str, code: str, codes: Sequence[str]) -> None:
         RegionConfig(name=name, code=code, municipalities=tuple(codes))
     except ValidationError as exc:
         options = {"name": "--region-name", "code": "--region-code", "municipalities": "--municipalities"}
-        problems = [
-            Problem(
-                "bad-config",
-                err["msg"].removeprefix("Value error, "),
-                column=options.get(str(err["loc"][0]), str(err["loc"][0])) if err["loc"] else "",
-                value=str(err.get("input", ""))[:80],
-            )
-            for err in exc.errors()
-        ]
+        problems = validation_problems(exc, column=lambda loc: options.get(loc[0], loc[0]) if loc else "")
         raise IvpError(problems[0], problems[1:]) from exc
 
 

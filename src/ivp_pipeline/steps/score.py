@@ -47,7 +47,7 @@ class ScoreRun:
     unchanged: bool = False
     stored: fingerprint.StoredScore | None = field(default=None, repr=False)
 
-    def top(self, n: int) -> list[TopRow] | list[fingerprint.TopLine]:
+    def top(self, n: int) -> list[TopRow]:
         """The top `n` priorities per municipality and for the region, in the shown profile."""
         if self.result is None:
             return self.stored.top(self.profile, n) if self.stored is not None else []
@@ -78,10 +78,10 @@ def score(
         raise IvpError(
             Problem(
                 "unknown-profile",
-                "no weight profile with this name",
+                "er is geen wegingsprofiel met deze naam",
                 column="--profile",
                 value=shown,
-                hint="use one of " + ", ".join(cfg.all_profiles()),
+                hint="kies een van: " + ", ".join(cfg.all_profiles()),
             )
         )
     updates = {k: v for k, v in (("seed", seed), ("draws", draws)) if v is not None}
@@ -128,9 +128,9 @@ def read_inputs(ws: Workspace) -> Inputs:
         raise IvpError(
             Problem(
                 "no-processed-data",
-                "there is no processed data to score",
+                "er zijn nog geen verwerkte gegevens om te scoren",
                 file=ws.relative(processed),
-                hint="run ivp ingest first",
+                hint="voer eerst ivp ingest uit",
             )
         )
     police_filter = [("area_level", "in", list(POLICE_LEVELS))]  # a national buurt file is big
