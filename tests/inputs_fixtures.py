@@ -148,7 +148,9 @@ def with_cached_values(xlsx: bytes, cached: dict[str, str]) -> bytes:
             if info.filename.startswith("xl/worksheets/sheet"):
                 for formula, value in cached.items():
                     data = re.sub(
-                        rb"<f>" + re.escape(formula.encode()) + rb"</f><v\s*/>",
+                        rb"<f>"
+                        + re.escape(formula.encode())
+                        + rb"</f>(?:<v\s*/>|<v></v>)",  # lxml writes <v></v>
                         b"<f>" + formula.encode() + b"</f><v>" + value.encode() + b"</v>",
                         data,
                     )

@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, municipality_label
+from ivp_pipeline.regions import DEFAULT_REGION
 from ivp_pipeline.scoring import result as R
 from ivp_pipeline.scoring.result import ScoreResult
 from ivp_pipeline.scoring.stats import poisson_ci
 from ivp_pipeline.scoring.tables import rolling_years
 
-MUNICIPALITIES = {code: municipality_label(code) for code in [*NOT_MUNICIPALITIES, REGION_NOT]}
+MUNICIPALITIES = DEFAULT_REGION.labels()  # the four NOT municipalities, then NOT
 INHABITANTS = {"GM1774": 26735, "GM0168": 23385, "GM0173": 31780, "GM0183": 21390}
 INHABITANTS["NOT"] = sum(INHABITANTS.values())
 THEMES = {

@@ -102,7 +102,7 @@ def build_catalogue(default: dict[str, Any], user: dict[str, Any], file: str = "
             raise IvpError(
                 Problem(
                     "bad-config",
-                    "a theme must be a table",
+                    "een thema moet een tabel zijn ([themes.<id>])",
                     file=file,
                     column=f"themes.{tid}",
                     value=str(spec),
@@ -123,7 +123,7 @@ def build_catalogue(default: dict[str, Any], user: dict[str, Any], file: str = "
             problems.append(
                 Problem(
                     "bad-config",
-                    "a harm weight must be a number >= 0",
+                    "een schadegewicht moet een getal >= 0 zijn",
                     file=file,
                     column=f"harm.{code}",
                     value=str(w),
@@ -146,7 +146,7 @@ def _theme(
         problems.append(
             Problem(
                 "bad-config",
-                "a theme id is lower-case letters, digits and _",
+                "een thema-id bestaat uit kleine letters, cijfers en _",
                 file=file,
                 column=f"themes.{tid}",
                 value=tid,
@@ -158,7 +158,7 @@ def _theme(
     except ValidationError as exc:
         problems.extend(
             validation_problems(
-                exc, file=file, path=("themes", tid), hint="see docs/method.md for the keys of a theme"
+                exc, file=file, path=("themes", tid), hint="zie docs/method.md voor de sleutels van een thema"
             )
         )
         return None
@@ -166,11 +166,11 @@ def _theme(
         problems.append(
             Problem(
                 "bad-config",
-                "unknown veiligheidsveld",
+                "onbekend veiligheidsveld",
                 file=file,
                 column=f"themes.{tid}.veiligheidsveld",
                 value=spec.veiligheidsveld,
-                hint="use one of " + ", ".join(sorted(velden)),
+                hint="kies een van: " + ", ".join(sorted(velden)),
             )
         )
     harm: dict[str, float] = {}
@@ -181,11 +181,12 @@ def _theme(
                 problems.append(
                     Problem(
                         "unknown-code",
-                        f"not a police {measure} code (or the roll-up total)",
+                        f"geen {'misdrijf' if measure == 'crime' else 'overlast'}code uit de "
+                        "politiecodelijst, of een totaalcode",
                         file=file,
                         column=f"themes.{tid}.{measure}",
                         value=code,
-                        hint="use the detail codes of the police code list, e.g. 1.1.1 or E35",
+                        hint="gebruik de detailcodes van de politiecodelijst, bv. 1.1.1 of E35",
                     )
                 )
                 continue
@@ -196,7 +197,7 @@ def _theme(
             problems.append(
                 Problem(
                     "unknown-code",
-                    "harm weight for a code the theme does not measure",
+                    "schadegewicht voor een code die het thema niet meet",
                     file=file,
                     column=f"themes.{tid}.harm",
                     value=code,
@@ -206,7 +207,7 @@ def _theme(
             problems.append(
                 Problem(
                     "bad-config",
-                    "a harm weight must be >= 0",
+                    "een schadegewicht moet >= 0 zijn",
                     file=file,
                     column=f"themes.{tid}.harm.{code}",
                     value=str(w),

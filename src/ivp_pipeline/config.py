@@ -6,6 +6,7 @@ Sections are owned by the features that use them (`[scoring]`, `[themes.*]`, `[f
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +29,7 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise IvpError(
             Problem(
                 "bad-config",
-                f"geen geldige TOML: {exc}",
+                f"geen geldige TOML {_toml_position(exc)}",
                 file=str(path),
                 hint="controleer aanhalingstekens, haken en '='-tekens op die regel",
             )
@@ -37,6 +38,63 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise IvpError(
             Problem("bad-config", "geen UTF-8-tekst", file=str(path), hint="sla het bestand op als UTF-8")
         ) from exc
+
+
+def _toml_position(exc: tomllib.TOMLDecodeError) -> str:
+    """Where tomllib stopped, in Dutch (its own message is English): 'op regel 3, teken 5'."""
+    found = re.search(r"at line (\d+), column (\d+)", str(exc))
+    return f"op regel {found[1]}, teken {found[2]}" if found else "(het bestand eindigt te vroeg)"
+
+
+# pydantic's messages are English: the Dutch line for each error type a section can raise ({ctx} keys
+# of the error are filled in); a validator's own ValueError (value_error) is Dutch already.
+PYDANTIC_MESSAGES = {
+    "missing": "deze sleutel is verplicht",
+    "extra_forbidden": "onbekende sleutel",
+    "int_type": "geen geheel getal",
+    "int_parsing": "geen geheel getal",
+    "int_from_float": "geen geheel getal",
+    "float_type": "geen getal",
+    "float_parsing": "geen getal",
+    "finite_number": "geen eindig getal",
+    "bool_type": "geen true of false",
+    "bool_parsing": "geen true of false",
+    "string_type": "geen tekst (zet hem tussen aanhalingstekens)",
+    "list_type": "geen lijst (schrijf [..., ...])",
+    "tuple_type": "geen lijst (schrijf [..., ...])",
+    "set_type": "geen lijst (schrijf [..., ...])",
+    "dict_type": "geen tabel",
+    "model_type": "geen tabel",
+    "model_attributes_type": "geen tabel",
+    "greater_than": "moet groter zijn dan {gt}",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "less_than": "moet kleiner zijn dan {lt}",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "literal_error": "kies een van: {expected}",
+    "enum": "kies een van: {expected}",
+    "string_too_short": "te kort (minstens {min_length} tekens)",
+    "string_too_long": "te lang (hoogstens {max_length} tekens)",
+    "too_short": "te weinig waarden (minstens {min_length})",
+    "too_long": "te veel waarden (hoogstens {max_length})",
+    "string_pattern_mismatch": "heeft niet de verwachte vorm",
+    "url_parsing": "geen geldig adres (URL)",
+    "url_scheme": "geen geldig adres (URL): begin met http:// of https://",
+}
+
+
+def pydantic_message(err: Any) -> str:
+    """One pydantic error in Dutch; a type without a translation says so, with its stable name."""
+    kind = str(err.get("type", ""))
+    if kind in ("value_error", "assertion_error"):
+        return str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    ctx = {k: str(v).replace(" or ", " of ") for k, v in (err.get("ctx") or {}).items()}
+    template = PYDANTIC_MESSAGES.get(kind)
+    if template is None:
+        return f"ongeldige waarde ({kind})"
+    try:
+        return template.format(**ctx)
+    except KeyError:
+        return template.split(":")[0].split(" {")[0]
 
 
 def section(data: dict[str, Any], name: str, model: type[M], file: str = "ivp.toml") -> M:
@@ -73,7 +131,7 @@ def validation_problems(
         problems.append(
             Problem(
                 "bad-config",
-                str(err["msg"]).removeprefix("Value error, "),
+                pydantic_message(err),
                 file=file,
                 column=column(loc) if column else ".".join([*path, *loc]),
                 value="" if err.get("input") is None else str(err.get("input")),

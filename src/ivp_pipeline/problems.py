@@ -19,6 +19,8 @@ CODES: Mapping[str, str] = MappingProxyType(
         "unrecognised-file": "the file's content matches no known kind of input",
         "duplicate-file": "the file has the same content as a file that is already ingested",
         "temporary-file": "a temporary file of Excel, LibreOffice or Windows (~$..., Thumbs.db): skipped",
+        "hidden-sheet": "a note: a hidden sheet of a workbook was not read",
+        "hidden-rows": "a note: hidden rows of a workbook were read like the visible ones",
         "would-remove": "a file replaced in place lacks observations of its earlier version",
         "wrong-encoding": "the file is not text in UTF-8 or Windows-1252 (UTF-16, binary, or a stray byte)",
         "malformed-csv": "the CSV file cannot be parsed",
@@ -53,12 +55,13 @@ CODES: Mapping[str, str] = MappingProxyType(
         "not-a-rating": "a rating is not a whole number from 1 to 5 (text, a date or a fraction)",
         "rating-out-of-range": "a rating is a number outside 1 to 5",
         "invalid-period": "a police period cell is not a known period code or title",
-        "bad-period": "a year cell is not a year",
+        "bad-period": "a year (or period) cell is not a year, quarter or month",
+        "bad-geo-file": "a wijk boundary file in data/raw/geo cannot be read (GeoJSON or GeoPackage)",
         "bad-age-band": "an age band cell is not an age band",
         "unknown-code": "an offence code or title that is not in the police code list",
         "unknown-region": "an area (code or name) that is not in the region list",
         "ambiguous-region": "an area name that fits more than one area",
-        "unknown-municipality": "a municipality that is not one of Noordoost Twente (or the whole region)",
+        "unknown-municipality": "not a municipality of the region ([region]), nor the whole region",
         "unknown-theme": "a theme that is not in the theme catalogue",
         "unknown-organisation-type": "an organisation type that is not in the list of types",
         "unknown-margin": "a Marges cell that is not Waarde, Ondergrens or Bovengrens",
@@ -142,21 +145,27 @@ class Problem:
         )
 
     def line(self) -> str:
-        """One line: where, what, the value, what to do."""
+        """One line, in Dutch as every message: where (blad, rij, kolom), what, the value, what to do."""
         where = [self.file] if self.file else []
         if self.sheet:
-            where.append(f"sheet {self.sheet!r}")
+            where.append(f"blad {self.sheet!r}")
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"rij {self.row}")
         if self.column:
-            where.append(f"column {self.column!r}")
+            where.append(f"{self._column_word()} {self.column!r}")
         text = ", ".join(where)
         text = f"{text}: [{self.code}] {self.message}" if text else f"[{self.code}] {self.message}"
         if self.value:
-            text += f" (value {_short(self.value)!r})"
+            text += f" (waarde {_short(self.value)!r})"
         if self.hint:
             text += f"; {self.hint}"
         return text
+
+    def _column_word(self) -> str:
+        """An option of the command line, a key of a TOML file, else a column of a table."""
+        if self.column.startswith("--"):
+            return "optie"
+        return "sleutel" if self.file.endswith(".toml") else "kolom"
 
 
 def _short(value: str, limit: int = 60) -> str:

@@ -1,7 +1,14 @@
-"""Region registry: every current Dutch municipality, the comparison areas, and NOT wijken/buurten.
+"""Region registry and the region of a workspace.
 
-Codes follow CBS (GMxxxx, WKxxxxxx, BUxxxxxxxx, NL01, LDxx, PVxx, REx x). Names resolve to codes in any
-of the shapes seen in downloads ("Dinkelland", "Overijssel (PV)", "Wijk 10 Denekamp", padded codes).
+The registry (shipped data, indeling 2024): every current Dutch municipality, the comparison areas
+(Nederland, landsdelen, provinces, police eenheden, the basisteam Noordoost-Twente) and every
+municipality's wijken and buurten. Codes follow CBS (GMxxxx, WKxxxxxx, BUxxxxxxxx, NL01, LDxx, PVxx,
+RExx). Names resolve to codes in any of the shapes seen in downloads ("Dinkelland", "Overijssel (PV)",
+"Wijk 10 Denekamp", padded codes).
+
+`RegionConfig` is the `[region]` section of ivp.toml: which municipalities form the region, its name
+and code, its basisteam and comparison areas. Its defaults are Noordoost Twente (NOT), so a workspace
+without the section keeps working; everything that labels or orders units takes the config as a value.
 """
 
 from __future__ import annotations
@@ -16,22 +23,23 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ivp_pipeline.config import section
 from ivp_pipeline.problems import Problem
 
-NOT_MUNICIPALITIES: dict[str, str] = {
-    "GM1774": "Dinkelland",
-    "GM0168": "Losser",
-    "GM0173": "Oldenzaal",
-    "GM0183": "Tubbergen",
-}
-REGION_NOT = "NOT"
-REGION_NOT_LABEL = "Noordoost Twente"
+# The defaults of RegionConfig: Noordoost Twente, the region of the bundled sample.
+_DEFAULT_NAME = "Noordoost Twente"
+_DEFAULT_CODE = "NOT"
+_DEFAULT_MUNICIPALITIES = ("GM1774", "GM0168", "GM0173", "GM0183")
+_DEFAULT_BASISTEAM = "BT_NOT"
+_DEFAULT_COMPARISON = ("PV23", "NL01")
 
 _CODE_RE = re.compile(r"^(NL\d\d|LD[0-9A-Z]\d|PV\d\d|RE\d\d|GM\d{4}|WK\d{6}|BU\d{8}|BT_[A-Z]+)$")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"), None)
+# The indeling of the shipped wijken-en-buurtenlijst: data/wijkenbuurten_<year>.csv, built by
+# scripts/build_regions.py from the WijkenEnBuurten code list of police table 47018NED (2024).
+WIJKEN_BUURTEN_YEAR = 2024
 # Names used by older downloads (the 2019 StatLine export says "Friesland (PV)").
 _FORMER_NAMES = {"PV21": ["Friesland (PV)"]}
 
@@ -131,7 +139,13 @@ def _aliases(region: Region) -> list[str]:
 
 @cache
 def registry() -> RegionRegistry:
-    """The shipped registry (indeling 2024) plus hand-typed woonplaatsen of the NOT municipalities."""
+    """The shipped registry (indeling 2024): regions.csv (the country, landsdelen, provinces, eenheden,
+    basisteam Noordoost-Twente, every municipality and the wijken and buurten of NOT) plus the
+    hand-typed woonplaatsen of the NOT municipalities.
+
+    The wijken and buurten of the other municipalities are looked up by code (`wijken_buurten`), not
+    by name: names like "Nederland" or "Centrum" recur as wijk names all over the country.
+    """
     regions: list[Region] = []
     for fname in ("regions.csv", "woonplaatsen.csv"):
         res = resources.files("ivp_pipeline").joinpath("data", fname)
@@ -143,17 +157,17 @@ def registry() -> RegionRegistry:
     return RegionRegistry(regions)
 
 
-def municipality_label(code: str) -> str:
-    """Dutch name of a unit: NOT -> "Noordoost Twente", GM1774 -> "Dinkelland"; unknown codes unchanged.
+def municipality_label(code: str, region: RegionConfig | None = None) -> str:
+    """Dutch name of a unit: the region's code -> its name, GM1774 -> "Dinkelland"; unknown unchanged.
 
-    The one source of municipality labels (scores.municipality_label, sheets, charts, report, changes).
+    The one source of unit labels (scores.municipality_label, sheets, charts, report, changes); the
+    region comes from the workspace's `[region]` (DEFAULT_REGION, Noordoost Twente, when not given).
     """
-    if code == REGION_NOT:
-        return REGION_NOT_LABEL
-    if code in NOT_MUNICIPALITIES:
-        return NOT_MUNICIPALITIES[code]
-    region = registry().get(code) if code else None
-    return region.name if region else code
+    reg = region if region is not None else DEFAULT_REGION
+    if code == reg.code:
+        return reg.name
+    found = registry().get(code) if code else None
+    return found.name if found else code
 
 
 # How an area below or above the municipality is marked in a label.
@@ -167,29 +181,32 @@ _LEVEL_LABELS = {
 }
 
 
-def area_label(code: str) -> str:
+def area_label(code: str, region: RegionConfig | None = None) -> str:
     """A unit by municipality_label; any other area with its level: "Wijk 10 Denekamp (wijk)"."""
-    region = registry().get(code) if code else None
-    if region is None or region.level in ("gemeente", "land") or region.name.endswith(")"):
-        return municipality_label(code)
-    return f"{region.name} ({_LEVEL_LABELS.get(region.level, region.level)})"
+    found = registry().get(code) if code else None
+    if found is None and code[:2] in ("WK", "BU"):
+        found = wijk_or_buurt(code)  # a wijk or buurt outside Noordoost Twente
+    if found is None or found.level in ("gemeente", "land") or found.name.endswith(")"):
+        return municipality_label(code, region)
+    return f"{found.name} ({_LEVEL_LABELS.get(found.level, found.level)})"
 
 
-def unit_order(codes: Iterable[str]) -> list[str]:
-    """The units in reading order: municipalities by Dutch name (Dinkelland ... Tubbergen), then NOT.
+def unit_order(codes: Iterable[str], region: RegionConfig | None = None) -> list[str]:
+    """The units in reading order: municipalities by Dutch name (Dinkelland ... Tubbergen), then the
+    region total.
 
-    Each code once. The one order of the result's tables, the sheets, the charts and the report.
+    Each code once. A region code is never a CBS code (RegionConfig checks it), so any code that is
+    not one sorts last, whatever the region. The one order of the result's tables, the sheets, the
+    charts and the report.
     """
     unique = list(dict.fromkeys(str(c) for c in codes))
-    local = sorted(
-        (c for c in unique if c != REGION_NOT), key=lambda c: (municipality_label(c).casefold(), c)
-    )
-    return local + ([REGION_NOT] if REGION_NOT in unique else [])
+    areas = [c for c in unique if _CODE_RE.match(c)]
+    totals = [c for c in unique if not _CODE_RE.match(c)]
+    local = sorted(areas, key=lambda c: (municipality_label(c, region).casefold(), c))
+    return local + totals
 
 
-# --- Every municipality's wijken and buurten (the registry above holds those of NOT only) ----------
-
-WIJKEN_BUURTEN_YEAR = 2024  # the indeling of the shipped list: data/wijkenbuurten_<year>.csv
+# --- Every municipality's wijken and buurten, by municipality -----------------------------------
 
 
 @cache
@@ -204,6 +221,14 @@ def wijken_buurten() -> dict[str, tuple[Region, ...]]:
         region = Region(rec["code"], rec["name"], rec["level"], rec["municipality"])
         found.setdefault(region.municipality, []).append(region)
     return {gm: tuple(regions) for gm, regions in found.items()}
+
+
+@cache
+def wijk_or_buurt(code: str) -> Region | None:
+    """A wijk or buurt of any municipality by its code (WKxxxxxx, BUxxxxxxxx); None when unknown."""
+    code = clean_code(code)
+    gm = "GM" + code[2:6]
+    return next((r for r in wijken_buurten().get(gm, ()) if r.code == code), None)
 
 
 def wijken(municipality: str, level: str = "wijk") -> list[Region]:
@@ -247,14 +272,29 @@ _REGION_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 
 
 class RegionConfig(BaseModel):
-    """`[region]` of ivp.toml: which region this workspace is about. The defaults are Noordoost Twente."""
+    """`[region]` of ivp.toml: which region this workspace is about. The defaults are Noordoost Twente.
+
+    `municipalities` are GM codes or names (resolved against the registry to codes); `code` is the key
+    of the region total in tables and [evaluation.targets]; `comparison_areas` come first the province
+    (the reference area of the comparison criterion), then the others (usually Nederland, NL01).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    name: str = Field(default=REGION_NOT_LABEL, min_length=1)
-    code: str = REGION_NOT
-    municipalities: tuple[str, ...] = tuple(NOT_MUNICIPALITIES)
-    basisteam: str = "BT_NOT"
-    comparison_areas: tuple[str, ...] = ("PV23", "NL01")
+    name: str = Field(default=_DEFAULT_NAME, min_length=1)
+    code: str = _DEFAULT_CODE
+    municipalities: tuple[str, ...] = _DEFAULT_MUNICIPALITIES
+    basisteam: str = _DEFAULT_BASISTEAM
+    comparison_areas: tuple[str, ...] = _DEFAULT_COMPARISON
+    # Comparable municipalities (GM codes or names) for the key figures' peer group; never members.
+    peers: tuple[str, ...] = ()
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        v = " ".join(v.split())
+        if not v:
+            raise ValueError("de naam van de regio is leeg")
+        return v
 
     @field_validator("code")
     @classmethod
@@ -270,11 +310,31 @@ class RegionConfig(BaseModel):
     def _municipalities(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         if not v:
             raise ValueError("minstens één gemeente")
-        for code in v:
-            region = registry().get(code)
-            if region is None or region.level != "gemeente":
-                raise ValueError(f"geen gemeentecode uit de gemeentelijst: {code!r} (GMxxxx)")
-        return tuple(dict.fromkeys(v))
+        codes: list[str] = []
+        for text in v:
+            found = resolve_municipality(text)
+            if isinstance(found, Problem):
+                raise ValueError(f"{found.message}: {text!r} (GMxxxx of de naam van een gemeente)")
+            codes.append(found.code)
+        return tuple(dict.fromkeys(codes))
+
+    @field_validator("peers")
+    @classmethod
+    def _peers(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        codes: list[str] = []
+        for text in v:
+            found = resolve_municipality(text)
+            if isinstance(found, Problem):
+                raise ValueError(f"{found.message}: {text!r} (GMxxxx of de naam van een gemeente)")
+            codes.append(found.code)
+        return tuple(dict.fromkeys(codes))
+
+    @model_validator(mode="after")
+    def _peers_outside(self) -> RegionConfig:
+        inside = sorted(set(self.peers) & set(self.municipalities))
+        if inside:
+            raise ValueError(f"een vergelijkingsgemeente hoort niet bij de regio zelf: {', '.join(inside)}")
+        return self
 
     @field_validator("basisteam")
     @classmethod
@@ -286,15 +346,46 @@ class RegionConfig(BaseModel):
     @field_validator("comparison_areas")
     @classmethod
     def _comparison(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        for code in v:
-            region = registry().get(code)
+        codes: list[str] = []
+        for text in v:
+            region = registry().get(text) if registry().is_code(text) else registry().resolve(text)
             if region is None or region.level not in ("land", "landsdeel", "provincie", "regionale_eenheid"):
-                raise ValueError(f"geen vergelijkingsgebied: {code!r} (NL01, LDxx, PVxx of RExx)")
-        return v
+                raise ValueError(f"geen vergelijkingsgebied: {text!r} (NL01, LDxx, PVxx of RExx)")
+            codes.append(region.code)
+        return tuple(dict.fromkeys(codes))
 
     def label(self, code: str) -> str:
-        """The region's own name for its code, else municipality_label."""
-        return self.name if code == self.code else municipality_label(code)
+        """The region's own name for its code, else the registry name (municipality_label)."""
+        return municipality_label(code, self)
+
+    def labels(self) -> dict[str, str]:
+        """Code -> Dutch name of each municipality and of the region total, in unit order."""
+        return {c: self.label(c) for c in self.units()}
+
+    def units(self) -> list[str]:
+        """The municipalities by Dutch name, then the region code (unit_order)."""
+        return unit_order([*self.municipalities, self.code], self)
+
+    def municipality_names(self) -> list[str]:
+        """The Dutch names of the municipalities, alphabetically (for templates and drop-down lists)."""
+        return sorted((self.label(c) for c in self.municipalities), key=str.casefold)
+
+    @property
+    def reference_area(self) -> str:
+        """The first comparison area (the province), the default reference of the comparison criterion."""
+        return self.comparison_areas[0] if self.comparison_areas else "NL01"
+
+    @property
+    def fallback_reference_area(self) -> str:
+        """The last comparison area (usually Nederland), used when the first is not ingested."""
+        return self.comparison_areas[-1] if self.comparison_areas else "NL01"
+
+    def wijken(self, level: str = "wijk") -> list[Region]:
+        """The wijken (or buurten) of every municipality of the region, from the shipped list."""
+        return [r for gm in self.municipalities for r in wijken(gm, level)]
+
+
+DEFAULT_REGION = RegionConfig()
 
 
 def region_config(data: dict[str, Any], file: str = "ivp.toml") -> RegionConfig:

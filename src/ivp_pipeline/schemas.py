@@ -15,8 +15,6 @@ from typing import Any
 
 import pyarrow as pa
 
-from ivp_pipeline.regions import REGION_NOT
-
 # Vocabularies (English identifiers; Dutch only in labels).
 AREA_LEVELS = (
     "land",
@@ -140,7 +138,10 @@ PROFESSIONAL = Dataset(
     key=("municipality", "respondent", "organisation_type", "theme", "criterion", "source_file"),
 )
 POPULATION = Dataset("population", key=("area_code", "year", "age_band"))
-DATASETS = {d.name: d for d in (POLICE, SURVEY, PROFESSIONAL, POPULATION)}
+# Local figures the police tables lack (Halt, RIEC signals, Bibob, woonoverlast, jongerenwerk): counts
+# per area, figure and period (sources/local_figures.py, docs/inputs.md).
+LOCAL_FIGURES = Dataset("local_figures", key=("area_code", "figure", "period_start", "period_kind"))
+DATASETS = {d.name: d for d in (POLICE, SURVEY, PROFESSIONAL, POPULATION, LOCAL_FIGURES)}
 
 
 Column = tuple[pa.Field, tuple[Rule, ...]]
@@ -207,7 +208,8 @@ def _definitions() -> dict[str, tuple[pa.Schema, dict[str, tuple[Rule, ...]]]]:
                 "municipality",
                 pa.string(),
                 False,
-                Matches(rf"GM[0-9]{{4}}|{REGION_NOT}", f"GMxxxx or {REGION_NOT}"),
+                # a municipality, or the whole region by its [region] code (NOT for Noordoost Twente)
+                Matches(r"GM[0-9]{4}|[A-Z][A-Z0-9]{1,9}", "GMxxxx or a region code"),
             ),
             _col("organisation_type", pa.string(), False, OneOf(ORGANISATION_TYPES)),
             _col("respondent", pa.string(), False),  # keyed hash, never a name
@@ -233,6 +235,22 @@ def _definitions() -> dict[str, tuple[pa.Schema, dict[str, tuple[Rule, ...]]]]:
                 ),
             ),
             _col("inhabitants", pa.int64(), False, count),
+            *prov,
+        ],
+        "local_figures": [
+            _col("municipality", pa.string(), False),
+            _col("area_code", pa.string(), False),
+            _col("area_level", pa.string(), False, level),
+            _col("area_name", pa.string()),
+            _col("figure", pa.string(), False),  # halt, riec, bibob, woonoverlast, jongerenwerk or own
+            _col("figure_label", pa.string(), False),
+            _col("theme", pa.string()),  # a theme id of the catalogue (null: shown under no theme)
+            _col("period_start", pa.date32(), False),
+            _col("period_kind", pa.string(), False, OneOf(PERIOD_KINDS)),
+            # a count; unknown (suppressed, not published) is null, never 0
+            _col("value", pa.int64(), True, count, StatedBy("value_state")),
+            _col("value_state", pa.string(), False, OneOf(VALUE_STATES)),
+            _col("supplier", pa.string()),  # who supplied it (Halt, RIEC Oost, the municipality)
             *prov,
         ],
     }

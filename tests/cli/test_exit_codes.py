@@ -42,7 +42,7 @@ def test_3_when_written_but_a_row_is_rejected(ws: Workspace, runner: CliRunner) 
     put(ws, "b.csv", ONE_BAD_ROW)
     result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
     assert result.exit_code == 3, result.output
-    assert "1 rij afgewezen" in result.stdout and "row 3" in result.stdout
+    assert "1 rij afgewezen" in result.stdout and "rij 3" in result.stdout
     assert "\nnot-a-number,data/raw/population/b.csv,,3,inwoners,veel," in (
         ws.processed / "_rejects.csv"
     ).read_text(encoding="utf-8")
@@ -81,7 +81,7 @@ def test_keep_going_with_nothing_readable_exits_1_without_the_hint(ws: Workspace
 def test_2_for_an_unknown_profile(ws: Workspace, runner: CliRunner) -> None:
     result = runner.invoke(app, ["score", "-w", str(ws.root), "--profile", "foo"])
     assert result.exit_code == 2, result.output
-    lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Fout:")]
     assert len(lines) == 1 and "[unknown-profile]" in lines[0] and "'foo'" in lines[0]
 
 

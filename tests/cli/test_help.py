@@ -46,7 +46,7 @@ def test_help_exits_0_and_describes_the_command(
     result = runner.invoke(app, [*path, "--help"])
     assert result.exit_code == 0, result.output
     out = words(result.stdout)
-    assert "Usage:" in out
+    assert f"Gebruik: ivp {' '.join(path)}".rstrip() in out and "[OPTIES]" in out and "Usage" not in out
     assert description[:60] in out, out
 
 

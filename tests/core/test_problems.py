@@ -29,25 +29,38 @@ def test_an_unregistered_code_is_a_bug() -> None:
 
 
 def test_at_places_a_problem_and_keeps_the_rest() -> None:
-    bare = Problem("not-a-number", "not a count", hint="check the export")
+    bare = Problem("not-a-number", "geen aantal", hint="controleer de export")
     placed = bare.at(file="a.csv", row=7, column="Waarde", value="1,5")
     where = {"file": "a.csv", "row": 7, "column": "Waarde", "value": "1,5"}
-    assert placed == Problem("not-a-number", "not a count", **where, hint="check the export")
+    assert placed == Problem("not-a-number", "geen aantal", **where, hint="controleer de export")
     assert bare.row is None and bare.file == ""  # frozen: the cached problem is not changed
-    in_sheet = Problem("not-a-number", "not a count", **where, sheet="Invoer", hint="check the export")
+    in_sheet = Problem("not-a-number", "geen aantal", **where, sheet="Invoer", hint="controleer de export")
     assert placed.at(sheet="Invoer") == in_sheet
     assert placed.at(value="").value == ""
     assert (
         placed.line()
-        == "a.csv, row 7, column 'Waarde': [not-a-number] not a count (value '1,5'); check the export"
+        == "a.csv, rij 7, kolom 'Waarde': [not-a-number] geen aantal (waarde '1,5'); controleer de export"
     )
+    assert in_sheet.line().startswith("a.csv, blad 'Invoer', rij 7, kolom 'Waarde': [not-a-number]")
+
+
+def test_a_line_names_an_option_or_a_key_rather_than_a_column() -> None:
+    option = Problem(
+        "unknown-profile", "er is geen wegingsprofiel met deze naam", column="--profile", value="x"
+    )
+    assert (
+        option.line()
+        == "optie '--profile': [unknown-profile] er is geen wegingsprofiel met deze naam (waarde 'x')"
+    )
+    key = Problem("bad-config", "geen geheel getal", file="ivp.toml", column="fetch.page_size", value="veel")
+    assert key.line() == "ivp.toml, sleutel 'fetch.page_size': [bad-config] geen geheel getal (waarde 'veel')"
 
 
 def test_problems_serialise_and_raise() -> None:
-    p = Problem("missing-column", "no column Perioden", file="x.csv", column="Perioden")
+    p = Problem("missing-column", "geen kolom Perioden", file="x.csv", column="Perioden")
     assert problems_to_csv([p]).splitlines() == [
         "code,file,sheet,row,column,value,message,hint",
-        "missing-column,x.csv,,,Perioden,,no column Perioden,",
+        "missing-column,x.csv,,,Perioden,,geen kolom Perioden,",
     ]
     err = IvpError(p, [p.at(column="Marges")])
     assert [q.column for q in err.problems] == ["Perioden", "Marges"] and err.problem is p

@@ -224,3 +224,90 @@ def test_trend_panel_plots_the_12_month_sums(ax) -> None:  # type: ignore[no-unt
     assert art["break"] is not None  # July 2018 lies within the months shown
     assert [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert all(t.get_visible() for t in ax.get_xticklabels())
+
+
+def test_chart_digest_names_the_content() -> None:
+    from ivp_pipeline.reports.chartcache import digest
+
+    frame = trend_frame("2018-01-01", 12)
+    same = digest("salt", plot_trend, {"frame": frame.copy(), "title": "Jeugd"})
+    assert digest("salt", plot_trend, {"frame": frame, "title": "Jeugd"}) == same
+    changed = frame.assign(count=frame["count"].where(frame.index != 5, 99))
+    assert digest("salt", plot_trend, {"frame": changed, "title": "Jeugd"}) != same  # one count
+    assert digest("salt", plot_trend, {"frame": frame, "title": "Geweld"}) != same  # a label
+    assert digest("other program", plot_trend, {"frame": frame, "title": "Jeugd"}) != same
+    with pytest.raises(TypeError):
+        digest(object())  # its repr would hold an address: never silently part of a digest
+
+
+def test_only_changed_charts_are_drawn_and_copies_match_a_redraw(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    from dataclasses import replace
+
+    from ivp_pipeline.reports.chartcache import INDEX, write_index
+    from ivp_pipeline.reports.chartset import PendingCharts
+
+    result = make_result(n_themes=3, first_month="2023-01-01", with_voortgang=False)
+    first, again, forced, changed = (tmp_path / n for n in ("first", "again", "forced", "changed"))
+    cold = PendingCharts(result, first / "figures")
+    assert cold.drawn == len(cold.plans) == 23 - 1  # no voortgang chart
+    cold.collect()
+    write_index(first, cold.index())
+    assert (first / INDEX).is_file()
+
+    warm = PendingCharts(result, again / "figures", previous=first)
+    assert warm.drawn == 0
+    charts = warm.collect()
+    assert [c.key for c in charts] == [p.key for p in cold.plans]
+    png = first / "figures" / "trends-losser.png"
+    assert os.path.samefile(png, again / "figures" / "trends-losser.png")  # a hard link, not a drawing
+
+    redraw = PendingCharts(result, forced / "figures", previous=first, force=True)
+    assert redraw.drawn == len(redraw.plans)
+    redraw.collect()
+    for plan in cold.plans:
+        for suffix in (".png", ".svg"):
+            name = plan.key + suffix
+            assert (forced / "figures" / name).read_bytes() == (first / "figures" / name).read_bytes(), name
+
+    # one municipality's trends change (the result is given, not recomputed): only its chart is drawn
+    tr = result.trends
+    bump = (tr["municipality"] == "GM0168") & (tr["theme"] == tr["theme"].iloc[0])
+    tr = tr.assign(count_high=tr["count_high"].where(~bump, tr["count_high"] + 1))
+    moved = PendingCharts(replace(result, trends=tr), changed / "figures", previous=first)
+    assert [p.key for p, hit in zip(moved.plans, moved.reused, strict=True) if not hit] == ["trends-losser"]
+    moved.close()
+
+    # a file edited in the previous reports/ is drawn again rather than copied
+    (first / "figures" / "heatmap-thema-gemeente.svg").write_bytes(b"<svg/>")
+    edited = PendingCharts(result, tmp_path / "edited" / "figures", previous=first)
+    assert [p.key for p, hit in zip(edited.plans, edited.reused, strict=True) if not hit] == [
+        "heatmap-thema-gemeente"
+    ]
+    edited.close()
+
+
+def test_region_scope_leaves_out_the_charts_per_municipality() -> None:
+    from ivp_pipeline.reports.chartset import jobs
+
+    assert jobs(["GM0168", "NOT"], "NOT", "regio") == [
+        ("priorities", ("NOT",)),
+        ("ranks", ("NOT",)),
+        ("matrix", ("NOT",)),
+        ("trends", ("NOT",)),
+        ("funnel", ()),
+        ("progress", ()),
+    ]
+    assert len(jobs(["GM0168", "NOT"], "NOT", "alle")) == 4 * 2 + 3
+
+
+def test_report_section_is_validated() -> None:
+    from ivp_pipeline.problems import IvpError
+    from ivp_pipeline.reports import report_config
+
+    assert report_config({}).charts == "alle"
+    assert report_config({"report": {"charts": "regio"}}).charts == "regio"
+    with pytest.raises(IvpError) as err:
+        report_config({"report": {"charts": "geen"}})
+    assert err.value.problems[0].code == "bad-config"
+    assert err.value.problems[0].column == "report.charts"

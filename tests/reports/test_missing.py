@@ -20,13 +20,14 @@ from openpyxl import load_workbook
 
 from ivp_pipeline.cli.score_cmd import _notes, _num, _rank
 from ivp_pipeline.reports import labels, views, write_outputs
+from ivp_pipeline.reports.analysis import build
 from ivp_pipeline.reports.charts.funnel import left_out, left_out_caption, plot_funnel
 from ivp_pipeline.reports.charts.priorities import plot_priorities
 from ivp_pipeline.reports.charts.progress import plot_progress
 from ivp_pipeline.reports.charts.ranks import plot_rank_probabilities
 from ivp_pipeline.reports.charts.trends import gap_caption, plot_trend, unknown_periods
-from ivp_pipeline.reports.html import context
 from ivp_pipeline.reports.method import WINDOWS_APART_LABEL, method_rows
+from ivp_pipeline.reports.ranking import area_order, score_rows, top_of
 from ivp_pipeline.reports.workbook import TIED_RANK
 from outputs_fixtures import GAP_MONTHS, make_result
 
@@ -60,7 +61,7 @@ def _section(html: str, code: str) -> str:
 
 def _summary_row(html: str, name: str) -> str:
     summary = html[html.index('id="samenvatting"') :]
-    start = summary.index(f">{name}</a></td>")
+    start = summary.index(f"<tr><td>{name}</td>")
     return summary[start : summary.index("</tr>", start)]
 
 
@@ -104,15 +105,15 @@ def test_unscored_themes_lose_rank_and_p_top3(result) -> None:  # type: ignore[n
 def test_html_summary_shows_coverage_ties_and_legend(html: str) -> None:
     dinkelland = _summary_row(html, "Dinkelland")
     assert re.search(
-        r"<li>1\. Huiselijk geweld: \d+,\d \(\d+,\d – \d+,\d\), kans op top 3 \d+ %, "
-        r'<span class="laag">onderbouwing 30 % \(lage onderbouwing\)</span>',
+        r"<td>1\. Huiselijk geweld: \d+,\d \(\d+,\d – \d+,\d\), kans op top 3 \d+%, "
+        r"onderbouwing 30% \(lage onderbouwing\);",
         dinkelland,
     )
-    assert len(re.findall(r"onderbouwing \d+ %", dinkelland)) == 3  # next to every score of the top 3
+    assert len(re.findall(r"onderbouwing \d+%", dinkelland)) == 3  # next to every score of the top 3
     losser = _summary_row(html, "Losser")
-    shared = re.findall(r"<li>2 \(gelijk\) ([^:]+): (\d+,\d) ", losser)
+    shared = re.findall(r"2 \(gelijk\) ([^:]+): (\d+,\d) ", losser)
     assert len(shared) == 2 and shared[0][1] == shared[1][1]  # same score, same rank
-    assert losser.count("<li>1. ") == 1 and "<li>3. " not in losser  # 1, 2 (gelijk), 2 (gelijk)
+    assert losser.count("<td>1. ") == 1 and "; 3. " not in losser  # 1, 2 (gelijk), 2 (gelijk)
     assert "Rang &#34;2 (gelijk)&#34;: thema&#39;s met precies dezelfde score delen een rang." in html
     text = re.sub(r"data:image/svg\+xml;base64,[^\"]+", "", html)
     assert not re.search(r"\bnan\b", text, flags=re.IGNORECASE)
@@ -126,35 +127,38 @@ def test_html_section_leaves_unscored_theme_unranked(html: str) -> None:
     last = tubbergen[tubbergen.index("<td>Bedrijvigheid en veiligheid</td>") :]
     last = last[: last.index("</tr>")]
     assert '<td class="num">geen score</td>' in last
-    assert '<span class="laag">0 % (laag)</span>' in last and "geen score (geen gegevens)" in last
+    assert '<td class="num">0% (laag)</td>' in last and "geen score (geen gegevens)" in last
     losser = _section(html, "GM0168")
-    assert losser.count('<td class="num">2 (gelijk)</td>') == 2
+    ranking = losser[: losser.index("</table>")]  # the ranking (the why section has profile ranks too)
+    assert ranking.count('<td class="num">2 (gelijk)</td>') == 2
     assert '<th class="num">Onderbouwing</th>' in losser and "Dekking" not in html
 
 
 def test_html_method_lists_windows_and_warns(html: str, result) -> None:  # type: ignore[no-untyped-def]
     method = html[html.index('id="methode"') :]
-    assert "<tr><th>Venster misdrijven (politie)</th><td>januari 2025 t/m december 2025</td></tr>" in method
-    assert "<tr><th>Venster overlast (politie)</th><td>januari 2024 t/m december 2024</td></tr>" in method
-    assert "<tr><th>Venster enquête (jaar)</th><td>2023</td></tr>" in method
-    assert '<p class="let-op">Let op: de bronnen eindigen meer dan 3 maanden uit elkaar.' in method
+    assert "<tr><td>Venster misdrijven (politie)</td><td>januari 2025 t/m december 2025</td></tr>" in method
+    assert "<tr><td>Venster overlast (politie)</td><td>januari 2024 t/m december 2024</td></tr>" in method
+    assert "<tr><td>Venster enquête (jaar)</td><td>2023</td></tr>" in method
+    assert "<p>Let op: de bronnen eindigen meer dan 3 maanden uit elkaar." in method
     assert html.count("de bronnen eindigen meer dan 3 maanden uit elkaar") == 2  # summary and method
-    voortgang = html[html.index('id="voortgang"') : html.index('id="methode"')]
+    voortgang = html[html.index('id="monitoring"') : html.index('id="methode"')]
     assert '<td class="num">onbekend (2022)</td>' in voortgang
     close = replace(result, method={**result.method, "windows_apart": False})
-    ctx = context(close, [])
-    assert ctx["windows_apart"] is False and len(ctx["windows"]) == 3
+    method_chapter = build(close, [])[-1]
+    assert not any("uit elkaar" in str(i) for s in method_chapter.subsections for i in s.items)
+    assert [len(s.items[1].rows) for s in method_chapter.subsections if s.key == "methode-vensters"] == [3]
 
 
 def test_no_theme_can_be_scored(result) -> None:  # type: ignore[no-untyped-def]
     empty = result.scores.assign(
         score=np.nan, score_low=np.nan, score_high=np.nan, rank=np.nan, p_top3=np.nan
     )
-    ctx = context(replace(result, scores=empty), [])
-    for section in ctx["sections"]:
-        assert section.top == []
-        assert {r["rank"] for r in section.rows} == {""}
-        assert {r["score"] for r in section.rows} == {"geen score"}
+    shown = replace(result, scores=empty)
+    for code in area_order(shown):
+        rows = score_rows(shown, code, "evenwichtig")
+        assert top_of(rows) == []
+        assert {r["rank"] for r in rows} == {""}
+        assert {r["score"] for r in rows} == {"geen score"}
 
 
 # --- workbook

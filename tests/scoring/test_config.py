@@ -6,7 +6,8 @@ import pytest
 
 from ivp_pipeline.catalogue import build_catalogue, default_data, load_catalogue
 from ivp_pipeline.problems import IvpError
-from ivp_pipeline.scoring.config import scoring_config
+from ivp_pipeline.regions import DEFAULT_REGION
+from ivp_pipeline.scoring.config import for_region, scoring_config
 from ivp_pipeline.steps import settings
 from ivp_pipeline.workspace import Workspace
 
@@ -104,7 +105,8 @@ def test_bad_theme_keys() -> None:
 
 
 def test_default_scoring_config() -> None:
-    cfg = scoring_config({})
+    assert scoring_config({}).municipalities == ()  # empty: those of [region]
+    cfg = for_region(scoring_config({}), DEFAULT_REGION)
     assert cfg.small_number_threshold == 5
     assert (cfg.reference_area, cfg.fallback_reference_area) == ("PV23", "NL01")
     assert cfg.draws == 100_000  # the cap: the Monte Carlo stops once P(top 3) is precise

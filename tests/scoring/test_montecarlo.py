@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import scoring_fixtures as f
@@ -63,3 +65,24 @@ def test_two_thousand_draws_for_four_municipalities_and_not_take_seconds() -> No
     hic = result.scores[result.scores["theme"] == "high_impact_crime"]
     assert hic["rank"].isna().all() and hic["p_top3"].isna().all() and hic["score"].notna().all()
     assert all("composite" in fl.split(";") for fl in hic["flags"])
+
+
+def test_units_simulated_in_chunks_get_the_draws_they_get_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many units are simulated a chunk of whole units at a time (bounded memory); with a cap below
+    the adaptive minimum both stop at the cap, and every pair keeps its own stream: same numbers."""
+    from ivp_pipeline.scoring import montecarlo
+
+    police, pop = f.synthetic(n_months=36)
+    inputs = f.inputs(police, pop)
+    cfg, cat = ScoringConfig(draws=300), load_catalogue(None)
+    together = compute(inputs, cfg, cat)
+    monkeypatch.setattr(montecarlo, "CHUNK_PAIRS", len(cat.themes) * 2)  # two units a chunk
+    units = together.scores.loc[together.scores["profile"] == cfg.default_profile, "municipality"]
+    fake = SimpleNamespace(pairs=pd.DataFrame({"unit": units.to_numpy()}))
+    sizes = [len(c) for c in montecarlo._chunks(fake, montecarlo.CHUNK_PAIRS)]  # type: ignore[arg-type]
+    assert sizes == [2 * len(cat.themes), 2 * len(cat.themes), len(cat.themes)]  # 5 units: 2 + 2 + 1
+    chunked = compute(inputs, cfg, cat)
+    cols = ["municipality", "profile", "theme", "score", "score_low", "score_high", "rank", "p_top3"]
+    assert chunked.scores[cols].equals(together.scores[cols])
+    assert chunked.rank_probabilities.equals(together.rank_probabilities)
+    assert chunked.method["draws"] == 300

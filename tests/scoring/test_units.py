@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from ivp_pipeline.offences import offences
-from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, area_label, municipality_label, unit_order
+from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig, area_label, municipality_label, unit_order
 from ivp_pipeline.reports import views
 from ivp_pipeline.scoring.config import (
     RANK_UNCERTAIN_IN_TOP_BELOW,
@@ -18,7 +18,8 @@ from outputs_fixtures import make_result
 
 
 def test_municipality_labels() -> None:
-    assert [municipality_label(c) for c in NOT_MUNICIPALITIES] == [
+    REGION_NOT = DEFAULT_REGION.code
+    assert [municipality_label(c) for c in DEFAULT_REGION.municipalities] == [
         "Dinkelland",
         "Losser",
         "Oldenzaal",
@@ -31,10 +32,21 @@ def test_municipality_labels() -> None:
 
 
 def test_unit_order_by_name_then_not() -> None:
+    REGION_NOT = DEFAULT_REGION.code
     codes = [REGION_NOT, "GM0183", "GM0168", "GM1774", "GM0173", "GM0168"]
     assert unit_order(codes) == ["GM1774", "GM0168", "GM0173", "GM0183", REGION_NOT]
     # another municipality sorts by its name (Enschede) among the four
     assert unit_order(["GM0153", REGION_NOT, "GM0168"]) == ["GM0153", "GM0168", REGION_NOT]
+    # another region: its code sorts last and carries its configured name
+    nwt = RegionConfig(name="Noordwest Twente", code="NWT", municipalities=("Almelo", "Wierden", "GM1700"))
+    assert unit_order(["NWT", "GM1700", "GM0189", "GM0141"], nwt) == ["GM0141", "GM1700", "GM0189", "NWT"]
+    assert [municipality_label(c, nwt) for c in nwt.units()] == [
+        "Almelo",
+        "Twenterand",
+        "Wierden",
+        "Noordwest Twente",
+    ]
+    assert municipality_label("NWT") == "NWT"  # without its config a region code is only a code
     key = _unit_order(pd.Series(codes))
     assert list(dict.fromkeys(c for _, c in sorted(zip(key, codes, strict=True)))) == unit_order(codes)
 

@@ -29,7 +29,7 @@ from ivp_pipeline.sources.detection import detect
 from ivp_pipeline.sources.professional import layout
 from ivp_pipeline.sources.professional.template import HEADER_ROW, template_bytes
 from ivp_pipeline.sources.survey.template import template_bytes as survey_template
-from ivp_pipeline.steps.ingest import ingest
+from ivp_pipeline.steps.ingest import ingest, shown_name
 from ivp_pipeline.store import read_dataset
 from ivp_pipeline.workspace import Workspace
 from police_fixtures import BULK, PORTAL, STATLINE, odata_text
@@ -44,13 +44,19 @@ def _state(ws: Workspace) -> dict[str, bytes]:
             for p in sorted(ws.processed.rglob("*")) if p.is_file()}  # fmt: skip
 
 
+def _shown(ws: Workspace, name: str) -> str:
+    """The name ivp shows for a file: its hash for a professional's workbook (never a person's name)."""
+    return shown_name(ws, ws.root / name) if (ws.root / name).exists() else name
+
+
 def _refused(ws: Workspace, runner, name: str, code: str) -> str:
     """Ingest via the CLI; the file must be refused with `code`, exit 1, data/processed unchanged."""
+    name = _shown(ws, name)
     before = _state(ws)
     result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
     assert result.exit_code == 1, result.output
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert any(line.startswith(f"Error: {name}") and f"[{code}]" in line for line in errors), result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Fout:")]
+    assert any(line.startswith(f"Fout: {name}") and f"[{code}]" in line for line in errors), result.stderr
     assert "Traceback" not in result.output
     assert _state(ws) == before
     return "\n".join(errors)
@@ -75,7 +81,7 @@ def _professional_rows(ws: Workspace) -> list[tuple]:
 
 
 def _entry(ws: Workspace, name: str) -> dict:
-    return json.loads((ws.processed / "_manifest.json").read_text("utf-8"))["files"][name]
+    return json.loads((ws.processed / "_manifest.json").read_text("utf-8"))["files"][_shown(ws, name)]
 
 
 # --- workbooks ----------------------------------------------------------------------------------------
@@ -257,7 +263,7 @@ def test_a_respondent_level_survey_csv_is_refused(ws: Workspace, runner) -> None
     (ws.raw / "survey").mkdir()
     (ws.raw / "survey" / "antwoorden.csv").write_text(text, encoding="utf-8")
     errors = _refused(ws, runner, "data/raw/survey/antwoorden.csv", "respondent-level-data")
-    assert "column 'respondent'" in errors
+    assert "kolom 'respondent'" in errors
 
 
 def test_a_respondent_level_survey_workbook_without_telltale_columns_is_refused(ws, runner) -> None:
@@ -290,9 +296,20 @@ def test_a_line_longer_than_the_limit_is_refused(ws: Workspace, runner, folder: 
     assert "65536" in errors and len(errors) < 600
 
 
+def test_a_bulk_line_of_megabytes_is_refused_as_too_large(ws: Workspace) -> None:
+    (ws.raw / "police").mkdir()
+    (ws.raw / "police" / "b.csv").write_text(BULK + f"7;1.1.1 ;GM1774;2024MM02;{'9' * 5_000_000}x\n", "utf-8")
+    report = ingest(ws)
+    (outcome,) = report.outcomes
+    assert not report.committed and outcome.status == "failed"
+    (problem,) = outcome.problems
+    assert problem.code == "too-large" and "65536" in problem.line() and len(problem.line()) < 300
+    assert not (ws.processed / "_manifest.json").exists()
+
+
 def test_a_huge_cell_is_only_quoted_as_an_excerpt(ws: Workspace) -> None:
     (ws.raw / "police").mkdir()
-    huge = "9" * 5_000_000
+    huge = "9" * 60_000  # under the line limit, far over the excerpt
     (ws.raw / "police" / "b.csv").write_text(BULK + f"7;1.1.1 ;GM1774;2024MM02;{huge}x\n", encoding="utf-8")
     report = ingest(ws)
     assert report.committed and [p.code for p in report.rejects] == ["not-a-number"]
@@ -406,4 +423,47 @@ def test_a_nul_byte_deep_in_a_text_file_names_its_line(ws: Workspace, runner, fo
     assert text.index("\x00") > 4096  # beyond what detection looks at
     (ws.raw / folder / "nul.csv").write_text(text, encoding="utf-8")
     errors = _refused(ws, runner, f"data/raw/{folder}/nul.csv", "wrong-encoding")
-    assert f"row {line}:" in errors and "NUL" in errors
+    assert f"rij {line}:" in errors and "NUL" in errors
+
+
+# --- issue 11: the rest (row limit of text files, hidden rows and sheets told to the user) ---------
+
+
+def test_a_text_file_with_more_lines_than_the_limit_is_refused_before_parsing(
+    ws, runner, monkeypatch
+) -> None:
+    from ivp_pipeline.sources import textio
+
+    (ws.raw / "police").mkdir()
+    (ws.raw / "police" / "47013NED.csv").write_text(BULK, encoding="utf-8")  # 8 lines
+    monkeypatch.setattr(textio, "MAX_TEXT_ROWS", 5)
+
+    def not_parsed(_source):  # type: ignore[no-untyped-def]
+        raise AssertionError("the file was opened for parsing")
+
+    monkeypatch.setattr(detection, "make_head", not_parsed)
+    errors = _refused(ws, runner, "data/raw/police/47013NED.csv", "too-large")
+    assert "meer dan 5 regels" in errors
+    monkeypatch.undo()  # the real limit: the same file is read
+    assert runner.invoke(app, ["ingest", "-w", str(ws.root)]).exit_code == 0
+
+
+def test_hidden_rows_and_hidden_sheets_are_told_on_the_terminal(ws: Workspace, runner) -> None:
+    path = ws.raw / "p.xlsx"
+    wb = _filled(
+        path, [["Losser", "Geweld", 3, 3, 3, 3, None], ["Losser", "Woninginbraak", 2, 2, 2, 2, None]]
+    )
+    stale = wb.copy_worksheet(wb["Invoer"])
+    stale.title = "Invoer oud"
+    stale.sheet_state = "hidden"
+    wb["Invoer"].row_dimensions[FIRST + 1].hidden = True
+    _save(wb, path)
+    result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("Let op:")]
+    where = f"Let op: {_shown(ws, 'data/raw/p.xlsx')}, blad 'Invoer': [hidden-rows]"
+    assert f"{where} verborgen rijen zijn gewoon gelezen: {FIRST + 1}" in "\n".join(notes)
+    assert any("[hidden-sheet] verborgen blad niet gelezen: Invoer oud" in line for line in notes), notes
+    codes = [n["code"] for n in _entry(ws, "data/raw/p.xlsx")["notes"]]
+    assert codes == ["hidden-sheet", "hidden-rows"]
+    assert not (ws.processed / "_rejects.csv").read_text("utf-8").count("hidden")  # notes are no rejects

@@ -17,7 +17,7 @@ from inputs_fixtures import (
 )
 from ivp_pipeline.schemas import PROFESSIONAL
 from ivp_pipeline.sources.professional import privacy
-from ivp_pipeline.steps.ingest import ingest
+from ivp_pipeline.steps.ingest import ingest, shown_name
 from ivp_pipeline.store import read_dataset
 from ivp_pipeline.workspace import Workspace
 
@@ -96,8 +96,9 @@ def test_key_outside_processed_and_pseudonyms_stable(ws: Workspace) -> None:
     key_file = ws.state_dir / privacy.KEY_FILE
     assert key_file.exists() and len(key_file.read_text().strip()) == 64
     assert not list(ws.processed.rglob("*.key"))
+    shown = {shown_name(ws, ws.raw / f"{n}.xlsx"): f"data/raw/{n}.xlsx" for n in "abc"}
     by_file = {
-        r["source_file"]: r["respondent"] for r in read_dataset(ws.processed, PROFESSIONAL).to_pylist()
+        shown[r["source_file"]]: r["respondent"] for r in read_dataset(ws.processed, PROFESSIONAL).to_pylist()
     }
     assert by_file["data/raw/a.xlsx"] == by_file["data/raw/b.xlsx"] != by_file["data/raw/c.xlsx"]
     key = privacy.load_key(key_file, "key")

@@ -101,8 +101,8 @@ def test_outage_exits_1_with_one_line_and_writes_nothing(ws: Workspace, server: 
     )
     result = runner.invoke(app, ["fetch", "--workspace", str(ws.root)])
     assert result.exit_code == 1
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1 and "[service-unavailable]" in errors[0] and "3 attempts" in errors[0]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Fout:")]
+    assert len(errors) == 1 and "[service-unavailable]" in errors[0] and "na 3 pogingen" in errors[0]
     assert len(server.requests) == 3
     assert not (ws.raw / "police").exists() or not any((ws.raw / "police").iterdir())
     assert not (ws.state_dir / "fetch-state.json").exists()
@@ -132,9 +132,11 @@ def test_cli_fetch_prints_a_table_and_logs_to_stderr(ws: Workspace, server: Fake
     assert "47013NED" in result.stdout and "47021NED" in result.stdout and "gedownload" in result.stdout
     # Default tables; the reference areas PV23 and NL01 come along with the chosen gemeente.
     assert re.search(
-        r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S* INFO .*47013NED: downloaded 12 rows", result.stderr, re.M
+        r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S* INFO .*47013NED: 12 rijen gedownload in 1 pagina naar",
+        result.stderr,
+        re.M,
     )
-    assert re.search(r"INFO .*47021NED: downloaded 4 rows", result.stderr)
+    assert re.search(r"INFO .*47021NED: 4 rijen gedownload", result.stderr)
 
 
 def test_bad_fetch_config_names_the_key(ws: Workspace, runner) -> None:  # type: ignore[no-untyped-def]
@@ -154,6 +156,9 @@ def test_connection_refused_is_retried_then_service_unavailable(ws: Workspace) -
     waits: list[float] = []
     with pytest.raises(IvpError) as exc:
         fetch_tables(ws, cfg, sleep=waits.append)
-    assert exc.value.problem.code == "service-unavailable" and "ConnectError" in exc.value.problem.message
+    assert (
+        exc.value.problem.code == "service-unavailable"
+        and "geen verbinding (ConnectError)" in exc.value.problem.message
+    )
     assert waits == [0.5, 1.0]
     assert data_files(ws) == []

@@ -120,11 +120,10 @@ def test_unreadable_file_exits_1_and_writes_nothing(ws, runner):
     write(ws, "odata.json", '{"odata.metadata": "https://x/OData/47013NED/$metadata", "value": [{"ID": 0,')
     result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
     assert result.exit_code == 1
-    lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Fout:")]
     assert lines == [
-        "Error: data/raw/police/odata.json, row 1: [truncated-file] the JSON ends too early (Expecting "
-        "property name enclosed in double quotes, line 1 column 77); the download was cut off: "
-        "download it again"
+        "Fout: data/raw/police/odata.json, rij 1: [truncated-file] de JSON eindigt te vroeg (teken 77 van "
+        "de regel); de download is afgebroken: download het bestand opnieuw"
     ]
     assert not (ws.processed / "police").exists()
 
@@ -182,8 +181,8 @@ def test_files_that_cannot_be_read_exit_1(ws, runner, name, data, code):
     write(ws, name, data)
     result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
     assert result.exit_code == 1
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1 and errors[0].startswith(f"Error: data/raw/police/{name}")
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Fout:")]
+    assert len(errors) == 1 and errors[0].startswith(f"Fout: data/raw/police/{name}")
     assert f"[{code}]" in errors[0]
     assert not (ws.processed / "police").exists()  # nothing is written unless --keep-going
 
@@ -219,7 +218,7 @@ def test_a_file_replaced_in_place_that_loses_observations_is_refused(ws, runner,
     path.write_text("".join(kept), encoding="utf-8")
     result = runner.invoke(app, ["ingest", "-w", str(ws.root)])
     assert result.exit_code == 1
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Fout:")]
     code = "empty-file" if len(kept) == 1 else "would-remove"
     assert len(errors) == 1 and f"[{code}]" in errors[0], result.stderr
     if code == "would-remove":

@@ -74,8 +74,9 @@ def test_every_setting_of_the_template_is_there_and_commented_in_dutch() -> None
             "backoff_seconds",
             "timeout_seconds",
             "page_size",
+            "peers",
         ],
-        "region": ["name", "code", "municipalities", "basisteam", "comparison_areas"],
+        "region": ["name", "code", "municipalities", "basisteam", "comparison_areas", "peers"],
     }
     from ivp_pipeline.scoring import ScoringConfig
     from ivp_pipeline.sources import FetchConfig
@@ -190,7 +191,14 @@ def test_the_package_data_globs_cover_the_sample() -> None:
     assert "data/sample/**/*" in globs and "data/*.csv" in globs and "data/*.toml" in globs
     assert "numpy" in " ".join(pyproject["project"]["dependencies"])
     assert pyproject["build-system"]["requires"] == ["setuptools>=77"]
-    assert (ROOT / "LICENSE").read_text(encoding="utf-8").count("EUPL") >= 2
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    # the whole official text of the EUPL v1.2, from the title to the last line of the appendix
+    assert licence.lstrip().startswith("EUROPEAN UNION PUBLIC LICENCE v. 1.2")
+    for article in ("1. Definitions", "5. Obligations of the Licensee", "15. Applicable Law", "Appendix"):
+        assert f"    {article}\n" in licence, article
+    assert licence.rstrip().endswith(
+        "All other changes or additions to this Appendix require the production of a new\nEUPL version."
+    )
     manifest = (ROOT / "MANIFEST.in").read_text(encoding="utf-8")
     assert "recursive-include docs *.md" in manifest and "include LICENSE" in manifest
 
@@ -199,7 +207,9 @@ def test_render_config_is_valid_toml_for_any_name() -> None:
     text = render_config('Zuid\\West "Regio"', "ZW", ["GM0141"])
     data = tomllib.loads(text)
     assert data["region"]["name"] == 'Zuid\\West "Regio"'
-    assert data["scoring"]["municipalities"] == ["GM0141"]
+    assert data["region"]["municipalities"] == ["GM0141"]
+    assert "municipalities" not in data.get("scoring", {})  # scored: those of [region]
+    assert data["region"]["comparison_areas"] == ["NL01"]  # no province known without --province
 
 
 def test_every_municipality_has_its_wijken() -> None:
@@ -267,3 +277,28 @@ def test_wheel_in_an_empty_folder_starts_with_init(tmp_path: Path) -> None:
         done = subprocess.run([*ivp, *args], cwd=empty, env=env, capture_output=True, text=True)
         assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-2000:])
     assert (empty / "ws" / "reports" / "index.html").is_file()
+
+
+def test_the_province_is_the_comparison_area_beside_nederland(tmp_path: Path, runner: CliRunner) -> None:
+    args = [
+        "init",
+        str(tmp_path / "nwt"),
+        "-m",
+        "Almelo,Wierden,Twenterand",
+        "--region-name",
+        "Noordwest Twente",
+    ]
+    result = runner.invoke(app, [*args, "--province", "overijssel"])
+    assert result.exit_code == 0, result.output
+    assert "Vergelijkingsgebieden: Overijssel (PV), Nederland" in result.stdout
+    ws = Workspace.at(tmp_path / "nwt")
+    assert settings.region(ws).comparison_areas == ("PV23", "NL01")
+    cfg = settings.scoring(ws)
+    assert (cfg.reference_area, cfg.fallback_reference_area) == ("PV23", "NL01")
+    # without --province the registry cannot tell it: Nederland only, and the user is told
+    other = runner.invoke(app, ["init", str(tmp_path / "o"), "-m", "Almelo"])
+    assert other.exit_code == 0 and "Geen provincie opgegeven" in other.stdout
+    assert settings.region(Workspace.at(tmp_path / "o")).comparison_areas == ("NL01",)
+    bad = runner.invoke(app, ["init", str(tmp_path / "b"), "-m", "Almelo", "--province", "Almelo"])
+    assert bad.exit_code == 2 and "[unknown-region]" in bad.stderr and "--province" in bad.stderr
+    assert not (tmp_path / "b" / "ivp.toml").exists()

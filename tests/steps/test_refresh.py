@@ -88,10 +88,12 @@ def test_same_input_twice_gives_the_same_bytes(ws: Workspace) -> None:
     write_raw(ws, "b_2024-03.json", FEB)
     refresh(ws, score=fake_score)
     first = tree_hashes(ws.reports)
-    refresh(ws, score=fake_score)  # nothing new: no changes, reports rewritten identically
-    assert changes_csv(ws) == []
+    listed = changes_csv(ws)
+    third = refresh(ws, score=fake_score)  # nothing new: no changes, reports rewritten identically
+    assert third.change_counts == {} and third.written == []
+    assert changes_csv(ws) == listed and listed  # the record of the last real change stays
     again = tree_hashes(ws.reports)
-    assert again.keys() == first.keys()
+    assert again == first
     assert (
         again[str(ws.reports / "tables" / "scores.csv")] == first[str(ws.reports / "tables" / "scores.csv")]
     )
@@ -178,7 +180,8 @@ def test_two_refreshes_at_once_run_one_after_the_other(ws: Workspace) -> None:
     assert errors == [] and overlaps[0] == 1  # both succeeded, never at the same time
     files = load_manifest(ws.processed)["files"]
     assert list(files) == ["data/raw/police/a_2024-02.json"]
-    assert changes_csv(ws) == []  # the second run found nothing new
+    assert [r["change"] for r in changes_csv(ws)] == ["first_ingest"]  # the second run found nothing
+    # new, so the record of the first one stays
     assert (ws.reports / "tables" / "scores.csv").read_text(encoding="utf-8").count("\n") == 3
 
 
@@ -191,14 +194,14 @@ def test_cli_refresh_reports_failure_with_exit_1(ws: Workspace, runner, monkeypa
     assert ok.exit_code == 0, ok.stderr
     assert "Geschreven: reports/wijzigingen.md" in ok.stdout
     assert (
-        "fetch: not configured" in ok.stderr
-        and "ingest: ingested data/raw/police/a_2024-02.json" in ok.stderr
+        "ophalen: niet ingesteld" in ok.stderr
+        and "inlezen: ingelezen data/raw/police/a_2024-02.json" in ok.stderr
     )
     before = tree_hashes(ws.processed, ws.reports)
     (ws.raw / "police" / "c.csv").write_text("what is this\n", encoding="utf-8")
     bad = runner.invoke(app, ["refresh", "-w", str(ws.root)])
     assert bad.exit_code == 1
-    assert "[unrecognised-file]" in bad.stderr and "Refresh failed" in bad.stderr
+    assert "[unrecognised-file]" in bad.stderr and "Verversen mislukt" in bad.stderr
     assert tree_hashes(ws.processed, ws.reports) == before  # the failed run changed nothing
 
 

@@ -79,9 +79,9 @@ def test_cli_refresh_with_base_url_fetches_first(
     )
     result = runner.invoke(app, ["refresh", "-w", str(ws.root), "--base-url", server.base_url])
     assert result.exit_code == 0, result.stderr
-    assert "47013NED: downloaded 8 rows" in result.stderr
-    assert "ingest: ingested data/raw/police/47013NED_" in result.stderr
-    assert "changes: first_ingest 2" in result.stderr  # GM1774 and PV23 crime series
+    assert "47013NED: 8 rijen gedownload" in result.stderr
+    assert "inlezen: ingelezen data/raw/police/47013NED_" in result.stderr
+    assert "wijzigingen: first_ingest 2" in result.stderr  # GM1774 and PV23 crime series
     server.always = 503
     down = runner.invoke(app, ["refresh", "-w", str(ws.root), "--base-url", server.base_url])
     assert down.exit_code == 1 and "[service-unavailable]" in down.stderr

@@ -34,7 +34,7 @@ def tables_only(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     the folders it was called with, so a test sees whether anything was written."""
     calls: list[Path] = []
 
-    def write(result, out: Path, public: bool = False, progress=None) -> list[Path]:  # type: ignore[no-untyped-def]
+    def write(result, out: Path, public: bool = False, progress=None, **_charts) -> list[Path]:  # type: ignore[no-untyped-def]
         calls.append(out)
         path = out / "tables" / "scores.csv"
         path.parent.mkdir(parents=True, exist_ok=True)

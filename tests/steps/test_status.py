@@ -58,6 +58,7 @@ def test_status_per_partition_with_age(ws: Workspace, runner) -> None:  # type: 
 
     table = runner.invoke(app, ["status", "-w", str(ws.root)], env={"COLUMNS": "160"})
     assert table.exit_code == 0 and "Losser" in table.stdout and "2023-12 t/m 2024-01" in table.stdout
+    assert "│ politie " in table.stdout and "police" not in table.stdout  # the JSON keeps the code
     as_json = runner.invoke(app, ["status", "-w", str(ws.root), "--json"])
     data = json.loads(as_json.stdout)
     assert data["not_ingested"] == []
@@ -69,11 +70,12 @@ def test_status_per_partition_with_age(ws: Workspace, runner) -> None:  # type: 
     write_raw(ws, "c.json", [{"area": "GM0168", "code": "1.4.5", "period": "2024-03-01", "value": 1}])
     later = runner.invoke(app, ["status", "-w", str(ws.root)], env={"COLUMNS": "160"})
     assert (
-        "1 file(s) in data/raw not ingested yet" in later.stdout and "data/raw/police/c.json" in later.stdout
+        "1 bestand in data/raw nog niet ingelezen" in later.stdout
+        and "data/raw/police/c.json" in later.stdout
     )
 
 
 def test_status_of_an_empty_workspace(ws: Workspace, runner) -> None:  # type: ignore[no-untyped-def]
     assert workspace_status(ws) == []
     result = runner.invoke(app, ["status", "-w", str(ws.root)])
-    assert result.exit_code == 0 and "Nothing ingested yet" in result.stdout
+    assert result.exit_code == 0 and "Nog niets ingelezen in data/processed" in result.stdout

@@ -32,7 +32,7 @@ from ivp_pipeline.schemas import (
 from ivp_pipeline.sources.survey import local, statline
 from ivp_pipeline.steps.ingest import ingest
 from ivp_pipeline.store import read_dataset
-from ivp_pipeline.store.contract import SHOWN, ContractError, cast, conform
+from ivp_pipeline.store.contract import SHOWN, STORED_DICTIONARY, ContractError, cast, conform, conform_stored
 from ivp_pipeline.workspace import Workspace
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "raw"
@@ -265,6 +265,31 @@ def test_a_value_and_its_dictionary_encoded_state() -> None:
     bad = _encoded(table, "value_state", states, [states.index("suppressed")] * 3)
     err = broken(bad, POLICE)
     assert (err.column, err.rows, err.values) == ("value", 2, [(4, "suppressed"), (0, "suppressed")])
+
+
+def test_conform_stored_keeps_dictionary_text_and_checks_like_conform() -> None:
+    table = rows(POLICE, {"offence_code": "1.1.2"}, {"offence_code": "1.1.3"})
+    encoded = _encoded(table, "area_level", ["gemeente", "wijk"], [0, 0, 1])
+    stored = conform_stored(encoded, POLICE)
+    assert stored.schema.field("area_level").type == STORED_DICTIONARY
+    assert not stored.schema.field("area_level").nullable
+    assert stored.schema.field("area_code").type == pa.string()  # plain text stays plain
+    assert stored.cast(POLICE.schema).equals(conform(encoded, POLICE))
+    with pytest.raises(ContractError) as info:
+        conform_stored(_encoded(table, "area_level", ["gemeente", "wijken"], [1, 0, 1]), POLICE)
+    assert (info.value.column, info.value.values, info.value.rows) == ("area_level", ["wijken"], 2)
+
+
+def test_conform_stored_turns_a_null_dictionary_entry_into_a_null_code() -> None:
+    # The Parquet writer refuses null entries in a dictionary; the value is the same null.
+    table = rows(POLICE, {"offence_code": "1.1.2"}, {"offence_code": "1.1.3"})
+    stored = conform_stored(_encoded(table, "area_name", ["Losser", None], [0, 1, 1]), POLICE)
+    chunk = stored["area_name"].chunk(0)
+    assert chunk.dictionary.null_count == 0
+    assert stored["area_name"].to_pylist() == ["Losser", None, None]
+    with pytest.raises(ContractError) as info:  # a required column: the null counts, not hides
+        conform_stored(_encoded(table, "area_code", ["GM0168", None], [0, 1, 0]), POLICE)
+    assert (info.value.column, info.value.rows) == ("area_code", 1)
 
 
 # --- the declarations themselves -----------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 from ivp_pipeline import atomic
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.schemas import POLICE
-from ivp_pipeline.store import Transaction, load_manifest, merge, partition_path, read_dataset
+from ivp_pipeline.store import Transaction, load_manifest, merge, partition_path, partitions, read_dataset
 from ivp_pipeline.workspace import Workspace
 
 
@@ -195,3 +195,157 @@ def test_lost_rows_are_the_old_keys_the_new_version_lacks(ws: Workspace) -> None
         assert tx.lost_rows(POLICE, "b.csv", {}) == {}
     finally:
         tx.abort()
+
+
+# --- appending a part instead of rewriting a partition (issue 13, point 4) -------------------------
+
+
+def _parts(ws: Workspace, code: str = "GM1774") -> list[str]:
+    folder = partition_path(ws.processed, POLICE, code).parent
+    return sorted(p.name for p in folder.glob("part-*.parquet"))
+
+
+def test_a_new_month_is_added_as_a_part_and_the_stored_file_is_left_alone(ws: Workspace) -> None:
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([1, 2, 3], month=1, file="jan.csv"))
+    tx.commit()
+    before = partition_path(ws.processed, POLICE, "GM1774").read_bytes()
+    tx = Transaction(ws.processed)
+    assert tx.upsert(POLICE, "GM1774", police_rows([4, None], month=2, file="feb.csv")) == 0
+    tx.commit()
+    assert _parts(ws) == ["part-0.parquet", "part-1.parquet"]
+    assert partition_path(ws.processed, POLICE, "GM1774").read_bytes() == before
+    table = read_dataset(ws.processed, POLICE)
+    assert table.schema == POLICE.schema
+    assert table["value"].to_pylist() == [1, 2, 3, 4, None]
+    assert [d.month for d in table["period_start"].to_pylist()] == [1, 1, 1, 2, 2]
+    assert table["value_state"].to_pylist()[-1] == "suppressed"
+    assert partitions(ws.processed, POLICE) == ["GM1774"]  # one partition, however many parts
+    import pyarrow.dataset as pads
+
+    hive = pads.dataset(ws.processed / "police", format="parquet", partitioning="hive").to_table()
+    assert hive.num_rows == 5 and set(hive["municipality"].to_pylist()) == {"GM1774"}
+
+
+def test_rows_that_may_share_a_key_merge_and_fold_the_parts_into_one(ws: Workspace) -> None:
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([1, 2, 3], month=1, file="jan.csv"))
+    tx.commit()
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([4, 5], month=2, file="feb.csv"))
+    tx.commit()
+    tx = Transaction(ws.processed)
+    # January again, revised: the key ranges overlap part-0, so the whole partition is merged.
+    assert tx.upsert(POLICE, "GM1774", police_rows([10], month=1, file="jan-v2.csv")) == 1
+    tx.commit()
+    assert _parts(ws) == ["part-0.parquet"]
+    table = read_dataset(ws.processed, POLICE)
+    assert table["value"].to_pylist() == [10, 4, 2, 5, 3]  # one file again, in key order
+    assert table["source_file"].to_pylist() == ["jan-v2.csv", "feb.csv", "jan.csv", "feb.csv", "jan.csv"]
+    assert [r[3:6] for r in tx.revisions] == [["value", "1", "10"]]
+
+
+def test_the_files_of_one_run_share_one_new_part(ws: Workspace) -> None:
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([1], month=1))
+    tx.commit()
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([2], month=2, file="feb.csv"))
+    tx.upsert(POLICE, "GM1774", police_rows([3], month=3, file="mar.csv"))
+    tx.upsert(POLICE, "GM1774", police_rows([30], month=3, file="mar-v2.csv"))  # later file wins
+    tx.commit()
+    assert _parts(ws) == ["part-0.parquet", "part-1.parquet"]
+    import pyarrow.parquet as pq
+
+    new = pq.read_table(partition_path(ws.processed, POLICE, "GM1774", 1))
+    assert new["value"].to_pylist() == [2, 30]
+    assert read_dataset(ws.processed, POLICE)["value"].to_pylist() == [1, 2, 30]
+
+
+def test_parts_are_folded_into_one_after_compact_at(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ivp_pipeline.store import transaction
+
+    monkeypatch.setattr(transaction, "COMPACT_AT", 3)
+    for month in (1, 2, 3):
+        tx = Transaction(ws.processed)
+        tx.upsert(POLICE, "GM1774", police_rows([month], month=month, file=f"m{month}.csv"))
+        tx.commit()
+    assert _parts(ws) == ["part-0.parquet", "part-1.parquet", "part-2.parquet"]
+    tx = Transaction(ws.processed)
+    assert tx.upsert(POLICE, "GM1774", police_rows([4], month=4, file="m4.csv")) == 0  # disjoint, yet merged
+    tx.commit()
+    assert _parts(ws) == ["part-0.parquet"]
+    assert read_dataset(ws.processed, POLICE)["value"].to_pylist() == [1, 2, 3, 4]
+
+
+def test_drop_source_reaches_rows_in_every_part(ws: Workspace) -> None:
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([1, 2], month=1, file="jan.csv"))
+    tx.commit()
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([3], month=2, file="feb.csv"))
+    tx.commit()
+    tx = Transaction(ws.processed)
+    assert tx.drop_source(POLICE, "feb.csv") == 1
+    tx.commit()
+    assert _parts(ws) == ["part-0.parquet"]
+    assert read_dataset(ws.processed, POLICE)["value"].to_pylist() == [1, 2]
+
+
+def test_stored_files_hold_plain_parquet_text_without_an_arrow_schema(ws: Workspace) -> None:
+    import pyarrow.parquet as pq
+
+    rows = police_rows([1, 2])
+    states = pa.DictionaryArray.from_arrays(pa.array([0, 0], pa.int32()), pa.array(["observed"]))
+    rows = rows.set_column(rows.schema.get_field_index("value_state"), "value_state", states)
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", rows)
+    tx.commit()
+    path = partition_path(ws.processed, POLICE, "GM1774")
+    assert pq.read_metadata(path).metadata is None or b"ARROW:schema" not in pq.read_metadata(path).metadata
+    back = pq.read_table(path)
+    assert back.schema.field("value_state").type == pa.string()
+    assert back["value_state"].to_pylist() == ["observed", "observed"]
+    assert not back.schema.field("area_code").nullable and back.schema.field("area_name").nullable
+
+
+def test_the_next_staging_copy_is_made_from_the_spare_of_the_last_swap(ws: Workspace) -> None:
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([1], month=1))
+    tx.upsert(POLICE, "GM0168", police_rows([2], month=1))
+    tx.commit()
+    spare = atomic.spare_dir(ws.processed)
+    assert not spare.exists()  # there was no state before the first swap
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([3], month=2, file="feb.csv"))
+    tx.commit()
+    # The spare now holds the previous state: GM1774 without its new part; data/processed the new one.
+    assert sorted(p.name for p in (spare / "police" / "municipality=GM1774").iterdir()) == ["part-0.parquet"]
+    assert _parts(ws) == ["part-0.parquet", "part-1.parquet"]
+    tx = Transaction(ws.processed)
+    stage = tx.stage  # made from the spare, brought up to date
+    assert not spare.exists()
+    live = sorted(p.relative_to(ws.processed) for p in ws.processed.rglob("*"))
+    assert sorted(p.relative_to(stage) for p in stage.rglob("*")) == live
+    for rel in live:
+        if (ws.processed / rel).is_file():
+            assert (stage / rel).stat().st_ino == (ws.processed / rel).stat().st_ino
+    tx.abort()
+    assert read_dataset(ws.processed, POLICE)["value"].to_pylist() == [2, 1, 3]
+
+
+def test_a_spare_that_drifted_is_mirrored_exactly(tmp_path: Path) -> None:
+    target = tmp_path / "processed"
+    (target / "a").mkdir(parents=True)
+    (target / "a" / "x").write_text("new")
+    (target / "b").write_text("b")
+    spare = atomic.spare_dir(target)
+    (spare / "a").mkdir(parents=True)
+    (spare / "a" / "x").write_text("old")  # same name, other file
+    (spare / "a" / "gone").write_text("g")
+    (spare / "c").mkdir()  # a folder the target no longer has
+    (spare / "b").mkdir()  # a folder where the target has a file
+    stage = atomic.staging_dir(target)
+    assert sorted(str(p.relative_to(stage)) for p in stage.rglob("*")) == ["a", "a/x", "b"]
+    assert (stage / "a" / "x").read_text() == "new" and (stage / "b").read_text() == "b"
+    assert (stage / "a" / "x").stat().st_ino == (target / "a" / "x").stat().st_ino

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from ivp_pipeline.cli import clickwords
 from ivp_pipeline.problems import IvpError, Problem
 
 # The exit codes of every command (README.md, "Exit codes"; tests/cli/test_exit_codes.py).
@@ -42,7 +43,7 @@ def err_echo(text: str) -> None:
 
 def report_problems(problems: list[Problem], limit: int = 50) -> None:
     for p in problems[:limit]:
-        err_echo(f"Error: {p.line()}")
+        err_echo(f"Fout: {p.line()}")
     if len(problems) > limit:
         err_echo(f"... en nog {len(problems) - limit} problemen")
 
@@ -92,7 +93,14 @@ def _no_type_tag(params: Any) -> Any:
 
 
 class Command(TyperCommand):
-    """A typer command whose --help/-h option speaks Dutch and whose flags show no `<bool>`."""
+    """A typer command whose --help/-h option and usage line speak Dutch and whose flags show no `<bool>`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.options_metavar = clickwords.OPTIONS_METAVAR
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        clickwords.format_usage(self, ctx, formatter)
 
     def get_params(self, ctx: Any) -> Any:
         return _no_type_tag(super().get_params(ctx))
@@ -103,6 +111,14 @@ class Command(TyperCommand):
 
 class Group(TyperGroup):
     """The same for groups (ivp, ivp template), plus the shell-completion options in Dutch."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.options_metavar = clickwords.OPTIONS_METAVAR
+        self.subcommand_metavar = clickwords.SUBCOMMAND_METAVAR
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        clickwords.format_usage(self, ctx, formatter)
 
     def get_params(self, ctx: Any) -> Any:
         params = super().get_params(ctx)
@@ -117,9 +133,11 @@ class Group(TyperGroup):
 
 
 def dutch_help_panels() -> None:
-    """The headings of the help screens in Dutch (typer reads these names when it draws the help)."""
+    """The headings of the help screens and the usage errors in Dutch (typer reads these names when it
+    draws the help; its errors pass through clickwords)."""
     import typer.rich_utils as ru
 
+    clickwords.install()
     ru.ARGUMENTS_PANEL_TITLE = "Argumenten"
     ru.OPTIONS_PANEL_TITLE = "Opties"
     ru.COMMANDS_PANEL_TITLE = "Opdrachten"

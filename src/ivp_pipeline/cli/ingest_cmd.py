@@ -22,7 +22,7 @@ def ingest(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[PAD]...",
+            metavar="PAD",
             help="Bestanden of mappen om in te lezen (standaard: data/raw van de werkruimte).",
         ),
     ] = None,
@@ -63,6 +63,8 @@ def ingest(
             allow_shrink=allow_shrink,
         )
     print_ingest_report(report, ws)
+    for note in report.notes:
+        err_echo(f"Let op: {note.line()}")
     if report.failed:
         report_problems([p for o in report.failed for p in o.problems])
         if not report.committed:

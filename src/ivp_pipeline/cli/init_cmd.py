@@ -51,6 +51,15 @@ def init(
             help="Korte code van het regiototaal, bv. TW (standaard: uit de beginletters van de naam).",
         ),
     ] = None,
+    province: Annotated[
+        str | None,
+        typer.Option(
+            "--province",
+            metavar="PROVINCIE",
+            help="De provincie van de gemeenten, bv. Overijssel of PV23: het vergelijkingsgebied naast "
+            "Nederland (standaard: Overijssel voor Noordoost Twente, anders alleen Nederland).",
+        ),
+    ] = None,
 ) -> None:
     """Maak een nieuwe werkruimte: ivp.toml met alle instellingen, data/raw/<soort>/ en .gitignore."""
     from ivp_pipeline.steps.init import init as run_init
@@ -62,9 +71,17 @@ def init(
             municipalities=municipalities,
             region_name=region_name,
             region_code=region_code,
+            province=province,
         )
     names = ", ".join(r.name for r in result.municipalities)
     typer.echo(f"Werkruimte gemaakt in {folder}: {result.region_name} ({result.region_code}): {names}")
+    areas = ", ".join(r.name for r in result.comparison_areas)
+    typer.echo(f"Vergelijkingsgebieden: {areas}")
+    if result.province is None:
+        typer.echo(
+            "Geen provincie opgegeven: vul die in ivp.toml in bij [region] comparison_areas "
+            "(of gebruik ivp init --province)."
+        )
     shown = str(folder)
     if sample:
         typer.echo(f"Met fictieve voorbeelddata. Verder: ivp ingest -w {shown} && ivp score -w {shown}")

@@ -31,12 +31,14 @@ KIND_LABELS = {
     "local": "lokale enquête",
     "professional": "professionals",
     "population": "bevolking",
+    "local_figures": "lokale cijfers",
 }
 STATUS_LABELS = {
     "ingested": "ingelezen",
     "unchanged": "ongewijzigd",
     "failed": "mislukt",
     "skipped": "overgeslagen",
+    "duplicate": "dubbel",
 }
 
 

@@ -28,11 +28,20 @@ def refresh(
         bool,
         typer.Option("--force", help="Alles opnieuw inlezen, rekenen en tekenen, ook zonder iets nieuws."),
     ] = False,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(
+            "--allow-shrink",
+            metavar="",
+            help="Laat een vervangen bestand waarnemingen van zijn vorige versie weghalen (zie ivp ingest).",
+        ),
+    ] = False,
 ) -> None:
     """Maandelijkse verversing: nieuwe politiecijfers ophalen (sectie fetch of --base-url), inlezen, scoren.
 
     Alles of niets: als een stap mislukt, blijven data/processed en reports zoals ze waren
-    (afsluitcode 1). Afsluitcode 3: geschreven, maar sommige rijen afgewezen.
+    (afsluitcode 1). Afsluitcode 3: geschreven, maar sommige rijen afgewezen. Bestaat
+    reports/openbaar/, dan wordt ook de openbare versie opnieuw gemaakt.
     """
     from ivp_pipeline.cli.output import console
     from ivp_pipeline.steps.fingerprint import unchanged_refresh
@@ -46,10 +55,10 @@ def refresh(
             return
         from ivp_pipeline.steps.refresh import refresh as run_refresh
 
-        report = run_refresh(ws, base_url=base_url, force=force)
+        report = run_refresh(ws, base_url=base_url, force=force, allow_shrink=allow_shrink)
     except IvpError as exc:
         report_problems(exc.problems)
-        err_echo("Refresh failed: data/processed and reports are unchanged.")
+        err_echo("Verversen mislukt: data/processed en reports zijn niet veranderd.")
         raise typer.Exit(EXIT_PROBLEM) from None
     from ivp_pipeline.cli.fetch_cmd import print_fetch
     from ivp_pipeline.cli.output import print_ingest_report
@@ -59,8 +68,11 @@ def refresh(
         print_fetch(report.fetched, out)
     if report.ingest is not None:
         print_ingest_report(report.ingest, ws)
+        for note in report.ingest.notes:
+            err_echo(f"Let op: {note.line()}")
     counts = report.change_counts
-    out.print("Wijzigingen: " + (", ".join(f"{k} {v}" for k, v in counts.items()) or "geen"))
+    changes = ", ".join(f"{CHANGE_LABELS.get(k, k)} {v}" for k, v in counts.items())
+    out.print(f"Wijzigingen: {changes or 'geen'}")
     for path in report.written:
         out.print(f"Geschreven: {ws.relative(path)}")
     if report.ingest is not None and report.ingest.rejects:
@@ -72,6 +84,19 @@ UNCHANGED = (
     "verwerkte gegevens, configuratie, themacatalogus en programmaversie; niets opnieuw gedaan "
     "(toch alles opnieuw: --force)."
 )
+
+
+# What the terminal calls each kind of change (reports/tables/wijzigingen.csv keeps the codes).
+CHANGE_LABELS = {
+    "new_period": "nieuwe perioden",
+    "first_ingest": "nieuw ingelezen reeksen",
+    "revised": "herziene cijfers",
+    "published": "nieuw gepubliceerde cijfers",
+    "rank_changed": "andere rang",
+    "p_top3_changed": "andere kans op de top 3",
+    "new_theme": "nieuwe thema's",
+    "removed_theme": "vervallen thema's",
+}
 
 
 def register(app: typer.Typer) -> None:

@@ -30,7 +30,10 @@ def score(
     public: Annotated[
         bool,
         typer.Option(
-            "--public", metavar="", help='Openbare versie: kleine aantallen als "<5" in elke uitvoer.'
+            "--public",
+            metavar="",
+            help='Openbare versie in reports/openbaar/: kleine aantallen als "<5", en wat ze zou '
+            'verraden als "x", in elke uitvoer; reports/ zelf blijft zoals het is.',
         ),
     ] = False,
     seed: Annotated[
@@ -58,31 +61,56 @@ def score(
         bool,
         typer.Option("--force", help="Opnieuw rekenen en tekenen, ook als er niets veranderd is."),
     ] = False,
+    weights: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--gewicht",
+            metavar="CRITERIUM=GEWICHT",
+            help="Wat-als-weging, herhaalbaar: bv. --gewicht beleving=0,5 --gewicht omvang=0,5 "
+            "(omvang, ernst, trend, vergelijking, beleving, professionals; samen 1). Wordt het "
+            "profiel 'watals', naast de andere.",
+        ),
+    ] = None,
 ) -> None:
-    """Scoor elk thema per gemeente en voor de regio; schrijf tabellen, grafieken en rapport in reports/."""
-    from ivp_pipeline.steps.fingerprint import unchanged_score
+    """Scoor elk thema per gemeente en voor de regio; schrijf tabellen, grafieken en rapport in reports/.
+
+    Met --public komt de openbare versie in reports/openbaar/; de interne rapporten blijven staan.
+    """
+    from ivp_pipeline.steps.fingerprint import report_dir, unchanged_score
     from ivp_pipeline.workspace import Workspace
 
     ws = Workspace.at(workspace)
+    folder = ws.relative(report_dir(ws, public=public))
     with user_errors():
         # Checked before the scoring and report code is imported: a no-op costs milliseconds.
-        stored = None if force else unchanged_score(ws, public=public, seed=seed, draws=draws)
-    if stored is not None and (profile or stored.default) in stored.profiles:
-        print_top(stored.top(profile or stored.default, top), profile or stored.default)
-        typer.echo(UNCHANGED.format(reports=ws.relative(ws.reports)))
+        what_if = tuple(weights or ())
+        stored = (
+            None if force else unchanged_score(ws, public=public, seed=seed, draws=draws, weights=what_if)
+        )
+    shown = profile or ("watals" if what_if else None)
+    if stored is not None and (shown or stored.default) in stored.profiles:
+        print_top(stored.top(shown or stored.default, top), shown or stored.default)
+        typer.echo(UNCHANGED.format(reports=folder))
         return
     from ivp_pipeline.cli.output import StageProgress
     from ivp_pipeline.steps.score import score as run_score
 
     with user_errors(), StageProgress() as progress:
         run = run_score(
-            ws, public=public, seed=seed, draws=draws, profile=profile, force=force, progress=progress
+            ws,
+            public=public,
+            seed=seed,
+            draws=draws,
+            profile=profile,
+            force=force,
+            progress=progress,
+            weights=what_if,
         )
     print_top(run.top(top), run.profile)
     if run.unchanged:
-        typer.echo(UNCHANGED.format(reports=ws.relative(ws.reports)))
+        typer.echo(UNCHANGED.format(reports=folder))
     else:
-        typer.echo(f"Geschreven naar {ws.relative(ws.reports)}/")
+        typer.echo(f"Geschreven naar {folder}/")
     progress.console.print(progress.elapsed())
 
 

@@ -34,13 +34,15 @@ def status(
         return
     out = console()
     if pending:
-        out.print(f"{len(pending)} file(s) in {ws.relative(ws.raw)} not ingested yet (run `ivp ingest`):")
+        files = "bestand" if len(pending) == 1 else "bestanden"
+        raw = ws.relative(ws.raw)
+        out.print(f"{len(pending)} {files} in {raw} nog niet ingelezen (voer `ivp ingest` uit):")
         for name in pending[:20]:
             out.print(f"  {name}", markup=False)
     if not out.is_terminal:  # logs and pipes: one line per partition rather than 80 columns
         out.width = max(out.width, 132)
     if not entries:
-        out.print(f"Nothing ingested yet in {ws.relative(ws.processed)}; run `ivp ingest` first.")
+        out.print(f"Nog niets ingelezen in {ws.relative(ws.processed)}; voer eerst `ivp ingest` uit.")
         return
     from rich.table import Table
 
@@ -58,7 +60,7 @@ def status(
     for e in entries:
         age = "" if e.age_days is None else f"{e.age_days} d"
         table.add_row(
-            e.dataset,
+            DATASET_LABELS.get(e.dataset, e.dataset),
             area_label(e.municipality),
             str(e.rows),
             e.periods,
@@ -67,6 +69,16 @@ def status(
             age,
         )
     out.print(table)
+
+
+# What the table shows for a dataset (the JSON and the manifest keep the codes).
+DATASET_LABELS = {
+    "police": "politie",
+    "survey": "enquête",
+    "professional": "professionals",
+    "population": "bevolking",
+    "local_figures": "lokale cijfers",
+}
 
 
 def register(app: typer.Typer) -> None:

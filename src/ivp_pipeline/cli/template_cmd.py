@@ -1,4 +1,5 @@
-"""`ivp template`: write the workbooks to hand out (professional input, local survey results)."""
+"""`ivp template`: write the workbooks to hand out (professional input, local survey results, local
+figures)."""
 
 from __future__ import annotations
 
@@ -69,6 +70,17 @@ def survey(
 ) -> None:
     """Werkmap voor een lokale enquête: gebied, indicator, jaar, waarde, marge, respondenten."""
     _write(workspace, "survey", out, force, mkdir)
+
+
+@template_app.command("lokaal", cls=Command)
+def lokaal(
+    out: OutOpt = Path("lokale_cijfers.xlsx"),
+    workspace: WorkspaceOpt = Path("."),
+    force: ForceOpt = False,
+    mkdir: MkdirOpt = False,
+) -> None:
+    """Werkmap voor lokale cijfers: Halt, RIEC-signalen, Bibob, woonoverlast, jongerenwerk."""
+    _write(workspace, "local_figures", out, force, mkdir)
 
 
 def register(app: typer.Typer) -> None:

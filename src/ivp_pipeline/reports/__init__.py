@@ -13,8 +13,10 @@ from pathlib import Path
 from ivp_pipeline.reports.changes import compare as compare_changes
 from ivp_pipeline.reports.changes import summary as change_summary
 from ivp_pipeline.reports.changes import write_changes
-from ivp_pipeline.reports.chartset import PendingCharts
-from ivp_pipeline.reports.html import render_report
+from ivp_pipeline.reports.chartcache import write_index as write_chart_index
+from ivp_pipeline.reports.chartset import CHART_SCOPES, PendingCharts
+from ivp_pipeline.reports.documents import write_documents
+from ivp_pipeline.reports.options import ReportConfig, report_config
 from ivp_pipeline.reports.public import for_audience
 from ivp_pipeline.reports.sheets import write_workbook
 from ivp_pipeline.reports.tables import write_tables
@@ -26,18 +28,38 @@ FIGURE_SUFFIXES = (".png", ".svg")
 Progress = Callable[[str, int, int], None]
 TABLES = "Tabellen en werkmap schrijven"
 CHARTS = "Grafieken tekenen"
-HTML = "Rapport (HTML) schrijven"
-__all__ = ["change_summary", "compare_changes", "write_changes", "write_outputs"]
+HTML = "Rapport (HTML en Word) schrijven"
+__all__ = [
+    "CHART_SCOPES",
+    "ReportConfig",
+    "change_summary",
+    "compare_changes",
+    "report_config",
+    "write_changes",
+    "write_outputs",
+]
 
 
 def write_outputs(
-    result: ScoreResult, out_dir: Path, *, public: bool = False, progress: Progress | None = None
+    result: ScoreResult,
+    out_dir: Path,
+    *,
+    public: bool = False,
+    progress: Progress | None = None,
+    previous: Path | None = None,
+    salt: str = "",
+    force: bool = False,
+    charts: str = "alle",
 ) -> list[Path]:
-    """Write tables/*.csv, tables/ivp-prioriteiten.xlsx, figures/*.png|svg and index.html under out_dir.
+    """Write tables/*.csv, tables/ivp-prioriteiten.xlsx, figures/*.png|svg, index.html and
+    veiligheidsanalyse.docx under out_dir.
 
     With public=True small counts are suppressed first (reports/public.py). Returns the files
-    written, in a stable order. The charts are drawn in a process pool (one process per core) while
-    this process writes the tables; `progress(stage, done, total)` hears of each stage.
+    written, in a stable order. A chart whose content hash (salted with `salt`, the program) is the
+    one in `previous` (the reports/ this run replaces) is copied from there unless `force`; the
+    others are drawn in a process pool (one process per core) while this process writes the tables.
+    `charts` is "alle" or "regio" (only the charts about the region as a whole; chartset.CHART_SCOPES).
+    `progress(stage, done, total)` hears of each stage.
     """
     report = progress or _quiet
     result = for_audience(result, public=public)
@@ -45,20 +67,23 @@ def write_outputs(
     figures = out_dir / "figures"
     # presentation only: a theme without data has no score rather than a score of 0
     shown = replace(result, scores=without_empty_scores(result.scores))
-    pending = PendingCharts(shown, figures, workers=chart_workers())
+    pending = PendingCharts(
+        shown, figures, chart_workers(), previous=previous, salt=salt, force=force, scope=charts
+    )
     try:
         report(TABLES, 0, 1)
         written = write_tables(result, tables)
         written.append(write_workbook(shown, tables))
         report(TABLES, 1, 1)
-        charts = pending.collect(lambda done, total: report(CHARTS, done, total))
+        chart_list = pending.collect(lambda done, total: report(CHARTS, done, total))
     finally:
         pending.close()
-    chart_files = [p for c in charts for p in (c.png, c.svg)]
+    chart_files = [p for c in chart_list for p in (c.png, c.svg)]
     _remove_stale(figures, set(chart_files))
+    write_chart_index(out_dir, pending.index())
     written += chart_files
     report(HTML, 0, 1)
-    written.append(render_report(shown, charts, out_dir))
+    written += write_documents(shown, chart_list, out_dir)  # index.html, veiligheidsanalyse.docx
     report(HTML, 1, 1)
     return written
 

@@ -219,10 +219,16 @@ def write_changes(
     first_run: bool = False,
     theme_labels: dict[str, str] | None = None,
 ) -> list[Path]:
-    """reports/wijzigingen.md and reports/tables/wijzigingen.csv, each written atomically."""
+    """reports/wijzigingen.md and reports/tables/wijzigingen.csv, each written atomically.
+
+    A run that changed nothing leaves the report of the last real change in place (and returns no
+    files), so the record of what a refresh brought is never overwritten by "geen wijzigingen".
+    """
 
     csv_path = reports / "tables" / "wijzigingen.csv"
     md_path = reports / "wijzigingen.md"
+    if changes.empty and not first_run and md_path.is_file():
+        return []
     write_csv(csv_path, changes)
     atomic.write_bytes_atomic(
         md_path, render_markdown(changes, first_run=first_run, theme_labels=theme_labels).encode("utf-8")

@@ -1,4 +1,9 @@
-"""Which charts the report has: builds each figure from the ScoreResult and saves it as PNG and SVG."""
+"""Which charts the report has: plans each figure from the ScoreResult, draws it, saves PNG and SVG.
+
+A chart is planned first (`Plan`: the data, labels and size its drawing uses, no figure yet), so its
+content hash (reports/chartcache.py) is known before anything is drawn: a chart whose plan did not
+change since the previous reports/ is copied from there, the others are drawn, in a process pool.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,15 @@ import math
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ivp_pipeline.regions import REGION_NOT, municipality_label
 from ivp_pipeline.reports import figures, labels, views
-from ivp_pipeline.reports.charts.funnel import left_out_caption, plot_funnel
+from ivp_pipeline.reports.chartcache import ChartCache, digest
+from ivp_pipeline.reports.charts.funnel import MARKERS, left_out_caption, plot_funnel
 from ivp_pipeline.reports.charts.heatmap import plot_heatmap
 from ivp_pipeline.reports.charts.matrix import plot_matrix
 from ivp_pipeline.reports.charts.priorities import plot_priorities
@@ -29,17 +34,45 @@ if TYPE_CHECKING:
 
 ALL = ("police", "survey", "professional", "population")
 POLICE = ("police", "population")
+# `[report] charts`: "alle" draws every chart; "regio" only those about the region as a whole (a
+# national run of 342 municipalities would otherwise draw four charts for each of them).
+CHART_SCOPES = ("alle", "regio")
 
 
 @dataclass(frozen=True)
 class Chart:
     key: str  # file stem, e.g. "prioriteiten-losser"
     kind: str  # priorities, trends, matrix, ranks, heatmap, funnel
-    municipality: str  # GM code, "NOT", or "" for charts about all of them
+    municipality: str  # GM code, the region code ("NOT"), or "" for charts about all of them
     title: str
     caption: str
     png: Path
     svg: Path
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One chart before it is drawn: `paint(fig, axes, **data)` draws it on a figure of `size` (cm)
+    with `grid` subplots; everything the picture shows is in here, so its digest names the picture."""
+
+    key: str
+    kind: str
+    municipality: str
+    title: str
+    caption: str
+    source: str  # the source line under the chart
+    size: tuple[float, float]
+    paint: Callable[..., None]
+    data: dict[str, Any]
+    grid: dict[str, Any] = field(default_factory=dict)  # nrows, ncols and subplot keywords
+
+    def digest(self, salt: str) -> str:
+        return digest(salt, self.kind, self.key, self.source, self.size, self.grid, self.paint, self.data)
+
+    def chart(self, fig_dir: Path) -> Chart:
+        stem = fig_dir / self.key
+        png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
+        return Chart(self.key, self.kind, self.municipality, self.title, self.caption, png, svg)
 
 
 def render_all(result: ScoreResult, fig_dir: Path, *, workers: int = 1) -> list[Chart]:
@@ -47,59 +80,94 @@ def render_all(result: ScoreResult, fig_dir: Path, *, workers: int = 1) -> list[
     return PendingCharts(result, fig_dir, workers).collect()
 
 
-# One chart to draw: a _Context method and its arguments; `jobs` lists them in report order.
+# One chart to plan: a _Context method and its arguments; `jobs` lists them in report order.
 Job = tuple[str, tuple[str, ...]]
 PER_MUNICIPALITY = ("priorities", "ranks", "matrix", "trends")
 FOR_ALL = ("heatmap", "funnel", "progress")
 
 
-def jobs(municipalities: list[str]) -> list[Job]:
+def jobs(municipalities: list[str], region: str | None = None, scope: str = "alle") -> list[Job]:
+    """Report order; with scope "regio" only the region's own charts, the funnel and the progress."""
+    if scope == "regio":
+        units = [c for c in municipalities if c == region]
+        return [(m, (c,)) for c in units for m in PER_MUNICIPALITY] + [(m, ()) for m in FOR_ALL[1:]]
     return [(m, (code,)) for code in municipalities for m in PER_MUNICIPALITY] + [(m, ()) for m in FOR_ALL]
 
 
 class PendingCharts:
     """The charts of a report, drawn while the caller writes the tables.
 
-    With workers > 1 each chart is drawn in a process of a pool (a fork server that imported this
-    module once); every figure is built and saved by the same code as in one process, so the bytes
-    are the same. With workers <= 1 the charts are drawn in this process by `collect`.
+    Every chart is planned in this process; one whose digest (salted with `salt`, the program) matches
+    the previous reports/ (`previous`) is copied from there, unless `force`. The others are drawn in a
+    process pool (a fork server that imported this module once) when workers > 1, else by `collect`;
+    the same code draws them either way, so the bytes are the same.
     """
 
-    def __init__(self, result: ScoreResult, fig_dir: Path, workers: int = 1) -> None:
-        self._ctx = _Context(result, fig_dir)
-        self._jobs = jobs(self._ctx.municipalities)
+    def __init__(
+        self,
+        result: ScoreResult,
+        fig_dir: Path,
+        workers: int = 1,
+        *,
+        previous: Path | None = None,
+        salt: str = "",
+        force: bool = False,
+        scope: str = "alle",
+    ) -> None:
+        ctx = _Context(result, fig_dir)
+        planned = [_make(ctx, job) for job in jobs(ctx.municipalities, result.region.code, scope)]
+        self.plans = [p for p in planned if p is not None]
+        self.digests = [p.digest(salt) for p in self.plans]
+        self.dir = fig_dir
+        cache = ChartCache(None if force else previous)
+        self.reused = [
+            cache.reuse(p.key, d, fig_dir) is not None for p, d in zip(self.plans, self.digests, strict=True)
+        ]
+        todo = [p for p, hit in zip(self.plans, self.reused, strict=True) if not hit]
+        self._todo = todo
         self._pool: ProcessPoolExecutor | None = None
-        self._futures: list[Future[Chart | None]] = []
-        if workers > 1 and len(self._jobs) > 1:
+        self._futures: list[Future[None]] = []
+        if workers > 1 and len(todo) > 1:
             mp = multiprocessing.get_context("forkserver")
             mp.set_forkserver_preload([__name__])
-            self._pool = ProcessPoolExecutor(
-                min(workers, len(self._jobs)),
-                mp_context=mp,
-                initializer=_start_worker,
-                initargs=(result, fig_dir),
-            )
-            self._futures = [self._pool.submit(_draw, job) for job in self._jobs]
+            self._pool = ProcessPoolExecutor(min(workers, len(todo)), mp_context=mp)
+            self._futures = [self._pool.submit(draw, plan, fig_dir) for plan in todo]
+
+    @property
+    def drawn(self) -> int:
+        """How many charts are drawn (the rest are copied from the previous reports/)."""
+        return len(self._todo)
 
     def collect(self, done: Callable[[int, int], None] | None = None) -> list[Chart]:
-        """Wait for every chart (in report order); `done(drawn, total)` after each."""
-        charts: list[Chart | None] = []
-        total = len(self._jobs)
+        """Wait for every chart (in report order); `done(ready, total)` after each."""
+        total = len(self.plans)
+        ready = total - len(self._todo)
+        if done:
+            done(ready, total)
         try:
             if self._pool is None:
-                with figures.style():
-                    for job in self._jobs:
-                        charts.append(_make(self._ctx, job))
-                        if done:
-                            done(len(charts), total)
+                for plan in self._todo:
+                    draw(plan, self.dir)
+                    ready += 1
+                    if done:
+                        done(ready, total)
             else:
                 for future in self._futures:
-                    charts.append(future.result())
+                    future.result()
+                    ready += 1
                     if done:
-                        done(len(charts), total)
+                        done(ready, total)
         finally:
             self.close()
-        return [c for c in charts if c is not None]
+        return [p.chart(self.dir) for p in self.plans]
+
+    def index(self) -> list[tuple[str, str, list[Path]]]:
+        """(key, digest, files) of every chart, for reports/.charts.json."""
+        out = []
+        for plan, d in zip(self.plans, self.digests, strict=True):
+            chart = plan.chart(self.dir)
+            out.append((plan.key, d, [chart.png, chart.svg]))
+        return out
 
     def close(self) -> None:
         if self._pool is not None:
@@ -107,24 +175,52 @@ class PendingCharts:
             self._pool = None
 
 
-_worker: _Context | None = None
-
-
-def _start_worker(result: ScoreResult, fig_dir: Path) -> None:
-    global _worker
-    _worker = _Context(result, fig_dir)
-
-
-def _draw(job: Job) -> Chart | None:
-    assert _worker is not None, "the pool's initializer sets the context"
+def draw(plan: Plan, fig_dir: Path) -> None:
+    """Draw one planned chart and write <key>.png and <key>.svg into fig_dir."""
     with figures.style():
-        return _make(_worker, job)
+        grid = dict(plan.grid)
+        nrows, ncols = grid.pop("nrows", 1), grid.pop("ncols", 1)
+        fig, axes = figures.new_figure(plan.size[0], plan.size[1], nrows, ncols, **grid)
+        plan.paint(fig, axes, **plan.data)
+        figures.source_line(fig, plan.source)
+        figures.save(fig, fig_dir / plan.key)
 
 
-def _make(ctx: _Context, job: Job) -> Chart | None:
+def _make(ctx: _Context, job: Job) -> Plan | None:
     method, args = job
-    make: Callable[..., Chart | None] = getattr(ctx, method)
+    make: Callable[..., Plan | None] = getattr(ctx, method)
     return make(*args)
+
+
+def paint_single(
+    fig: Figure, axes: Any, *, plot: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    """One chart function on the figure's only Axes."""
+    plot(axes[0, 0], *args, **kwargs)
+
+
+def paint_trends(
+    fig: Figure, axes: Any, *, title: str, panels: list[tuple[str, pd.DataFrame]], series_break: Any
+) -> None:
+    fig.suptitle(title, x=0.0, ha="left", fontweight="bold", fontsize=10)
+    flat = list(axes.ravel())
+    for ax, (label, frame) in zip(flat, panels, strict=False):
+        plot_trend(ax, frame, title=label, series_break=series_break)
+    figures.hide_unused(flat[len(panels) :])
+
+
+def paint_funnel(
+    fig: Figure, axes: Any, *, title: str, panels: list[tuple[str, pd.DataFrame]], highlight: dict[str, str]
+) -> None:
+    nrows, ncols = axes.shape[0] - 1, axes.shape[1]
+    fig.suptitle(title, x=0.0, ha="left", fontweight="bold", fontsize=10)
+    flat = list(axes[:nrows].ravel())
+    for ax, (label, frame) in zip(flat, panels, strict=False):
+        plot_funnel(ax, frame, highlight=highlight, title=label, ylabel="Per 1.000 inwoners")
+    figures.hide_unused(flat[len(panels) :] + list(axes[nrows]))
+    handles, names = flat[0].get_legend_handles_labels()
+    legend = axes[nrows, ncols // 2].legend(handles, names, loc="center", ncols=4, fontsize=7)
+    legend.set_in_layout(False)  # wider than its cell; the cells beside it are empty
 
 
 class _Context:
@@ -136,43 +232,69 @@ class _Context:
         self.municipalities = views.municipalities(result)
         self.names = views.municipality_labels(result)
         self.themes = views.theme_labels(result)
+        self._sources: dict[tuple[str, ...], str] = {}
 
-    def _save(
+    def _plan(
         self,
-        fig: Figure,
         key: str,
         kind: str,
         code: str,
         title: str,
         caption: str,
         datasets: tuple[str, ...],
-    ) -> Chart:
-        figures.source_line(fig, views.source_line(self.r, datasets))
-        png, svg = figures.save(fig, self.dir / key)
-        return Chart(key, kind, code, title, caption, png, svg)
+        size: tuple[float, float],
+        paint: Callable[..., None],
+        data: dict[str, Any],
+        **grid: Any,
+    ) -> Plan:
+        if datasets not in self._sources:
+            self._sources[datasets] = views.source_line(self.r, datasets)
+        return Plan(key, kind, code, title, caption, self._sources[datasets], size, paint, data, grid)
+
+    def _single(self, plot: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {"plot": plot, "args": args, "kwargs": kwargs}
 
     def _ordered(self, code: str) -> pd.DataFrame:
         return views.scores_for(self.r, code, self.profile).sort_values(["rank", "theme"])
 
-    def priorities(self, code: str) -> Chart | None:
+    def priorities(self, code: str) -> Plan | None:
         data = self._ordered(code)
         if data.empty:
             return None
         name = self.names[code]
         title = f"Prioriteiten {name} (profiel {self.profile_label})"
-        fig, axes = figures.new_figure(17, 3 + 0.55 * len(data))
         level = self.r.method.get("interval_level")
         interval = f"{float(level) * 100:.0f}%-interval" if level else "onzekerheidsinterval"
-        plot_priorities(axes[0, 0], data, title=title, xlabel=f"Score (0-100); lijn = {interval}")
         caption = (
             f"Thema's van {name} op volgorde van score; de lijn is het {interval} uit de Monte "
             "Carlo-simulatie, rechts de kans dat het thema in de top 3 staat en de onderbouwing (het deel "
             'van de weging dat op gegevens rust; "laag" onder 50 %). "2 (gelijk)": gedeelde rang bij gelijke '
             "score; thema's zonder score staan onderaan, zonder rang."
         )
-        return self._save(fig, f"prioriteiten-{views.slug(name)}", "priorities", code, title, caption, ALL)
+        cols = [
+            c
+            for c in (
+                "rank",
+                "theme",
+                "theme_label",
+                "score",
+                "score_low",
+                "score_high",
+                "p_top3",
+                "coverage",
+                "flags",
+            )
+            if c in data.columns
+        ]
+        return self._plan(
+            f"prioriteiten-{views.slug(name)}", "priorities", code, title, caption, ALL,
+            (17, 3 + 0.55 * len(data)), paint_single,
+            self._single(
+                plot_priorities, data[cols], title=title, xlabel=f"Score (0-100); lijn = {interval}"
+            ),
+        )  # fmt: skip
 
-    def ranks(self, code: str) -> Chart | None:
+    def ranks(self, code: str) -> Plan | None:
         rp = self.r.rank_probabilities
         data = rp[(rp["municipality"].astype(str) == code) & (rp["profile"].astype(str) == self.profile)]
         order = [str(t) for t in self._ordered(code)["theme"]]
@@ -180,15 +302,20 @@ class _Context:
             return None
         name = self.names[code]
         title = f"Kans op elke rang: {name} (profiel {self.profile_label})"
-        fig, axes = figures.new_figure(17, 3 + 0.5 * len(order))
-        plot_rank_probabilities(axes[0, 0], data, order, self.themes, title=title)
         caption = (
             "Hoe vaak elk thema in de simulatie op elke rang uitkomt. Een brede spreiding betekent "
             "dat de volgorde onder kleine veranderingen kan omslaan."
         )
-        return self._save(fig, f"rangkansen-{views.slug(name)}", "ranks", code, title, caption, ALL)
+        shown = {t: self.themes[t] for t in order if t in self.themes}
+        return self._plan(
+            f"rangkansen-{views.slug(name)}", "ranks", code, title, caption, ALL,
+            (17, 3 + 0.5 * len(order)), paint_single,
+            self._single(
+                plot_rank_probabilities, data[["theme", "rank", "probability"]], order, shown, title=title
+            ),
+        )  # fmt: skip
 
-    def matrix(self, code: str) -> Chart | None:
+    def matrix(self, code: str) -> Plan | None:
         facts = views.scores_for(self.r, code, views.FACTS_PROFILE).set_index("theme")["score"]
         perc = views.scores_for(self.r, code, views.PERCEPTION_PROFILE).set_index("theme")["score"]
         if facts.empty or perc.empty:
@@ -204,127 +331,112 @@ class _Context:
         )
         name = self.names[code]
         title = f"Feiten en beleving: {name}"
-        fig, axes = figures.new_figure(17, 13)
-        plot_matrix(
-            axes[0, 0],
-            frame,
-            title=title,
-            xlabel=f"Score profiel {views.profile_label(self.r, views.FACTS_PROFILE)} (0-100)",
-            ylabel=f"Score profiel {views.profile_label(self.r, views.PERCEPTION_PROFILE)} (0-100)",
-        )
         caption = (
             "Rechtsboven: thema's die zowel in de registraties als in beleving en het oordeel van "
             "professionals hoog scoren."
         )
-        return self._save(fig, f"feiten-beleving-{views.slug(name)}", "matrix", code, title, caption, ALL)
+        return self._plan(
+            f"feiten-beleving-{views.slug(name)}", "matrix", code, title, caption, ALL,
+            (17, 13), paint_single,
+            self._single(
+                plot_matrix, frame, title=title,
+                xlabel=f"Score profiel {views.profile_label(self.r, views.FACTS_PROFILE)} (0-100)",
+                ylabel=f"Score profiel {views.profile_label(self.r, views.PERCEPTION_PROFILE)} (0-100)",
+            ),
+        )  # fmt: skip
 
-    def trends(self, code: str) -> Chart | None:
+    def trends(self, code: str) -> Plan | None:
         tr = self.r.trends
         data = tr[tr["municipality"].astype(str) == code]
         if data.empty:
             return None
-        present = set(data["theme"].astype(str))
+        themes = data["theme"].astype(str)
+        present = set(themes)
         order = [t for t in self._ordered(code)["theme"].astype(str) if t in present]
         order += sorted(present - set(order))
         ncols = 3
         nrows = math.ceil(len(order) / ncols)
         name = self.names[code]
         title = f"Ontwikkeling per thema: {name}"
-        fig, axes = figures.new_figure(17, 1.5 + 4.2 * nrows, nrows, ncols, sharex=True)
-        fig.suptitle(title, x=0.0, ha="left", fontweight="bold", fontsize=10)
-        flat = list(axes.ravel())
-        for ax, theme in zip(flat, order, strict=False):
-            plot_trend(
-                ax,
-                data[data["theme"].astype(str) == theme],
-                title=views.theme_label(self.r, theme, self.themes),
-                series_break=views.series_break(self.r),
-            )
-        figures.hide_unused(flat[len(order) :])
+        panels = [(views.theme_label(self.r, t, self.themes), data[themes == t]) for t in order]
         caption = (
             "Geregistreerde aantallen met 95%-interval (exacte Poisson); bij maandcijfers per 12 maanden "
             "(punt op de laatste maand van elke periode), de losse maanden lichtgrijs op de achtergrond. "
             "Valt juli 2018 binnen de reeks, dan markeert een stippellijn de trendbreuk (samenloop van "
-            "delicten sindsdien apart geteld). "
-            + gap_caption(
-                {
-                    views.theme_label(self.r, t, self.themes): data[data["theme"].astype(str) == t]
-                    for t in order
-                }
-            )
+            "delicten sindsdien apart geteld). " + gap_caption(dict(panels))
         ).strip()
-        return self._save(fig, f"trends-{views.slug(name)}", "trends", code, title, caption, POLICE)
+        return self._plan(
+            f"trends-{views.slug(name)}", "trends", code, title, caption, POLICE,
+            (17, 1.5 + 4.2 * nrows), paint_trends,
+            {"title": title, "panels": panels, "series_break": views.series_break(self.r)},
+            nrows=nrows, ncols=ncols, sharex=True,
+        )  # fmt: skip
 
-    def heatmap(self) -> Chart | None:
+    def heatmap(self) -> Plan | None:
         s = self.r.scores
         data = s[s["profile"].astype(str) == self.profile]
         if data.empty:
             return None
         wide = data.pivot_table(index="theme", columns="municipality", values="score", aggfunc="first")
         cols = [c for c in self.municipalities if c in wide.columns]
-        anchor = REGION_NOT if REGION_NOT in cols else cols[-1]
+        region = self.r.region
+        anchor = region.code if region.code in cols else cols[-1]
         wide = wide[cols].sort_values(anchor, ascending=False)
         wide.index = [views.theme_label(self.r, str(t), self.themes) for t in wide.index]
         wide.columns = [self.names[c] for c in cols]
         title = f"Scores per thema en gemeente (profiel {self.profile_label})"
-        fig, axes = figures.new_figure(17, 3 + 0.6 * len(wide))
-        plot_heatmap(axes[0, 0], wide, title=title)
         caption = (
-            "Score 0-100 per thema en gemeente; thema's op volgorde van de score voor Noordoost Twente. "
+            f"Score 0-100 per thema en gemeente; thema's op volgorde van de score voor "
+            f"{self.names.get(anchor, region.name)}. "
             "– = geen score (geen gegevens), niet 0."
         )
-        return self._save(fig, "heatmap-thema-gemeente", "heatmap", "", title, caption, ALL)
+        return self._plan(
+            "heatmap-thema-gemeente", "heatmap", "", title, caption, ALL, (17, 3 + 0.6 * len(wide)),
+            paint_single, self._single(plot_heatmap, wide, title=title),
+        )  # fmt: skip
 
-    def funnel(self) -> Chart | None:
+    def funnel(self) -> Plan | None:
         fu = self.r.funnel
         if fu.empty:
             return None
-        themes = list(dict.fromkeys(fu["theme"].astype(str)))
-        ncols = 3
-        nrows = math.ceil(len(themes) / ncols)
+        theme_of = fu["theme"].astype(str)
+        themes = list(dict.fromkeys(theme_of))
+        nrows = math.ceil(len(themes) / 3)
         ref = str(self.r.method.get("reference_area") or "het referentiegebied")
         ref_name = labels.area(ref)
         title = f"Trechterdiagrammen: gemeenten tegen {ref_name}"
-        # an extra thin row holds the shared legend, so it never covers a title or the source line
-        fig, axes = figures.new_figure(
-            17, 2.5 + 5 * nrows, nrows + 1, ncols, gridspec_kw={"height_ratios": [1.0] * nrows + [0.2]}
-        )
-        fig.suptitle(title, x=0.0, ha="left", fontweight="bold", fontsize=10)
-        flat = list(axes[:nrows].ravel())
-        highlight = {c: self.names[c] for c in self.municipalities if c != REGION_NOT}
-        for ax, theme in zip(flat, themes, strict=False):
-            plot_funnel(
-                ax,
-                fu[fu["theme"].astype(str) == theme],
-                highlight=highlight,
-                title=views.theme_label(self.r, theme, self.themes),
-                ylabel="Per 1.000 inwoners",
-            )
-        figures.hide_unused(flat[len(themes) :] + list(axes[nrows]))
-        handles, names = flat[0].get_legend_handles_labels()
-        legend = axes[nrows, ncols // 2].legend(handles, names, loc="center", ncols=4, fontsize=7)
-        legend.set_in_layout(False)  # wider than its cell; the cells beside it are empty
+        highlight = {c: self.names[c] for c in self.municipalities if c != self.r.region.code}
+        if len(highlight) > len(MARKERS):
+            highlight = {}  # a marker and legend entry each only while they stay distinguishable
+        theme_names = {t: views.theme_label(self.r, t, self.themes) for t in themes}
+        panels = [(theme_names[t], fu[theme_of == t]) for t in themes]
         caption = (
             f"Aantal per 1.000 inwoners (laatste 12 maanden) tegen het aantal inwoners; de horizontale "
             f"lijn is {ref_name}, de stippellijnen zijn exacte Poisson-grenzen (95 % en 99,8 %). "
             "Een punt buiten de grenzen wijkt meer af dan toeval verklaart. "
-            + left_out_caption(fu, highlight, {t: views.theme_label(self.r, t, self.themes) for t in themes})
+            + left_out_caption(fu, highlight, theme_names)
         ).strip()
-        return self._save(fig, "trechter-referentie", "funnel", "", title, caption, POLICE)
+        # an extra thin row holds the shared legend, so it never covers a title or the source line
+        return self._plan(
+            "trechter-referentie", "funnel", "", title, caption, POLICE, (17, 2.5 + 5 * nrows), paint_funnel,
+            {"title": title, "panels": panels, "highlight": highlight},
+            nrows=nrows + 1, ncols=3, gridspec_kw={"height_ratios": [1.0] * nrows + [0.2]},
+        )  # fmt: skip
 
-    def progress(self) -> Chart | None:
+    def progress(self) -> Plan | None:
         vg = self.r.extras.get("voortgang")
         if vg is None or vg.empty:
             return None
         frame = vg.copy()
-        frame["label"] = [municipality_label(str(m)) for m in frame["municipality"]]
+        frame["label"] = [self.r.region.label(str(m)) for m in frame["municipality"]]
         frame["label"] += [": " + views.theme_label(self.r, str(t), self.themes) for t in frame["theme"]]
         title = "Voortgang ten opzichte van het basisjaar"
-        fig, axes = figures.new_figure(17, 3 + 0.6 * len(frame))
-        plot_progress(axes[0, 0], frame, title=title)
         caption = (
             "Verandering van het cijfer ten opzichte van het basisjaar; groen = op koers, oranje = niet "
             "op koers, de streep is de streefwaarde uit de configuratie. Zonder balk: de basiswaarde of "
             "de huidige waarde is onbekend (maanden niet gepubliceerd of geheimgehouden), niet 0."
         )
-        return self._save(fig, "voortgang", "progress", "", title, caption, POLICE)
+        return self._plan(
+            "voortgang", "progress", "", title, caption, POLICE, (17, 3 + 0.6 * len(frame)), paint_single,
+            self._single(plot_progress, frame, title=title),
+        )  # fmt: skip

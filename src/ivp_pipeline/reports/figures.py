@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator
 
 from ivp_pipeline.atomic import write_bytes_atomic
 
@@ -75,10 +76,27 @@ def source_line(fig: Figure, text: str) -> None:
     )
 
 
+def freeze_ticks(fig: Figure) -> None:
+    """Fix every axis' ticks where its locator puts them now (the data are drawn, the limits known).
+
+    A layout pass asks each axis for its ticks many times; a date or "nice number" locator recomputes
+    them on every call, a fixed one only hands them back. The ticks shown are the same.
+    """
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if isinstance(axis.get_major_locator(), FixedLocator):
+                continue
+            axis.set_major_locator(FixedLocator(axis.get_majorticklocs().tolist()))
+
+
 def render_bytes(fig: Figure) -> tuple[bytes, bytes]:
     """PNG and SVG bytes without timestamps or version strings in their metadata."""
+    freeze_ticks(fig)
     png, svg = io.BytesIO(), io.BytesIO()
     fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    # The constrained layout placed the axes while drawing the PNG; the SVG keeps those positions
+    # instead of running the layout (most of a figure's drawing time) a second time.
+    fig.set_layout_engine("none")
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": "ivp"})
     return png.getvalue(), svg.getvalue()
 

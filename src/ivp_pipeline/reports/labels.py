@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ivp_pipeline.regions import REGION_NOT, municipality_label, registry
+from ivp_pipeline.regions import RegionConfig, municipality_label, registry
 
 COLUMNS: dict[str, str] = {
     "municipality": "Gemeente",
@@ -116,6 +116,7 @@ FLAGS: dict[str, str] = {
     "basisteam": "beleving alleen op basisteamniveau",
     "margin_assumed": "marge aangenomen",
     "rank_uncertain": "rang onzeker",
+    "score_banded": "score afgerond op 10 punten (openbare versie: rust op verborgen aantallen)",
 }
 
 VALUES: dict[str, str] = {
@@ -257,15 +258,15 @@ def period_kind(text: str) -> str:
     return PERIOD_KINDS.get(str(text), str(text))
 
 
-def area(code: str) -> str:
-    """'PV23' -> 'Overijssel (PV23)'; unknown codes stay as they are."""
+def area(code: str, region: RegionConfig | None = None) -> str:
+    """'PV23' -> 'Overijssel (PV23)'; the region's code -> its name; unknown codes stay as they are."""
 
-    if code == REGION_NOT:
-        return municipality_label(code)
-    region = registry().get(code) if code else None
-    if region is None or region.name == code:
+    if region is not None and code == region.code:
+        return municipality_label(code, region)
+    found = registry().get(code) if code else None
+    if found is None or found.name == code:
         return code
-    return f"{re.sub(r' [(](PV|LD|RE|BT|gemeente)[)]$', '', region.name)} ({code})"
+    return f"{re.sub(r' [(](PV|LD|RE|BT|gemeente)[)]$', '', found.name)} ({code})"
 
 
 def is_missing(value: Any) -> bool:

@@ -6,7 +6,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline import __version__
-from ivp_pipeline.regions import municipality_label
 from ivp_pipeline.reports import labels, views
 from ivp_pipeline.reports.charts.trends import MONTHS
 
@@ -32,6 +31,7 @@ METHOD_LABELS = {
     "weight_concentration": "Spreiding gewichten (concentratie)",
     "top_n": "Aantal prioriteiten (top)",
     "municipalities": "Gemeenten",
+    "peers": "Vergelijkingsgemeenten",
     "scales": "Vaste schalen",
     "region": "Regio",
     "profile_labels": "Namen van profielen",
@@ -83,8 +83,12 @@ def method_rows(result: ScoreResult, *, nested: bool, with_windows: bool = True)
         if key in ("profiles", "profile_labels", "windows", "windows_apart"):  # shown above or as weights
             continue
         if isinstance(value, dict | list | tuple):
-            if key == "municipalities":
-                rows.append((METHOD_LABELS[key], ", ".join(municipality_label(str(c)) for c in value)))
+            if key in ("municipalities", "peers"):
+                names = ", ".join(result.region.label(str(c)) for c in value) or "geen"
+                rows.append((METHOD_LABELS[key], names))
+            elif key == "region" and isinstance(value, dict):
+                shown = ", ".join(f"{name} ({code})" for code, name in value.items())
+                rows.append((METHOD_LABELS[key], shown))
             elif nested:
                 rows.append((METHOD_LABELS.get(key, key), json.dumps(value, ensure_ascii=False, default=str)))
             continue

@@ -1,9 +1,13 @@
-"""Public mode: counts below the threshold, and every rate built on them, replaced by "<5".
+"""Public mode: counts below the threshold, the counts that would give them away, and every value
+built on either, replaced by a marker.
 
 The replacement is done on the ScoreResult itself, so every writer (CSV, workbook, charts, HTML)
-shows the marker without knowing about public mode. Counts become "<5"; values derived from such a
-count (rates, their interval bounds, the scaled criterion) become "n<5", because a rate shown as
-"<5" would read as a rate below five. Zero counts are suppressed as well: they too are small numbers.
+shows the marker without knowing about public mode. Counts below the threshold become "<5"; values
+derived from such a count (rates, their interval bounds, the scaled criterion) become "n<5", because
+a rate shown as "<5" would read as a rate below five. Zero counts are suppressed as well: they too are
+small numbers. Which further counts must go so that no hidden one follows from totals, 12-month sums
+or the same figure in another table is decided by reports/disclosure.py; those cells, and what is
+built on them, read "x" (CBS: geheim). Scores resting on a hidden count are rounded to a band of 10.
 Counted are registered offences and incidents, and the respondents of the professionals' input.
 """
 
@@ -15,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from ivp_pipeline.reports.disclosure import hidden_cells
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
@@ -33,85 +39,183 @@ def derived_marker(threshold: int) -> str:
 
 
 def is_suppressed(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(("<", "n<"))
+    return isinstance(value, str) and (value.startswith(("<", "n<")) or value == SECONDARY)
 
 
 def apply_public_mode(result: ScoreResult, threshold: int = DEFAULT_THRESHOLD) -> ScoreResult:
-    """A copy of `result` with small counts and what is built on them suppressed; idempotent."""
-
-    cm, dm = count_marker(threshold), derived_marker(threshold)
-
-    def suppress(
-        frame: pd.DataFrame, count_col: str, derived: tuple[str, ...], only: pd.Series | None = None
-    ) -> pd.DataFrame:
-        """Rows (within `only`) whose count is below the threshold: count -> "<t", `derived` -> "n<t"."""
-        if frame.empty or count_col not in frame.columns:
-            return frame.copy()
-        out = frame.copy()
-        counts = pd.to_numeric(out[count_col], errors="coerce")
-        mask = (counts < threshold).fillna(False).astype(bool).to_numpy()
-        if only is not None:
-            mask = mask & only.fillna(False).astype(bool).to_numpy()
-        if not mask.any():
-            return out
-        for col, marker in ((count_col, cm), *((d, dm) for d in derived)):
-            if col in out.columns:
-                present = mask & out[col].notna().to_numpy()  # an empty cell stays empty
-                out[col] = out[col].astype(object)
-                out.loc[present, col] = marker
-        return out
-
-    crit = result.criteria
-    police_rows = crit["criterion"].isin(COUNT_CRITERIA) if "criterion" in crit.columns else None
+    """A copy of `result` with small counts, the cells that would give them away, and what is built
+    on either suppressed; idempotent (a suppressed result is returned as it is)."""
+    if public_threshold(result) is not None:
+        return result
+    hidden = hidden_cells(result, threshold)
+    by_frame: dict[str, dict[tuple[int, str], str]] = {}
+    for cell, kind in hidden.items():
+        by_frame.setdefault(cell.frame, {})[(cell.row, cell.column)] = kind
+    blocks = _hidden_blocks(result, by_frame)
+    extras = dict(result.extras)
+    if "voortgang" in extras:
+        extras["voortgang"] = _mark(extras["voortgang"], "extras:voortgang", by_frame, threshold)
     return replace(
         result,
-        indicators=suppress(
-            result.indicators,
-            "count",
-            ("rate_per_1000", "rate_low", "rate_high", "value", "value_low", "value_high"),
+        scores=_banded_scores(result.scores, blocks),
+        indicators=_mark(result.indicators, "indicators", by_frame, threshold),
+        trends=_mark(result.trends, "trends", by_frame, threshold),
+        funnel=_mark(result.funnel, "funnel", by_frame, threshold),
+        criteria=_criteria_blocks(
+            _mark(result.criteria, "criteria", by_frame, threshold), result, by_frame, blocks, threshold
         ),
-        trends=suppress(result.trends, "count", ("count_low", "count_high", "rate_per_1000")),
-        funnel=suppress(result.funnel, "count", ("rate_per_1000",)),
-        # n counts offences only for the police criteria; for perception it is the number of survey
-        # indicators and for professionals the number of organisation types, neither a small number.
-        criteria=_scrub_notes(
-            suppress(crit, "n", ("raw", "raw_low", "raw_high", "scaled"), police_rows), police_rows, threshold
-        ),
-        professionals=suppress(result.professionals, "respondents", ()),
-        extras=_extras(result.extras, result.trends, threshold),
+        professionals=_mark(result.professionals, "professionals", by_frame, threshold),
+        extras=_extras(extras, result.trends, threshold, blocks),
         method={**result.method, "public": True, "public_threshold": threshold},
     )
+
+
+# Secondary suppression marker (CBS: "x" = geheim): a count of at least the threshold, hidden because
+# it would give a small one away, and everything built on it.
+SECONDARY = "x"
+# (frame, count column) -> the values in the same row that are computed from that count
+DERIVED: dict[tuple[str, str], tuple[str, ...]] = {
+    ("trends", "count"): ("count_low", "count_high", "rate_per_1000"),
+    ("indicators", "count"): ("rate_per_1000", "rate_low", "rate_high", "value", "value_low", "value_high"),
+    ("funnel", "count"): ("rate_per_1000",),
+    ("criteria", "n"): ("raw", "raw_low", "raw_high", "scaled"),
+    # organisation types never exceed respondents: "<5" beside "4 types" would say 4
+    ("professionals", "respondents"): ("organisation_types",),
+    ("extras:voortgang", "baseline_value"): ("target_value", "change_pct"),
+    ("extras:voortgang", "current_value"): ("change_pct",),
+}
+SCORE_BAND = 10  # scores resting on hidden counts are shown rounded to this many points
+BANDED_FLAG = "score_banded"
+
+
+def _set(out: pd.DataFrame, pos: int, col: str, marker: str) -> None:
+    """Put a marker in one cell; an empty cell stays empty (unknown is not a small number)."""
+    if col not in out.columns:
+        return
+    j = list(out.columns).index(col)
+    value: Any = out.iat[pos, j]
+    if is_suppressed(value) or (not isinstance(value, str) and pd.isna(value)):
+        return
+    if out[col].dtype != object:
+        out[col] = out[col].astype(object)
+    out.iat[pos, j] = marker
+
+
+def _mark(
+    frame: pd.DataFrame, name: str, by_frame: dict[str, dict[tuple[int, str], str]], threshold: int
+) -> pd.DataFrame:
+    """Each hidden count -> "<t" (primary) or "x" (secondary); its row's derived values with it."""
+    out = frame.copy()
+    cells = by_frame.get(name, {})
+    if not cells or out.empty:
+        return out
+    cm, dm = count_marker(threshold), derived_marker(threshold)
+    for (row, column), kind in sorted(cells.items()):
+        primary = kind == "primary"
+        _set(out, row, column, cm if primary else SECONDARY)
+        for derived in DERIVED.get((name, column), ()):
+            _set(out, row, derived, dm if primary else SECONDARY)
+    return out
+
+
+def _hidden_blocks(
+    result: ScoreResult, by_frame: dict[str, dict[tuple[int, str], str]]
+) -> set[tuple[str, str]]:
+    """(municipality, theme) whose count-based criteria rest on a hidden count."""
+    crit = result.criteria
+    return {
+        (str(crit.iloc[row]["municipality"]), str(crit.iloc[row]["theme"]))
+        for row, _column in by_frame.get("criteria", {})
+    }
+
+
+def _criteria_blocks(
+    crit: pd.DataFrame,
+    result: ScoreResult,
+    by_frame: dict[str, dict[tuple[int, str], str]],
+    blocks: set[tuple[str, str]],
+    threshold: int,
+) -> pd.DataFrame:
+    """The four count-based criteria of a theme share their counts (the trend criterion divides the
+    latest count by the baseline): when one is hidden, the values of all four go, and so do the counts
+    quoted in their notes. The professionals criterion's n (organisation types) goes where the
+    respondents behind it are hidden."""
+    if crit.empty or "criterion" not in crit.columns:
+        return crit
+    prof = result.professionals
+    few = {
+        (str(prof.iloc[row]["municipality"]), str(prof.iloc[row]["theme"]))
+        for row, _column in by_frame.get("professionals", {})
+    }
+    out = crit.copy()
+    if "note" in out.columns:
+        out["note"] = out["note"].astype(object)
+    kinds = out["criterion"].astype(str).tolist()
+    keys = list(zip(out["municipality"].astype(str), out["theme"].astype(str), strict=True))
+    for pos, (kind, key) in enumerate(zip(kinds, keys, strict=True)):
+        if kind in COUNT_CRITERIA:
+            if key in blocks:
+                for col in ("raw", "raw_low", "raw_high", "scaled"):
+                    _set(out, pos, col, SECONDARY)
+            if "note" in out.columns:
+                j = list(out.columns).index("note")
+                out.iat[pos, j] = _scrub(out.iat[pos, j], threshold, hide_all=key in blocks)
+        elif kind == "professionals" and key in few:
+            _set(out, pos, "n", SECONDARY)
+    return out
+
+
+def _banded_scores(scores: pd.DataFrame, blocks: set[tuple[str, str]]) -> pd.DataFrame:
+    """A score resting on a hidden count would give the criterion back (the weights are published):
+    it is rounded to SCORE_BAND points, its interval widened outward to the band, and flagged."""
+    if scores.empty or not blocks:
+        return scores
+    out = scores.copy()
+    keys = zip(out["municipality"].astype(str), out["theme"].astype(str), strict=True)
+    score = pd.to_numeric(out["score"], errors="coerce")
+    rows = np.array([k in blocks for k in keys], dtype=bool) & score.notna().to_numpy()
+    if not rows.any():
+        return out
+    band = float(SCORE_BAND)
+    out.loc[rows, "score"] = (score[rows] / band).round() * band
+    for col, fn in (("score_low", np.floor), ("score_high", np.ceil)):
+        if col in out.columns:
+            values = pd.to_numeric(out.loc[rows, col], errors="coerce")
+            out.loc[rows, col] = fn(values / band) * band
+    if "flags" in out.columns:
+        flags = out["flags"].fillna("").astype(str)
+        out.loc[rows, "flags"] = [
+            ";".join([f for f in text.split(";") if f] + [BANDED_FLAG]) for text in flags[rows]
+        ]
+    return out
 
 
 # A whole number standing alone in a note ("3 tegen 40"), not part of a decimal, date or code.
 _COUNT_IN_TEXT = re.compile(r"(?<![\w.,:/-])(\d+)(?![\w.,:/-])")
 
 
-def _scrub_notes(frame: pd.DataFrame, police_rows: pd.Series | None, threshold: int) -> pd.DataFrame:
-    """Notes of count-based criteria quote counts ("3 tegen 40 in ..."): small ones become "<t"."""
-    if police_rows is None or "note" not in frame.columns or frame.empty:
-        return frame
+def _scrub(text: Any, threshold: int, *, hide_all: bool) -> Any:
+    """Counts quoted in a note ("3 tegen 40 in ..."): small ones -> "<t"; in a hidden block all go."""
+    if not isinstance(text, str):
+        return text
 
-    def scrub(text: Any) -> Any:
-        if not isinstance(text, str):
-            return text
-        return _COUNT_IN_TEXT.sub(
-            lambda m: count_marker(threshold) if int(m.group(1)) < threshold else m.group(1), text
-        )
+    def one(m: re.Match[str]) -> str:
+        if int(m.group(1)) < threshold:
+            return count_marker(threshold)
+        return SECONDARY if hide_all else m.group(1)
 
-    out = frame.copy()
-    rows = police_rows.fillna(False).astype(bool).to_numpy()
-    out["note"] = out["note"].astype(object)
-    out.loc[rows, "note"] = [scrub(t) for t in out.loc[rows, "note"]]
-    return out
+    return _COUNT_IN_TEXT.sub(one, text)
 
 
-def _extras(extras: dict[str, pd.DataFrame], trends: pd.DataFrame, threshold: int) -> dict[str, pd.DataFrame]:
+def _extras(
+    extras: dict[str, pd.DataFrame], trends: pd.DataFrame, threshold: int, blocks: set[tuple[str, str]]
+) -> dict[str, pd.DataFrame]:
     """Voortgang: a baseline or current value resting on fewer than `threshold` offences is hidden.
 
     Counts are compared directly; a rate per 1,000 is turned back into the count it rests on with
     the municipality's inhabitants (from the trends). The target (baseline x change) and the change
-    would give the hidden value away, so they go with it.
+    would give the hidden value away, so they go with it. A current rate of a theme whose latest count
+    is hidden (secondary suppression, `blocks`) goes too. Count values were marked by disclosure.
     """
     out = dict(extras)
     frame = out.get("voortgang")
@@ -145,6 +249,16 @@ def _extras(extras: dict[str, pd.DataFrame], trends: pd.DataFrame, threshold: in
             frame.loc[small & is_count, col] = count_marker(threshold)
             frame.loc[small & ~is_count, col] = derived_marker(threshold)
             hidden |= small
+    if "current_value" in frame.columns and blocks:
+        keys = zip(frame["municipality"].astype(str), frame["theme"].astype(str), strict=True)
+        rate_rows = [
+            pos
+            for pos, (key, k) in enumerate(zip(keys, kind.to_numpy(), strict=True))
+            if key in blocks and k != "count"
+        ]
+        for pos in rate_rows:
+            _set(frame, pos, "current_value", SECONDARY)
+            _set(frame, pos, "change_pct", SECONDARY)
     for col in ("target_value", "change_pct"):
         if col in frame.columns and hidden.any():
             frame[col] = frame[col].astype(object)

@@ -6,11 +6,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from ivp_pipeline.reports import labels
-from ivp_pipeline.reports.workbook import DATE, DATETIME, DEC1, DEC2, INT, PCT, PCT1, TIED_RANK, Col
+from ivp_pipeline.reports.workbook import DATE, DATETIME, DEC1, DEC2, HEADER_ROW, INT, PCT, TIED_RANK, Col
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ivp_pipeline.scoring.result import ScoreResult
 
 
@@ -92,7 +96,7 @@ def data_tables(
         ),
         (
             "Trends",
-            result.trends,
+            twelve_months_first(result.trends),
             [
                 gm,
                 th,
@@ -105,7 +109,8 @@ def data_tables(
                 Col("inhabitants", fmt=INT),
                 Col("rate_per_1000", fmt=DEC2),
             ],
-            "Trends: geregistreerde aantallen per maand en per 12 maanden "
+            "Trends: geregistreerde aantallen per 12 maanden (bovenaan; alleen die worden afgedrukt) en "
+            "per maand "
             "(trendbreuk juli 2018: samenloop apart geteld; onbekend = niet gepubliceerd of geheimgehouden, "
             "nooit 0)",
         ),
@@ -161,15 +166,7 @@ def data_tables(
         ),
         (
             "Rangkansen",
-            result.rank_probabilities,
-            [
-                gm,
-                Col("profile", convert=p_label),
-                th,
-                Col("rank", fmt=INT),
-                Col("probability", fmt=PCT1),
-            ],
-            "Kans op elke rang (Monte Carlo)",
+            *_rank_table(result, gm, th, Col("profile", convert=p_label)),
         ),
     ]
     voortgang = result.extras.get("voortgang")
@@ -212,6 +209,111 @@ def data_tables(
         )
     )
     return tables
+
+
+def twelve_months_first(trends: pd.DataFrame) -> pd.DataFrame:
+    """Trend rows with the 12-month totals first, then the months (each in their own order).
+
+    The print area of the sheet covers the 12-month rows only (page_setup `print_rows`): thousands
+    of monthly rows would print as a hundred pages; they stay below for filtering and in trends.csv.
+    """
+    if trends.empty or "period_kind" not in trends.columns:
+        return trends
+    year = (trends["period_kind"].astype(str) == "year").to_numpy()
+    return pd.concat([trends[year], trends[~year]])
+
+
+def twelve_month_rows(trends: pd.DataFrame) -> int:
+    """How many rows of the Trends sheet hold 12-month totals (the rows that are printed)."""
+    if trends.empty or "period_kind" not in trends.columns:
+        return 0
+    return int((trends["period_kind"].astype(str) == "year").sum())
+
+
+def _rank_table(result: ScoreResult, gm: Col, th: Col, prof: Col) -> tuple[pd.DataFrame, list[Col], str]:
+    """Rank probabilities wide: one row per municipality x profile x theme, a column per rank.
+
+    The long form (one row per rank) is in rank_probabilities.csv; wide, the sheet reads as a table
+    and prints on a few pages instead of sixty.
+    """
+    rp = result.rank_probabilities
+    keys = ["municipality", "profile", "theme"]
+    if rp.empty:
+        return rp, [gm, prof, th], "Kans op elke rang (Monte Carlo)"
+    ranks = sorted({int(r) for r in rp["rank"]})
+    wide = rp.pivot_table(index=keys, columns="rank", values="probability", sort=False, dropna=False)
+    wide = wide.reindex(columns=ranks)
+    wide.columns = [f"rank_{r}" for r in ranks]
+    frame = wide.reset_index()
+    cols = [gm, prof, th, *[Col(f"rank_{r}", f"Rang {r}", PCT) for r in ranks]]
+    return frame, cols, "Kans op elke rang (Monte Carlo; de rijen tellen op tot 100 %)"
+
+
+# Sheets with more columns than this print in landscape.
+LANDSCAPE_FROM_COLUMNS = 8
+A4 = 9  # the paper size code of A4 in SpreadsheetML
+
+
+def page_setup(ws: Worksheet, columns: int, *, print_rows: int | None = None) -> None:
+    """A4, fit to the page width (any number of pages down), the header rows on every page.
+
+    Landscape when the sheet has more than LANDSCAPE_FROM_COLUMNS columns. The print area is the
+    table's columns; `print_rows` limits it to the title, note, header and that many data rows (the
+    Trends sheet).
+    """
+    _print_widths(ws, columns)
+    setup = ws.page_setup
+    setup.paperSize = A4
+    setup.orientation = "landscape" if columns > LANDSCAPE_FROM_COLUMNS else "portrait"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"1:{HEADER_ROW}"
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    footer = ws.oddFooter
+    if footer is not None:
+        footer.center.text = "Pagina &P van &N"
+        footer.left.text = "&A"
+    # An explicit print area: a long title or note overflowing to the right would otherwise widen
+    # the page and shrink the table to fit.
+    last = get_column_letter(max(columns, 1))
+    rows = ws.max_row if print_rows is None else HEADER_ROW + max(print_rows, 1)
+    ws.print_area = f"A1:{last}{rows}"
+
+
+NARROW = 14  # columns this narrow are left as they are
+SCAN_ROWS = 1000
+
+
+def _print_widths(ws: Worksheet, columns: int) -> None:
+    """Narrow a column whose width came from its header to what its values need: the header cell
+    wraps, so a long header ("Rang: Feiten (politiecijfers)") need not widen the printed page.
+    Long data sheets (Trends) are left alone: scanning them costs more than it gains."""
+    if ws.max_row > SCAN_ROWS:
+        return
+    for j in range(1, columns + 1):
+        letter = get_column_letter(j)
+        header = ws.cell(row=HEADER_ROW, column=j).value
+        title = str(header or "")
+        current = ws.column_dimensions[letter].width
+        if current is None or current <= NARROW or current < len(title) + 2:
+            continue  # narrow already, or the values, not the header, set this width
+        words = max((len(w) for w in title.split()), default=0)
+        longest = 0
+        for (value,) in ws.iter_rows(min_row=HEADER_ROW + 1, min_col=j, max_col=j, values_only=True):
+            longest = max(longest, len(value) if isinstance(value, str) else 10 if value is not None else 0)
+        ws.column_dimensions[letter].width = min(current, max(longest, words, 6) + 2)
+    lines = 1
+    for j in range(1, columns + 1):
+        title = str(ws.cell(row=HEADER_ROW, column=j).value or "")
+        width = ws.column_dimensions[get_column_letter(j)].width or 8
+        lines = max(lines, min(3, -(-(len(title) + 2) // max(int(width), 1))))
+    if lines > 1:  # a wrapped header needs the height (LibreOffice does not grow the row itself)
+        ws.row_dimensions[HEADER_ROW].height = 13 * lines + 2
 
 
 def _utc(value: Any) -> Any:

@@ -10,12 +10,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ivp_pipeline.atomic import write_bytes_atomic
-from ivp_pipeline.regions import REGION_NOT, municipality_label
 from ivp_pipeline.reports import labels, views
 from ivp_pipeline.reports.method import WINDOWS_APART_LABEL, method_rows, weights, windows_apart
 from ivp_pipeline.reports.public import public_threshold
 from ivp_pipeline.reports.sanitise import sheet_title
-from ivp_pipeline.reports.sheet_specs import data_tables, score_signals, tied_rank_format
+from ivp_pipeline.reports.sheet_specs import (
+    data_tables,
+    page_setup,
+    score_signals,
+    tied_rank_format,
+    twelve_month_rows,
+)
 from ivp_pipeline.reports.workbook import (
     DEC1,
     HEADER_ROW,
@@ -51,7 +56,10 @@ def public_note(result: ScoreResult) -> str:
 def public_text(t: int) -> str:
     return (
         f"Aantallen kleiner dan {t} (misdrijven, meldingen en respondenten) zijn "
-        f"weggelaten (getoond als <{t}), net als de cijfers die erop zijn gebaseerd (getoond als n<{t})."
+        f"weggelaten (getoond als <{t}), net als de cijfers die erop zijn gebaseerd (getoond als n<{t}). "
+        "Aantallen waaruit een weggelaten aantal terug te rekenen is (via totalen, 12-maandsommen of "
+        "hetzelfde cijfer in een andere tabel) zijn ook weggelaten (getoond als x); scores die erop "
+        "rusten zijn afgerond op 10 punten."
     )
 
 
@@ -69,7 +77,7 @@ def write_workbook(result: ScoreResult, tables_dir: Path) -> Path:
         return wb.create_sheet(sheet_title(name, taken))
 
     def m_label(code: Any) -> str:
-        return municipality_label(str(code))
+        return result.region.label(str(code))
 
     def t_label(theme: Any) -> str:
         return views.theme_label(result, str(theme), themes)
@@ -77,25 +85,32 @@ def write_workbook(result: ScoreResult, tables_dir: Path) -> Path:
     def p_label(profile: Any) -> str:
         return views.profile_label(result, str(profile))
 
-    for code in [REGION_NOT, *[c for c in views.municipalities(result) if c != REGION_NOT]]:
+    region = result.region.code
+    for code in [region, *[c for c in views.municipalities(result) if c != region]]:
         if code not in mun:
             continue
         frame, cols = _priority_table(result, code, main, t_label)
-        title = "Samenvatting Noordoost Twente" if code == REGION_NOT else mun[code]
+        title = f"Samenvatting {result.region.name}" if code == region else mun[code]
+        ws = sheet(f"Samenvatting {region}" if code == region else mun[code])
         write_table(
-            sheet("Samenvatting NOT" if code == REGION_NOT else mun[code]),
+            ws,
             frame,
             cols,
             title=f"{title}: prioriteiten (profiel {views.profile_label(result, main)})",
             note=note or PRIORITY_NOTE,
             freeze_cols=2,
         )
+        page_setup(ws, len(cols))
 
     tables = data_tables(result, m_label, t_label, p_label)
     for name, frame, cols, title in tables:
         present = [c for c in cols if c.key in frame.columns]
-        write_table(sheet(name), frame, present, title=title, note=note, freeze_cols=0)
-    _method_sheet(sheet("Methode"), result, note)
+        ws = sheet(name)
+        write_table(ws, frame, present, title=title, note=note, freeze_cols=0)
+        page_setup(ws, len(present), print_rows=twelve_month_rows(frame) if name == "Trends" else None)
+    method_ws = sheet("Methode")
+    _method_sheet(method_ws, result, note)
+    page_setup(method_ws, 1 + len(CRITERIA_ORDER))  # the weights table: profile + criteria
     path = tables_dir / WORKBOOK_NAME
     write_bytes_atomic(path, stable_bytes(wb, views.reference_date(result)))
     return path

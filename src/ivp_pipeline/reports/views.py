@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ivp_pipeline.regions import municipality_label, unit_order
+from ivp_pipeline.regions import unit_order
 from ivp_pipeline.reports import labels
 
 if TYPE_CHECKING:
@@ -43,13 +43,14 @@ def default_profile(result: ScoreResult, available: list[str] | None = None) -> 
 
 
 def municipalities(result: ScoreResult) -> list[str]:
-    """The municipalities scored in regions.unit_order: by Dutch name, then NOT last."""
-    return unit_order(result.scores["municipality"].astype(str)) if len(result.scores) else []
+    """The municipalities scored in regions.unit_order: by Dutch name, then the region total last."""
+    units = result.scores["municipality"].astype(str)
+    return unit_order(units, result.region) if len(result.scores) else []
 
 
 def municipality_labels(result: ScoreResult) -> dict[str, str]:
-    """Code -> Dutch name (regions.municipality_label) of every unit scored, in unit order."""
-    return {code: municipality_label(code) for code in municipalities(result)}
+    """Code -> Dutch name (result.region.label) of every unit scored, in unit order."""
+    return {code: result.region.label(code) for code in municipalities(result)}
 
 
 def theme_labels(result: ScoreResult) -> dict[str, str]:

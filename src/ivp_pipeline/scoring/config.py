@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ivp_pipeline.config import section
 from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.regions import NOT_MUNICIPALITIES
+from ivp_pipeline.regions import RegionConfig
 
 CRITERIA = ("volume", "harm", "trend", "comparison", "perception", "professionals")
 
@@ -84,8 +84,9 @@ class ScoringConfig(BaseModel):
     default_profile: str = "evenwichtig"
     profiles: dict[str, Profile] = Field(default_factory=dict)
     small_number_threshold: int = Field(default=5, ge=0)
-    reference_area: str = "PV23"
-    fallback_reference_area: str = "NL01"
+    # Empty: the first and the last comparison area of [region] (for NOT: PV23 Overijssel, NL01).
+    reference_area: str = ""
+    fallback_reference_area: str = ""
     # Baseline: this many 12-month periods right before the latest 12 months (never before 2018-07).
     baseline_years: int = Field(default=3, ge=1, le=10)
     series_break: str = "2018-07-01"
@@ -93,7 +94,8 @@ class ScoringConfig(BaseModel):
     # The most Monte Carlo draws; the run stops earlier once P(top 3) is precise (scoring/montecarlo.py).
     draws: int = Field(default=100_000, ge=10, le=200_000)
     weight_concentration: float = Field(default=50.0, gt=0)
-    municipalities: tuple[str, ...] = tuple(NOT_MUNICIPALITIES)
+    # Empty: the municipalities of [region] (for_region fills it in).
+    municipalities: tuple[str, ...] = ()
     top_n: int = Field(default=3, ge=1)
     # Below this share of the profile's weight a score rests on too little evidence to stand alone.
     low_coverage_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
@@ -107,14 +109,25 @@ class ScoringConfig(BaseModel):
     def _gm(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         for code in v:
             if not (len(code) == 6 and code.startswith("GM") and code[2:].isdigit()):
-                raise ValueError(f"not a municipality code: {code!r} (expected GMxxxx)")
+                raise ValueError(f"geen gemeentecode: {code!r} (verwacht GMxxxx)")
         if not v:
-            raise ValueError("at least one municipality")
+            raise ValueError("minstens één gemeente")
         return tuple(v)
 
     def all_profiles(self) -> dict[str, Profile]:
         base = {k: Profile(**v, label=PROFILE_LABELS.get(k, k)) for k, v in DEFAULT_PROFILES.items()}
         return {**base, **self.profiles}
+
+
+def for_region(cfg: ScoringConfig, region: RegionConfig) -> ScoringConfig:
+    """The settings with what [scoring] leaves empty taken from [region]: the municipalities scored,
+    the reference area (the region's first comparison area) and its fallback (the last)."""
+    update = {
+        "municipalities": cfg.municipalities or region.municipalities,
+        "reference_area": cfg.reference_area or region.reference_area,
+        "fallback_reference_area": cfg.fallback_reference_area or region.fallback_reference_area,
+    }
+    return cfg.model_copy(update=update)
 
 
 def validate_weights(cfg: ScoringConfig, file: str = "ivp.toml") -> None:
@@ -126,7 +139,7 @@ def validate_weights(cfg: ScoringConfig, file: str = "ivp.toml") -> None:
                 problems.append(
                     Problem(
                         "bad-weights",
-                        "a weight must be >= 0",
+                        "een gewicht moet >= 0 zijn",
                         file=file,
                         column=f"scoring.profiles.{name}.{crit}",
                         value=str(value),
@@ -137,18 +150,18 @@ def validate_weights(cfg: ScoringConfig, file: str = "ivp.toml") -> None:
             problems.append(
                 Problem(
                     "bad-weights",
-                    "the weights of a profile must sum to 1",
+                    "de gewichten van een profiel moeten samen 1 zijn",
                     file=file,
                     column=f"scoring.profiles.{name}",
                     value=f"{total:g}",
-                    hint="e.g. volume = 0.2, harm = 0.2, ... adding up to 1.0",
+                    hint="bv. volume = 0.2, harm = 0.2, ... samen 1.0",
                 )
             )
     if cfg.default_profile not in cfg.all_profiles():
         problems.append(
             Problem(
                 "bad-config",
-                "default_profile is not a defined profile",
+                "default_profile is geen bestaand profiel",
                 file=file,
                 column="scoring.default_profile",
                 value=cfg.default_profile,

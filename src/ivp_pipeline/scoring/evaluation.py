@@ -27,7 +27,8 @@ from ivp_pipeline.scoring.result import VOORTGANG
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
 
-AreaKey = Annotated[str, StringConstraints(pattern=r"^(GM\d{4}|NOT)$")]
+# a municipality, or the region total by its [region] code (NOT for Noordoost Twente)
+AreaKey = Annotated[str, StringConstraints(pattern=r"^(GM\d{4}|[A-Z][A-Z0-9]{1,9})$")]
 STATUS_LABELS = {
     "on_track": "op koers",
     "off_track": "niet op koers",
@@ -43,7 +44,7 @@ class EvaluationConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     baseline_year: int = Field(ge=2012, le=2100)
-    # theme -> municipality (GMxxxx or NOT) -> target change in % against the baseline
+    # theme -> municipality (GMxxxx or the region code, e.g. NOT) -> target change in % against the baseline
     targets: dict[str, dict[AreaKey, Annotated[float, Field(ge=-100, le=1000)]]] = Field(default_factory=dict)
 
 
@@ -59,11 +60,11 @@ def evaluation_config(
         problems = [
             Problem(
                 "bad-config",
-                "unknown theme in evaluation targets",
+                "onbekend thema in de doelen van de evaluatie",
                 file=file,
                 column=f"evaluation.targets.{t}",
                 value=t,
-                hint="use a theme id of the catalogue (see docs/method.md)",
+                hint="gebruik een thema-id uit de themacatalogus (zie docs/method.md)",
             )
             for t in unknown
         ]

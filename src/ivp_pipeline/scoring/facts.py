@@ -98,7 +98,7 @@ def _period_range(start: pd.Timestamp, end: pd.Timestamp, months: int) -> list[p
 def clean_police(police: pd.DataFrame) -> pd.DataFrame:
     """Columns area_code, measure, offence_code, period, period_kind, value (NaN = not counted), counted."""
 
-    df = police[[c for c in POLICE.schema.names]].copy()
+    df = police[[c for c in POLICE.schema.names if c in police.columns]].copy()
     df["period"] = pd.to_datetime(df["period_start"])
     df["counted"] = df["value_state"].isin(COUNTED)
     value = pd.to_numeric(df["value"], errors="coerce").astype(float)
@@ -118,9 +118,9 @@ def period_kind(clean: pd.DataFrame, areas: list[str]) -> str:
     raise IvpError(
         Problem(
             "no-police-data",
-            "no monthly or yearly police figures for the municipalities in scope",
+            "geen politiecijfers per maand of jaar voor de gemeenten van de regio",
             value=", ".join(areas),
-            hint="run ivp ingest first (police files in data/raw/police)",
+            hint="voer eerst ivp ingest uit (politiebestanden in data/raw/police)",
         )
     )
 
@@ -155,9 +155,9 @@ def measure_windows(
         raise IvpError(
             Problem(
                 "no-common-period",
-                "no period has police figures for all municipalities in scope",
+                "geen enkele periode heeft politiecijfers voor alle gemeenten van de regio",
                 value=", ".join(scope),
-                hint="ingest the same police table for each municipality",
+                hint="lees voor elke gemeente dezelfde politietabel in",
             )
         )
     return out

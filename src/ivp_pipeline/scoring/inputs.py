@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -10,6 +10,17 @@ import pandas as pd
 # Area levels read for police figures: gemeente and above. Wijk and buurt rows are never summed with
 # the gemeente row of the same municipality (that would double count).
 POLICE_LEVELS = ("land", "landsdeel", "provincie", "regionale_eenheid", "basisteam", "gemeente")
+WIJK_COLUMNS = (
+    "municipality",
+    "area_code",
+    "area_name",
+    "measure",
+    "offence_code",
+    "period_start",
+    "period_kind",
+    "value",
+    "value_state",
+)
 
 
 @dataclass
@@ -19,6 +30,10 @@ class Inputs:
     professional: pd.DataFrame  # respondents as ordinals (stable_respondents)
     population: pd.DataFrame
     manifest: dict[str, Any]
+    # local figures (Halt, RIEC, ...): LOCAL_FIGURES columns of schemas.py; empty when none ingested
+    local_figures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # police rows at wijk level (WIJK_COLUMNS only) for "where it happens"; never summed with gemeente rows
+    wijken: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def stable_respondents(prof: pd.DataFrame) -> pd.DataFrame:

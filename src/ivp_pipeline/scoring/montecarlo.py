@@ -6,6 +6,7 @@ theme never changes the draws of another theme: only ranks (which compare themes
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from dataclasses import dataclass
 
@@ -95,10 +96,17 @@ def draw_weights(
 
 @dataclass
 class Simulation:
-    scores: dict[str, F]  # profile -> (D, P)
+    low: dict[str, F]  # profile -> (P,) lower end of the score interval
+    high: dict[str, F]  # profile -> (P,) upper end
     rank_dist: dict[str, F]  # profile -> (P, max rank): share of draws per rank, NaN rows = unranked
-    professionals: F  # (D, P) mean ratings drawn
-    draws: int  # the number of draws made (adaptive stop, at most the configured cap)
+    professionals: tuple[F, F]  # (P,) interval of the professionals' mean rating
+    draws: int  # the most draws made by a chunk (adaptive stop, at most the configured cap)
+
+
+# Pairs simulated together. A run over many units (a whole police unit, the country) is simulated
+# in chunks of whole units, each stopping on its own precision, so memory stays bounded; the streams
+# are per pair, so a pair's draws do not depend on the chunk it is in.
+CHUNK_PAIRS = 260
 
 
 def simulate(
@@ -111,7 +119,80 @@ def simulate(
     top_n: int = 3,
 ) -> Simulation:
     """Batches of draws until every P(top n) has a standard error <= MAX_SE_P_TOP (at least
-    MIN_DRAWS), or `draws` in all; the same seed and inputs always stop at the same point."""
+    MIN_DRAWS), or `draws` in all; the same seed and inputs always stop at the same point.
+
+    `groups` are the pairs ranked together (one unit each)."""
+    chunks = _chunks(m, CHUNK_PAIRS)
+    if len(chunks) == 1:
+        return _simulate(m, profiles, groups, seed, draws, concentration, top_n)
+    max_rank = max((len(g) for g in groups), default=0)
+    low = {n: np.full(m.n_pairs, np.nan) for n in profiles}
+    high = {n: np.full(m.n_pairs, np.nan) for n in profiles}
+    dist = {n: np.full((m.n_pairs, max_rank), np.nan) for n in profiles}
+    p_low, p_high = np.full(m.n_pairs, np.nan), np.full(m.n_pairs, np.nan)
+    made = 0
+    for idx in chunks:
+        pos = np.full(m.n_pairs, -1)
+        pos[idx] = np.arange(len(idx))
+        sub_groups = [pos[g] for g in groups if len(g) and pos[g[0]] >= 0]
+        sim = _simulate(_subset(m, idx, pos), profiles, sub_groups, seed, draws, concentration, top_n)
+        for n in profiles:
+            low[n][idx], high[n][idx] = sim.low[n], sim.high[n]
+            width = sim.rank_dist[n].shape[1]
+            dist[n][idx, :width] = sim.rank_dist[n]
+            dist[n][idx[~np.isnan(sim.rank_dist[n][:, 0])], width:] = 0.0  # ranks a chunk has not
+        p_low[idx], p_high[idx] = sim.professionals
+        made = max(made, sim.draws)
+    return Simulation(low, high, dist, (p_low, p_high), made)
+
+
+def _chunks(m: Model, size: int) -> list[NDArray[np.int64]]:
+    """Pair indices in runs of whole units (units are contiguous in m.pairs), about `size` each."""
+    units = m.pairs["unit"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]]) if len(units) else np.array([0])
+    bounds = [*starts.tolist(), len(units)]
+    chunks: list[NDArray[np.int64]] = []
+    first = 0
+    for a, b in itertools.pairwise(bounds):
+        if b - first > size and a > first:
+            chunks.append(np.arange(first, a))
+            first = a
+    chunks.append(np.arange(first, len(units)))
+    return chunks
+
+
+def _subset(m: Model, idx: NDArray[np.int64], pos: NDArray[np.int64]) -> Model:
+    """The model of the pairs `idx` (pos: pair -> its index in the subset, -1 outside)."""
+    codes = np.flatnonzero(pos[m.code_pair] >= 0)
+    ind = np.flatnonzero(pos[m.ind_pair] >= 0)
+    return Model(
+        pairs=m.pairs.iloc[idx].reset_index(drop=True),
+        code_pair=pos[m.code_pair[codes]],
+        code_x=m.code_x[codes],
+        code_w=m.code_w[codes],
+        x0=m.x0[idx],
+        py1=m.py1[idx],
+        py0=m.py0[idx],
+        ref_x=m.ref_x[idx],
+        ref_py=m.ref_py[idx],
+        ind_pair=pos[m.ind_pair[ind]],
+        ind_value=m.ind_value[ind],
+        ind_comp=m.ind_comp[ind],
+        ind_margin=m.ind_margin[ind],
+        ind_sign=m.ind_sign[ind],
+        prof_groups={int(pos[p]): g for p, g in m.prof_groups.items() if pos[p] >= 0},
+    )
+
+
+def _simulate(
+    m: Model,
+    profiles: dict[str, F],
+    groups: list[NDArray[np.int64]],
+    seed: int,
+    draws: int,
+    concentration: float,
+    top_n: int,
+) -> Simulation:
     rngs = pair_streams(m, seed)
     wrngs = {name: stream(seed, "weights", name) for name in profiles}
     max_rank = max((len(g) for g in groups), default=0)
@@ -141,7 +222,14 @@ def simulate(
         share = c / done
         share[unranked | (c.sum(axis=1) == 0)] = np.nan  # never ranked: no score in any draw
         dist[name] = share
-    return Simulation({n: np.concatenate(v) for n, v in scores.items()}, dist, np.concatenate(profs), done)
+    bounds = {n: interval(np.concatenate(v)) for n, v in scores.items()}
+    return Simulation(
+        {n: b[0] for n, b in bounds.items()},
+        {n: b[1] for n, b in bounds.items()},
+        dist,
+        interval(np.concatenate(profs)),
+        done,
+    )
 
 
 def _precise(counts: dict[str, F], done: int, top_n: int) -> bool:
@@ -158,10 +246,15 @@ def interval(draws: F, level: float = 0.95) -> tuple[F, F]:
     tail = (1 - level) / 2 * 100
     out_low = np.full(draws.shape[1], np.nan)
     out_high = np.full(draws.shape[1], np.nan)
-    ok = ~np.all(np.isnan(draws), axis=0)
-    if ok.any():
-        out_low[ok] = np.nanpercentile(draws[:, ok], tail, axis=0)
-        out_high[ok] = np.nanpercentile(draws[:, ok], 100 - tail, axis=0)
+    nan = np.isnan(draws)
+    ok = ~np.all(nan, axis=0)
+    # columns without a NaN take the plain percentile (the same numbers, far faster)
+    full = ok & ~np.any(nan, axis=0)
+    gaps = ok & ~full
+    for cols, percentile in ((full, np.percentile), (gaps, np.nanpercentile)):
+        if cols.any():
+            out_low[cols] = percentile(draws[:, cols], tail, axis=0)
+            out_high[cols] = percentile(draws[:, cols], 100 - tail, axis=0)
     return out_low, out_high
 
 

@@ -12,7 +12,6 @@ from ivp_pipeline.catalogue import Catalogue
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.config import ScoringConfig
 
-BASISTEAM = "BT_NOT"
 COLUMNS = [
     "unit",
     "theme",
@@ -60,9 +59,17 @@ def latest_values(survey: pd.DataFrame) -> pd.DataFrame:
 
 
 def perception_table(
-    survey: pd.DataFrame, catalogue: Catalogue, units: dict[str, tuple[str, ...]], cfg: ScoringConfig
+    survey: pd.DataFrame,
+    catalogue: Catalogue,
+    units: dict[str, tuple[str, ...]],
+    cfg: ScoringConfig,
+    basisteam: str = "",
 ) -> pd.DataFrame:
-    """One row per unit x theme x matched indicator (the latest year), with margin and comparison."""
+    """One row per unit x theme x matched indicator (the latest year), with margin and comparison.
+
+    `basisteam` ([region] basisteam, e.g. BT_NOT; empty when the region has none) is the region's
+    own figure and the fallback of a municipality without its own.
+    """
 
     if survey.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -71,9 +78,10 @@ def perception_table(
     refs = (cfg.reference_area, cfg.fallback_reference_area)
     rows = []
     for unit, areas in units.items():
-        # The basisteam Noordoost-Twente covers exactly the four municipalities: it is NOT's own figure.
-        own = latest[latest["area_code"].isin(areas if len(areas) == 1 else (unit, BASISTEAM))]
-        fallback = latest[latest["area_code"] == BASISTEAM]
+        # The basisteam covers the municipalities of the region (Noordoost-Twente: exactly the four):
+        # it is the region's own figure.
+        own = latest[latest["area_code"].isin(areas if len(areas) == 1 else (unit, basisteam))]
+        fallback = latest[latest["area_code"] == basisteam] if basisteam else latest.iloc[0:0]
         for theme in catalogue.themes.values():
             for rule in theme.survey:
                 picked = [r for _, r in own.iterrows() if rule.matches(r["indicator"], r["indicator_label"])]

@@ -7,21 +7,37 @@ import pandas as pd
 
 from ivp_pipeline.catalogue import Catalogue
 from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.regions import REGION_NOT, municipality_label, unit_order
+from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig, municipality_label, unit_order
 from ivp_pipeline.scoring import facts, scales, tables
-from ivp_pipeline.scoring.config import CRITERIA, ScoringConfig
+from ivp_pipeline.scoring.config import CRITERIA, ScoringConfig, for_region
 from ivp_pipeline.scoring.criteria import criteria_frame
 from ivp_pipeline.scoring.inputs import Inputs
+from ivp_pipeline.scoring.keyfigures import Comparison, key_figures
+from ivp_pipeline.scoring.localfigures import local_figures_table
 from ivp_pipeline.scoring.model import Model, criteria_arrays, ranks, stack, weighted_scores
-from ivp_pipeline.scoring.montecarlo import interval, simulate
+from ivp_pipeline.scoring.montecarlo import simulate
 from ivp_pipeline.scoring.perception import perception_table
 from ivp_pipeline.scoring.police import inhabitants_at, population_lookup, theme_codes, theme_table
 from ivp_pipeline.scoring.professionals import professional_tables
 from ivp_pipeline.scoring.result import ScoreResult
+from ivp_pipeline.scoring.voices import voices_extras
+from ivp_pipeline.scoring.wijken import wijk_table
 
 
-def compute(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreResult:
-    """Score every theme for each municipality in scope and for Noordoost Twente as a whole."""
+def compute(
+    inputs: Inputs,
+    cfg: ScoringConfig,
+    cat: Catalogue,
+    comparison: Comparison | None = None,
+    region: RegionConfig = DEFAULT_REGION,
+) -> ScoreResult:
+    """Score every theme for each municipality in scope and for the region as a whole.
+
+    `comparison` (peers, evaluation baseline year) shapes the key figures (scoring/keyfigures.py).
+    `region` (the `[region]` of ivp.toml) gives the region total its code and name, the basisteam and
+    the defaults of the scope and the reference areas.
+    """
+    cfg = for_region(cfg, region)
     clean = facts.clean_police(inputs.police)
     scope = list(cfg.municipalities)
     _require_police(clean, scope)
@@ -32,7 +48,7 @@ def compute(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreResult:
     w = windows.get("crime") or next(iter(windows.values()))
     # the one reading order of every table: municipalities by name, then the region (regions.unit_order)
     units: dict[str, tuple[str, ...]] = {m: (m,) for m in unit_order(scope)}
-    units[REGION_NOT] = tuple(scope)
+    units[region.code] = tuple(scope)
     ref = _reference(clean, inputs.population, kind, cfg)
     all_units = {**units, **({ref: (ref,)} if ref else {})}
     series = facts.unit_series(clean, avail, all_units, kind)
@@ -41,8 +57,8 @@ def compute(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreResult:
 
     theme_ids = sorted(cat.themes)
     pairs = pd.DataFrame([(u, t) for u in units for t in theme_ids], columns=["unit", "theme"])
-    perception = perception_table(inputs.survey, cat, units, cfg)
-    prof_tab, prof_groups = professional_tables(inputs.professional, list(units), theme_ids)
+    perception = perception_table(inputs.survey, cat, units, cfg, region.basisteam)
+    prof_tab, prof_groups = professional_tables(inputs.professional, list(units), theme_ids, region.code)
     m = _model(pairs, theme_tab, code_tab, perception, prof_groups, ref)
 
     point = criteria_arrays(
@@ -59,7 +75,7 @@ def compute(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreResult:
     for name, wts in profiles.items():
         sc, cov = weighted_scores(s_point, wts[None, :])
         rk = ranks(sc, groups)[0]
-        low, high = interval(sim.scores[name])
+        low, high = sim.low[name], sim.high[name]
         dist = np.full((len(pairs), len(theme_ids)), np.nan)
         dist[:, : sim.rank_dist[name].shape[1]] = sim.rank_dist[name]
         dist[~np.isnan(dist[:, 0]), sim.rank_dist[name].shape[1] :] = 0.0
@@ -75,13 +91,17 @@ def compute(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreResult:
 
     criteria = criteria_frame(m, theme_tab, perception, prof_tab, point, w.label("baseline"), ref or "")
     # The professionals' interval comes from the bootstrap (there is no closed form).
-    p_low, p_high = interval(sim.professionals)
+    p_low, p_high = sim.professionals
     is_prof = (criteria["criterion"] == "professionals").to_numpy()
     criteria.loc[is_prof, "raw_low"] = np.where(np.isnan(criteria.loc[is_prof, "raw"]), np.nan, p_low)
     criteria.loc[is_prof, "raw_high"] = np.where(np.isnan(criteria.loc[is_prof, "raw"]), np.nan, p_high)
     scores = tables.scores_frame(
-        pd.concat(score_rows, ignore_index=True), cat, cfg, theme_tab, perception, kind
+        pd.concat(score_rows, ignore_index=True), cat, cfg, theme_tab, perception, kind, region
     )
+    # the province and Nederland are the scoring's reference areas; peers and baseline as configured
+    given = comparison or Comparison()
+    comparison = Comparison(cfg.reference_area, cfg.fallback_reference_area, given.peers, given.baseline_year)
+    keyfig = key_figures(clean, inputs.population, cat, units, windows, kind, comparison)
     return ScoreResult(
         scores=scores,
         criteria=criteria,
@@ -98,7 +118,19 @@ def compute(inputs: Inputs, cfg: ScoringConfig, cat: Catalogue) -> ScoreResult:
         perception=tables.perception_frame(perception),
         funnel=tables.funnel_frame(clean, avail, inputs.population, cat, windows, ref, list(units)),
         sources=tables.sources_frame(inputs.manifest),
-        method={**_method(cfg, cat, w, ref, windows, perception), "draws": sim.draws},
+        method={
+            **_method(cfg, cat, w, ref, windows, perception),
+            "draws": sim.draws,
+            "region": {region.code: region.name},
+            "peers": list(comparison.peers),
+        },
+        extras={
+            **keyfig,
+            **voices_extras(inputs.professional, list(units), theme_ids, region.code),
+            "local_figures": local_figures_table(inputs.local_figures, inputs.population, units),
+            "wijken": wijk_table(inputs.wijken, inputs.population, theme_codes(cat)),
+        },
+        region=region,
     )
 
 
@@ -109,9 +141,9 @@ def _require_police(clean: pd.DataFrame, scope: list[str]) -> None:
         raise IvpError(
             *_problems(
                 "no-police-data",
-                "no police figures for this municipality",
+                "geen politiecijfers voor deze gemeente",
                 missing,
-                "run ivp ingest first, with police files for every municipality",
+                "voer eerst ivp ingest uit, met politiebestanden voor elke gemeente",
             )
         )
 
@@ -140,9 +172,9 @@ def _inhabitants(
         raise IvpError(
             *_problems(
                 "no-population",
-                "no population figures for this municipality",
+                "geen bevolkingscijfers voor deze gemeente",
                 missing,
-                "ingest a population file (CBS 03759ned or 85984NED) for it",
+                "lees er een bevolkingsbestand voor in (CBS 03759ned of 85984NED)",
             )
         )
     lookup = population_lookup(population)
@@ -251,7 +283,6 @@ def _method(
         "weight_concentration": cfg.weight_concentration,
         "top_n": cfg.top_n,
         "municipalities": list(cfg.municipalities),
-        "region": {REGION_NOT: municipality_label(REGION_NOT)},
         "scales": {
             "volume": scales.VOLUME_ANCHORS,
             "harm": scales.HARM_ANCHORS,

@@ -77,13 +77,17 @@ Published = dict[tuple[str, str, str], CodeSeries]  # (unit, measure, code) -> i
 def published(series: pd.DataFrame) -> Published:
     """The series of each unit x measure x code (a NaN count = not published, left out of counts)."""
     out: Published = {}
-    cols = ("unit", "measure", "offence_code", "period", "count", "missing")
-    for u, m, c, p, x, miss in zip(*(series[k] for k in cols), strict=True):
-        cs = out.setdefault((str(u), str(m), str(c)), CodeSeries({}, {}))
+    # plain Python values first: iterating pandas (Arrow-backed) columns element by element is slow
+    keys = (series[k].astype(str).tolist() for k in ("unit", "measure", "offence_code"))
+    periods = pd.DatetimeIndex(series["period"]).tolist()
+    counts = series["count"].astype(float).tolist()
+    missing = series["missing"].tolist()
+    for u, m, c, p, x, miss in zip(*keys, periods, counts, missing, strict=True):
+        cs = out.setdefault((u, m, c), CodeSeries({}, {}))
         if x == x:  # not NaN
-            cs.counts[pd.Timestamp(p)] = float(x)
+            cs.counts[p] = x
         if miss:
-            cs.missing[pd.Timestamp(p)] = int(miss)
+            cs.missing[p] = int(miss)
     return out
 
 

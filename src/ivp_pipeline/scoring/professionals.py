@@ -5,18 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ivp_pipeline.regions import REGION_NOT
 from ivp_pipeline.scoring.result import PROFESSIONALS
 
 CRITERION_COLUMNS = list(PROFESSIONALS)
 MAX_SD = 2.0  # the largest possible standard deviation of ratings on a 1-5 scale
 
 
-def rows_for(prof: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """Ratings that count for a unit: its own plus those given for the whole region (NOT)."""
-    if unit == REGION_NOT:
+def rows_for(prof: pd.DataFrame, unit: str, region_code: str) -> pd.DataFrame:
+    """Ratings that count for a unit: its own plus those given for the whole region (`region_code`)."""
+    if unit == region_code:
         return prof
-    return prof[prof["municipality"].isin((unit, REGION_NOT))]
+    return prof[prof["municipality"].isin((unit, region_code))]
 
 
 def agreement(ratings: np.ndarray) -> float:
@@ -38,7 +37,7 @@ def respondent_means(prof: pd.DataFrame) -> pd.DataFrame:
 
 
 def professional_tables(
-    prof: pd.DataFrame, units: list[str], themes: list[str]
+    prof: pd.DataFrame, units: list[str], themes: list[str], region_code: str
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], list[np.ndarray]]]:
     """(per-criterion table, respondent means per organisation type for each unit x theme)."""
 
@@ -47,7 +46,7 @@ def professional_tables(
     rows = []
     groups: dict[tuple[str, str], list[np.ndarray]] = {}
     for unit in units:
-        sub = rows_for(prof, unit)
+        sub = rows_for(prof, unit, region_code)
         for (theme, crit), g in sub.groupby(["theme", "criterion"], sort=True):
             rows.append(
                 (

@@ -1,13 +1,16 @@
 """The scored contract: what `ivp score` computes and every output (tables, charts, HTML) renders.
 
 All frames are pandas DataFrames with exactly these columns (more may follow, never fewer).
-`municipality` is a GM code or "NOT" (Noordoost Twente as a whole); labels are Dutch.
+`municipality` is a GM code or the code of the region total (`region.code`, "NOT" for Noordoost
+Twente); labels are Dutch.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -152,3 +155,6 @@ class ScoreResult:
     method: dict[str, Any] = field(default_factory=dict)
     # Optional extras (e.g. evaluation against a baseline, "voortgang"): name -> frame.
     extras: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # The region scored (`[region]` of ivp.toml): the code and name of the region total, its
+    # municipalities; every output labels and orders units with it.
+    region: RegionConfig = field(default_factory=lambda: DEFAULT_REGION)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ivp_pipeline.catalogue import Catalogue
 from ivp_pipeline.offences import offences
-from ivp_pipeline.regions import municipality_label, unit_order
+from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig, unit_order
 from ivp_pipeline.scoring import facts
 from ivp_pipeline.scoring.config import RANK_UNCERTAIN, ScoringConfig, rank_uncertain
 from ivp_pipeline.scoring.police import (
@@ -58,6 +58,7 @@ def scores_frame(
     theme_tab: pd.DataFrame,
     perception: pd.DataFrame,
     kind: str,
+    region: RegionConfig = DEFAULT_REGION,
 ) -> pd.DataFrame:
     """SCORES columns plus profile_label; flags explain what a reader must know about each score."""
     t = frame.merge(theme_tab, on=["unit", "theme"], how="left")
@@ -96,7 +97,7 @@ def scores_frame(
         flags.append(";".join(f))
     out = frame.rename(columns={"unit": "municipality"}).copy()
     out["flags"] = flags
-    out["municipality_label"] = out["municipality"].map(municipality_label)
+    out["municipality_label"] = out["municipality"].map(region.label)
     out["theme_label"] = out["theme"].map(cat.labels())
     out["veiligheidsveld"] = out["theme"].map({t.id: t.veiligheidsveld_label for t in cat.themes.values()})
     labels = {n: p.label or n for n, p in cfg.all_profiles().items()}
@@ -279,7 +280,7 @@ def trends_frame(
     return g[list(TRENDS)].reset_index(drop=True) if len(g) else pd.DataFrame(columns=list(TRENDS))
 
 
-FREQ = {"month": "MS", "quarter": "QS", "year": "YS"}
+STEP_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 def theme_periods(series: pd.DataFrame, codes: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -290,20 +291,33 @@ def theme_periods(series: pd.DataFrame, codes: pd.DataFrame, kind: str) -> pd.Da
     or not published code, or a month absent from the download, makes the month unknown, not 0.
     """
     s = series.merge(codes[["theme", "measure", "offence_code"]], on=["measure", "offence_code"])
-    frames = []
-    for (unit, theme), grp in s.groupby(["unit", "theme"], sort=True):
-        wide = grp.set_index(["period", "measure", "offence_code"])["count"].unstack(
-            ["measure", "offence_code"]
-        )
-        full = pd.date_range(wide.index.min(), wide.index.max(), freq=FREQ.get(kind, "MS"))
-        wide = wide.reindex(full)
-        count = wide.sum(axis=1).where(wide.notna().all(axis=1))
-        frames.append(
-            pd.DataFrame({"unit": unit, "theme": theme, "period": full, "count": count.to_numpy(float)})
-        )
-    if not frames:
+    if s.empty:
         return pd.DataFrame({"unit": [], "theme": [], "period": pd.to_datetime([]), "count": []})
-    return pd.concat(frames, ignore_index=True)
+    keys = ["unit", "theme"]
+    # the codes each unit x theme has rows for, and the span of its periods
+    present = s[[*keys, "measure", "offence_code"]].drop_duplicates().groupby(keys, sort=True).size()
+    span = s.groupby(keys, sort=True)["period"].agg(["min", "max"])
+    step = STEP_MONTHS.get(kind, 1)
+    first = span["min"].to_numpy().astype("datetime64[M]")
+    last = span["max"].to_numpy().astype("datetime64[M]")
+    n = (last - first).astype(int) // step + 1  # every period from the first to the last
+    offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    frame = pd.DataFrame(
+        {
+            "unit": np.repeat(span.index.get_level_values(0).to_numpy(), n),
+            "theme": np.repeat(span.index.get_level_values(1).to_numpy(), n),
+            "period": (np.repeat(first, n) + offset * step).astype(s["period"].dtype),
+        }
+    ).astype({"unit": s["unit"].dtype, "theme": s["theme"].dtype})
+    # counts are whole numbers, so the sum does not depend on the order of the codes
+    known = s[s["count"].notna()]
+    per = known.groupby([*keys, "period"], sort=True)["count"].agg(["sum", "size"]).reset_index()
+    frame = frame.merge(per, on=[*keys, "period"], how="left", sort=False)
+    complete = frame["size"].to_numpy(float) == np.repeat(present.to_numpy(), n)
+    count = np.where(complete, frame["sum"].to_numpy(float), np.nan)
+    return pd.DataFrame(
+        {"unit": frame["unit"], "theme": frame["theme"], "period": frame["period"], "count": count}
+    )
 
 
 def rolling_years(monthly: pd.DataFrame, latest: pd.Timestamp | None = None) -> pd.DataFrame:
@@ -323,26 +337,37 @@ def rolling_years(monthly: pd.DataFrame, latest: pd.Timestamp | None = None) -> 
     while end - pd.DateOffset(months=11) >= first:
         ends.append(end)
         end = end - pd.DateOffset(months=12)
-    rows = []
-    for (muni, theme), grp in m.groupby(["municipality", "theme"], sort=True):
-        by_month = grp.set_index("period_start")
-        for e in ends:
-            months = pd.date_range(e - pd.DateOffset(months=11), e, freq="MS")
-            if not months.isin(by_month.index).all():
-                continue
-            rows.append(
-                (
-                    muni,
-                    theme,
-                    months[0],
-                    e,
-                    float(by_month.loc[months, "count"].sum()),
-                    by_month.at[e, "inhabitants"],
-                )
+    month = m["period_start"].to_numpy().astype("datetime64[M]").astype(np.int64)
+    parts = []
+    for order, e in enumerate(ends):  # a few windows; the series of all units at once
+        last = np.datetime64(e, "M").astype(np.int64)
+        inside = (month > last - 12) & (month <= last)
+        w = m[inside]
+        agg = w.groupby(["municipality", "theme"], sort=True)["count"].agg(["sum", "size"])
+        agg = agg[agg["size"] == 12]  # every month of the window known
+        if agg.empty:
+            continue
+        at_end = w[month[inside] == last].set_index(["municipality", "theme"])["inhabitants"]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "municipality": agg.index.get_level_values(0),
+                    "theme": agg.index.get_level_values(1),
+                    "period_start": e - pd.DateOffset(months=11),
+                    "period_end": e,
+                    "count": agg["sum"].to_numpy(float),  # whole numbers: exact in any order
+                    "inhabitants": at_end.reindex(agg.index).to_numpy(),
+                    "_order": order,
+                }
             )
-    out = pd.DataFrame(
-        rows, columns=["municipality", "theme", "period_start", "period_end", "count", "inhabitants"]
-    )
+        )
+    columns = ["municipality", "theme", "period_start", "period_end", "count", "inhabitants"]
+    if parts:
+        out = pd.concat(parts, ignore_index=True)
+        out = out.sort_values(["municipality", "theme", "_order"], kind="stable")[columns]
+        out = out.reset_index(drop=True)
+    else:
+        out = pd.DataFrame(columns=columns)
     out["count_low"], out["count_high"] = poisson_ci(out["count"].to_numpy(float))
     out["rate_per_1000"] = out["count"] / out["inhabitants"].astype(float) * 1000
     out["period_kind"] = "year"

@@ -7,6 +7,8 @@ ReadContext.
 
 from ivp_pipeline.sources.base import Head, ReadContext, ReaderModule, Source, sha256_of
 from ivp_pipeline.sources.detection import READERS, detect
+from ivp_pipeline.sources.geo import GEO_FOLDER, wijk_shapes
+from ivp_pipeline.sources.local_figures_template import template_bytes as local_figures_workbook
 from ivp_pipeline.sources.police.fetch.config import FetchConfig, fetch_config
 from ivp_pipeline.sources.police.fetch.download import FetchOutcome, FetchTarget, fetch_tables
 from ivp_pipeline.sources.professional.privacy import KEY_FILE, load_key
@@ -14,6 +16,7 @@ from ivp_pipeline.sources.professional.template import template_bytes as profess
 from ivp_pipeline.sources.survey.template import template_bytes as survey_template
 
 __all__ = [
+    "GEO_FOLDER",
     "KEY_FILE",
     "READERS",
     "FetchConfig",
@@ -27,7 +30,9 @@ __all__ = [
     "fetch_config",
     "fetch_tables",
     "load_key",
+    "local_figures_workbook",
     "professional_template",
     "sha256_of",
     "survey_template",
+    "wijk_shapes",
 ]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ivp_pipeline.problems import Problem
+from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig
 from ivp_pipeline.schemas import Dataset
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class ReadContext:
 
     themes: Mapping[str, str] = field(default_factory=dict)  # theme id -> Dutch label (the catalogue)
     pseudonym_key: Callable[[], bytes] = _no_key  # the workspace's key, created when first needed
+    # The workspace's [region]: which municipalities and region name the professional reader accepts.
+    region: RegionConfig = DEFAULT_REGION
     rows_read: int = 0
     rejects: list[Problem] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)  # e.g. table_id, periods, measure

@@ -7,7 +7,7 @@ from typing import cast
 
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.sources.base import Head, ReaderModule, Source
-from ivp_pipeline.sources.textio import MAX_TEXT_BYTES, decode_head, read_head
+from ivp_pipeline.sources.textio import MAX_TEXT_BYTES, check_row_limit, decode_head, read_head
 from ivp_pipeline.sources.xlsxio import MAX_WORKBOOK_BYTES, office_format_problem
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -20,6 +20,7 @@ READERS: tuple[str, ...] = (
     "ivp_pipeline.sources.survey.statline",
     "ivp_pipeline.sources.survey.local",
     "ivp_pipeline.sources.population",
+    "ivp_pipeline.sources.local_figures",
     "ivp_pipeline.sources.professional.reader",
 )
 
@@ -49,7 +50,12 @@ def detect(source: Source) -> ReaderModule:
     """The reader whose sniffer accepts this file; raises unrecognised-file otherwise."""
     if source.path.stat().st_size == 0:
         raise IvpError(
-            Problem("empty-file", "the file is empty", file=source.name, hint="download or export it again")
+            Problem(
+                "empty-file",
+                "het bestand is leeg",
+                file=source.name,
+                hint="download of exporteer het opnieuw",
+            )
         )
     size = source.path.stat().st_size
     limit = MAX_WORKBOOK_BYTES if read_head(source.path, 4) == ZIP_MAGIC else MAX_TEXT_BYTES
@@ -62,17 +68,19 @@ def detect(source: Source) -> ReaderModule:
                 hint="splits het bestand, of lever alleen de gemeenten en perioden die nodig zijn",
             )
         )
+    if limit == MAX_TEXT_BYTES:
+        check_row_limit(source.path, source.name)
     head = make_head(source)
     for mod in reader_modules():
         if mod.sniff(head):
             return mod
-    first = (head.text or "").splitlines()[0][:80] if head.text else ("xlsx workbook" if head.is_zip else "")
+    first = (head.text or "").splitlines()[0][:80] if head.text else ("xlsx-werkmap" if head.is_zip else "")
     raise IvpError(
         Problem(
             "unrecognised-file",
-            "not a known police, survey, professional or population file",
+            "geen bekend bestand van politie, enquête, professionals of bevolking",
             file=source.name,
             value=first,
-            hint="see the README for the formats ivp reads; move other files out of data/raw",
+            hint="zie de README voor de vormen die ivp leest; haal andere bestanden uit data/raw",
         )
     )

@@ -118,7 +118,7 @@ class _Rows:
             ctx.reject(
                 Problem(
                     "duplicate-row",
-                    f"same area, year and age band as row {self.seen[key]}",
+                    f"zelfde gebied, jaar en leeftijdsklasse als rij {self.seen[key]}",
                     file=self.source.name,
                     row=line,
                     column=column,
@@ -154,12 +154,12 @@ def _count(raw: str, ctx: ReadContext, file: str, line: int, column: str) -> int
         ctx.reject(
             Problem(
                 code,
-                "inhabitants must be a whole number",
+                "het aantal inwoners moet een geheel getal zijn",
                 file=file,
                 row=line,
                 column=column,
                 value=raw.strip(),
-                hint="a population count cannot be unknown: fix or remove the row",
+                hint="een bevolkingsaantal kan niet onbekend zijn: verbeter of verwijder de rij",
             )
         )
         return None
@@ -199,10 +199,10 @@ def _read_85984(rows: Any, header: list[str], source: Source, ctx: ReadContext, 
         raise IvpError(
             Problem(
                 "missing-year",
-                "the file does not say which year its figures are for",
+                "het bestand zegt niet voor welk jaar de cijfers zijn",
                 file=source.name,
                 column="Perioden",
-                hint="keep the table id in the file name, e.g. 85984NED_bevolking.csv",
+                hint="houd het tabelnummer in de bestandsnaam, bv. 85984NED_bevolking.csv",
             )
         )
     for line, rec in enumerate(rows, start=2):
@@ -246,7 +246,7 @@ def _read_simple(rows: Any, header: list[str], source: Source, ctx: ReadContext,
             ctx.reject(
                 Problem(
                     "bad-age-band",
-                    "not an age band such as 12-17 or totaal",
+                    "geen leeftijdsklasse zoals 12-17 of totaal",
                     file=source.name,
                     row=line,
                     column=header[cols["age_band"]],
@@ -295,7 +295,7 @@ def _emit(
         ctx.reject(
             Problem(
                 "unknown-region",
-                "area not found in the region list",
+                "gebied niet gevonden in de gebiedenlijst",
                 file=source.name,
                 row=line,
                 column=area_col,
@@ -308,7 +308,7 @@ def _emit(
         ctx.reject(
             Problem(
                 "bad-period",
-                "not a year such as 2024 or 2024JJ00",
+                "geen jaar zoals 2024 of 2024JJ00",
                 file=source.name,
                 row=line,
                 column=year_col,

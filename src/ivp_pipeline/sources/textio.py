@@ -16,6 +16,32 @@ SNIFF_BYTES = 64 * 1024
 # never after: a longer line is refused (too-large), not copied into memory, messages or rejects.
 MAX_TEXT_BYTES = 2 * 1024**3  # a national police bulk CSV (3.6 M rows) is about 250 MB
 MAX_LINE_CHARS = 65_536  # the longest genuine line (a StatLine header) is a few thousand characters
+# Lines of one text file: every Dutch municipality, wijk and buurt x 60 offence codes x 12 years of
+# months is about 25 M rows of a police bulk CSV; a file with more is refused before it is parsed.
+MAX_TEXT_ROWS = 50_000_000
+_MIN_LINE_BYTES = 2  # "x\n": a file smaller than MAX_TEXT_ROWS x this cannot have too many lines
+
+
+def check_row_limit(path: Path, file: str, limit: int | None = None) -> None:
+    """Refuse (too-large) a text file with more than `limit` (MAX_TEXT_ROWS) lines, counted in raw
+    bytes before any parsing, stopping as soon as the limit is passed; small files are not scanned."""
+    limit = MAX_TEXT_ROWS if limit is None else limit
+    if path.stat().st_size <= limit * _MIN_LINE_BYTES:
+        return
+    lines = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            lines += chunk.count(b"\n")
+            if lines > limit:
+                shown = f"{limit:_}".replace("_", ".")  # 50.000.000, as Dutch readers write it
+                raise IvpError(
+                    Problem(
+                        "too-large",
+                        f"het bestand heeft meer dan {shown} regels, de grens voor een tekstbestand",
+                        file=file,
+                        hint="splits het bestand, of lever alleen de gemeenten en perioden die nodig zijn",
+                    )
+                )
 
 
 def detect_encoding(raw: bytes, file: str = "") -> str:
@@ -28,9 +54,9 @@ def detect_encoding(raw: bytes, file: str = "") -> str:
         raise IvpError(
             Problem(
                 "wrong-encoding",
-                "the file is UTF-16 or binary, not a text export in UTF-8 or Windows-1252",
+                "het bestand is UTF-16 of binair, geen tekstexport in UTF-8 of Windows-1252",
                 file=file,
-                hint="save it again as 'CSV UTF-8 (door lijstscheidingsteken gescheiden)'",
+                hint="sla het opnieuw op als 'CSV UTF-8 (door lijstscheidingsteken gescheiden)'",
             )
         )
     try:
@@ -45,9 +71,9 @@ def detect_encoding(raw: bytes, file: str = "") -> str:
         raise IvpError(
             Problem(
                 "wrong-encoding",
-                f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is neither UTF-8 nor Windows-1252",
+                f"byte 0x{raw[exc.start]:02x} op positie {exc.start} is geen UTF-8 en geen Windows-1252",
                 file=file,
-                hint="save it again as 'CSV UTF-8'",
+                hint="sla het opnieuw op als 'CSV UTF-8'",
             )
         ) from exc
 
@@ -215,13 +241,29 @@ def csv_records(fh: TextFile, delimiter: str) -> Iterator[list[str]]:
             raise IvpError(
                 Problem(
                     "malformed-csv",
-                    f"de regel is geen leesbare CSV ({str(exc)[:80]})",
+                    f"de regel is geen leesbare CSV ({csv_reason(exc)})",
                     file=fh.file,
                     row=fh.line,
                     hint="controleer de aanhalingstekens, of exporteer het bestand opnieuw als CSV UTF-8",
                 )
             ) from exc
         yield rec
+
+
+# What csv.Error says (English), in the user's words; the rest is "onleesbare CSV" as it stands.
+CSV_REASONS = (
+    ("field larger than field limit", "een veld is langer dan de grens"),
+    ("line contains nul", "een NUL-byte"),
+    ("new-line character seen in unquoted field", "een regeleinde in een veld zonder aanhalingstekens"),
+    ("expected after", "een aanhalingsteken op een verkeerde plek"),
+    ("unexpected end of data", "het bestand eindigt midden in een veld"),
+)
+
+
+def csv_reason(exc: csv.Error) -> str:
+    """The reason of a csv.Error in Dutch (the module's own messages are English)."""
+    text = str(exc).lower()
+    return next((dutch for english, dutch in CSV_REASONS if english in text), "onbekende CSV-fout")
 
 
 def open_text(path: Path, encoding: str, file: str) -> TextFile:

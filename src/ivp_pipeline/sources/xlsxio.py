@@ -155,7 +155,7 @@ def open_workbook(path: Path, file: str, *, data_only: bool = True) -> Workbook:
 
 def _parse_detail(exc: BaseException) -> str:
     if isinstance(exc, ET.ParseError):
-        return f"onleesbare XML: {str(exc)[:80]}"
+        return f"onleesbare XML, regel {exc.position[0]}, teken {exc.position[1]}"
     return type(exc).__name__
 
 

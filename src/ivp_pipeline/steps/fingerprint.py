@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -25,7 +25,11 @@ from ivp_pipeline import atomic
 from ivp_pipeline.topline import TopRow
 from ivp_pipeline.workspace import Workspace
 
+# data/raw/geo (sources/geo.py GEO_FOLDER, not imported: this module stays light): wijk boundaries
+GEO_FOLDER = "geo"
+
 SCORE_FILE = ".fingerprint.json"
+PUBLIC_DIR = "openbaar"  # `ivp score --public` writes reports/openbaar/, beside the internal reports
 REFRESH_FILE = "refresh-fingerprint.json"
 REFRESH_JOURNAL = "refresh-journal.json"  # steps/rollback.py: a refresh that did not finish
 FORMAT = 1
@@ -82,17 +86,39 @@ def program_digest() -> str:
 
 
 def score_fingerprint(
-    ws: Workspace, *, public: bool = False, seed: int | None = None, draws: int | None = None
+    ws: Workspace,
+    *,
+    public: bool = False,
+    seed: int | None = None,
+    draws: int | None = None,
+    weights: Sequence[str] = (),
 ) -> str:
-    """sha256 of everything `ivp score` reads: processed data, ivp.toml, the options and the program."""
+    """sha256 of everything `ivp score` reads: processed data, ivp.toml, the options (what-if
+    `weights` from --gewicht), the wijk boundaries in data/raw/geo and the program."""
     h = hashlib.sha256(f"ivp-score-{FORMAT}\0".encode())
-    h.update(json.dumps({"public": public, "seed": seed, "draws": draws}, sort_keys=True).encode())
+    options: dict[str, object] = {"public": public, "seed": seed, "draws": draws}
+    if weights:  # only when given, so the fingerprint of a plain run stays what it was
+        options["weights"] = list(weights)
+    h.update(json.dumps(options, sort_keys=True).encode())
     h.update(b"\0config\0")
     h.update(ws.config_file.read_bytes() if ws.config_file.exists() else b"<none>")
     h.update(b"\0processed\0")
     _hash_tree(h, ws.processed)
+    if (ws.raw / GEO_FOLDER).is_dir():
+        h.update(b"\0geo\0")
+        _hash_tree(h, ws.raw / GEO_FOLDER)
     h.update(b"\0program\0" + program_digest().encode())
     return h.hexdigest()
+
+
+def report_dir(ws: Workspace, *, public: bool) -> Path:
+    """reports/ for the internal version, reports/openbaar/ for the public one."""
+    return ws.reports / PUBLIC_DIR if public else ws.reports
+
+
+def public_wanted(ws: Workspace) -> bool:
+    """A refresh regenerates the public version too once it exists (made by `ivp score --public`)."""
+    return report_dir(ws, public=True).is_dir()
 
 
 def raw_digest(ws: Workspace) -> str:
@@ -138,13 +164,20 @@ def stored_score(reports: Path, fingerprint: str) -> StoredScore | None:
 
 
 def unchanged_score(
-    ws: Workspace, *, public: bool = False, seed: int | None = None, draws: int | None = None
+    ws: Workspace,
+    *,
+    public: bool = False,
+    seed: int | None = None,
+    draws: int | None = None,
+    weights: Sequence[str] = (),
 ) -> StoredScore | None:
     """Under the workspace lock: the stored run if reports/ is what `ivp score` would write now."""
+    target = report_dir(ws, public=public)
     with atomic.workspace_lock(ws.lock_file):
-        if not ws.reports.is_dir():
+        if not target.is_dir():
             return None
-        return stored_score(ws.reports, score_fingerprint(ws, public=public, seed=seed, draws=draws))
+        key = score_fingerprint(ws, public=public, seed=seed, draws=draws, weights=weights)
+        return stored_score(target, key)
 
 
 def _fetch_configured(ws: Workspace) -> bool:
@@ -170,7 +203,12 @@ def unchanged_refresh(ws: Workspace, *, base_url: str | None = None) -> bool:
         if not isinstance(data, dict) or data.get("raw") != raw_digest(ws):
             return False
         fingerprint = score_fingerprint(ws)
-        return data.get("score") == fingerprint and stored_score(ws.reports, fingerprint) is not None
+        if data.get("score") != fingerprint or stored_score(ws.reports, fingerprint) is None:
+            return False
+        if public_wanted(ws):
+            public = score_fingerprint(ws, public=True)
+            return stored_score(report_dir(ws, public=True), public) is not None
+        return True
 
 
 def record_refresh(ws: Workspace, raw: str) -> None:

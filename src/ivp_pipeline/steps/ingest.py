@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,8 +19,9 @@ from ivp_pipeline import atomic
 from ivp_pipeline.catalogue import load_catalogue
 from ivp_pipeline.config import load_toml
 from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.regions import RegionConfig, region_config
 from ivp_pipeline.schemas import DATASETS, Dataset
-from ivp_pipeline.sources import KEY_FILE, ReadContext, Source, detect, load_key, sha256_of
+from ivp_pipeline.sources import GEO_FOLDER, KEY_FILE, ReadContext, Source, detect, load_key, sha256_of
 from ivp_pipeline.store import Transaction
 from ivp_pipeline.workspace import Workspace
 
@@ -29,6 +30,8 @@ CATALOGUE_KEY = "catalogue"
 # Files in data/raw that are documentation or provenance, not data.
 IGNORED_NAMES = {"README.md", "README.txt", "LEESMIJ.md", ".gitkeep"}
 IGNORED_SUFFIXES = (".provenance.json", ".md")
+# Folders of data/raw that `ivp score` reads itself, not ingest: the wijk boundaries (maps).
+IGNORED_FOLDERS = {GEO_FOLDER}
 # Files that office programs and file managers leave beside the real ones: skipped with a note.
 TEMPORARY_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
@@ -56,6 +59,7 @@ class FileOutcome:
     replaced: int = 0
     problems: list[Problem] = field(default_factory=list)
     removed: int = 0  # observations of an earlier version of the file that the new one lacks
+    notes: list[Problem] = field(default_factory=list)  # told to the user, not rejects (hidden-sheet...)
 
 
 @dataclass
@@ -70,6 +74,13 @@ class IngestReport:
     @property
     def rejects(self) -> list[Problem]:
         return [p for o in self.outcomes if o.status == "ingested" for p in o.problems]
+
+    @property
+    def notes(self) -> list[Problem]:
+        """What the user should know but did not cause a reject: skipped temporary files, hidden
+        sheets that were not read, hidden rows that were."""
+        skipped = [p for o in self.outcomes if o.status == "skipped" for p in o.problems]
+        return skipped + [p for o in self.outcomes for p in o.notes]
 
 
 def ingestion_time() -> datetime:
@@ -86,9 +97,9 @@ def ingestion_time() -> datetime:
             raise IvpError(
                 Problem(
                     "bad-environment",
-                    "SOURCE_DATE_EPOCH is not a whole number of seconds since 1970",
+                    "SOURCE_DATE_EPOCH is geen geheel aantal seconden sinds 1970",
                     value=epoch,
-                    hint="unset it, or set it to e.g. $(git log -1 --format=%ct)",
+                    hint="haal de variabele weg, of zet hem op bijvoorbeeld $(git log -1 --format=%ct)",
                 )
             ) from exc
     return datetime.now(UTC).replace(microsecond=0)
@@ -107,13 +118,15 @@ def expand(paths: Iterable[Path], temporary: list[Path] | None = None) -> list[P
         elif p.exists():
             candidates = [p]
         else:
-            raise IvpError(Problem("missing-path", "no such file or folder", file=str(p)))
+            raise IvpError(Problem("missing-path", "dit bestand of deze map bestaat niet", file=str(p)))
         for f in candidates:
             if is_temporary(f.name):
                 temp.add(f.resolve())
                 continue
             rel_parts = f.relative_to(p).parts if p.is_dir() else (f.name,)
             if any(part.startswith(".") for part in rel_parts):
+                continue
+            if p.is_dir() and rel_parts[0] in IGNORED_FOLDERS and len(rel_parts) > 1:
                 continue
             if f.name in IGNORED_NAMES or f.name.endswith(IGNORED_SUFFIXES):
                 continue
@@ -142,7 +155,7 @@ def ingest(
     files = expand(list(paths) if paths else [ws.raw], temporary)
     report = IngestReport()
     for path in temporary:
-        name = ws.relative(path)
+        name = shown_name(ws, path)
         note = Problem(
             "temporary-file",
             "tijdelijk bestand van Excel, LibreOffice of Windows; overgeslagen",
@@ -151,8 +164,15 @@ def ingest(
         )
         report.outcomes.append(FileOutcome(name, "skipped", problems=[note]))
     # the catalogue straight from core (not steps.settings): ingest need not import the scoring
-    themes = load_catalogue(load_toml(ws.config_file), ws.relative(ws.config_file)).labels()
-    reading = _Reading(ws, themes, _fingerprint(themes), allow_shrink)
+    data, file = load_toml(ws.config_file), ws.relative(ws.config_file)
+    themes = load_catalogue(data, file).labels()
+    region = region_config(data, file)  # the professional reader accepts the region's municipalities
+    present = (
+        frozenset(shown_name(ws, f) for f in expand([ws.raw]) if _personal(ws, f))
+        if ws.raw.is_dir()
+        else frozenset()
+    )
+    reading = _Reading(ws, themes, _fingerprint(themes, region), region, allow_shrink, present)
     with atomic.workspace_lock(ws.lock_file):
         tx = Transaction(ws.processed)
         try:
@@ -180,18 +200,25 @@ class _Reading:
 
     ws: Workspace
     themes: dict[str, str]
-    catalogue: str  # fingerprint of the theme labels: a reader that uses them re-reads when it changes
+    catalogue: str  # fingerprint of the theme labels (and the region): a reader using them re-reads
+    region: RegionConfig
     allow_shrink: bool = False  # a file replaced in place may lack observations of its earlier version
+    present: frozenset[str] = frozenset()  # the shown names of the professionals' files in data/raw
 
     def context(self) -> ReadContext:
         key_file = self.ws.state_dir / KEY_FILE
         return ReadContext(
-            themes=self.themes, pseudonym_key=lambda: load_key(key_file, self.ws.relative(key_file))
+            themes=self.themes,
+            pseudonym_key=lambda: load_key(key_file, self.ws.relative(key_file)),
+            region=self.region,
         )
 
 
-def _fingerprint(themes: dict[str, str]) -> str:
+def _fingerprint(themes: dict[str, str], region: RegionConfig) -> str:
+    """The theme labels and the region's municipalities and code a professional file was read with."""
     text = json.dumps(sorted(themes.items()), ensure_ascii=False)
+    if region != RegionConfig():  # the default region (NOT) keeps the fingerprint of earlier versions
+        text += json.dumps([region.code, region.name, list(region.municipalities)], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -205,17 +232,17 @@ def _unchanged(previous: dict[str, Any] | None, sha: str, catalogue: str) -> boo
 def _ingest_file(
     tx: Transaction, reading: _Reading, path: Path, entries: dict[str, Any], by_sha: dict[str, str]
 ) -> FileOutcome:
-    name = reading.ws.relative(path)
     sha = sha256_of(path)
+    name = shown_name(reading.ws, path, sha)
     previous = entries.get(name)
     if previous and _unchanged(previous, sha, reading.catalogue):
         return FileOutcome(name, "unchanged", previous.get("kind", ""), previous.get("dataset", ""))
-    if sha in by_sha and by_sha[sha] != name:
+    if sha in by_sha and by_sha[sha] not in (name, reading.ws.relative(path)):
         return FileOutcome(
             name,
             "duplicate",
             problems=[
-                Problem("duplicate-file", f"same content as {by_sha[sha]}, already ingested", file=name)
+                Problem("duplicate-file", f"zelfde inhoud als {by_sha[sha]}, dat al is ingelezen", file=name)
             ],
         )
     source = Source(path=path, name=name, sha256=sha)
@@ -229,20 +256,37 @@ def _ingest_file(
     if ctx.rows_read == 0:
         return FileOutcome(name, "failed", reader.KIND, dataset.name, problems=[_empty(name)])
     removed = 0
-    if previous:  # the file changed in place: its old rows go, its new rows come
-        old_dataset = DATASETS[previous["dataset"]]
-        lost = tx.lost_rows(old_dataset, name, parts if old_dataset == dataset else {})
+    scope = _scope(dataset, reader.KIND, parts, path.name)
+    # The earlier version: this file as it was, or a file of the same table and scope that is no
+    # longer in data/raw (a new download saved under another name in place of the old one).
+    legacy = reading.ws.relative(path)  # the name an earlier version of ivp stored it under
+    if previous:
+        earlier: str | None = name
+    elif legacy != name and legacy in entries:
+        earlier = legacy  # the same file, stored under its own name before: renamed, not doubled
+    else:
+        earlier = _predecessor(reading, entries, name, scope)
+    if earlier is not None:
+        old = entries[earlier]
+        old_dataset = DATASETS[old["dataset"]]
+        incoming = _as_version_of(parts, earlier) if old_dataset == dataset else {}
+        lost = tx.lost_rows(old_dataset, earlier, incoming)
         if lost and not reading.allow_shrink:
-            return FileOutcome(
-                name, "failed", reader.KIND, dataset.name, ctx.rows_read, problems=[_shrink(name, lost)]
-            )
+            problem = _shrink(name, lost, None if earlier in (name, legacy) else earlier)
+            return FileOutcome(name, "failed", reader.KIND, dataset.name, ctx.rows_read, problems=[problem])
     accepted = sum(t.num_rows for t in parts.values())
     # The new version replaces its old rows by key (revised values go to the revisions table); what
     # is left of the old version afterwards is what it lacks.
     replaced = _upsert_all(tx, dataset, parts)
-    if previous:
-        removed = tx.drop_source(DATASETS[previous["dataset"]], name, previous["sha256"])
+    if earlier is not None:
+        old = entries[earlier]
+        removed = tx.drop_source(DATASETS[old["dataset"]], earlier, old["sha256"])
+        if earlier != name:
+            del entries[earlier]
+            by_sha.pop(old["sha256"], None)
     entries[name] = {
+        **({"replaces": earlier} if earlier is not None and earlier not in (name, legacy) else {}),
+        **({"scope": scope} if scope else {}),
         "sha256": sha,
         "kind": reader.KIND,
         "dataset": dataset.name,
@@ -257,6 +301,9 @@ def _ingest_file(
         **{k: v for k, v in ctx.meta.items() if k not in {"rejects"}},
         "rejects": [asdict(p) for p in ctx.rejects],
     }
+    notes = _notes(name, ctx.meta)
+    if notes:
+        entries[name]["notes"] = [asdict(p) for p in notes]
     by_sha[sha] = name
     return FileOutcome(
         name,
@@ -269,7 +316,122 @@ def _ingest_file(
         replaced,
         list(ctx.rejects),
         removed,
+        notes,
     )
+
+
+def _notes(name: str, meta: dict[str, Any]) -> list[Problem]:
+    """Hidden sheets that were not read and hidden rows that were: said to the user, not only kept."""
+    notes = []
+    hidden_sheets = meta.get("ignored_hidden_sheets") or []
+    if hidden_sheets:
+        notes.append(
+            Problem(
+                "hidden-sheet",
+                "verborgen blad niet gelezen: " + ", ".join(str(s) for s in hidden_sheets),
+                file=name,
+                hint="staan daar de bedoelde antwoorden, maak het blad dan zichtbaar of kopieer ze",
+            )
+        )
+    for sheet, rows in sorted((meta.get("hidden_rows") or {}).items()):
+        listed = ", ".join(str(r) for r in rows[:10]) + (
+            f" en {len(rows) - 10} meer" if len(rows) > 10 else ""
+        )
+        notes.append(
+            Problem(
+                "hidden-rows",
+                f"verborgen rijen zijn gewoon gelezen: {listed}",
+                file=name,
+                sheet=str(sheet),
+                hint="horen ze er niet bij, verwijder die rijen dan in plaats van ze te verbergen",
+            )
+        )
+    return notes
+
+
+# Per dataset, the column whose values say which table or source a file holds: a police table id, the
+# survey's table id, the pseudonymous respondent of a professional's workbook.
+SCOPE_COLUMNS = {"police": "table_id", "survey": "table_id", "professional": "respondent"}
+CBS_TABLE_NAME = re.compile(r"^(\d{5}[a-z]{3})(?![a-z])", re.IGNORECASE)
+
+
+def _scope(dataset: Dataset, kind: str, parts: dict[str, pa.Table], file_name: str) -> str | None:
+    """What a file is a version of: dataset, reader and the table ids (police, survey) or respondents
+    (professional) its rows carry, or the CBS table id its name starts with (`47013NED_...`, as CBS
+    names its downloads); None when neither says (no replacement by another name)."""
+    column = SCOPE_COLUMNS.get(dataset.name)
+    if column is None:
+        return None
+    values: set[str] = set()
+    for table in parts.values():
+        if column in table.schema.names:
+            values.update(str(v) for v in pc.unique(table[column].drop_null()).to_pylist())
+    if not values and column == "table_id" and (m := CBS_TABLE_NAME.match(file_name)):
+        values.add(m.group(1).upper())
+    if not values:
+        return None
+    return f"{dataset.name}:{kind}:" + ",".join(sorted(values))
+
+
+def _predecessor(reading: _Reading, entries: dict[str, Any], name: str, scope: str | None) -> str | None:
+    """An ingested file of the same scope that has left data/raw: the one this file replaces."""
+    if scope is None:
+        return None
+    gone = [
+        other
+        for other, entry in entries.items()
+        if other != name
+        and entry.get("scope") == scope
+        and other not in reading.present
+        and not (reading.ws.root / other).exists()
+    ]
+    return sorted(gone)[-1] if gone else None
+
+
+def _as_version_of(parts: dict[str, pa.Table], earlier: str) -> dict[str, pa.Table]:
+    """The incoming rows as if they came from `earlier` (a key that holds the file, as the
+    professional one does, then matches the rows of the earlier version)."""
+    out = {}
+    for code, table in parts.items():
+        if "source_file" in table.schema.names:
+            i = table.schema.get_field_index("source_file")
+            table = table.set_column(i, "source_file", pa.array([earlier] * table.num_rows, pa.string()))
+        out[code] = table
+    return out
+
+
+# Files in data/raw/<PERSONAL_FOLDER>/ are the professionals' own workbooks, often named after the
+# person ("inbreng_jan_jansen.xlsx"), and so is any workbook outside the folders of downloads:
+# everywhere ivp writes or shows a file name they are called by their content's hash instead
+# (docs/inputs.md, "What is and is not scrubbed"). Downloads (police, population, survey) keep their
+# names: CBS and data.politie.nl name them after the table and the date.
+PERSONAL_FOLDER = "professional"
+DOWNLOAD_FOLDERS = ("police", "population", "survey", "geo")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+SHOWN_HASH_CHARS = 12
+
+
+def _personal(ws: Workspace, path: Path) -> bool:
+    try:
+        parts = path.resolve().relative_to(ws.raw.resolve()).parts
+    except ValueError:  # a file given on the command line outside data/raw
+        parts = ()
+    if parts[:1] == (PERSONAL_FOLDER,):
+        return True
+    return path.suffix.lower() in WORKBOOK_SUFFIXES and parts[:1] not in tuple((f,) for f in DOWNLOAD_FOLDERS)
+
+
+def _pseudonymous(ws: Workspace, path: Path, sha: str | None = None) -> str:
+    """data/raw/professional/bestand-<first 12 of the sha256>.xlsx: the folder and the extension kept,
+    the name (perhaps a respondent's) replaced by the file's hash (`sha256sum` finds the file)."""
+    folder = ws.relative(path.parent)
+    digest = (sha or sha256_of(path))[:SHOWN_HASH_CHARS]
+    return f"{folder}/bestand-{digest}{path.suffix.lower()}"
+
+
+def shown_name(ws: Workspace, path: Path, sha: str | None = None) -> str:
+    """The name under which a file appears in the manifest, the store, every report and the terminal."""
+    return _pseudonymous(ws, path, sha) if _personal(ws, path) else ws.relative(path)
 
 
 def _empty(name: str) -> Problem:
@@ -284,8 +446,9 @@ def _empty(name: str) -> Problem:
 PERIOD_COLUMNS = ("period_start", "year")
 
 
-def _shrink(name: str, lost: dict[str, pa.Table]) -> Problem:
-    """would-remove: what replacing the file would take out of the store, per partition and period."""
+def _shrink(name: str, lost: dict[str, pa.Table], replaces: str | None = None) -> Problem:
+    """would-remove: what replacing the file (or `replaces`, the file of the same table and scope it
+    takes the place of) would take out of the store, per partition and period."""
     parts = []
     for code, table in sorted(lost.items()):
         period = next((c for c in PERIOD_COLUMNS if c in table.schema.names), None)
@@ -296,9 +459,12 @@ def _shrink(name: str, lost: dict[str, pa.Table]) -> Problem:
         parts.append(f"{code}: {table.num_rows}{span}")
     total = sum(t.num_rows for t in lost.values())
     shown = "; ".join(parts[:6]) + (f"; en {len(parts) - 6} gebieden meer" if len(parts) > 6 else "")
+    earlier = (
+        "de vorige versie van dit bestand" if replaces is None else f"{replaces} (zelfde tabel, vervangen)"
+    )
     return Problem(
         "would-remove",
-        f"deze nieuwe versie mist {total} waarnemingen die de vorige versie van dit bestand had: {shown}",
+        f"deze nieuwe versie mist {total} waarnemingen die {earlier} had: {shown}",
         file=name,
         hint="controleer de download (alle gemeenten en perioden geselecteerd?); is het zo bedoeld, "
         "gebruik dan ivp ingest --allow-shrink",
@@ -306,13 +472,8 @@ def _shrink(name: str, lost: dict[str, pa.Table]) -> Problem:
 
 
 def _upsert_all(tx: Transaction, dataset: Dataset, parts: dict[str, pa.Table]) -> int:
-    """Merge and write each partition; partitions are independent, and pyarrow releases the GIL."""
-    items = sorted(parts.items())
-    if len(items) < 8:
-        return sum(tx.upsert(dataset, code, table) for code, table in items)
-
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        return sum(pool.map(lambda item: tx.upsert(dataset, *item), items))
+    """Merge and write each partition: one contract check, the partitions in threads (the store)."""
+    return tx.upsert_all(dataset, parts)
 
 
 def _collect(chunks: Iterable[pa.Table]) -> dict[str, pa.Table]:

@@ -21,15 +21,14 @@ from ivp_pipeline.atomic import write_bytes_atomic
 from ivp_pipeline.config import validation_problems
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import (
-    NOT_MUNICIPALITIES,
-    REGION_NOT,
-    REGION_NOT_LABEL,
+    DEFAULT_REGION,
     Region,
     RegionConfig,
+    registry,
     resolve_municipality,
 )
 
-KINDS = ("police", "survey", "professional", "population")
+KINDS = ("police", "survey", "professional", "population", "local_figures", "geo")
 
 # What each data/raw/<kind>/ folder is for, in the README written into it (Dutch: for the user).
 _KIND_README = {
@@ -49,6 +48,18 @@ _KIND_README = {
         "De ingevulde werkmappen van `ivp template professional` (politie, welzijn, jongerenwerk,\n"
         "woningcorporaties, onderwijs, zorg, ...). Namen, e-mailadressen en telefoonnummers komen\n"
         "nooit in data/processed of in de rapporten.",
+    ),
+    "local_figures": (
+        "Lokale cijfers",
+        "Cijfers die niet in de politiecijfers staan (Halt-verwijzingen, RIEC-signalen, Bibob-onderzoeken,\n"
+        "meldingen woonoverlast, contacten jongerenwerk): CSV of xlsx in de indeling van\n"
+        "`ivp template lokaal`.",
+    ),
+    "geo": (
+        "Wijkgrenzen",
+        "Optioneel: de wijk- en buurtkaart van het CBS (PDOK) als GeoJSON of GeoPackage. Dan tekent\n"
+        "`ivp score` kaarten per thema en wijk; zonder bestand alleen tabellen. `ivp ingest` slaat deze\n"
+        "map over.",
     ),
     "population": (
         "Bevolking",
@@ -70,6 +81,7 @@ _GITIGNORE = """\
 # Gemaakt door `ivp init`. Gegenereerd (opnieuw te maken met `ivp ingest` en `ivp score`):
 /data/processed/
 /data/.processed-*
+/data/.processed.spare/
 /data/.ivp.lock
 /reports/
 /.reports-staging-*
@@ -114,6 +126,11 @@ class InitResult:
     region_code: str
     municipalities: tuple[Region, ...]
     written: list[Path] = field(default_factory=list)
+    comparison_areas: tuple[Region, ...] = ()  # the province first, then Nederland
+
+    @property
+    def province(self) -> Region | None:
+        return next((r for r in self.comparison_areas if r.level == "provincie"), None)
 
 
 def resolve_municipalities(given: Sequence[str]) -> tuple[Region, ...]:
@@ -141,6 +158,25 @@ def resolve_municipalities(given: Sequence[str]) -> tuple[Region, ...]:
     return tuple(found)
 
 
+def resolve_province(text: str) -> Region:
+    """A province given as a code (PV23) or a name ("Overijssel", "Overijssel (PV)")."""
+    reg = registry()
+    found = reg.get(text) if reg.is_code(text) else reg.resolve(text, levels=("provincie",))
+    if found is None and not reg.is_code(text):
+        found = reg.resolve(f"{text} (PV)", levels=("provincie",))
+    if found is None or found.level != "provincie":
+        raise IvpError(
+            Problem(
+                "unknown-region",
+                "geen provincie met deze code of naam",
+                column="--province",
+                value=text,
+                hint="geef de naam van de provincie (bv. Overijssel) of de code (PV23)",
+            )
+        )
+    return found
+
+
 def _default_code(name: str) -> str:
     """A region code from its name: the initials of its words ("Noord Veluwe" -> "NV"), at least 2."""
     words = re.findall(r"[A-Za-z][A-Za-z0-9]*", name)
@@ -158,11 +194,29 @@ def _toml_string(text: str) -> str:
 
 
 def render_config(
-    region_name: str, region_code: str, municipalities: Sequence[str], *, sample: bool = False
+    region_name: str,
+    region_code: str,
+    municipalities: Sequence[str],
+    *,
+    sample: bool = False,
+    comparison_areas: Sequence[str] | None = None,
 ) -> str:
-    """The text of a new ivp.toml: the template with the region filled in."""
+    """The text of a new ivp.toml: the template with the region filled in.
+
+    `comparison_areas` (the province first, then Nederland): those of Noordoost Twente for its four
+    municipalities, else only Nederland unless given (the registry does not know which province a
+    municipality lies in: `ivp init --province`).
+    """
     template = resources.files("ivp_pipeline").joinpath("data", "ivp.template.toml").read_text("utf-8")
-    is_not = set(municipalities) == set(NOT_MUNICIPALITIES)
+    is_not = set(municipalities) == set(DEFAULT_REGION.municipalities)
+    if comparison_areas is None:
+        comparison_areas = DEFAULT_REGION.comparison_areas if is_not else ("NL01",)
+    has_province = any(c.startswith("PV") for c in comparison_areas)
+    province_note = (
+        ""
+        if has_province
+        else '\n# Zet de provincie van de gemeenten vooraan, bijvoorbeeld ["PV23", "NL01"] voor Overijssel.'
+    )
     if sample:
         evaluation = _SAMPLE_EVALUATION
     else:
@@ -171,14 +225,16 @@ def render_config(
         region_name=_toml_string(region_name),
         region_code=region_code,
         municipalities=_toml_list(municipalities),
-        basisteam_line='basisteam = "BT_NOT"' if is_not else 'basisteam = ""  # bijvoorbeeld "BT_NOT"',
-        comparison_areas=_toml_list(["PV23", "NL01"]),
-        reference_area="PV23",
+        basisteam_line=(
+            f'basisteam = "{DEFAULT_REGION.basisteam}"'
+            if is_not
+            else 'basisteam = ""  # bijvoorbeeld "BT_NOT"'
+        ),
+        comparison_areas=_toml_list(comparison_areas),
+        province_note=province_note,
         evaluation=evaluation,
         fetch_section="# [fetch]",
         fetch_tables_line='# tables = ["47013NED", "47021NED"]',
-        fetch_municipalities_line=f"# municipalities = [{_toml_list(municipalities)}]",
-        fetch_reference_line='# reference_areas = ["PV23", "NL01"]',
     )
 
 
@@ -213,6 +269,7 @@ def init(
     municipalities: Sequence[str] | None = None,
     region_name: str | None = None,
     region_code: str | None = None,
+    province: str | None = None,
 ) -> InitResult:
     """Create a workspace in `root` (made when missing); refuses a folder that already has ivp.toml."""
     config_file = root / "ivp.toml"
@@ -230,8 +287,9 @@ def init(
             Problem("missing-folder", "dit is een bestand, geen map", file=str(root), hint="kies een map")
         )
     regions = resolve_municipalities(municipalities) if municipalities else None
-    codes = tuple(r.code for r in regions) if regions else tuple(NOT_MUNICIPALITIES)
-    if sample and set(codes) != set(NOT_MUNICIPALITIES):
+    default = DEFAULT_REGION
+    codes = tuple(r.code for r in regions) if regions else default.municipalities
+    if sample and set(codes) != set(default.municipalities):
         raise IvpError(
             Problem(
                 "sample-region",
@@ -240,11 +298,15 @@ def init(
                 hint="laat --sample weg, of laat --municipalities weg",
             )
         )
-    is_not = set(codes) == set(NOT_MUNICIPALITIES)
-    name = region_name or (REGION_NOT_LABEL if is_not else "Mijn regio")
-    code = region_code or (REGION_NOT if is_not and not region_name else _default_code(name))
+    is_not = set(codes) == set(default.municipalities)
+    name = region_name or (default.name if is_not else "Mijn regio")
+    code = region_code or (default.code if is_not and not region_name else _default_code(name))
     if regions is None:
-        regions = tuple(Region(c, n, "gemeente", c) for c, n in NOT_MUNICIPALITIES.items())
+        regions = tuple(r for c in default.municipalities if (r := registry().get(c)) is not None)
+    if province is not None:
+        comparison: tuple[str, ...] = (resolve_province(province).code, "NL01")
+    else:
+        comparison = default.comparison_areas if is_not else ("NL01",)
     _check_region(name, code, codes)
 
     written: list[Path] = []
@@ -263,7 +325,8 @@ def init(
     if not gitignore.exists():
         write_bytes_atomic(gitignore, _GITIGNORE.encode("utf-8"))
         written.append(gitignore)
-    text = render_config(name, code, codes, sample=sample)
+    text = render_config(name, code, codes, sample=sample, comparison_areas=comparison)
     write_bytes_atomic(config_file, text.encode("utf-8"))
     written.append(config_file)
-    return InitResult(root, name, code, regions, written)
+    areas = tuple(r for c in comparison if (r := registry().get(c)) is not None)
+    return InitResult(root, name, code, regions, written, areas)

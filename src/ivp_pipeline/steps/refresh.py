@@ -45,6 +45,7 @@ def refresh(
     score: ScoreStep | None = None,
     sleep: Callable[[float], None] | None = None,
     force: bool = False,
+    allow_shrink: bool = False,
 ) -> RefreshReport:
     """Download (when `fetch_cfg` or `base_url` is given or ivp.toml has a `[fetch]` section), ingest
     data/raw, score, and write what changed.
@@ -53,6 +54,8 @@ def refresh(
     error propagates (IvpError for the user's problems, anything else is a bug). A score whose
     inputs did not change writes nothing (steps/fingerprint.py) unless `force`. On success the digest
     of data/raw read is kept, so `fingerprint.unchanged_refresh` can recognise a refresh with nothing new.
+    When reports/openbaar/ exists (made once by `ivp score --public`), the public version is
+    regenerated too. `allow_shrink` is passed to ingest (a replaced file may lack observations).
     """
 
     score = score or (partial(score_step, force=True) if force else default_score)
@@ -62,26 +65,32 @@ def refresh(
     with atomic.workspace_lock(ws.lock_file):
         recover_interrupted(ws)
         if fetch_cfg is not None:
-            log.info("fetch: %s from %s", ", ".join(fetch_cfg.tables), fetch_cfg.base_url)
+            log.info("ophalen: %s van %s", ", ".join(fetch_cfg.tables), fetch_cfg.base_url)
             report.fetched = fetch(ws, fetch_cfg, sleep=sleep)
         else:
-            log.info("fetch: not configured; refreshing from what is in %s", ws.relative(ws.raw))
+            log.info("ophalen: niet ingesteld; verversen met wat in %s staat", ws.relative(ws.raw))
         raw = fingerprint.raw_digest(ws)  # what this refresh reads (taken before it reads)
         rollback = Rollback.begin(ws)
         try:
             first_run = not (ws.processed / store.MANIFEST).exists()
             before = store.snapshot(ws.processed)
             scores_before = read_scores(ws.reports / SCORES_CSV)
-            report.ingest = ingest(ws)
+            report.ingest = ingest(ws, allow_shrink=allow_shrink)
             _log_ingest(report.ingest)
             if report.ingest.failed:
                 problems = [p for o in report.ingest.failed for p in o.problems] or [
-                    Problem("ingest-failed", "a file could not be read")
+                    Problem("ingest-failed", "een bestand is niet te lezen")
                 ]
                 raise IvpError(problems[0], problems[1:])
-            log.info("score: start")
+            log.info("scoren: begonnen")
             score(ws)
-            log.info("score: reports written to %s", ws.relative(ws.reports))
+            log.info("scoren: rapporten geschreven naar %s", ws.relative(ws.reports))
+            if fingerprint.public_wanted(ws):
+                score_step(ws, public=True, force=force)
+                log.info(
+                    "scoren: openbare versie geschreven naar %s",
+                    ws.relative(fingerprint.report_dir(ws, public=True)),
+                )
             found = compare_changes(
                 before, store.snapshot(ws.processed), scores_before, read_scores(ws.reports / SCORES_CSV)
             )
@@ -89,9 +98,9 @@ def refresh(
             report.written = write_changes(
                 found, ws.reports, first_run=first_run, theme_labels=_theme_labels(ws)
             )
-            log.info("changes: %s", _counts_text(report.change_counts))
+            log.info("wijzigingen: %s", _counts_text(report.change_counts))
         except BaseException:
-            log.error("refresh failed; data/processed and reports are restored to their previous state")
+            log.error("verversen mislukt; data/processed en reports zijn teruggezet zoals ze waren")
             rollback.restore()
             raise
         rollback.discard()
@@ -121,15 +130,28 @@ def _log_ingest(report: IngestReport) -> None:
         by_status[o.status] = by_status.get(o.status, 0) + 1
         if o.status in ("ingested", "failed"):
             log.info(
-                "ingest: %s %s (%d rows accepted, %d rejected, %d replaced)",
-                o.status,
+                "inlezen: %s %s (%d rijen geaccepteerd, %d afgewezen, %d vervangen)",
+                STATUS.get(o.status, o.status),
                 o.file,
                 o.accepted,
                 o.rejected,
                 o.replaced,
             )
-    log.info("ingest: %s", _counts_text(by_status) or "no files")
+    for note in report.notes:
+        log.info("inlezen: let op: %s", note.line())
+    shown = {STATUS.get(k, k): v for k, v in by_status.items()}
+    log.info("inlezen: %s", _counts_text(shown) if shown else "geen bestanden")
 
 
 def _counts_text(counts: dict[str, int]) -> str:
-    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "geen"
+
+
+# A file's status in the log, as the terminal table says it (cli/output.py STATUS_LABELS).
+STATUS = {
+    "ingested": "ingelezen",
+    "unchanged": "ongewijzigd",
+    "failed": "mislukt",
+    "skipped": "overgeslagen",
+    "duplicate": "dubbel",
+}

@@ -70,7 +70,7 @@ class Rollback:
                 gone = target.parent / f".{target.name}-old-{os.getpid()}"
                 os.replace(target, gone)
                 shutil.rmtree(gone)
-            log.info("restored %s to its state before the refresh", self.workspace.relative(target))
+            log.info("%s teruggezet naar de toestand van voor de verversing", self.workspace.relative(target))
         _journal_path(self.workspace).unlink(missing_ok=True)
 
     def discard(self) -> None:
@@ -100,10 +100,10 @@ def recover_interrupted(ws: Workspace) -> bool:
         rb = Rollback(ws, {str(k): str(v) for k, v in data["snapshots"].items()})
         phase = data["phase"]
     except (ValueError, KeyError, TypeError, AttributeError):
-        log.warning("%s is damaged; left as it is", ws.relative(path))
+        log.warning("%s is beschadigd; zo gelaten", ws.relative(path))
         return False
     if phase == "running":
-        log.warning("a previous refresh was interrupted; restoring the state before it")
+        log.warning("een vorige verversing is onderbroken; de toestand van daarvoor wordt teruggezet")
         rb.restore()
         return True
     rb.discard()

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ivp_pipeline import atomic, store
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.reports import write_outputs
-from ivp_pipeline.schemas import POLICE, POPULATION, PROFESSIONAL, SURVEY
+from ivp_pipeline.schemas import LOCAL_FIGURES, POLICE, POPULATION, PROFESSIONAL, SURVEY
 from ivp_pipeline.scoring import (
     POLICE_LEVELS,
+    WHAT_IF,
+    WIJK_COLUMNS,
     Inputs,
     ScoreResult,
     TopRow,
@@ -22,7 +24,9 @@ from ivp_pipeline.scoring import (
     stable_respondents,
     top_priorities,
     voortgang,
+    with_what_if,
 )
+from ivp_pipeline.sources import GEO_FOLDER, wijk_shapes
 from ivp_pipeline.steps import fingerprint, settings
 from ivp_pipeline.workspace import Workspace
 
@@ -46,6 +50,7 @@ class ScoreRun:
     written: list[Path]
     unchanged: bool = False
     stored: fingerprint.StoredScore | None = field(default=None, repr=False)
+    folder: Path | None = None  # where the reports went: reports/, or reports/openbaar/ for --public
 
     def top(self, n: int) -> list[TopRow]:
         """The top `n` priorities per municipality and for the region, in the shown profile."""
@@ -63,17 +68,21 @@ def score(
     profile: str | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    weights: Sequence[str] = (),
 ) -> ScoreRun:
     """Compute under the workspace lock, build reports/ in a fresh staging folder, swap it in whole.
 
     A failure anywhere leaves the previous reports/ untouched. `profile` (default: the configured one)
     must name a weight profile; every profile is computed and written. When reports/ was produced by
     the same processed data, configuration, options and program (steps/fingerprint.py), nothing is
-    computed or written (`ScoreRun.unchanged`), unless `force`.
+    computed or written (`ScoreRun.unchanged`), unless `force`. With `public` the suppressed
+    version goes to reports/openbaar/ only; the internal reports stay as they are (and an internal
+    run keeps reports/openbaar/ as it is).
     """
     report = progress or _quiet
-    cfg = settings.scoring(ws)
-    shown = profile or cfg.default_profile
+    # what-if weights (--gewicht) add the profile WHAT_IF, which the terminal then shows
+    cfg = with_what_if(settings.scoring(ws), weights)
+    shown = profile or (WHAT_IF if weights else cfg.default_profile)
     if shown not in cfg.all_profiles():
         raise IvpError(
             Problem(
@@ -88,41 +97,91 @@ def score(
     if updates:
         cfg = cfg.model_copy(update=updates)
     catalogue = settings.catalogue(ws)
+    charts = settings.report(ws).charts
     with atomic.workspace_lock(ws.lock_file):
-        key = fingerprint.score_fingerprint(ws, public=public, seed=seed, draws=draws)
-        stored = None if force else fingerprint.stored_score(ws.reports, key)
+        key = fingerprint.score_fingerprint(ws, public=public, seed=seed, draws=draws, weights=weights)
+        target = fingerprint.report_dir(ws, public=public)
+        stored = None if force else fingerprint.stored_score(target, key)
         if stored is not None:
-            return ScoreRun(None, shown, [], unchanged=True, stored=stored)
+            return ScoreRun(None, shown, [], unchanged=True, stored=stored, folder=target)
         report(READ, 0, 1)
         inputs = read_inputs(ws)
         report(READ, 1, 1)
         report(COMPUTE, 0, 1)
-        result = compute(inputs, cfg, catalogue)
+        result = compute(inputs, cfg, catalogue, settings.comparison(ws, cfg), settings.region(ws))
+        geo, wijken = ws.raw / GEO_FOLDER, result.extras.get("wijken")
+        if wijken is not None and len(wijken) and geo.is_dir():  # boundaries for maps per theme
+            codes = wijken["area_code"].astype(str).unique()
+            result.extras["wijk_shapes"] = wijk_shapes(geo, codes, ws.relative(geo))
         evaluation = settings.evaluation(ws, result_themes(result))  # [evaluation] of ivp.toml
         if evaluation is not None:
             result.extras["voortgang"] = voortgang(result, evaluation)
         report(COMPUTE, 1, 1)
-        atomic.recover(ws.reports)
-        stage = ws.reports.parent / f".{ws.reports.name}-staging-{os.getpid()}"
+        atomic.recover(target)
+        stage = target.parent / f".{target.name}-staging-{os.getpid()}"
         if stage.exists():
             shutil.rmtree(stage)
         stage.mkdir(parents=True)
         try:
-            written = write_outputs(result, stage, public=public, progress=progress)
+            written = write_outputs(
+                result,
+                stage,
+                public=public,
+                progress=progress,
+                previous=target,  # unchanged charts are copied from the reports this run replaces
+                salt=fingerprint.program_digest(),
+                force=force,
+                charts=charts,
+            )
             tops = {p: top_priorities(result, p, ALL_RANKS) for p in cfg.all_profiles()}
             record = fingerprint.score_record(key, tops, cfg.default_profile, written, stage)
             atomic.write_bytes_atomic(stage / fingerprint.SCORE_FILE, record, fsync=False)
+            if not public:
+                _carry_over(ws, stage)
             report(PUBLISH, 0, 1)
-            atomic.swap_in(stage, ws.reports)
+            atomic.swap_in(stage, target)
             report(PUBLISH, 1, 1)
         finally:
             if stage.exists():
                 shutil.rmtree(stage, ignore_errors=True)
-    return ScoreRun(result, shown, [ws.reports / p.relative_to(stage) for p in written])
+    return ScoreRun(result, shown, [target / p.relative_to(stage) for p in written], folder=target)
 
 
-def read_inputs(ws: Workspace) -> Inputs:
-    """Every partition of the four datasets (police without wijk/buurt rows), as pandas frames."""
+# Written by others than `ivp score` into reports/: kept when the internal reports are swapped.
+CHANGE_FILES = (Path("wijzigingen.md"), Path("tables") / "wijzigingen.csv")
+
+
+def _carry_over(ws: Workspace, stage: Path) -> None:
+    """The public folder and the change report of the last refresh survive a swap of the internal
+    reports (as hard links: nothing is copied)."""
+    public = fingerprint.report_dir(ws, public=True)
+    if public.is_dir():
+        shutil.copytree(public, stage / public.name, copy_function=os.link)
+    for rel in CHANGE_FILES:
+        if (ws.reports / rel).is_file() and not (stage / rel).exists():
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(ws.reports / rel, stage / rel)
+
+
+# Police columns the scoring does not use: left in the files (labels, provenance of each row).
+POLICE_UNUSED = ("offence_label", "is_rollup", "period_status", "source_sha256", "source_row")
+
+
+def scope_areas(ws: Workspace) -> list[str]:
+    """The partitions a score reads: the municipalities scored, the region's own code (its
+    professionals), its comparison areas, basisteam and peers, and the reference areas."""
+    region = settings.region(ws)
+    cfg = settings.scoring(ws)
+    codes = [*cfg.municipalities, region.code, *region.comparison_areas, region.basisteam, *region.peers]
+    codes += [cfg.reference_area, cfg.fallback_reference_area]
+    return sorted({c for c in codes if c})
+
+
+def read_inputs(ws: Workspace, areas: list[str] | None = None) -> Inputs:
+    """The partitions of `areas` (default: scope_areas) of the four datasets, police without wijk and
+    buurt rows and without the columns nobody reads, as pandas frames: filters and the partition
+    choice are pushed down to the Parquet reader, so the cost does not grow with what else is stored."""
+    areas = scope_areas(ws) if areas is None else areas
     processed = ws.processed
     if not store.has_data(processed):
         raise IvpError(
@@ -134,11 +193,18 @@ def read_inputs(ws: Workspace) -> Inputs:
             )
         )
     police_filter = [("area_level", "in", list(POLICE_LEVELS))]  # a national buurt file is big
+    police_columns = [c for c in POLICE.schema.names if c not in POLICE_UNUSED]
 
     return Inputs(
-        police=store.read_dataset(processed, POLICE, filters=police_filter).to_pandas(),
-        survey=store.read_dataset(processed, SURVEY).to_pandas(),
-        professional=stable_respondents(store.read_dataset(processed, PROFESSIONAL).to_pandas()),
-        population=store.read_dataset(processed, POPULATION).to_pandas(),
+        police=store.read_dataset(
+            processed, POLICE, areas, columns=police_columns, filters=police_filter
+        ).to_pandas(),
+        survey=store.read_dataset(processed, SURVEY, areas).to_pandas(),
+        professional=stable_respondents(store.read_dataset(processed, PROFESSIONAL, areas).to_pandas()),
+        population=store.read_dataset(processed, POPULATION, areas).to_pandas(),
         manifest=store.load_manifest(processed),
+        local_figures=store.read_dataset(processed, LOCAL_FIGURES, areas).to_pandas(),
+        wijken=store.read_dataset(
+            processed, POLICE, areas, columns=list(WIJK_COLUMNS), filters=[("area_level", "==", "wijk")]
+        ).to_pandas(),
     )

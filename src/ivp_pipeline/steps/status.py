@@ -10,7 +10,7 @@ from typing import Any
 
 from ivp_pipeline import store
 from ivp_pipeline.schemas import DATASETS, Dataset
-from ivp_pipeline.steps.ingest import expand
+from ivp_pipeline.steps.ingest import expand, shown_name
 from ivp_pipeline.workspace import Workspace
 
 # The column that says which period a row is about, per dataset (professional input has none).
@@ -79,7 +79,7 @@ def pending_files(ws: Workspace) -> list[str]:
     if not ws.raw.exists():
         return []
     known = store.load_manifest(ws.processed).get("files", {})
-    return [name for name in (ws.relative(p) for p in expand([ws.raw])) if name not in known]
+    return [name for name in (shown_name(ws, p) for p in expand([ws.raw])) if name not in known]
 
 
 _KIND_LABEL = {"month": "mnd", "quarter": "kw", "year": "jr"}

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from ivp_pipeline.atomic import write_bytes_atomic
 from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.sources import professional_template, survey_template
+from ivp_pipeline.sources import local_figures_workbook, professional_template, survey_template
 from ivp_pipeline.steps import settings
 from ivp_pipeline.workspace import Workspace
 
-KINDS = ("professional", "survey")
+KINDS = ("professional", "survey", "local_figures")
 
 
 def template(ws: Workspace, kind: str, out: Path, *, force: bool = False) -> Path:
@@ -21,12 +21,18 @@ def template(ws: Workspace, kind: str, out: Path, *, force: bool = False) -> Pat
         raise IvpError(
             Problem(
                 "file-exists",
-                "the file already exists",
+                "het bestand bestaat al",
                 file=str(out),
-                hint="choose another --out or add --force to overwrite it",
+                hint="kies een andere --out, of voeg --force toe om het te overschrijven",
             )
         )
-    data = professional_template(settings.catalogue(ws)) if kind == "professional" else survey_template()
+    region = settings.region(ws)  # the templates list the workspace's municipalities
+    if kind == "professional":
+        data = professional_template(settings.catalogue(ws), region)
+    elif kind == "local_figures":
+        data = local_figures_workbook(region, settings.catalogue(ws).labels())
+    else:
+        data = survey_template(region)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(out, data)
     return out

@@ -1,6 +1,6 @@
 """The processed store, the only code that knows data/processed: read, snapshot, transaction.
 
-Layout: data/processed/<dataset>/municipality=<code>/part-0.parquet, _manifest.json, _rejects.csv
+Layout: data/processed/<dataset>/municipality=<code>/part-<n>.parquet, _manifest.json, _rejects.csv
 (store/layout.py). Everything outside the store reads and writes through the names below.
 """
 

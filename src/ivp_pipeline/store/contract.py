@@ -5,7 +5,9 @@ column in schemas.py. Readers reject bad input with a Problem before it gets her
 is a bug in a reader: it raises ContractError and nothing is dropped or mended. The checks are
 vectorised and look at distinct values where they can (the dictionary of a dictionary-encoded
 column, not its rows), so a national police file costs a few passes over its numeric columns.
-`cast` is the cast alone, for tables that were checked when they were written.
+`cast` is the cast alone, for tables that were checked when they were written. `conform_stored` is
+`conform` for the way to disk: text columns that come dictionary-encoded stay so (the Parquet writer
+takes them as they are; casting a national file to plain strings first cost more than writing it).
 """
 
 from __future__ import annotations
@@ -45,8 +47,12 @@ class ContractError(ValueError):
         )
 
 
-def cast(table: pa.Table, dataset: Dataset) -> pa.Table:
-    """Cast to the pinned schema (column order, types); raises on a missing or extra column (a bug)."""
+# How a text column may be held on its way to disk: small integer codes into its distinct values.
+STORED_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+
+
+def _require_columns(table: pa.Table, dataset: Dataset) -> None:
+    """Raises on a missing or extra column (a bug in a reader)."""
     schema = dataset.schema
     have, want = set(table.column_names), set(schema.names)
     missing = [n for n in schema.names if n not in have]
@@ -54,6 +60,12 @@ def cast(table: pa.Table, dataset: Dataset) -> pa.Table:
     if missing or extra:
         what = f"columns missing {missing}, unexpected {extra}"
         raise ContractError(dataset.name, ", ".join(missing + extra), what, [], table.num_rows)
+
+
+def cast(table: pa.Table, dataset: Dataset) -> pa.Table:
+    """Cast to the pinned schema (column order, types); raises on a missing or extra column (a bug)."""
+    schema = dataset.schema
+    _require_columns(table, dataset)
     if table.schema.equals(schema, check_metadata=True):  # e.g. merged rows on their way to disk
         return table
     return table.select(schema.names).cast(schema)
@@ -64,6 +76,37 @@ def conform(table: pa.Table, dataset: Dataset) -> pa.Table:
     pinned = cast(table, dataset)
     _check(table, pinned, dataset)
     return pinned
+
+
+def conform_stored(table: pa.Table, dataset: Dataset) -> pa.Table:
+    """`conform` for writing: the pinned names, order, types and nullability, except that a text
+    column that comes dictionary-encoded stays so (as STORED_DICTIONARY, without null entries in
+    its dictionary, which the Parquet writer refuses). Parquet stores both forms alike."""
+    _require_columns(table, dataset)
+    fields, columns = [], []
+    for field in dataset.schema:
+        column = table[field.name]
+        if pa.types.is_dictionary(column.type) and field.type == pa.string():
+            column = _stored_dictionary(column)
+            field = pa.field(field.name, STORED_DICTIONARY, field.nullable)
+        elif column.type != field.type:
+            column = column.cast(field.type)
+        fields.append(field)
+        columns.append(column)
+    stored = pa.Table.from_arrays(columns, schema=pa.schema(fields, metadata=table.schema.metadata))
+    _check(table, stored, dataset)
+    return stored
+
+
+def _stored_dictionary(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    chunks = []
+    for chunk in column.chunks:
+        dictionary = chunk.dictionary
+        if dictionary.null_count or dictionary.type != pa.string():
+            chunk = pc.dictionary_encode(chunk.cast(pa.string()))  # a null entry: encode anew
+        indices = chunk.indices if chunk.indices.type == pa.int32() else chunk.indices.cast(pa.int32())
+        chunks.append(pa.DictionaryArray.from_arrays(indices, chunk.dictionary))
+    return pa.chunked_array(chunks, STORED_DICTIONARY)
 
 
 def _check(table: pa.Table, pinned: pa.Table, dataset: Dataset) -> None:
@@ -109,9 +152,13 @@ def _check_values(
         return values.filter(pc.invert(fits(values)))
 
     bad: list[pa.Array] = []
+    fine: list[pa.Array] = []  # dictionaries whose every entry fits (the partitions of a file share one)
     for chunk in original.chunks:
         if isinstance(chunk, pa.DictionaryArray):
+            if any(d is chunk.dictionary or d.equals(chunk.dictionary) for d in fine):
+                continue
             if pc.all(fits(pc.drop_null(_strings(chunk.dictionary)))).as_py() is not False:
+                fine.append(chunk.dictionary)
                 continue  # every entry is fine, so is every row
             # Some entry is not: name only the entries rows really use (slices share a dictionary).
             chunk = chunk.dictionary.take(pc.unique(pc.drop_null(chunk.indices)))
@@ -125,7 +172,8 @@ def _check_values(
             if isinstance(rule, OneOf)
             else f"not of the shape {rule.shape}"
         )
-        _raise(dataset, name, what, pinned, pc.is_in(pinned, value_set=values))
+        plain = pinned.cast(pa.string()) if pa.types.is_dictionary(pinned.type) else pinned
+        _raise(dataset, name, what, plain, pc.is_in(plain, value_set=values))
 
 
 def _check_within(dataset: Dataset, name: str, column: pa.ChunkedArray, rule: Within) -> None:
@@ -184,9 +232,13 @@ def _member(column: pa.ChunkedArray, values: Sequence[str]) -> pa.ChunkedArray:
     """Per row: is the value one of `values`; for a dictionary column, computed on its dictionary."""
     value_set = _value_set(tuple(values))
     chunks = []
+    seen: list[tuple[pa.Array, pa.Array]] = []  # (dictionary, is_in per entry): slices share one
     for chunk in column.chunks:
         if isinstance(chunk, pa.DictionaryArray):
-            per_entry = pc.is_in(_strings(chunk.dictionary), value_set=value_set)
+            per_entry = next((m for d, m in seen if d.equals(chunk.dictionary)), None)
+            if per_entry is None:
+                per_entry = pc.is_in(_strings(chunk.dictionary), value_set=value_set)
+                seen.append((chunk.dictionary, per_entry))
             chunks.append(pc.fill_null(per_entry.take(chunk.indices), False))
         else:
             chunks.append(pc.is_in(_strings(chunk), value_set=value_set))
@@ -229,6 +281,8 @@ def _raise(
     (as (value, value of `by`) when the rule involves a second column)."""
     mask = pc.fill_null(mask, False)
     rows = int(pc.sum(mask).as_py() or 0)
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
     cols = {"v": column} if by is None else {"v": column, "by": by.cast(pa.string())}
     found = pa.table(cols).filter(mask).group_by(list(cols), use_threads=False).aggregate([])[:SHOWN]
     if by is None:

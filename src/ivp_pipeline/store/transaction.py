@@ -2,14 +2,24 @@
 
 All changes of one run happen in a staging copy beside data/processed (hard links to the live files,
 see atomic.py) that is swapped in whole; the caller holds the workspace lock. Incoming tables are
-checked against the processed contract once, here (store/contract.py).
+checked against the processed contract once, here (store/contract.py), all partitions of a file in
+one go, and the partitions are then written in threads (pyarrow releases the GIL while it encodes).
+
+Rows that cannot share a key with a partition's stored rows (a new month, told from the min/max
+statistics in the footers of its files, without reading them) are added as a new part file beside
+the others, so adding a month costs what the month costs, not what the store holds. Any other change
+merges by key and writes the partition anew as one file (part-0), which also folds the parts back
+into one; so does the merge after COMPACT_AT parts.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,8 +32,16 @@ from ivp_pipeline import atomic
 from ivp_pipeline.csvsafe import csv_rows
 from ivp_pipeline.problems import Problem, problems_to_csv
 from ivp_pipeline.schemas import IN_KEY_ORDER, Dataset
-from ivp_pipeline.store.contract import conform
-from ivp_pipeline.store.layout import MANIFEST, PARTITION_COLUMN, REJECTS, partition_path, partitions
+from ivp_pipeline.store.contract import cast, conform_stored
+from ivp_pipeline.store.layout import (
+    MANIFEST,
+    PARTITION_COLUMN,
+    REJECTS,
+    part_files,
+    partition_dir,
+    partition_path,
+    partitions,
+)
 from ivp_pipeline.store.read import load_manifest, read_partition_file
 
 SOURCE_FILE = "source_file"
@@ -39,6 +57,9 @@ REVISED_COLUMNS = {
     "population": ("inhabitants",),
 }
 REVISION_FIELDS = ["dataset", "municipality", "key", "column", "old", "new", "old_source", "new_source"]
+COMPACT_AT = 12  # part files in a partition before the next change folds them into one
+THREADS = min(4, os.cpu_count() or 1)
+PARALLEL_FROM = 8  # partitions in one upsert before writing them in threads pays
 
 
 def _key_strings(table: pa.Table, key: tuple[str, ...]) -> pa.Array:
@@ -97,12 +118,72 @@ def merge(
         merged = incoming
         replaced = 0
     else:
+        if incoming.schema != existing.schema:  # dictionary-encoded text on its way in
+            incoming = incoming.cast(existing.schema)
         keep = pc.invert(pc.is_in(_key_strings(existing, dataset.key), _key_strings(incoming, dataset.key)))
         kept = existing.filter(keep)
         replaced = existing.num_rows - kept.num_rows
         merged = pa.concat_tables([kept, incoming])
-    order = [(k, "ascending") for k in dataset.key] + [(SOURCE_ROW, "ascending")]
-    return merged.sort_by(order), replaced
+    return sort_by_key(merged, dataset), replaced
+
+
+def sort_by_key(table: pa.Table, dataset: Dataset) -> pa.Table:
+    """Rows in key order (then source row); sorts on the key columns only, so that dictionary-encoded
+    text (which pyarrow cannot sort a table by) is fine elsewhere."""
+    names = [*dataset.key, SOURCE_ROW]
+    keys = pa.table(
+        {n: table[n].cast(table[n].type.value_type) if pa.types.is_dictionary(table[n].type) else table[n]
+         for n in names}
+    )  # fmt: skip
+    return table.take(pc.sort_indices(keys, sort_keys=[(n, "ascending") for n in names]))
+
+
+class _KeyRanges:
+    """The (min, max) of the incoming rows per key column, computed when first asked for (on the
+    used entries of a dictionary column); a new month is told apart by its period alone."""
+
+    ORDER = ("period_start", "year")  # the columns that tell appended rows apart, tried first
+
+    def __init__(self, table: pa.Table, key: tuple[str, ...]) -> None:
+        self.table = table
+        self.names = sorted(key, key=lambda n: (n not in self.ORDER, key.index(n)))
+        self._found: dict[str, tuple[Any, Any]] = {}
+
+    def of(self, name: str) -> tuple[Any, Any]:
+        if name not in self._found:
+            column = self.table[name]
+            if pa.types.is_dictionary(column.type):
+                column = pa.chunked_array(
+                    [c.dictionary.take(pc.unique(c.indices)) for c in column.chunks], column.type.value_type
+                )
+            low, high = pc.min_max(column).values()
+            self._found[name] = (low.as_py(), high.as_py())
+        return self._found[name]
+
+
+def _cannot_share_a_key(path: Path, incoming: _KeyRanges) -> bool:
+    """True when the footer statistics of a stored file prove that no incoming row has the key of
+    one of its rows: for some key column, the incoming values and the file's do not overlap."""
+    meta = pq.read_metadata(path)
+    names = [meta.schema.column(i).name for i in range(meta.num_columns)]
+    for name in incoming.names:
+        if name not in names:
+            continue
+        j = names.index(name)
+        stats = [meta.row_group(g).column(j).statistics for g in range(meta.num_row_groups)]
+        if not stats or any(s is None or not s.has_min_max for s in stats):
+            continue
+        low, high = incoming.of(name)
+        file_low, file_high = min(s.min for s in stats), max(s.max for s in stats)
+        if low is None or type(file_low) is not type(low):
+            continue
+        if high < file_low or low > file_high:
+            return True
+    return False
+
+
+def _presorted(table: pa.Table) -> bool:
+    return (table.schema.metadata or {}).get(IN_KEY_ORDER[0]) == IN_KEY_ORDER[1]
 
 
 @dataclass
@@ -116,6 +197,8 @@ class Transaction:
 
     _stage: Path | None = field(default=None, init=False, repr=False)
     _stage_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    # (dataset, partition) -> the part file this run wrote there: later files of the run merge into it
+    _own: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         atomic.recover(self.processed)
@@ -136,36 +219,122 @@ class Transaction:
         return self._stage if self._stage is not None else self.processed
 
     def read(self, dataset: Dataset, municipality: str) -> pa.Table:
-        path = partition_path(self._current, dataset, municipality)
-        if not path.exists():
+        """One partition, every part file of it, in the pinned schema."""
+        files = part_files(partition_dir(self._current, dataset, municipality))
+        return self._read_files(dataset, municipality, [path for _n, path in files])
+
+    @staticmethod
+    def _read_files(dataset: Dataset, municipality: str, files: list[Path]) -> pa.Table:
+        if not files:
             return dataset.schema.empty_table()
-        return read_partition_file(path, dataset, municipality)
+        tables = [read_partition_file(path, dataset, municipality) for path in files]
+        return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
 
-    def _write(self, dataset: Dataset, municipality: str, table: pa.Table) -> None:
-        """Replace one partition in the staging copy (the partition column is dropped from the file).
+    def _write(self, dataset: Dataset, municipality: str, table: pa.Table, part: int = 0) -> None:
+        """Write one part file of a partition in the staging copy (the partition column is dropped
+        from the file); part 0 replaces the partition whole, so its other part files go.
 
-        `table` is in the pinned schema already: checked by upsert, or read back from the store.
+        `table` is checked already (by upsert), or read back from the store.
         """
         table = table.drop_columns([PARTITION_COLUMN])
-        path = partition_path(self.stage, dataset, municipality)
+        path = partition_path(self.stage, dataset, municipality, part)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(".part-0.parquet.tmp")
-        # Statistics (min/max per row group) only where a reader filters: the key and the area level;
-        # on names, labels and sources they cost a sixth of the write and prune nothing.
-        stats = [c for c in (*dataset.key, "area_level") if c in table.schema.names]
-        pq.write_table(table, tmp, compression="zstd", row_group_size=1_000_000, write_statistics=stats)
+        tmp = path.with_name(f".{path.name}.tmp")
+        # Statistics (min/max per row group) only where a reader filters or an append is decided:
+        # the key and the area level; on names, labels and sources they cost and prune nothing.
+        # No Arrow schema in the file: dictionary-encoded text reads back as the plain strings of the
+        # pinned schema, and every Parquet reader sees the same, standard file. Snappy: every Parquet
+        # reader has it, and it costs half of zstd's time on the small files of a partition (the
+        # files are about three times larger; a national police store is some 30 MB).
+        names = table.schema.names
+        stats = [c for c in (*dataset.key, "area_level") if c in names]
+        # Source rows are unique and ascending within a file: deltas, not a dictionary.
+        deltas = {SOURCE_ROW: "DELTA_BINARY_PACKED"} if SOURCE_ROW in names else None
+        buffer = pa.BufferOutputStream()  # one write of the whole file: cheaper than pyarrow's file output
+        pq.write_table(
+            table, buffer, compression="snappy", row_group_size=1_000_000, write_statistics=stats,
+            use_dictionary=[c for c in names if c != SOURCE_ROW], column_encoding=deltas, store_schema=False,
+        )  # fmt: skip
+        with open(tmp, "wb") as fh:
+            fh.write(buffer.getvalue())
         tmp.replace(path)
+        self._own[(dataset.name, municipality)] = part
+        if part == 0:
+            for n, other in part_files(path.parent):
+                if n:
+                    other.unlink()
 
     def upsert(self, dataset: Dataset, municipality: str, incoming: pa.Table) -> int:
         """Check incoming rows against the contract, merge them by key into one partition; rows replaced."""
-        presorted = (incoming.schema.metadata or {}).get(IN_KEY_ORDER[0]) == IN_KEY_ORDER[1]
-        existing = self.read(dataset, municipality)
-        incoming = conform(incoming, dataset)
-        merged, replaced = merge(existing, incoming, dataset, presorted)
-        if replaced:
-            self.revisions.extend(revised(existing, incoming, dataset, municipality))
-        self._write(dataset, municipality, merged)
-        return replaced
+        return self.upsert_all(dataset, {municipality: incoming})
+
+    def upsert_all(self, dataset: Dataset, parts: Mapping[str, pa.Table]) -> int:
+        """`upsert` for many partitions at once (one file's rows by partition): one contract check for
+        all of them, then the partitions in threads; rows replaced."""
+        items = sorted(parts.items())
+        if not items:
+            return 0
+        presorted = [_presorted(table) for _code, table in items]
+        checked = self._conform([table for _code, table in items], dataset)
+        _ = self.stage  # the staging copy, made once before the threads share it
+        work = [
+            (code, table, ordered)
+            for (code, _), table, ordered in zip(items, checked, presorted, strict=True)
+        ]
+        if len(work) < PARALLEL_FROM:
+            results = [self._upsert_one(dataset, *w) for w in work]
+        else:
+            with ThreadPoolExecutor(max_workers=THREADS) as pool:
+                results = list(pool.map(lambda w: self._upsert_one(dataset, *w), work))
+        for _replaced, revisions in results:
+            self.revisions.extend(revisions)
+        return sum(replaced for replaced, _revisions in results)
+
+    @staticmethod
+    def _conform(tables: list[pa.Table], dataset: Dataset) -> list[pa.Table]:
+        """Each table checked and in the stored form; tables of one schema (the partitions of one file)
+        are checked together, which costs one check instead of hundreds."""
+        if len(tables) > 1 and all(t.schema.equals(tables[0].schema) for t in tables[1:]):
+            whole = conform_stored(pa.concat_tables(tables), dataset)
+            out, offset = [], 0
+            for table in tables:
+                out.append(whole.slice(offset, table.num_rows))
+                offset += table.num_rows
+            return out
+        return [conform_stored(table, dataset) for table in tables]
+
+    @staticmethod
+    def _apart(dataset: Dataset, files: list[tuple[int, Path]], incoming: pa.Table) -> bool:
+        ranges = _KeyRanges(incoming, dataset.key)
+        return all(_cannot_share_a_key(path, ranges) for _n, path in files)
+
+    def _upsert_one(
+        self, dataset: Dataset, municipality: str, incoming: pa.Table, presorted: bool
+    ) -> tuple[int, list[list[Any]]]:
+        """Merge into one partition. Into the part this run wrote already, if any (a run leaves at
+        most one new part per partition), else as a new part when no stored row can share a key with
+        an incoming one; else into the whole partition, written anew as part-0."""
+        files = part_files(partition_dir(self.stage, dataset, municipality))
+        own = self._own.get((dataset.name, municipality))
+        others = [(n, path) for n, path in files if n != own]
+        if not others or (
+            len(files) < COMPACT_AT and incoming.num_rows and self._apart(dataset, others, incoming)
+        ):
+            part = own if own is not None else (files[-1][0] + 1 if files else 0)
+            targets = [path for n, path in files if n == part]
+        else:
+            part, targets = 0, [path for _n, path in files]
+        if not targets:
+            self._write(
+                dataset, municipality, incoming if presorted else sort_by_key(incoming, dataset), part
+            )
+            return 0, []
+        existing = self._read_files(dataset, municipality, targets)
+        incoming = cast(incoming, dataset)
+        merged, replaced = merge(existing, incoming, dataset)
+        revisions = revised(existing, incoming, dataset, municipality) if replaced else []
+        self._write(dataset, municipality, merged, part)
+        return replaced, revisions
 
     def drop_source(self, dataset: Dataset, source_file: str, sha256: str | None = None) -> int:
         """Remove every row that came from one source file (it changed or went), or only those of one
@@ -220,7 +389,7 @@ class Transaction:
         atomic.write_bytes_atomic(self.stage / REJECTS, problems_to_csv(rejects).encode("utf-8"), fsync=False)
         if self.revisions:
             self._append_revisions()
-        atomic.swap_in(self.stage, self.processed)
+        atomic.swap_in(self.stage, self.processed, keep=True)
         self.committed = True
 
     def _append_revisions(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ivp_pipeline.problems import Problem
-from ivp_pipeline.regions import Region, clean_code, normalise_name, registry
+from ivp_pipeline.regions import Region, clean_code, normalise_name, registry, wijk_or_buurt
 
 COLUMN_KINDS = {  # OData/bulk column name -> area column kind
     "RegioS": "regios",
@@ -58,7 +58,9 @@ class AreaResolver:
         reg = registry()
         code = clean_code(cell)
         if not code:
-            return Problem("unknown-region", "the area cell is empty", hint="every row needs an area")
+            return Problem(
+                "unknown-region", "de cel met het gebied is leeg", hint="elke rij heeft een gebied nodig"
+            )
         if reg.is_code(code) or _WK_BU.match(code):
             return self._by_code(code)
         levels = self.levels
@@ -78,9 +80,9 @@ class AreaResolver:
         if not regions:
             return Problem(
                 "unknown-region",
-                f"no {'/'.join(levels)} with this name is known",
-                hint="check the spelling; ivp knows every municipality, and the wijken, buurten and "
-                "woonplaatsen of Noordoost Twente",
+                f"geen {'/'.join(levels)} met deze naam bekend",
+                hint="controleer de spelling; ivp kent elke gemeente, en de wijken, buurten en "
+                "woonplaatsen van Noordoost Twente",
             )
         gemeenten = [r for r in regions if r.level == "gemeente"]
         if self.kind == "wijken" and len(gemeenten) == 1:
@@ -88,8 +90,8 @@ class AreaResolver:
         names = ", ".join(sorted(f"{r.code} {r.level}" for r in regions))
         return Problem(
             "ambiguous-region",
-            f"the name fits several areas ({names})",
-            hint="download the table with codes (CBS bulk CSV or OData) or rename the area",
+            f"de naam past bij meer dan één gebied ({names})",
+            hint="download de tabel met codes (CBS bulk-CSV of OData) of geef het gebied een andere naam",
         )
 
     def _by_code(self, code: str) -> Region | Problem:
@@ -99,10 +101,14 @@ class AreaResolver:
             return region
         gm = reg.get("GM" + code[2:6]) if _WK_BU.match(code) else None
         if gm is not None:
-            # A wijk or buurt outside Noordoost Twente: its code names its municipality.
+            # A wijk or buurt outside Noordoost Twente: the shipped list names it, its code its municipality.
+            known = wijk_or_buurt(code)
+            if known is not None:
+                return known
             return Region(code, "", "wijk" if code.startswith("WK") else "buurt", gm.code)
         return Problem(
             "unknown-region",
-            "no area with this code is known (indeling 2024)",
-            hint="a municipality merged before 2024 has a new code; download the current indeling",
+            "geen gebied met deze code bekend (indeling 2024)",
+            hint="een gemeente die voor 2024 is samengevoegd heeft een nieuwe code; download de huidige "
+            "indeling",
         )

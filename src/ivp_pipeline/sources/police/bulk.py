@@ -29,6 +29,7 @@ from ivp_pipeline.sources.police.common import (
 from ivp_pipeline.sources.police.layout import CodedLayout, coded_layout
 from ivp_pipeline.sources.police.table import PoliceTableBuilder
 from ivp_pipeline.sources.textio import (
+    MAX_LINE_CHARS,
     decode_head,
     detect_encoding,
     encoding_error,
@@ -40,7 +41,7 @@ from ivp_pipeline.sources.textio import (
 
 KIND = "police-bulk-csv"
 DATASET = POLICE
-BLOCK_SIZE = 16 << 20
+BLOCK_SIZE = 2 << 20  # bytes per batch: larger blocks parse no faster and hold more memory
 FIRST_DATA_LINE = 2
 
 
@@ -116,54 +117,75 @@ class _BulkReader:
                     invalid_row_handler=on_invalid,
                 ),
                 convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(names, pa.string()),
+                    # Dictionary-encoded while parsing: a column of millions of cells arrives as
+                    # small integer codes into its few thousand distinct cells.
+                    column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
                     include_columns=names,
                     strings_can_be_null=False,
                 ),
             )
             for batch in stream:
                 self._batch([batch.column(n) for n in names])
+            del stream
+            # What the parser held is free now: give it back before the table is built.
+            pa.default_memory_pool().release_unused()
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             text = str(exc).splitlines()[0][:200]
             # The encoding was sniffed from the first 64 KB; a stray byte further on shows up here.
             if isinstance(exc, UnicodeDecodeError) or "UTF8" in text:
                 raise encoding_error(self.source.path, self.encoding, self.source.name) from exc
+            if "straddling" in text:  # one line longer than a parse block, so far above the line limit
+                raise IvpError(
+                    Problem(
+                        "too-large",
+                        f"een regel is langer dan de grens van {MAX_LINE_CHARS} tekens",
+                        file=self.source.name,
+                        hint="controleer het bestand: een echte export heeft zulke lange regels niet",
+                    )
+                ) from exc
             raise IvpError(
                 Problem(
                     "malformed-csv",
-                    f"the file cannot be read as {self.encoding} CSV: {text}",
+                    f"het bestand is niet te lezen als CSV in {self.encoding}",
                     file=self.source.name,
-                    hint="download the file again; if it was edited, save it as CSV UTF-8",
+                    hint="download het bestand opnieuw; is het bewerkt, sla het dan op als CSV UTF-8",
                 )
             ) from exc
 
     def _batch(self, columns: list[pa.Array]) -> None:
         lookups = (self.cells.offence, self.cells.area, self.cells.period)
-        ids: list[np.ndarray] = []
-        empty = None
         issues: list[tuple[np.ndarray, list[str], list[Any]]] = []  # per column: codes, cells, lookups
         for column, lookup in zip(columns[:3], lookups, strict=True):
             codes, dictionary = _encode(column)
-            found = [lookup(v) for v in dictionary]
-            ids.append(np.array([f if isinstance(f, int) else -1 for f in found], np.int32)[codes])
-            issues.append((codes, dictionary, found))
-            is_empty = np.array([v == "" for v in dictionary], bool)[codes]
-            empty = is_empty if empty is None else empty & is_empty
+            issues.append((codes, dictionary, [lookup(v) for v in dictionary]))
         codes, dictionary = _encode(columns[3])
         found_v = [self.cells.value(v) for v in dictionary]
+        issues.append((codes, dictionary, found_v))
+        ids = [
+            np.array([f if isinstance(f, int) else -1 for f in found], np.int32)[codes]
+            for codes, _cells, found in issues[:3]
+        ]
         values = np.array([f[0] if isinstance(f, tuple) else 0 for f in found_v], np.int64)[codes]
         states = np.array([f[1] if isinstance(f, tuple) else -1 for f in found_v], np.int8)[codes]
-        issues.append((codes, dictionary, found_v))
-        assert empty is not None
-        blank = empty & np.array([v == "" for v in dictionary], bool)[codes]
         n = len(states)
-        ok = (ids[0] >= 0) & (ids[1] >= 0) & (ids[2] >= 0) & (states >= 0)
         records = np.arange(self.records, self.records + n, dtype=np.int64)
-        self.ctx.rows_read += int(n - blank.sum())
-        for i in np.flatnonzero(~ok & ~blank).tolist():
+        self.records += n
+        if all(isinstance(f, int) for _c, _d, found in issues[:3] for f in found) and all(
+            isinstance(f, tuple) for f in found_v
+        ):
+            # Every distinct cell resolved (an empty one does not: blank lines take the path below),
+            # so every row is accepted: no masks, no copies.
+            self.ctx.rows_read += n
+            self.builder.add_arrays(ids[1], ids[0], ids[2], values, states, records)
+            return
+        empty = np.ones(n, bool)
+        for codes, cells, _found in issues:
+            empty &= np.array([v == "" for v in cells], bool)[codes]
+        ok = (ids[0] >= 0) & (ids[1] >= 0) & (ids[2] >= 0) & (states >= 0)
+        self.ctx.rows_read += int(n - empty.sum())
+        for i in np.flatnonzero(~ok & ~empty).tolist():
             self.pending.append((int(records[i]), self._problem(i, issues)))
         self.builder.add_arrays(ids[1][ok], ids[0][ok], ids[2][ok], values[ok], states[ok], records[ok])
-        self.records += n
 
     def _problem(self, i: int, issues: list[tuple[np.ndarray, list[str], list[Any]]]) -> Problem:
         for column, (codes, dictionary, found) in zip(self.layout.columns, issues, strict=True):
@@ -216,15 +238,15 @@ class _BulkReader:
                     else "missing-field" if few else "extra-field")  # fmt: skip
             self.ctx.rows_read += 1
             out.append(Problem(
-                code, f"the line has {len(rec)} fields, the header has {self.width}",
+                code, f"de regel heeft {len(rec)} velden, de kop {self.width}",
                 file=self.source.name, row=line, value=self.delimiter.join(rec),
-                hint="the download was cut off: download it again" if code == "truncated-row"
-                else "each line needs one value per header column",
+                hint="de download is afgebroken: download het bestand opnieuw" if code == "truncated-row"
+                else "elke regel heeft één waarde per kolom van de kop nodig",
             ))  # fmt: skip
         return out
 
 
 def _encode(column: pa.Array) -> tuple[np.ndarray, list[str]]:
-
-    encoded = pc.dictionary_encode(column)
+    """(code per cell, distinct cells) of a column pyarrow read dictionary-encoded."""
+    encoded = column if isinstance(column, pa.DictionaryArray) else pc.dictionary_encode(column)
     return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()

@@ -36,8 +36,8 @@ class CodedCells:
             found = self._off[raw] = (
                 self.builder.offence_id(off)
                 if off
-                else Problem("unknown-code", f"not a known {self.builder.measure} code",
-                             hint="see docs/sources-police.md for the codes of police tables")
+                else Problem("unknown-code", f"geen bekende {_code_word(self.builder.measure)}",
+                             hint="zie docs/sources-police.md voor de codes van de politietabellen")
             )  # fmt: skip
         return found
 
@@ -55,8 +55,8 @@ class CodedCells:
             found = self._per[raw] = (
                 self.builder.period_id(period)
                 if period
-                else Problem("invalid-period", "not a period code YYYYJJ00, YYYYMM01-12 or YYYYKW01-04",
-                             hint="check the Perioden column")
+                else Problem("invalid-period", "geen periodecode zoals 2024JJ00, 2024MM01 of 2024KW01",
+                             hint="controleer de kolom Perioden")
             )  # fmt: skip
         return found
 
@@ -72,3 +72,7 @@ class CodedCells:
                 else (0 if parsed[0] is None else parsed[0], STATE_ID[parsed[1]])
             )
         return found
+
+
+def _code_word(measure: str) -> str:
+    return "misdrijfcode" if measure == "crime" else "overlastcode"

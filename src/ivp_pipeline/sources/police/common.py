@@ -65,11 +65,11 @@ def not_a_police_table(source: Source, why: str, value: str = "") -> IvpError:
     return IvpError(
         Problem(
             "not-a-police-table",
-            f"this is not a police table (47xxxNED): {why}",
+            f"dit is geen politietabel (47xxxNED): {why}",
             file=source.name,
             value=value,
-            hint="CBS's own crime tables (83648NED, 83651NED, codes like CRI1122/T001540) count "
-            "differently and are never mixed with police figures; download the police table "
-            "(data.politie.nl or the CBS dataderden 47xxxNED tables)",
+            hint="de eigen criminaliteitstabellen van het CBS (83648NED, 83651NED, codes als "
+            "CRI1122/T001540) tellen anders en worden nooit met politiecijfers gemengd; download de "
+            "politietabel (data.politie.nl of de CBS-dataderdentabellen 47xxxNED)",
         )
     )

@@ -25,6 +25,7 @@ from ivp_pipeline.sources.police.table import PoliceTableBuilder
 from ivp_pipeline.sources.police.values import parse_value
 from ivp_pipeline.sources.textio import (
     TextFile,
+    csv_reason,
     detect_encoding,
     encoding_error,
     ends_inside_quotes,
@@ -91,19 +92,19 @@ def _layout(header: list[str], source: Source) -> LabelLayout:
     shown = ";".join(header)[:200]
     offence = [i for i, n in enumerate(names) if _offence_measure(n)]
     if not offence:
-        raise not_a_police_table(source, "it has no 'Soort misdrijf' or 'Overlast' column", shown)
+        raise not_a_police_table(source, "er is geen kolom 'Soort misdrijf' of 'Overlast'", shown)
     measure = _offence_measure(names[offence[0]])
     word = "misdrijven" if measure == "crime" else "overlast"
     counts = [i for i, n in enumerate(names) if (m := _COUNT_EXACT.match(n)) and m.group(1) == word]
     areas = [i for i, n in enumerate(names) if n in LABEL_KINDS]
-    wanted = (("Regio's, Wijken en buurten or Plaatsen", areas),
+    wanted = (("Regio's, Wijken en buurten of Plaatsen", areas),
               ("Perioden", [i for i, n in enumerate(names) if n == "perioden"]),
               (f"Geregistreerde {word} (aantal)", counts))  # fmt: skip
     for what, found in wanted:
         if not found:
             raise IvpError(Problem(
-                "missing-column", f"the police table has no column {what}", file=source.name,
-                column=what, value=shown, hint="download the table again with this column selected",
+                "missing-column", f"de politietabel heeft geen kolom {what}", file=source.name,
+                column=what, value=shown, hint="download de tabel opnieuw met deze kolom geselecteerd",
             ))  # fmt: skip
     soort = [i for i, n in enumerate(names) if n == "soort regio"]
     return LabelLayout(measure, offence[0], areas[0], LABEL_KINDS[names[areas[0]]], wanted[1][1][0],
@@ -147,10 +148,10 @@ def _read_rows(source: Source, ctx: ReadContext, fh: TextFile) -> pa.Table | Non
                 cut = last and (open_quote or (len(rec) < width and (cut_off or any("\n" in c for c in rec))))
                 ctx.reject(Problem(
                     "truncated-row" if cut else "missing-field" if len(rec) < width else "extra-field",
-                    f"the row has {len(rec)} fields, the header has {width}", file=source.name, row=row,
+                    f"de rij heeft {len(rec)} velden, de kop {width}", file=source.name, row=row,
                     value=";".join(rec),
-                    hint="the download was cut off: download it again" if cut
-                    else "each row needs one value per header column",
+                    hint="de download is afgebroken: download het bestand opnieuw" if cut
+                    else "elke rij heeft één waarde per kolom van de kop nodig",
                 ))  # fmt: skip
                 continue
             problem = cells.add(rec, row)
@@ -158,8 +159,8 @@ def _read_rows(source: Source, ctx: ReadContext, fh: TextFile) -> pa.Table | Non
                 ctx.reject(problem)
     except csv.Error as exc:  # e.g. a NUL byte, or a quote in the wrong place in strict mode
         ctx.reject(Problem(
-            "malformed-row", f"the row cannot be read ({exc})", file=source.name, row=start,
-            hint="download the file again; if it was edited, save it as CSV UTF-8",
+            "malformed-row", f"de rij is niet te lezen ({csv_reason(exc)})", file=source.name, row=start,
+            hint="download het bestand opnieuw; is het bewerkt, sla het dan op als CSV UTF-8",
         ))  # fmt: skip
     table = builder.finish(ctx)
     ctx.rejects[already:] = sorted(ctx.rejects[already:], key=lambda p: p.row or 0)
@@ -204,8 +205,8 @@ class _LabelCells:
         if off is None:
             problem = Problem(
                 "unknown-code",
-                f"not a known {lay.measure} title",
-                hint="see docs/sources-police.md for the titles of police tables",
+                f"geen bekende omschrijving van {'een misdrijf' if lay.measure == 'crime' else 'overlast'}",
+                hint="zie docs/sources-police.md voor de omschrijvingen in de politietabellen",
             )
             return at(problem, lay.offence)
         hint = rec[lay.soort_regio] if lay.soort_regio is not None else ""
@@ -218,8 +219,8 @@ class _LabelCells:
         if period is None:
             problem = Problem(
                 "invalid-period",
-                "not a period such as 2024, 2024 januari or 2024 1e kwartaal",
-                hint="check the Perioden column",
+                "geen periode zoals 2024, 2024 januari of 2024 1e kwartaal",
+                hint="controleer de kolom Perioden",
             )
             return at(problem, lay.period)
         parsed = parse_value(rec[lay.count])

@@ -29,13 +29,13 @@ def coded_layout(names: list[str], source: Source, table_id: str | None = None) 
     shown = ";".join(names)[:200]
     offence = [n for n in names if n in OFFENCE_COLUMNS]
     if table_id is not None and not table_id.startswith("47"):
-        raise not_a_police_table(source, f"table {table_id} is one of CBS's own tables", table_id)
+        raise not_a_police_table(source, f"tabel {table_id} is een eigen tabel van het CBS", table_id)
     if not offence:
         dims = [n for n in names if n not in {"ID", "Perioden"} and "_" not in n]
         raise not_a_police_table(
             source,
-            "it has no SoortMisdrijf or Overlast column"
-            + (f" (its dimensions are {', '.join(dims)})" if dims else ""),
+            "er is geen kolom SoortMisdrijf of Overlast"
+            + (f" (de dimensies zijn {', '.join(dims)})" if dims else ""),
             shown,
         )
     measure = OFFENCE_COLUMNS[offence[0]]
@@ -44,7 +44,7 @@ def coded_layout(names: list[str], source: Source, table_id: str | None = None) 
     missing = [
         what
         for what, found in (
-            ("RegioS, WijkenEnBuurten or Plaatsen", areas),
+            ("RegioS, WijkenEnBuurten of Plaatsen", areas),
             ("Perioden", ["Perioden"] if "Perioden" in names else []),
             (f"Geregistreerde{_word(measure).title()}_1", counts),
         )
@@ -54,11 +54,11 @@ def coded_layout(names: list[str], source: Source, table_id: str | None = None) 
         raise IvpError(
             Problem(
                 "missing-column",
-                f"the police table has no column {missing[0]}",
+                f"de politietabel heeft geen kolom {missing[0]}",
                 file=source.name,
                 column=missing[0],
                 value=shown,
-                hint="download the table again with all dimensions and the registered count",
+                hint="download de tabel opnieuw met alle dimensies en het geregistreerde aantal",
             )
         )
     return CodedLayout(measure, offence[0], areas[0], COLUMN_KINDS[areas[0]], "Perioden", counts[0])

@@ -38,8 +38,9 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
     table_id = next((t for t in map(table_id_in, links) if t), None) or sidecar_table_id(source)
     rows = [r for p in pages for r in _rows(p, source)]
     if not rows:
-        raise IvpError(Problem("empty-file", "the OData file has no rows in 'value'", file=source.name,
-                               hint="download the table again; check the filter"))  # fmt: skip
+        raise IvpError(Problem("empty-file", "het OData-bestand heeft geen rijen in 'value'",
+                               file=source.name,
+                               hint="download de tabel opnieuw; controleer het filter"))  # fmt: skip
     names = list(rows[0]) if isinstance(rows[0], dict) else []
     layout = coded_layout(names, source, table_id)
     ctx.meta["kind_detail"] = "odata-v3-json"
@@ -57,22 +58,22 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
 
 def _row(cells: CodedCells, rec: Any, n: int, columns: list[str], file: str) -> Problem | None:
     if not isinstance(rec, dict):
-        return Problem("malformed-row", "a row of 'value' is not an object", file=file, row=n,
-                       value=str(rec)[:60], hint="download the table again")  # fmt: skip
+        return Problem("malformed-row", "een rij van 'value' is geen object", file=file, row=n,
+                       value=str(rec)[:60], hint="download de tabel opnieuw")  # fmt: skip
     off_col, area_col, per_col, count_col = columns
     found: list[Any] = []
     for col, lookup in ((off_col, cells.offence), (area_col, cells.area), (per_col, cells.period)):
         cell = rec.get(col)
         if not isinstance(cell, str):
-            return Problem("missing-field", f"the row has no text {col}", file=file, row=n, column=col,
-                           value=_id(rec), hint="download the table again")  # fmt: skip
+            return Problem("missing-field", f"de rij heeft geen tekst in {col}", file=file, row=n, column=col,
+                           value=_id(rec), hint="download de tabel opnieuw")  # fmt: skip
         got = lookup(cell)
         if isinstance(got, Problem):
             return got.at(file=file, row=n, column=col, value=cell)
         found.append(got)
     if count_col not in rec:
-        return Problem("missing-field", f"the row has no {count_col}", file=file, row=n, column=count_col,
-                       value=_id(rec), hint="download the table again")  # fmt: skip
+        return Problem("missing-field", f"de rij heeft geen {count_col}", file=file, row=n, column=count_col,
+                       value=_id(rec), hint="download de tabel opnieuw")  # fmt: skip
     got_v = cells.value(rec[count_col])
     if isinstance(got_v, Problem):
         return got_v.at(file=file, row=n, column=count_col, value=json.dumps(rec[count_col]))
@@ -99,21 +100,22 @@ def _pages(source: Source) -> list[dict[str, Any]]:
         cut = not text.rstrip().endswith(("}", "]"))
         raise IvpError(Problem(
             "truncated-file" if cut else "invalid-json",
-            f"{'the JSON ends too early' if cut else 'not valid JSON'} ({exc.msg}, line {exc.lineno} "
-            f"column {exc.colno})",
+            f"{'de JSON eindigt te vroeg' if cut else 'geen geldige JSON'} (teken {exc.colno} van de regel)",
             file=source.name, row=exc.lineno,
-            hint="the download was cut off: download it again" if cut else "download the file again",
+            hint="de download is afgebroken: download het bestand opnieuw" if cut
+            else "download het bestand opnieuw",
         )) from exc  # fmt: skip
     pages = data if isinstance(data, list) else [data]
     if not pages or not all(isinstance(p, dict) for p in pages):
-        raise IvpError(Problem("invalid-json", "expected an OData page object or a list of them",
-                               file=source.name, hint="download the file again"))  # fmt: skip
+        raise IvpError(Problem("invalid-json", "verwacht een OData-pagina (object) of een lijst daarvan",
+                               file=source.name, hint="download het bestand opnieuw"))  # fmt: skip
     return pages
 
 
 def _rows(page: dict[str, Any], source: Source) -> list[Any]:
     rows = page.get("value")
     if not isinstance(rows, list):
-        raise IvpError(Problem("missing-column", "an OData page has no 'value' list", file=source.name,
-                               column="value", hint="download the TypedDataSet of the table"))  # fmt: skip
+        raise IvpError(Problem("missing-column", "een OData-pagina heeft geen lijst 'value'",
+                               file=source.name,
+                               column="value", hint="download de TypedDataSet van de tabel"))  # fmt: skip
     return rows

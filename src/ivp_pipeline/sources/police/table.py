@@ -91,22 +91,34 @@ class PoliceTableBuilder:
         self._flush()
         if not self._chunks:
             return None
-        area, off, per, value, state, row = (np.concatenate(c) for c in zip(*self._chunks, strict=True))
+        # Column by column, each one's chunks freed once joined: a national file is 3.6 M rows.
+        chunks = [list(c) for c in zip(*self._chunks, strict=True)]
         self._chunks = []
-        if len(row) == 0:  # every row was rejected (or blank)
+        cols: list[np.ndarray] = []
+        for i in range(len(chunks)):
+            cols.append(np.concatenate(chunks[i]))
+            chunks[i] = []
+        if len(cols[5]) == 0:  # every row was rejected (or blank)
             return None
         if remap_rows is not None:
-            row = remap_rows(row)
-        key = self._sort_key(area, off, per)
+            cols[5] = remap_rows(cols[5])
+        key = self._sort_key(cols[0], cols[1], cols[2])
+        if len(key) < 2 or bool(np.all(key[1:] > key[:-1])):  # in key order already, each key once
+            return self._done(ctx, cols)
         order = np.argsort(key, kind="stable")  # stable: among equal keys the first row comes first
-        sorted_key = key[order]
-        dup = np.flatnonzero(sorted_key[1:] == sorted_key[:-1]) + 1
+        key = key[order]
+        dup = np.flatnonzero(key[1:] == key[:-1]) + 1
         if len(dup):
-            self._reject_duplicates(ctx, order, dup, sorted_key, area, off, per, row)
+            self._reject_duplicates(ctx, order, dup, key, cols[0], cols[1], cols[2], cols[5])
             order = np.delete(order, dup)
-        area, off, per, value, state, row = (a[order] for a in (area, off, per, value, state, row))
-        self._fill_meta(ctx, area, per)
-        return self._columns(area, off, per, value, state, row)
+        del key
+        for i in range(len(cols)):
+            cols[i] = cols[i][order]
+        return self._done(ctx, cols)
+
+    def _done(self, ctx: ReadContext, cols: list[np.ndarray]) -> pa.Table:
+        self._fill_meta(ctx, cols[0], cols[2])
+        return self._columns(*cols)
 
     def _sort_key(self, area: np.ndarray, off: np.ndarray, per: np.ndarray) -> np.ndarray:
         """One int64 per row that orders like (partition, area_code, offence_code, period_start, kind).
@@ -126,11 +138,11 @@ class PoliceTableBuilder:
         for pos, first in zip(order[dup].tolist(), firsts.tolist(), strict=True):
             ctx.reject(Problem(
                 "duplicate-row",
-                f"same area, offence and period as row {row[first]}; the first one is kept",
+                f"zelfde gebied, code en periode als rij {row[first]}; de eerste telt",
                 file=self.source.name, row=int(row[pos]), column=self.area_column,
                 value=f"{self.area_list[area[pos]].code} {self.offence_list[off[pos]].code} "
                       f"{self.period_list[per[pos]].code}",
-                hint="remove the repeated rows, or download the table once",
+                hint="verwijder de herhaalde rijen, of download de tabel één keer",
             ))  # fmt: skip
 
     def _fill_meta(self, ctx: ReadContext, area: np.ndarray, per: np.ndarray) -> None:
@@ -149,10 +161,21 @@ class PoliceTableBuilder:
                  state: np.ndarray, row: np.ndarray) -> pa.Table:  # fmt: skip
 
         def coded(indices: np.ndarray, values: list[Any]) -> pa.Array:
-            return pa.DictionaryArray.from_arrays(pa.array(indices), pa.array(values, pa.string()))
+            """Codes into the distinct values, each value once (a dictionary with repeats is written
+            as plain text) and a None value as a null code, never as a null entry of the dictionary
+            (the Parquet writer takes the dictionary as it is, and refuses those)."""
+            distinct: dict[Any, int] = {}
+            moved = np.array(
+                [-1 if v is None else distinct.setdefault(v, len(distinct)) for v in values], np.int32
+            )
+            dictionary = pa.array(list(distinct), pa.string())
+            if len(distinct) == len(values):  # the entities' own codes: no repeats, no None
+                return pa.DictionaryArray.from_arrays(pa.array(indices), dictionary)
+            codes = moved[indices]
+            return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32(), mask=codes < 0), dictionary)
 
         n = len(row)
-        zeros = np.zeros(n, dtype=np.int8)
+        zeros = np.zeros(n, dtype=np.int32)
         regions, offs, pers = self.area_list, self.offence_list, self.period_list
         has_value = _HAS_VALUE[state]
         return pa.table({

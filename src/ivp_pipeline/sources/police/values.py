@@ -19,19 +19,21 @@ Parsed = tuple[int | None, str]
 # Why a cell is not a count, without a position (the caller places it). Built once: bad cells of a
 # labels file are not cached, so a file full of them must not build a problem per row.
 _CSV_NEGATIVE = Problem(
-    "negative-count", "a count cannot be negative", hint="check the export; counts are >= 0"
+    "negative-count", "een aantal kan niet negatief zijn", hint="controleer de export; aantallen zijn >= 0"
 )
 _CSV_THOUSANDS = Problem(
     "not-a-number",
-    "a count with a thousands separator is ambiguous",
-    hint="export again without number formatting (CSV UTF-8 straight from the download)",
+    "een aantal met een scheidingsteken voor duizendtallen is dubbelzinnig",
+    hint="exporteer opnieuw zonder getalopmaak (CSV UTF-8 rechtstreeks uit de download)",
 )
-_CSV_DECIMAL = Problem("not-a-number", "a count must be a whole number", hint="check the export")
-_CSV_OTHER = Problem("not-a-number", "not a count", hint="expected digits, '.', '-' or an empty cell")
-_JSON_NEGATIVE = Problem("negative-count", "a count cannot be negative", hint="check the download")
-_JSON_RANGE = Problem("not-a-number", "count out of range", hint="check the download")
-_JSON_DECIMAL = Problem("not-a-number", "a count must be a whole number", hint="check the download")
-_JSON_OTHER = Problem("not-a-number", "not a count", hint="expected a whole number or null")
+_CSV_DECIMAL = Problem("not-a-number", "een aantal moet een geheel getal zijn", hint="controleer de export")
+_CSV_OTHER = Problem("not-a-number", "geen aantal", hint="verwacht cijfers, '.', '-' of een lege cel")
+_JSON_NEGATIVE = Problem("negative-count", "een aantal kan niet negatief zijn", hint="controleer de download")
+_JSON_RANGE = Problem("not-a-number", "aantal buiten het bereik", hint="controleer de download")
+_JSON_DECIMAL = Problem(
+    "not-a-number", "een aantal moet een geheel getal zijn", hint="controleer de download"
+)
+_JSON_OTHER = Problem("not-a-number", "geen aantal", hint="verwacht een geheel getal of null")
 
 
 def parse_value(text: str) -> Parsed | Problem:

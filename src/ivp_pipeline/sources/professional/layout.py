@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import re
 
-from ivp_pipeline.regions import NOT_MUNICIPALITIES, normalise_name
+from ivp_pipeline.regions import RegionConfig, normalise_name
 from ivp_pipeline.schemas import CRITERIA_PROFESSIONAL
 
 INPUT_SHEET = "Invoer"
 INFO_SHEET = "Toelichting"
 LISTS_SHEET = "Lijsten"
-WHOLE_REGION_LABEL = "Heel Noordoost Twente"
-MUNICIPALITY_CHOICES = (*sorted(NOT_MUNICIPALITIES.values()), WHOLE_REGION_LABEL)
+
+
+def whole_region_label(region: RegionConfig) -> str:
+    """The choice for ratings about the whole region: "Heel Noordoost Twente"."""
+    return f"Heel {region.name}"
+
+
+def municipality_choices(region: RegionConfig) -> tuple[str, ...]:
+    """The drop-down list of the Gemeente column: the region's municipalities, then the whole region."""
+    return (*region.municipality_names(), whole_region_label(region))
+
 
 # Canonical column -> header text in the template (Dutch), in template order.
 TABLE_HEADERS = {

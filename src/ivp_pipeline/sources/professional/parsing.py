@@ -10,12 +10,13 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
 from ivp_pipeline.problems import Problem
-from ivp_pipeline.regions import NOT_MUNICIPALITIES, REGION_NOT, normalise_name, registry
+from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig, normalise_name, registry
 from ivp_pipeline.schemas import ORGANISATION_TYPES
-from ivp_pipeline.sources.professional.layout import WHOLE_REGION_LABEL
+from ivp_pipeline.sources.professional.layout import whole_region_label
 
 _WORDS = {
     "nul": 0,
@@ -44,10 +45,10 @@ _WORDS = {
     "zeer groot": 5,
 }
 _LEADING_NUMBER = re.compile(r"^([-+]?\d+(?:[.,]\d+)?)(?:\s*$|\s*[-–:(=]\s*\D.*$|\s+\D.*$)")
-_RATING_HINT = "type a whole number from 1 (zeer laag) to 5 (zeer hoog), or leave the cell empty"
-_NOT_A_RATING = Problem("not-a-rating", "not a rating", hint=_RATING_HINT)
-_NOT_WHOLE = Problem("not-a-rating", "a rating is a whole number", hint=_RATING_HINT)
-_OUT_OF_RANGE = Problem("rating-out-of-range", "a rating is 1 to 5", hint=_RATING_HINT)
+_RATING_HINT = "typ een geheel getal van 1 (zeer laag) tot 5 (zeer hoog), of laat de cel leeg"
+_NOT_A_RATING = Problem("not-a-rating", "geen score", hint=_RATING_HINT)
+_NOT_WHOLE = Problem("not-a-rating", "een score is een geheel getal", hint=_RATING_HINT)
+_OUT_OF_RANGE = Problem("rating-out-of-range", "een score is 1 tot en met 5", hint=_RATING_HINT)
 
 
 def parse_rating(value: Any) -> int | Problem | None:
@@ -86,32 +87,45 @@ def parse_rating(value: Any) -> int | Problem | None:
     return int(number)
 
 
-_REGION_NAMES = {
-    normalise_name(n): REGION_NOT
-    for n in (
-        WHOLE_REGION_LABEL,
-        "Noordoost Twente",
-        "Noordoost-Twente",
-        "NOT",
+_COUNT_WORDS = {2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen"}
+
+
+@cache
+def _choices(region: RegionConfig) -> tuple[dict[str, str], dict[str, str]]:
+    """(normalised name -> GM code or region code, code -> label) for the region's own choices."""
+    whole = whole_region_label(region)
+    names = [
+        whole,
+        region.name,
+        region.name.replace("-", " "),
+        region.name.replace(" ", "-"),
+        region.code,
         "regio",
-        "regio NOT",
+        f"regio {region.code}",
+        f"regio {region.name}",
         "hele regio",
         "alle gemeenten",
-        "alle vier gemeenten",
-        "heel NOT",
-    )
-}
-_MUNICIPALITY_NAMES = {normalise_name(name): code for code, name in NOT_MUNICIPALITIES.items()}
-_CHOICES = {**_MUNICIPALITY_NAMES, **_REGION_NAMES}
-_LABELS = {**{c: n for c, n in NOT_MUNICIPALITIES.items()}, REGION_NOT: WHOLE_REGION_LABEL}
+        f"heel {region.code}",
+    ]
+    count = _COUNT_WORDS.get(len(region.municipalities))
+    if count:
+        names.append(f"alle {count} gemeenten")
+    region_names = {normalise_name(n): region.code for n in names}
+    municipality_names = {normalise_name(region.label(c)): c for c in region.municipalities}
+    labels = {**{c: region.label(c) for c in region.municipalities}, region.code: whole}
+    return {**municipality_names, **region_names}, labels
 
 
-def parse_municipality(value: Any) -> tuple[str, bool] | Problem | None:
-    """A NOT municipality, the whole region, or any Dutch gemeente -> (GM code or 'NOT', exact).
+def parse_municipality(
+    value: Any, region: RegionConfig = DEFAULT_REGION
+) -> tuple[str, bool] | Problem | None:
+    """A municipality of the region, the whole region, or any Dutch gemeente -> (GM code or the region
+    code, exact).
 
-    Small typos ('Oldenzal') are resolved when exactly one of the four names or the region is close;
-    `exact` is False then, so the reader can list what it resolved.
+    Small typos ('Oldenzal') are resolved when exactly one of the region's names or the region is
+    close; `exact` is False then, so the reader can list what it resolved.
     """
+    choices, labels = _choices(region)
     if value is None:
         return None
     raw = " ".join(str(value).split())
@@ -119,29 +133,29 @@ def parse_municipality(value: Any) -> tuple[str, bool] | Problem | None:
         return None
     t = normalise_name(raw).strip(" .,;")
     t = re.sub(r"^(gemeente|gem\.?)\s+", "", t)
-    if t in _CHOICES:
-        return _CHOICES[t], True
+    if t in choices:
+        return choices[t], True
     reg = registry()
     if reg.is_code(raw):
-        region = reg.get(raw)
-        if region is not None and region.level == "gemeente":
-            return region.code, True
+        known = reg.get(raw)
+        if known is not None and known.level == "gemeente":
+            return known.code, True
     else:
         found = [r for r in reg.candidates(raw, ("gemeente",))]
         if len(found) == 1:
             return found[0].code, True
-    close = difflib.get_close_matches(t, list(_CHOICES), n=3, cutoff=0.75)
-    codes = sorted({_CHOICES[c] for c in close})
+    close = difflib.get_close_matches(t, list(choices), n=3, cutoff=0.75)
+    codes = sorted({choices[c] for c in close})
     if len(codes) == 1:
         return codes[0], False
-    loose = difflib.get_close_matches(t, list(_CHOICES), n=4, cutoff=0.5)
-    suggestions = sorted({_LABELS[_CHOICES[c]] for c in loose})
+    loose = difflib.get_close_matches(t, list(choices), n=4, cutoff=0.5)
+    suggestions = sorted({labels[choices[c]] for c in loose})
     hint = (
-        ("did you mean " + " or ".join(repr(s) for s in suggestions) + "?")
+        ("bedoelt u " + " of ".join(repr(s) for s in suggestions) + "?")
         if suggestions
-        else ("choose one of " + ", ".join(_LABELS[c] for c in sorted(_LABELS)))
+        else ("kies een van: " + ", ".join(labels[c] for c in sorted(labels)))
     )
-    return Problem("unknown-municipality", "not a municipality of Noordoost Twente", hint=hint)
+    return Problem("unknown-municipality", "geen gemeente van de regio", hint=hint)
 
 
 def parse_theme(value: Any, themes: dict[str, str]) -> str | Problem | None:
@@ -158,11 +172,11 @@ def parse_theme(value: Any, themes: dict[str, str]) -> str | Problem | None:
     close = difflib.get_close_matches(t, list(by_key), n=3, cutoff=0.6)
     suggestions = sorted({themes[by_key[c]] for c in close})
     hint = (
-        ("did you mean " + " or ".join(repr(s) for s in suggestions) + "?")
+        ("bedoelt u " + " of ".join(repr(s) for s in suggestions) + "?")
         if suggestions
-        else ("choose a theme from the drop-down list of the template")
+        else ("kies een thema uit de keuzelijst van de sjabloon")
     )
-    return Problem("unknown-theme", "not a theme of the theme catalogue", hint=hint)
+    return Problem("unknown-theme", "geen thema uit de themacatalogus", hint=hint)
 
 
 _ORG_ALIASES = {
@@ -206,6 +220,6 @@ def parse_organisation_type(value: Any) -> str | Problem | None:
         return close[0]
     return Problem(
         "unknown-organisation-type",
-        "not an organisation type",
-        hint="choose one of " + ", ".join(ORGANISATION_TYPES),
+        "geen type organisatie",
+        hint="kies een van: " + ", ".join(ORGANISATION_TYPES),
     )

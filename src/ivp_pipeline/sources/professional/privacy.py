@@ -71,9 +71,9 @@ def load_key(path: Path, shown_as: str) -> bytes:
         raise IvpError(
             Problem(
                 "bad-key",
-                "the pseudonym key is damaged",
+                "de pseudoniemsleutel is beschadigd",
                 file=shown_as,
-                hint="restore it from a backup; deleting it gives every respondent a new id",
+                hint="zet hem terug uit een back-up; weggooien geeft elke respondent een nieuw nummer",
             )
         )
     return key

@@ -43,12 +43,12 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
         problems.append(
             Problem(
                 "missing-sheet",
-                f"no input sheet {layout.INPUT_SHEET!r} with the columns Thema, Grootte, Ernst, "
-                "Ontwikkeling and Urgentie"
+                f"geen invoerblad {layout.INPUT_SHEET!r} met de kolommen Thema, Grootte, Ernst, "
+                "Ontwikkeling en Urgentie"
                 + (f" (verborgen bladen worden niet gelezen: {', '.join(hidden)})" if hidden else ""),
                 file=source.name,
                 value=", ".join(wb.sheetnames),
-                hint="use the workbook made by `ivp template professional` and fill in its sheet 'Invoer'"
+                hint="gebruik de werkmap van `ivp template professional` en vul het blad 'Invoer' in"
                 + ("; maak het invoerblad zichtbaar" if hidden else ""),
             )
         )
@@ -108,11 +108,11 @@ def _input_sheets(wb: Any, fwb: Any, file: str, hidden: list[str]) -> tuple[list
                 problems.append(
                     Problem(
                         "missing-column",
-                        "no header row with Thema, Grootte, Ernst, Ontwikkeling and Urgentie found",
+                        "geen koprij met Thema, Grootte, Ernst, Ontwikkeling en Urgentie gevonden",
                         file=file,
                         sheet=ws.title,
                         column="Thema",
-                        hint="keep the header row of the template",
+                        hint="laat de koprij van de sjabloon staan",
                     )
                 )
             continue
@@ -133,12 +133,12 @@ def _input_sheets(wb: Any, fwb: Any, file: str, hidden: list[str]) -> tuple[list
             problems.append(
                 Problem(
                     "missing-column",
-                    f"column {label!r} is missing",
+                    f"de kolom {label!r} ontbreekt",
                     file=file,
                     sheet=ws.title,
                     row=header.row + 1,
                     column=label,
-                    hint="keep the columns of the template; add the missing one",
+                    hint="houd de kolommen van de sjabloon aan; voeg de ontbrekende toe",
                 )
             )
         found.append(sheet)

@@ -97,11 +97,11 @@ def read_sheet(
         sheet_problems.append(
             Problem(
                 "missing-value",
-                "the organisation type is not filled in",
+                "het type organisatie is niet ingevuld",
                 file=file,
                 sheet=sheet.title,
                 column="Type organisatie",
-                hint="choose the type of your organisation from the list",
+                hint="kies het type van uw organisatie uit de lijst",
             )
         )
 
@@ -130,12 +130,12 @@ def read_sheet(
                 problems.append(
                     Problem(
                         "formula-without-value",
-                        "a formula without a calculated value",
+                        "een formule zonder berekende waarde",
                         file=file,
                         sheet=sheet.title,
                         row=excel_row,
                         column=where(name),
-                        hint="open the workbook in Excel, let it calculate, save it again",
+                        hint="open de werkmap in Excel, laat hem rekenen en sla hem opnieuw op",
                     )
                 )
         external = {n for n in cols if _is_external(sheet, r, cols[n])}
@@ -200,18 +200,18 @@ def read_sheet(
             problems.append(
                 Problem(
                     "missing-value",
-                    "ratings without a theme",
+                    "scores zonder thema",
                     file=file,
                     sheet=sheet.title,
                     row=excel_row,
                     column=where("theme"),
-                    hint="choose the theme these ratings are about",
+                    hint="kies het thema waar deze scores over gaan",
                 )
             )
         muni_raw = cell("municipality") if "municipality" in cols else sheet.block.get("municipality")
         muni_col = where("municipality") if "municipality" in cols else "Gemeente"
         muni = _parse(
-            partial(parse_municipality, muni_raw),
+            partial(parse_municipality, muni_raw, ctx.region),
             problems,
             file,
             sheet.title,
@@ -224,12 +224,12 @@ def read_sheet(
             problems.append(
                 Problem(
                     "missing-value",
-                    "no municipality",
+                    "geen gemeente",
                     file=file,
                     sheet=sheet.title,
                     row=excel_row,
                     column=muni_col,
-                    hint="choose a municipality or 'Heel Noordoost Twente'",
+                    hint="kies een gemeente, of de hele regio, uit de keuzelijst",
                 )
             )
         org_type = block_type
@@ -251,7 +251,7 @@ def read_sheet(
             problems.append(
                 Problem(
                     "missing-value",
-                    "no organisation type",
+                    "geen type organisatie",
                     file=file,
                     sheet=sheet.title,
                     row=excel_row,
@@ -277,7 +277,7 @@ def read_sheet(
                 ctx.reject(
                     Problem(
                         "duplicate-row",
-                        "this theme was already rated for this municipality by the same respondent",
+                        "deze respondent heeft dit thema voor deze gemeente al gescoord",
                         file=file,
                         sheet=sheet.title,
                         row=excel_row,

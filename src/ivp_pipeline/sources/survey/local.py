@@ -120,7 +120,7 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
                 problems.append(
                     Problem(
                         "duplicate-row",
-                        f"same area, indicator and year as row {seen[key]}",
+                        f"zelfde gebied, indicator en jaar als rij {seen[key]}",
                         file=source.name,
                         sheet=sheet,
                         row=line,
@@ -174,12 +174,12 @@ def _header_problems(cols: dict[str, int], file: str, sheet: str, row: int) -> N
         problems = [
             Problem(
                 "missing-column",
-                f"column {m!r} is missing",
+                f"de kolom {m!r} ontbreekt",
                 file=file,
                 sheet=sheet,
                 row=row,
                 column=m,
-                hint="see docs/inputs.md or `ivp template survey` for the layout",
+                hint="zie docs/inputs.md of `ivp template survey` voor de indeling",
             )
             for m in missing
         ]
@@ -222,10 +222,10 @@ def _xlsx_rows(source: Source) -> tuple[str, list[list[Any]], int, dict[str, int
     raise IvpError(
         Problem(
             "missing-sheet",
-            "no sheet with the columns gebied, indicator, jaar, waarde, eenheid",
+            "geen blad met de kolommen gebied, indicator, jaar, waarde, eenheid",
             file=source.name,
             value=", ".join(wb.sheetnames),
-            hint="use the workbook made by `ivp template survey`",
+            hint="gebruik de werkmap van `ivp template survey`",
         )
     )
 
@@ -282,30 +282,30 @@ def _validate(
         try:
             return _number(values[name])
         except ValueError:
-            bad("not-a-number", "not a number", name, "use a decimal comma or point, e.g. 36,7")
+            bad("not-a-number", "geen getal", name, "gebruik een decimale komma of punt, bv. 36,7")
             return None, "observed"
 
     area = resolve_area(text(values["area"]))
     if area is None:
         bad(
             "unknown-region",
-            "area not found in the region list",
+            "gebied niet gevonden in de gebiedenlijst",
             "area",
-            "use a municipality name or code (Dinkelland, GM1774) or 'Noordoost Twente'",
+            "gebruik een gemeentenaam of -code (bv. Dinkelland of GM1774) of de naam van de regio",
         )
     raw_ind = text(values["indicator"])
     known = known_indicator(raw_ind) if raw_ind else None
     if not raw_ind:
-        bad("missing-value", "no indicator", "indicator")
+        bad("missing-value", "geen indicator", "indicator")
     unit_text = text(values["unit"])
     unit = canonical_unit(unit_text) if unit_text else (known[2] if known else None)
     if unit is None:
-        bad("unknown-unit", "not a unit (percent, rapportcijfer, schaalscore)", "unit")
+        bad("unknown-unit", "geen eenheid (percent, rapportcijfer, schaalscore)", "unit")
     year, status = 0, "final"
     try:
         year, status = parse_year(text(values["year"]))
     except ValueError:
-        bad("bad-period", "not a year such as 2023", "year")
+        bad("bad-period", "geen jaar zoals 2023", "year")
     value, state = number("value")
     low, _ = number("ci_low") if "ci_low" in values else (None, "")
     high, _ = number("ci_high") if "ci_high" in values else (None, "")
@@ -316,16 +316,16 @@ def _validate(
         try:
             respondents = parse_count(text(values["respondents"]))
         except ValueError:
-            bad("not-a-number", "not a whole number of respondents", "respondents")
+            bad("not-a-number", "geen geheel aantal respondenten", "respondents")
     if unit is not None:
         lo, hi = UNIT_RANGES.get(unit, (None, None))
         for name, v in (("value", value), ("comparison_value", comp_value)):
             if range_problem(unit, v):
-                bad("value-out-of-range", f"outside {lo:g}-{hi:g} for unit {unit}", name)
+                bad("value-out-of-range", f"buiten {lo:g}-{hi:g} voor de eenheid {unit}", name)
     if (low is None) != (high is None):
         bad(
             "missing-value",
-            "an interval needs both ondergrens and bovengrens",
+            "een interval heeft zowel een ondergrens als een bovengrens nodig",
             "ci_high" if high is None else "ci_low",
         )
     elif low is None and margin is not None and value is not None:
@@ -336,13 +336,13 @@ def _validate(
         if value is not None and value < low:
             bad(
                 "interval-excludes-value",
-                f"the interval {low:g}-{high:g} does not contain the value",
+                f"het interval {low:g}-{high:g} bevat de waarde niet",
                 "ci_low",
             )
         elif value is not None and value > high:
             bad(
                 "interval-excludes-value",
-                f"the interval {low:g}-{high:g} does not contain the value",
+                f"het interval {low:g}-{high:g} bevat de waarde niet",
                 "ci_high",
             )
     if problems or area is None or unit is None:

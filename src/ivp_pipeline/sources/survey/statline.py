@@ -130,7 +130,7 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
                     ctx.reject(
                         Problem(
                             "duplicate-row",
-                            "a second value row for this period and region",
+                            "een tweede rij met een waarde voor deze periode en regio",
                             file=file,
                             row=line,
                             column=header[cols.period],
@@ -147,12 +147,12 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
                     ctx.reject(
                         Problem(
                             "not-a-number",
-                            "not a number",
+                            "geen getal",
                             file=file,
                             row=line,
                             column=ind.header,
                             value=raw,
-                            hint="use a decimal comma (36,7) or '.' for an unknown value",
+                            hint="gebruik een decimale komma (36,7) of '.' voor een onbekende waarde",
                         )
                     )
                     continue
@@ -191,11 +191,11 @@ def _columns(header: list[str], file: str) -> _Cols:
         problems = [
             Problem(
                 "missing-column",
-                f"column {m!r} is missing",
+                f"de kolom {m!r} ontbreekt",
                 file=file,
                 row=1,
                 column=m,
-                hint="download the table again with the dimensions Marges, Perioden and Regio's",
+                hint="download de tabel opnieuw met de dimensies Marges, Perioden en Regio's",
             )
             for m in missing
         ]
@@ -222,17 +222,17 @@ def _row_keys(
 
     kind = margin_kind(cell(cols.margin))
     if kind is None:
-        reject("unknown-margin", "not Waarde, Ondergrens or Bovengrens 95%-interval", "Marges", cols.margin)
+        reject("unknown-margin", "geen Waarde, Ondergrens of Bovengrens 95%-interval", "Marges", cols.margin)
         return None
     try:
         year, status = parse_year(cell(cols.period))
     except ValueError:
-        reject("bad-period", "not a year such as 2019 or 2025*", "Perioden", cols.period)
+        reject("bad-period", "geen jaar zoals 2019 of 2025*", "Perioden", cols.period)
         return None
     area = resolve_area(cell(cols.region))
     if area is None:
-        reject("unknown-region", "region not found in the region list", "Regio's", cols.region,
-               "use a region name as StatLine writes it, e.g. 'Overijssel (PV)', or a code")  # fmt: skip
+        reject("unknown-region", "regio niet gevonden in de gebiedenlijst", "Regio's", cols.region,
+               "gebruik een regionaam als in StatLine (bv. 'Overijssel (PV)'), of een code")  # fmt: skip
         return None
     return kind, year, status, area
 
@@ -256,11 +256,11 @@ def _check_orphans(
         ctx.reject(
             Problem(
                 "bound-without-value",
-                "an interval bound without a Waarde row for the same period and region",
+                "een grens van een interval zonder rij Waarde voor dezelfde periode en regio",
                 file=file,
                 row=line,
                 column="Marges",
-                hint="select the margin 'Waarde' too when downloading",
+                hint="kies bij het downloaden ook de marge 'Waarde'",
             )
         )
 
@@ -286,7 +286,7 @@ def _emit(
                 ctx.reject(
                     Problem(
                         "value-out-of-range",
-                        f"outside the range of unit {ind.unit}",
+                        f"buiten het bereik van de eenheid {ind.unit}",
                         file=source.name,
                         row=line,
                         column=ind.header,
@@ -298,7 +298,7 @@ def _emit(
                 ctx.reject(
                     Problem(
                         "interval-excludes-value",
-                        f"interval {low}-{high} does not contain the value",
+                        f"het interval {low}-{high} bevat de waarde niet",
                         file=source.name,
                         row=line,
                         column=ind.header,

@@ -63,12 +63,14 @@ class ODataClient:
         for attempt in range(self.retries + 1):
             if attempt:
                 delay = min(self.backoff * 2 ** (attempt - 1), self.max_backoff)
-                log.warning("%s: %s; retry %d of %d in %.1f s", url, last, attempt, self.retries, delay)
+                log.warning(
+                    "%s: %s; nieuwe poging (%d van %d) over %.1f s", url, last, attempt, self.retries, delay
+                )
                 self.sleep(delay)
             try:
                 response = self._http.get(url)
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-                last = f"{type(exc).__name__}: {exc}".rstrip(": ")
+                last = f"{_network_trouble(exc)} ({type(exc).__name__})"  # httpx's own text is English
                 continue
             if response.status_code in RETRY_STATUSES:
                 last = f"HTTP {response.status_code}"
@@ -77,18 +79,19 @@ class ODataClient:
                 raise IvpError(
                     Problem(
                         "fetch-failed",
-                        f"the service answered HTTP {response.status_code}",
+                        f"de dienst antwoordde met HTTP {response.status_code}",
                         file=url,
-                        hint="check the table id in [fetch] tables and the base URL",
+                        hint="controleer `tables` in de sectie [fetch] en het adres `base_url`",
                     )
                 )
             return _decode(response, url)
         raise IvpError(
             Problem(
                 "service-unavailable",
-                f"no answer after {self.retries + 1} attempts (last: {last})",
+                f"geen antwoord na {self.retries + 1} pogingen (laatste: {last})",
                 file=url,
-                hint="the police figures service may be down; try again later (data/raw is unchanged)",
+                hint="de dienst met politiecijfers is misschien uit de lucht; probeer het later opnieuw "
+                "(data/raw is niet veranderd)",
             )
         )
 
@@ -112,16 +115,32 @@ class ODataClient:
                 next_params = {**next_params, "$skip": skip}
             else:
                 return
-        raise IvpError(Problem("bad-response", f"more than {MAX_PAGES} pages", file=self.url(path, params)))
+        raise IvpError(Problem("bad-response", f"meer dan {MAX_PAGES} pagina's", file=self.url(path, params)))
 
     def _check_link(self, link: str, seen: set[str]) -> str:
         base, target = urlsplit(self.base_url), urlsplit(link)
         if target.netloc and (target.scheme, target.netloc) != (base.scheme, base.netloc):
-            raise IvpError(Problem("bad-response", "next page link points to another host", value=link))
+            raise IvpError(
+                Problem(
+                    "bad-response", "de link naar de volgende pagina wijst naar een andere server", value=link
+                )
+            )
         if link in seen:
-            raise IvpError(Problem("bad-response", "the service repeats a next page link", value=link))
+            raise IvpError(
+                Problem("bad-response", "de dienst herhaalt een link naar de volgende pagina", value=link)
+            )
         seen.add(link)
         return link
+
+
+def _network_trouble(exc: Exception) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "geen verbinding binnen de wachttijd"
+    if isinstance(exc, httpx.TimeoutException):
+        return "geen antwoord binnen de wachttijd"
+    if isinstance(exc, httpx.ConnectError):
+        return "geen verbinding"
+    return "de verbinding is verbroken"
 
 
 def _decode(response: httpx.Response, url: str) -> dict[str, Any]:
@@ -131,12 +150,12 @@ def _decode(response: httpx.Response, url: str) -> dict[str, Any]:
         raise IvpError(
             Problem(
                 "bad-response",
-                "the answer is not JSON",
+                "het antwoord is geen JSON",
                 file=url,
                 value=response.text[:60],
-                hint="the service may be in maintenance; try again later",
+                hint="de dienst is misschien in onderhoud; probeer het later opnieuw",
             )
         ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("value"), list):
-        raise IvpError(Problem("bad-response", "the answer has no 'value' list", file=url))
+        raise IvpError(Problem("bad-response", "het antwoord heeft geen lijst 'value'", file=url))
     return data

@@ -56,6 +56,13 @@ def geo_filter(dimension: str, kind: str, municipalities: list[str], references:
     return " or ".join(f"({p})" for p in parts)
 
 
+def _areas(cfg: FetchConfig, kind: str) -> list[str]:
+    """The municipalities asked for: with the peers in the tables per gemeente, not in the wijk tables."""
+    if kind == "GeoDetail":
+        return list(cfg.municipalities)
+    return [*cfg.municipalities, *(p for p in cfg.peers if p not in cfg.municipalities)]
+
+
 @dataclass(frozen=True)
 class FetchTarget:
     """Where downloads go and what is remembered between runs (the caller holds the workspace lock)."""
@@ -104,7 +111,7 @@ def _fetch_one(
     infos = client.get_json(f"{table}/TableInfos", {"$format": "json"})["value"]
     modified = str(infos[0].get("Modified", "")) if infos else ""
     dimension, kind = _geo_dimension(client, table)
-    flt = geo_filter(dimension, kind, cfg.municipalities, cfg.reference_areas)
+    flt = geo_filter(dimension, kind, _areas(cfg, kind), cfg.reference_areas)
     key = f"{client.base_url}{table}"
     before = state["tables"].get(key, {})
     if (
@@ -113,7 +120,7 @@ def _fetch_one(
         and before.get("filter") == flt
         and (target.root / before.get("file", "\0")).is_file()
     ):
-        log.info("%s: unchanged since %s (last download %s)", table, modified, before["file"])
+        log.info("%s: ongewijzigd sinds %s (laatste download %s)", table, modified, before["file"])
         return FetchOutcome(table, "unchanged", int(before.get("rows", 0)), before["file"], modified, flt)
 
     fetched_at = now().astimezone(UTC).replace(microsecond=0)
@@ -145,12 +152,13 @@ def _fetch_one(
     outcome = FetchOutcome(table, "downloaded", rows, target.relative(path), modified, flt)
     state["tables"][key] = {**asdict(outcome), "fetched_at": fetched_at.isoformat()}
     log.info(
-        "%s: downloaded %d rows in %d pages to %s (Modified %s)",
+        "%s: %d rijen gedownload in %d %s naar %s (gewijzigd %s)",
         table,
         rows,
         pages,
+        "pagina" if pages == 1 else "pagina's",
         outcome.file,
-        modified or "unknown",
+        modified or "onbekend",
     )
     return outcome
 
@@ -165,9 +173,9 @@ def _geo_dimension(client: ODataClient, table: str) -> tuple[str, str]:
     raise IvpError(
         Problem(
             "fetch-failed",
-            "the table has no region dimension to filter on",
+            "de tabel heeft geen gebiedsdimensie om op te filteren",
             value=table,
-            hint="ivp fetch reads police tables per gemeente or wijk/buurt",
+            hint="ivp fetch haalt politietabellen per gemeente of wijk/buurt op",
         )
     )
 
@@ -228,7 +236,9 @@ def _load_state(target: FetchTarget) -> dict[str, Any]:
             if isinstance(data, dict) and isinstance(data.get("tables"), dict):
                 return data
         except ValueError:
-            log.warning("%s is not valid JSON; every table is downloaded again", target.relative(path))
+            log.warning(
+                "%s is geen geldige JSON; alle tabellen worden opnieuw gedownload", target.relative(path)
+            )
     return {"version": 1, "tables": {}}
 
 

@@ -1,0 +1,147 @@
+"""Benchmark (issue 13, point 4): adding one month to a store that holds the national police file.
+
+A store is filled with the national bulk file of bench/ingest_national.py (every municipality, every
+month since 2012); then one new month (2026MM11, every crime code) is added as a file of its own,
+once for the four NOT municipalities and once for every municipality, each in a copy of that store.
+Every case is timed as a child process (`ivp ingest`), interleaved with a full ingest and a
+nothing-new ingest in the same round. The work of a case is its time less the nothing-new ingest
+(start-up, scanning data/raw, hashing the national file), compared with the same for a full ingest:
+proportional to the new file means about its share of the rows, not the whole store. The share is
+taken on CPU seconds (see `figures`).
+
+    .venv/bin/python bench/ingest_incremental.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from ingest_national import generate
+
+from ivp_pipeline.offences import offences
+from ivp_pipeline.regions import registry
+
+OUT = Path(__file__).resolve().parent / "out"
+BIN = Path(sys.executable).parent
+NATIONAL = OUT / "national_47013NED.csv"
+NEW_MONTH = "2026MM11"
+NOT = ("GM0168", "GM0173", "GM1700", "GM1774")
+SEED = 20261201
+
+
+def month_file(path: Path, municipalities: list[str], period: str = NEW_MONTH) -> int:
+    """One month of every crime code for the given municipalities, in the bulk CSV shape; rows."""
+    rng = np.random.default_rng(SEED)
+    lines = ["\ufeffID;SoortMisdrijf;RegioS;Perioden;GeregistreerdeMisdrijven_1\n"]
+    for off in offences().codes("crime"):
+        counts = rng.poisson(30.0, size=len(municipalities))
+        for gm, count in zip(municipalities, counts.tolist(), strict=True):
+            cell = "" if off.annual_only else f"{count:>8}"
+            lines.append(f"{len(lines) - 1};{off.code:<6};{gm};{period};{cell}\n")
+    path.write_text("".join(lines), encoding="utf-8", newline="\n")
+    return len(lines) - 1
+
+
+def run(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed (exit {os.waitstatus_to_exitcode(status)}): {' '.join(cmd)}\n{err[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def ingest(ws: Path) -> tuple[float, float]:
+    return run([str(BIN / "ivp"), "ingest", "-w", str(ws)])
+
+
+def fresh(ws: Path, national: Path) -> None:
+    shutil.rmtree(ws, ignore_errors=True)
+    (ws / "data" / "raw").mkdir(parents=True)
+    os.link(national, ws / "data" / "raw" / national.name)
+
+
+def measure(repeat: int, national: Path = NATIONAL) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) seconds per round: full ingest, nothing new, one month for four / all municipalities."""
+    if not national.exists():
+        generate(national, None if national == NATIONAL else int(national.stem.split("_")[1][:-1]))
+    every = sorted(r.code for r in registry().municipalities())
+    files = {"four": OUT / "month_four.csv", "all": OUT / "month_all.csv"}
+    rows = {"four": month_file(files["four"], list(NOT)), "all": month_file(files["all"], every)}
+    base = OUT / f"ws-incremental-{os.getpid()}"
+    case = OUT / f"ws-incremental-case-{os.getpid()}"
+    times: dict[str, list[tuple[float, float]]] = {"full": [], "noop": [], "four": [], "all": []}
+    for _ in range(repeat):
+        fresh(base, national)
+        times["full"].append(ingest(base))
+        times["noop"].append(ingest(base))
+        for name, path in files.items():
+            shutil.rmtree(case, ignore_errors=True)
+            # Files in the store are never changed in place, so a hard-linked copy is a true copy.
+            shutil.copytree(base, case, copy_function=os.link)
+            shutil.copy2(path, case / "data" / "raw" / f"{name}_{NEW_MONTH}.csv")
+            times[name].append(ingest(case))
+    shutil.rmtree(base, ignore_errors=True)
+    shutil.rmtree(case, ignore_errors=True)
+    times["rows_four"] = [(float(rows["four"]), 0.0)]
+    times["rows_all"] = [(float(rows["all"]), 0.0)]
+    return times
+
+
+def _work(times: dict[str, list[tuple[float, float]]], name: str, what: int) -> list[float]:
+    """Per round: (case - nothing new) / (full - nothing new), on wall (0) or CPU (1) seconds."""
+    return [
+        (t[what] - n[what]) / (f[what] - n[what])
+        for t, n, f in zip(times[name], times["noop"], times["full"], strict=True)
+    ]
+
+
+# A month is 1/178 of the national file's rows; its work may cost at most this share of a full
+# ingest's (for all municipalities it writes 344 small files, for four of them four).
+TARGETS = {"four": 0.05, "all": 0.25}
+
+
+def figures(repeat: int, months: int | None = None) -> list[tuple[str, str, str, str, bool | None]]:
+    """Rows for bench/run.py: (figure, value, target, peer, met); `months`: a smaller national file.
+
+    The share is taken on CPU seconds (user + system): on a busy machine wall-clock differences of a
+    second are noise, while the CPU a run spends is its own; the wall times are shown beside it.
+    """
+    times = measure(repeat, NATIONAL if months is None else OUT / f"national_{months}m.csv")
+    wall = {k: statistics.median(w for w, _c in v) for k, v in times.items()}
+    out: list[tuple[str, str, str, str, bool | None]] = []
+    for name, who in (("four", "4 municipalities"), ("all", "all 344 municipalities")):
+        works = _work(times, name, 1)
+        rows = int(times["rows_" + name][0][0])
+        out.append((
+            f"ivp ingest, one new month ({rows:,} rows) for {who} into the national store, "
+            "work (CPU) / full ingest's",
+            f"{statistics.median(works):.3f} ({min(works):.3f}-{max(works):.3f})x",
+            f"<= {TARGETS[name]}x",
+            f"wall {wall[name]:.1f} s; full ingest {wall['full']:.1f} s; nothing new {wall['noop']:.1f} s",
+            max(works) <= TARGETS[name],
+        ))  # fmt: skip
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    for row in figures(args.repeat):
+        print(" | ".join(str(x) for x in row))
+
+
+if __name__ == "__main__":
+    main()

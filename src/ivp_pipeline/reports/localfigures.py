@@ -1,0 +1,118 @@
+"""Other local figures in a theme's section: Halt, RIEC/ondermijning, Bibob, woonoverlast, jongerenwerk.
+
+`local_items(result, theme, municipality)` returns Items for one theme and unit: a sentence on the
+latest figures and a table of every figure and period (count, rate per 1,000 inhabitants or for Halt
+per 10,000 young people of 12-17, its exact 95 % interval, supplier). Reads
+result.extras["local_figures"] (scoring/localfigures.py). Unknown is said in words: "geheim" for a
+suppressed count, "onbekend" for one not known, and for the region "onbekend (3 van 4 gemeenten
+geleverd)". An empty list when the unit has no local figures for the theme (the section then says
+nothing about them). Public mode: counts under the threshold read "<t" and their rate "n<t".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ivp_pipeline.regions import municipality_label
+from ivp_pipeline.reports import labels, numbers
+from ivp_pipeline.reports.document import Item, Table
+from ivp_pipeline.reports.public import public_threshold
+
+if TYPE_CHECKING:
+    from ivp_pipeline.scoring.result import ScoreResult
+
+STATES = {"suppressed": "geheim", "not_published": "onbekend", "not_applicable": "onbekend"}
+
+
+def period_label(start: Any, kind: str) -> str:
+    d = pd.Timestamp(start)
+    if kind == "quarter":
+        return f"{d.year} K{(d.month - 1) // 3 + 1}"
+    if kind == "month":
+        return f"{d.year}-{d.month:02d}"
+    return str(d.year)
+
+
+def _count(rec: Mapping[Any, Any], t: int | None) -> str:
+    if labels.is_missing(rec["value"]):
+        state = str(rec["value_state"])
+        if state == "incomplete":
+            return f"onbekend ({rec['members']} gemeenten geleverd)"
+        return STATES.get(state, "onbekend")
+    if t is not None and float(rec["value"]) < t:
+        return f"<{t}"
+    return numbers.integer(rec["value"])
+
+
+def _small(rec: Mapping[Any, Any], t: int | None) -> bool:
+    return t is not None and not labels.is_missing(rec["value"]) and float(rec["value"]) < t
+
+
+def _per(rec: Mapping[Any, Any]) -> str:
+    return "per 10.000 jongeren (12-17)" if int(rec["per"]) == 10_000 else "per 1.000 inwoners"
+
+
+def local_items(result: ScoreResult, theme: str, municipality: str) -> list[Item]:
+    """The local figures of one theme and unit (see the module docstring)."""
+    frame = result.extras.get("local_figures")
+    if frame is None or frame.empty:
+        return []
+    sub = frame[(frame["municipality"].astype(str) == municipality) & (frame["theme"].astype(str) == theme)]
+    if sub.empty:
+        return []
+    t = public_threshold(result)
+    sub = sub.sort_values(["figure", "period_start"], kind="stable")
+    rows = []
+    for rec in sub.to_dict("records"):
+        small = _small(rec, t)
+        rate = f"n<{t}" if small else numbers.decimal(rec["rate"], missing="")
+        interval = (
+            ""
+            if small or labels.is_missing(rec["rate_low"])
+            else f"{numbers.decimal(rec['rate_low'])}-{numbers.decimal(rec['rate_high'])}"
+        )
+        rows.append(
+            [
+                str(rec["figure_label"]),
+                period_label(rec["period_start"], str(rec["period_kind"])),
+                _count(rec, t),
+                rate,
+                interval,
+                _per(rec),
+                "" if labels.is_missing(rec["supplier"]) else str(rec["supplier"]),
+            ]
+        )
+    items: list[Item] = [s for s in (_sentence(g, t, municipality) for _f, g in sub.groupby("figure")) if s]
+    items.append(
+        Table(
+            caption=f"Lokale cijfers, {result.region.label(municipality)}",
+            header=["Cijfer", "Periode", "Aantal", "Per inwoners", "95%-interval", "Noemer", "Bron"],
+            rows=rows,
+            note=(
+                "Aangeleverd naast de politiecijfers (docs/inputs.md). Geheim: te klein om te delen; "
+                "onbekend: niet geleverd. Beide tellen nooit als 0. Interval: exact (Poisson)."
+            ),
+            numeric=frozenset({2, 3, 4}),
+        )
+    )
+    return items
+
+
+def _sentence(g: pd.DataFrame, t: int | None, municipality: str) -> str:
+    """'Halt-verwijzingen in Oldenzaal: 41 in 2025 (2,1 per 10.000 jongeren), 38 in 2024.'"""
+    recs = g.to_dict("records")
+    last = recs[-1]
+    where = municipality_label(municipality)
+    head = f"{last['figure_label']} in {where}: "
+    when = period_label(last["period_start"], str(last["period_kind"]))
+    if labels.is_missing(last["value"]) or _small(last, t):
+        text = head + f"{_count(last, t)} in {when}"
+    else:
+        text = head + f"{_count(last, t)} in {when} ({numbers.decimal(last['rate'])} {_per(last)})"
+    if len(recs) > 1:
+        prev = recs[-2]
+        text += f", tegen {_count(prev, t)} in {period_label(prev['period_start'], str(prev['period_kind']))}"
+    return text + "."

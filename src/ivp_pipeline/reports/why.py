@@ -1,0 +1,329 @@
+"""Why this priority: what lifts each top theme, every weight profile side by side, how firm the top is.
+
+`why_items(result, municipality, figures)` returns the content of the section "Waarom deze
+prioriteiten" for one unit (a GM code or "NOT") as document Items, in this order:
+
+1. a paragraph per top theme (the default profile's top n): the criteria that lift it and those that
+   hold it down, as points above or below the neutral 50 (weight x (scaled - 50); the points add up
+   to score - 50), and the criteria that are unknown (they count as the neutral 50);
+2. a small chart of those contributions (figures/waarom-<unit>.png|svg), when `figures` is given;
+3. a table of every weight profile side by side (rank and score per theme, profiles from ivp.toml
+   included, such as a what-if profile `[scoring.profiles.watals]` or `ivp score --gewicht`), with the
+   rank range under changes of at most 0,10 in one weight (scoring/sensitivity.py);
+4. a table and a sentence with, per criterion, the smallest decrease and increase of its weight that
+   changes the top n (scoring/sensitivity.py).
+
+Texts are Dutch, numbers formatted by reports/numbers.py; the same result gives the same Items.
+In the public version a suppressed criterion (small numbers) is said, and the sensitivity view of
+that unit is left out, because it would be computed on other numbers than the score.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ivp_pipeline.reports import figures as figs
+from ivp_pipeline.reports import labels, numbers, views
+from ivp_pipeline.reports.document import Figure, Item, Table
+from ivp_pipeline.scoring.config import CRITERIA
+from ivp_pipeline.scoring.model import NEUTRAL
+from ivp_pipeline.scoring.sensitivity import SPREAD, WeightChange, rank_ranges, weight_sensitivity
+
+if TYPE_CHECKING:
+    from ivp_pipeline.scoring.result import ScoreResult
+
+THEME_COLOURS = ("#1f5f8b", "#c98b2b", "#6a9f58", "#8c6bb1", "#b4464b")
+
+
+def _top_n(result: ScoreResult) -> int:
+    return int(result.method.get("top_n") or 3)
+
+
+def profile_weights(result: ScoreResult, profile: str) -> np.ndarray:
+    """The weights of a profile in the order of CRITERIA (from the method facts)."""
+    table = result.method.get("profiles") or {}
+    w = table.get(profile, {}) if isinstance(table, dict) else {}
+    return np.array([float(w.get(c, 0.0)) for c in CRITERIA], dtype=float)
+
+
+def scaled_matrix(result: ScoreResult, municipality: str, themes: list[str]) -> tuple[np.ndarray, bool]:
+    """(T, C) scaled criteria of the unit (NaN = unknown) and whether any value was suppressed."""
+    crit = result.criteria[result.criteria["municipality"].astype(str) == municipality]
+    out = np.full((len(themes), len(CRITERIA)), np.nan)
+    suppressed = False
+    row = {t: i for i, t in enumerate(themes)}
+    col = {c: j for j, c in enumerate(CRITERIA)}
+    for t, c, v in zip(crit["theme"].astype(str), crit["criterion"].astype(str), crit["scaled"], strict=True):
+        if t not in row or c not in col:
+            continue
+        if isinstance(v, str):  # a public-mode marker ("n<5")
+            suppressed = True
+            continue
+        if v is not None and not pd.isna(v):
+            out[row[t], col[c]] = float(v)
+    return out, suppressed
+
+
+def _ranked_themes(result: ScoreResult, municipality: str, profile: str) -> pd.DataFrame:
+    """The scored, ranked themes of the unit in the profile, by rank."""
+    s = views.scores_for(result, municipality, profile)
+    s = s[pd.to_numeric(s["rank"], errors="coerce").notna()]
+    return views.ranked(s)
+
+
+def contributions(weights: np.ndarray, scaled: np.ndarray) -> np.ndarray:
+    """Points above (+) or below (-) the neutral 50 per criterion: weight x (scaled - 50), 0 if unknown.
+
+    With weights summing to 1 the points add up to score - 50.
+    """
+    return np.where(np.isnan(scaled), 0.0, weights * (scaled - NEUTRAL))
+
+
+def theme_sentence(
+    theme_label: str, rank: float, score: float, weights: np.ndarray, scaled: np.ndarray, suppressed: bool
+) -> str:
+    """'Zorg en veiligheid (rang 1, score 61,0): omhoog door ... ; omlaag door ...; onbekend: ...'."""
+    points = contributions(weights, scaled)
+    used = weights > 0
+    lift = [j for j in np.argsort(-points, kind="stable") if used[j] and points[j] > 0.05]
+    drag = [j for j in np.argsort(points, kind="stable") if used[j] and points[j] < -0.05]
+    unknown = [j for j in range(len(CRITERIA)) if used[j] and np.isnan(scaled[j])]
+
+    def part(j: int) -> str:
+        sign = "+" if points[j] > 0 else "-"
+        return (
+            f"{labels.criterion(CRITERIA[j]).lower()} ({numbers.decimal(scaled[j], 0)}; "
+            f"{sign}{numbers.decimal(abs(points[j]))} punten)"
+        )
+
+    text = f"{theme_label} (rang {numbers.integer(rank)}, score {numbers.decimal(score)})"
+    pieces = []
+    if lift:
+        pieces.append("hoger door " + _join([part(j) for j in lift]))
+    if drag:
+        pieces.append("lager door " + _join([part(j) for j in drag]))
+    if not lift and not drag:
+        pieces.append("geen criterium wijkt duidelijk af van het neutrale midden (50)")
+    sentence = text + ": " + "; ".join(pieces) + "."
+    if unknown:
+        names = _join([labels.criterion(CRITERIA[j]).lower() for j in unknown])
+        verbs = ("telt", "maakt") if len(unknown) == 1 else ("tellen", "maken")
+        sentence += f" Onbekend: {names}; {verbs[0]} als neutraal 50 en {verbs[1]} de score onzekerder."
+        if suppressed:
+            sentence += " In deze openbare versie zijn kleine aantallen afgeschermd."
+    return sentence
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " en " + parts[-1]
+
+
+def profiles_table(result: ScoreResult, municipality: str, ranges: dict[str, tuple[float, float]]) -> Table:
+    """Theme x profile: rank and score per profile, plus the rank range of the default profile."""
+    profs = views.profiles(result)
+    main = views.default_profile(result)
+    order = _ranked_themes(result, municipality, main)["theme"].astype(str).tolist()
+    s = result.scores[result.scores["municipality"].astype(str) == municipality]
+    rest = sorted(set(s["theme"].astype(str)) - set(order))
+    names = views.theme_labels(result)
+    by = {
+        (str(t), str(p)): (r, sc, f)
+        for t, p, r, sc, f in zip(s["theme"], s["profile"], s["rank"], s["score"], s["flags"], strict=True)
+    }
+    header = ["Thema"]
+    for p in profs:
+        header += [f"{views.profile_label(result, p)}: rang", "score"]
+    header.append(f"Rangbereik ({views.profile_label(result, main)}, ±{numbers.decimal(SPREAD, 2)})")
+    rows = []
+    for t in order + rest:
+        row = [views.theme_label(result, t, names)]
+        for p in profs:
+            r, sc, f = by.get((t, p), (None, None, ""))
+            row += [labels.rank(r, f) if not labels.is_missing(r) else "geen rang", _score(sc)]
+        lo, hi = ranges.get(t, (np.nan, np.nan))
+        if np.isnan(lo):
+            row.append("")
+        elif lo == hi:
+            row.append(numbers.integer(lo))
+        else:
+            row.append(f"{numbers.integer(lo)}-{numbers.integer(hi)}")
+        rows.append(row)
+    numeric = frozenset(range(1, len(header)))
+    return Table(
+        caption=f"Rang en score per wegingsprofiel, {result.region.label(municipality)}",
+        header=header,
+        rows=rows,
+        note=(
+            "Elk profiel weegt dezelfde criteria anders; een eigen profiel in ivp.toml "
+            "([scoring.profiles.naam]) of ivp score --gewicht verschijnt hier als extra kolommen. "
+            "Rangbereik: de beste en slechtste rang als één gewicht tot "
+            f"{numbers.decimal(SPREAD, 2)} hoger of lager wordt gezet "
+            "(de andere schuiven naar verhouding mee)."
+        ),
+        numeric=numeric,
+    )
+
+
+def _score(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return numbers.decimal(value, 1, missing=labels.NO_SCORE)  # type: ignore[arg-type]
+
+
+def sensitivity_table(
+    result: ScoreResult, municipality: str, changes: list[WeightChange], names: dict[str, str]
+) -> Table:
+    n = _top_n(result)
+
+    def top(themes: tuple[str, ...]) -> str:
+        return ", ".join(views.theme_label(result, t, names) for t in themes)
+
+    rows = []
+    for ch in changes:
+        rows.append(
+            [
+                labels.criterion(ch.criterion),
+                numbers.decimal(ch.weight, 2),
+                "geen" if ch.down is None else "-" + numbers.decimal(ch.down, 2),
+                top(ch.top_down) if ch.down is not None else "",
+                "geen" if ch.up is None else "+" + numbers.decimal(ch.up, 2),
+                top(ch.top_up) if ch.up is not None else "",
+            ]
+        )
+    return Table(
+        caption=f"Gevoeligheid van de top {n} voor de weging, {result.region.label(municipality)}",
+        header=[
+            "Criterium",
+            "Gewicht",
+            f"Kleinste verlaging die de top {n} verandert",
+            f"Top {n} daarna",
+            f"Kleinste verhoging die de top {n} verandert",
+            f"Top {n} daarna",
+        ],
+        rows=rows,
+        note=(
+            "Eén gewicht tegelijk verschoven in stappen van 0,01; de andere gewichten schuiven naar "
+            "verhouding mee, samen blijft het 1. Geen: geen gewicht tussen 0 en 1 verandert de top."
+        ),
+        numeric=frozenset({1, 2, 4}),
+    )
+
+
+def sensitivity_sentence(changes: list[WeightChange], n: int) -> str:
+    moves = [
+        (abs(d), ch.criterion, sign)
+        for ch in changes
+        for d, sign in ((ch.down, "-"), (ch.up, "+"))
+        if d is not None
+    ]
+    if not moves:
+        return f"Geen verschuiving van één gewicht verandert de top {n}: de volgorde bovenaan is stevig."
+    size, crit, sign = min(moves, key=lambda m: (m[0], CRITERIA.index(m[1]), m[2]))
+    word = "hoger" if sign == "+" else "lager"
+    firm = "De top is dus gevoelig voor de weging." if size <= SPREAD else "De top is redelijk stevig."
+    return (
+        f"De top {n} verandert al als het gewicht van {labels.criterion(crit).lower()} "
+        f"{numbers.decimal(size, 2)} {word} wordt gezet. {firm}"
+    )
+
+
+def contributions_figure(
+    result: ScoreResult,
+    municipality: str,
+    top: pd.DataFrame,
+    weights: np.ndarray,
+    scaled: np.ndarray,
+    themes: list[str],
+    folder: Path,
+) -> Figure:
+    """One axes: per criterion a bar for each top theme, points above or below the neutral 50
+    (one axes, not a panel per theme: a third of the drawing time, and the themes side by side)."""
+    names = views.theme_labels(result)
+    crit_labels = [labels.criterion(c) for c in CRITERIA]
+    index = {t: i for i, t in enumerate(themes)}
+    shown = [str(t) for t in top["theme"]]
+    height = 0.8 / max(len(shown), 1)
+    y = np.arange(len(CRITERIA))[::-1].astype(float)
+    with figs.style():
+        fig, axes = figs.new_figure(17.0, 7.5)
+        ax = axes[0, 0]
+        for k, theme in enumerate(shown):
+            points = contributions(weights, scaled[index[theme]])
+            offset = y + 0.4 - height * (k + 0.5)
+            label = "\n".join(textwrap.wrap(views.theme_label(result, theme, names), 28))
+            ax.barh(
+                offset, points, height=height * 0.9, color=THEME_COLOURS[k % len(THEME_COLOURS)], label=label
+            )
+            for yy, sc, w in zip(offset, scaled[index[theme]], weights, strict=True):
+                if w > 0 and np.isnan(sc):
+                    ax.text(0, yy, " onbekend", va="center", fontsize=6, color="#666666")
+        ax.axvline(0, color="#333333", linewidth=0.8)
+        ax.set_yticks(y, crit_labels)
+        ax.set_xlabel("punten boven (+) of onder (-) het neutrale midden (50)")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        figs.source_line(fig, views.source_line(result, ("police", "survey", "professional")))
+        stem = folder / f"waarom-{views.slug(result.region.label(municipality))}"
+        png, svg = figs.save(fig, stem)
+    return Figure(
+        caption=(
+            f"Wat de top {len(shown)} van {result.region.label(municipality)} optilt: per criterium de "
+            "punten boven of onder het neutrale midden, per thema"
+        ),
+        png=png,
+        svg=svg,
+    )
+
+
+def why_items(result: ScoreResult, municipality: str, figures: Path | None = None) -> list[Item]:
+    """The section "Waarom deze prioriteiten" for one unit (see the module docstring)."""
+    main = views.default_profile(result)
+    top_n = _top_n(result)
+    ranked = _ranked_themes(result, municipality, main)
+    if ranked.empty:
+        return [f"Voor {result.region.label(municipality)} is geen thema gescoord, dus er is geen rangorde."]
+    themes = ranked["theme"].astype(str).tolist()
+    weights = profile_weights(result, main)
+    scaled, suppressed = scaled_matrix(result, municipality, themes)
+    names = views.theme_labels(result)
+    top = ranked[pd.to_numeric(ranked["rank"]) <= top_n]
+    items: list[Item] = [
+        f"Waarom staan deze thema's bovenaan in {result.region.label(municipality)} "
+        f"(profiel {views.profile_label(result, main)})? Per thema de criteria die de score boven of "
+        "onder het neutrale midden (50) brengen; tussen haakjes de waarde van het criterium op de "
+        "schaal 0-100 en wat het bijdraagt aan de score, in punten."
+    ]
+    for t, r, sc in zip(top["theme"].astype(str), top["rank"], top["score"], strict=True):
+        items.append(
+            theme_sentence(
+                views.theme_label(result, t, names),
+                float(r),
+                float(sc),
+                weights,
+                scaled[themes.index(t)],
+                suppressed,
+            )
+        )
+    if figures is not None and len(top):
+        items.append(contributions_figure(result, municipality, top, weights, scaled, themes, figures))
+    ranges: dict[str, tuple[float, float]] = {}
+    if not suppressed:
+        _now, best, worst = rank_ranges(scaled, weights)
+        ranges = {t: (float(b), float(w)) for t, b, w in zip(themes, best, worst, strict=True)}
+    items.append(profiles_table(result, municipality, ranges))
+    if suppressed:
+        items.append(
+            "De gevoeligheid voor de weging staat niet in deze openbare versie: een deel van de "
+            "criteria rust op kleine aantallen en is afgeschermd."
+        )
+        return items
+    changes = weight_sensitivity(scaled, weights, themes, list(CRITERIA), top_n)
+    items.append(sensitivity_sentence(changes, top_n))
+    items.append(sensitivity_table(result, municipality, changes, names))
+    return items

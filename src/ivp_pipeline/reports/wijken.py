@@ -1,0 +1,274 @@
+"""Where it happens: per municipality and theme the wijken with counts and rates, and a map per theme.
+
+`wijk_items(result, theme, municipality, figures)` returns, for one theme and unit (a GM code, or
+"NOT" for every wijk of the region):
+
+1. a sentence naming the wijken with the most registrations (never a claim beyond the counts);
+2. a table: wijk, count in the latest period with its exact 95 % interval, the previous period, and
+   the rate per 1,000 inhabitants with interval when wijk population is ingested (else the table
+   says so and shows counts only);
+3. when result.extras["wijk_shapes"] holds boundaries (the CBS wijk- en buurtkaart in data/raw/geo/,
+   sources/geo.py) and `figures` is given: a choropleth map (figures/wijken-<theme>-<unit>.png|svg),
+   coloured by rate (or by count without population) in five classes; unknown and suppressed wijken
+   grey, with the reason in the legend.
+
+Reads result.extras["wijken"] (scoring/wijken.py). Public mode (threshold t): counts under t read
+"<t" with no interval or rate (primary suppression); when only one wijk of a municipality and theme
+is hidden, the next smallest is hidden too (secondary suppression), so the hidden count cannot be
+recovered from the municipality's total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.collections import PolyCollection
+from matplotlib.patches import Patch
+
+from ivp_pipeline.reports import figures as figs
+from ivp_pipeline.reports import labels, numbers, views
+from ivp_pipeline.reports.document import Figure, Item, Table
+from ivp_pipeline.reports.public import public_threshold
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ivp_pipeline.scoring.result import ScoreResult
+
+CLASSES = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")  # ColorBrewer Blues, 5 classes
+UNKNOWN = "#d9d9d9"
+HIDDEN = "#a6a6a6"
+BACKGROUND = "#ffffff"
+TOP = 3
+
+
+def hidden_rows(frame: pd.DataFrame, column: str, t: int | None) -> np.ndarray:
+    """Rows whose `column` is hidden in public mode: under t (primary), plus the next smallest known
+    value in a municipality x theme where exactly one is hidden (secondary)."""
+    hide = np.zeros(len(frame), dtype=bool)
+    if t is None or frame.empty:
+        return hide
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(float)
+    hide = ~np.isnan(values) & (values < t)
+    groups = frame.groupby(["municipality", "theme"], sort=False).indices
+    for idx in groups.values():
+        if hide[idx].sum() == 1:
+            rest = [i for i in idx if not hide[i] and not np.isnan(values[i])]
+            if rest:
+                hide[min(rest, key=lambda i: (values[i], str(frame["area_code"].iloc[i])))] = True
+    return hide
+
+
+def _rows(result: ScoreResult, theme: str, municipality: str) -> pd.DataFrame:
+    frame = result.extras.get("wijken")
+    if frame is None or frame.empty:
+        return pd.DataFrame()
+    frame = frame[frame["theme"].astype(str) == theme].reset_index(drop=True)
+    t = public_threshold(result)
+    frame = frame.assign(
+        hidden=hidden_rows(frame, "count", t), previous_hidden=hidden_rows(frame, "previous_count", t)
+    )
+    if municipality != result.region.code:
+        frame = frame[frame["municipality"].astype(str) == municipality]
+    return frame.sort_values(["municipality", "area_name"], kind="stable")
+
+
+def _first(frame: pd.DataFrame) -> dict[str, Any]:
+    """The period columns of the first row (all rows of one theme and unit share the period)."""
+    return {c: frame[c].iat[0] for c in ("period_start", "period_end", "period_kind")}
+
+
+def _period(rec: Mapping[Any, Any]) -> str:
+    start, end = pd.Timestamp(rec["period_start"]), pd.Timestamp(rec["period_end"])
+    if rec["period_kind"] == "year":
+        return str(start.year)
+    return f"{start.year}-{start.month:02d} t/m {end.year}-{end.month:02d}"
+
+
+def _interval(low: Any, high: Any) -> str:
+    if labels.is_missing(low) or labels.is_missing(high):
+        return ""
+    return f"{numbers.decimal(low)}-{numbers.decimal(high)}"
+
+
+def wijk_table(result: ScoreResult, theme: str, municipality: str, frame: pd.DataFrame) -> Table:
+    t = public_threshold(result)
+    has_rate = bool(pd.to_numeric(frame["rate_per_1000"], errors="coerce").notna().any())
+    region = municipality == result.region.code
+    rows = []
+    for rec in frame.to_dict("records"):
+        if rec["hidden"]:
+            count, interval, rate, rate_iv = (
+                (f"<{t}" if _small(rec["count"], t) else "afgeschermd"),
+                "",
+                "",
+                "",
+            )
+        else:
+            count = numbers.integer(rec["count"])
+            interval = _interval(rec["count_low"], rec["count_high"])
+            rate = numbers.decimal(rec["rate_per_1000"], missing="")
+            rate_iv = _interval(rec["rate_low"], rec["rate_high"])
+        if rec["previous_hidden"]:
+            previous = f"<{t}" if _small(rec["previous_count"], t) else "afgeschermd"
+        else:
+            previous = numbers.integer(rec["previous_count"])
+        row = [result.region.label(str(rec["municipality"]))] if region else []
+        row += [str(rec["area_name"]), count, interval, previous]
+        if has_rate:
+            row += [rate, rate_iv]
+        rows.append(row)
+    header = (["Gemeente"] if region else []) + ["Wijk", "Aantal", "95%-interval", "Periode ervoor"]
+    if has_rate:
+        header += ["Per 1.000 inwoners", "95%-interval"]
+    first = _first(frame)
+    note = (
+        f"Geregistreerde misdrijven of meldingen per wijk in {_period(first)}; interval exact (Poisson). "
+        "Onbekend: niet gepubliceerd of geheimgehouden, nooit 0."
+    )
+    if not has_rate:
+        note += " Zonder inwoners per wijk (CBS kerncijfers wijken en buurten) alleen aantallen."
+    if t is not None:
+        note += f" Openbare versie: aantallen onder {t} en wat ze zou verraden zijn afgeschermd."
+    offset = 1 if region else 0
+    return Table(
+        caption=f"{views.theme_label(result, theme)} per wijk, {result.region.label(municipality)}",
+        header=header,
+        rows=rows,
+        note=note,
+        numeric=frozenset(range(offset + 1, len(header))),
+    )
+
+
+def _small(value: Any, t: int | None) -> bool:
+    return t is not None and not labels.is_missing(value) and float(value) < t
+
+
+def _sentence(result: ScoreResult, theme: str, municipality: str, frame: pd.DataFrame) -> str:
+    shown = frame[~frame["hidden"] & pd.to_numeric(frame["count"], errors="coerce").notna()]
+    name = views.theme_label(result, theme)
+    where = result.region.label(municipality)
+    if shown.empty:
+        return f"Voor {name.lower()} in {where} zijn geen aantallen per wijk bekend."
+    key = "rate_per_1000" if shown["rate_per_1000"].notna().any() else "count"
+    top = shown.sort_values([key, "area_name"], ascending=[False, True], kind="stable").head(TOP)
+    if key == "count":
+        parts = [f"{r['area_name']} ({numbers.integer(r['count'])})" for r in top.to_dict("records")]
+        what = "de meeste registraties"
+    else:
+        parts = [
+            f"{r['area_name']} ({numbers.decimal(r['rate_per_1000'])} per 1.000)"
+            for r in top.to_dict("records")
+        ]
+        what = "de hoogste cijfers per inwoner"
+    return (
+        f"{name} in {where}, {_period(_first(top))}: {what} in "
+        + ", ".join(parts[:-1])
+        + (" en " if len(parts) > 1 else "")
+        + parts[-1]
+        + ". Bij kleine aantallen zegt een verschil tussen wijken weinig; zie de intervallen."
+    )
+
+
+def colours(frame: pd.DataFrame) -> tuple[dict[str, str], list[tuple[str, str]], str]:
+    """Wijk code -> fill colour, the legend (colour, text) and what is coloured ("per 1.000
+    inwoners" or "aantal"). Five classes of equal width over the known values; unknown and hidden
+    wijken grey."""
+    rate = pd.to_numeric(frame["rate_per_1000"], errors="coerce")
+    use_rate = bool(rate[~frame["hidden"].astype(bool)].notna().any())
+    values = rate if use_rate else pd.to_numeric(frame["count"], errors="coerce")
+    known = values[~frame["hidden"].astype(bool) & values.notna()]
+    lo, hi = (float(known.min()), float(known.max())) if len(known) else (0.0, 0.0)
+    edges = np.linspace(lo, hi, len(CLASSES) + 1)
+    out: dict[str, str] = {}
+    for code, value, hidden in zip(frame["area_code"].astype(str), values, frame["hidden"], strict=True):
+        if hidden:
+            out[code] = HIDDEN
+        elif pd.isna(value):
+            out[code] = UNKNOWN
+        else:
+            k = int(np.searchsorted(edges[1:-1], float(value), side="right")) if hi > lo else 0
+            out[code] = CLASSES[k]
+    digits = 1 if use_rate else 0
+    legend = [
+        (CLASSES[k], f"{numbers.decimal(edges[k], digits)}-{numbers.decimal(edges[k + 1], digits)}")
+        for k in range(len(CLASSES))
+        if hi > lo or k == 0
+    ]
+    legend += [
+        (UNKNOWN, "onbekend"),
+        *([(HIDDEN, "afgeschermd (klein aantal)")] if frame["hidden"].any() else []),
+    ]
+    return out, legend, "per 1.000 inwoners" if use_rate else "aantal"
+
+
+def draw_map(ax: Axes, shapes: pd.DataFrame, fill: dict[str, str]) -> tuple[PolyCollection, PolyCollection]:
+    """Outer rings filled with their wijk's colour, holes painted over in the background colour."""
+    outer = shapes[~shapes["hole"].astype(bool)]
+    holes = shapes[shapes["hole"].astype(bool)]
+
+    def polys(frame: pd.DataFrame) -> list[np.ndarray]:
+        return [np.column_stack([x, y]) for x, y in zip(frame["x"], frame["y"], strict=True)]
+
+    face = [fill.get(str(c), UNKNOWN) for c in outer["area_code"]]
+    main = PolyCollection(polys(outer), facecolors=face, edgecolors="#555555", linewidths=0.4)
+    gaps = PolyCollection(polys(holes), facecolors=BACKGROUND, edgecolors="#555555", linewidths=0.4)
+    ax.add_collection(main)
+    ax.add_collection(gaps)
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return main, gaps
+
+
+def wijk_map(
+    result: ScoreResult, theme: str, municipality: str, frame: pd.DataFrame, folder: Path
+) -> Figure | None:
+    """The choropleth of the theme's wijken, or None when none of them has a boundary."""
+    shapes = result.extras.get("wijk_shapes")
+    if shapes is None or shapes.empty:
+        return None
+    shapes = shapes[shapes["area_code"].astype(str).isin(set(frame["area_code"].astype(str)))]
+    if shapes.empty:
+        return None
+    fill, legend, what = colours(frame)
+    name = views.theme_label(result, theme)
+    with figs.style():
+        fig, axes = figs.new_figure(12.0, 10.0)
+        ax = axes[0, 0]
+        draw_map(ax, shapes, fill)
+        ax.set_title(f"{name}, {result.region.label(municipality)} ({what})")
+        ax.legend(
+            handles=[Patch(facecolor=c, edgecolor="#555555", label=t) for c, t in legend],
+            loc="upper left",
+            bbox_to_anchor=(1.0, 1.0),
+            fontsize=7,
+        )
+        figs.source_line(fig, views.source_line(result, ("police",)) + "; wijkgrenzen CBS/PDOK")
+        stem = folder / f"wijken-{views.slug(theme)}-{views.slug(result.region.label(municipality))}"
+        png, svg = figs.save(fig, stem)
+    missing = sorted(set(frame["area_code"].astype(str)) - set(shapes["area_code"].astype(str)))
+    caption = f"{name} per wijk, {result.region.label(municipality)}: {what} in {_period(_first(frame))}"
+    if missing:
+        caption += f" ({len(missing)} wijk(en) zonder grens in het kaartbestand niet getekend)"
+    return Figure(caption=caption, png=png, svg=svg)
+
+
+def wijk_items(result: ScoreResult, theme: str, municipality: str, figures: Path | None = None) -> list[Item]:
+    """The wijk sentence, table and (with boundaries and `figures`) map of one theme and unit."""
+    frame = _rows(result, theme, municipality)
+    if frame.empty:
+        return []
+    items: list[Item] = [
+        _sentence(result, theme, municipality, frame),
+        wijk_table(result, theme, municipality, frame),
+    ]
+    if figures is not None:
+        chart = wijk_map(result, theme, municipality, frame, figures)
+        if chart is not None:
+            items.append(chart)
+    return items

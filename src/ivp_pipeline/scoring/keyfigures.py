@@ -1,0 +1,265 @@
+"""Key figures per theme x unit: the latest 12 months, its rate and interval, and the change tests.
+
+Pure: police facts, population and the catalogue in, two frames out (`KEYFIGURES` rows per theme,
+the same columns for the council's BBV safety indicators). Rules:
+- a window's count is the sum of the theme's codes over every period of the window; one period
+  without a published count (suppressed, not yet published, absent) makes the count unknown (NaN),
+  never a partial sum and never 0;
+- the rate is per 1,000 inhabitants (1 January of the window's last year) with the exact Poisson
+  interval of the count (stats.poisson_ci);
+- a change is the rate ratio of two windows with the conditional binomial test (stats.rate_ratio):
+  against the 12 months before, and against the evaluation baseline year (else the scoring baseline);
+- comparison units (province, Nederland, the peer group) get the same figures; the peer group is
+  the sum of its municipalities and exists only when each of them published (facts.unit_series).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ivp_pipeline.catalogue import Catalogue
+from ivp_pipeline.scoring.facts import DURATION_MONTHS, Windows, available_periods, unit_series
+from ivp_pipeline.scoring.police import inhabitants_at, population_lookup
+from ivp_pipeline.scoring.stats import poisson_ci, rate_ratio
+
+PEERS = "PEERS"  # the unit code of the peer group (the comparable municipalities of [region] peers)
+ALPHA = 0.05
+# The council's standard safety indicators (BBV, waarstaatjegemeente.nl), by police crime code.
+# Geweldsmisdrijven are the crimes against persons 1.4.1-1.4.7; 1.4.1 zeden is published per year
+# only, so a monthly window counts 1.4.2-1.4.7 (docs/method.md, "BBV-indicatoren").
+BBV: dict[str, tuple[str, tuple[str, ...]]] = {
+    "winkeldiefstal": ("Winkeldiefstallen", ("2.5.2",)),
+    "geweld": ("Geweldsmisdrijven", ("1.4.1", "1.4.2", "1.4.3", "1.4.4", "1.4.5", "1.4.6", "1.4.7")),
+    "woninginbraak": ("Diefstallen uit woning", ("1.1.1",)),
+    "vernieling": ("Vernielingen en beschadigingen", ("2.2.1",)),
+}
+# change verdicts (reports/sentences.py words them)
+HIGHER, LOWER, NO_CLEAR, SAME, UNKNOWN = "higher", "lower", "no_clear_change", "same", "unknown"
+KEYFIGURES = (
+    "unit",
+    "role",  # region | municipality | province | country | peers
+    "theme",
+    "label",
+    "count",
+    "inhabitants",
+    "rate_per_1000",
+    "rate_low",
+    "rate_high",
+    "period_start",
+    "period_end",
+    "prev_count",
+    "prev_rate",
+    "prev_ratio",
+    "prev_p",
+    "prev_verdict",
+    "base_label",
+    "base_count",
+    "base_rate",
+    "base_ratio",
+    "base_p",
+    "base_verdict",
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The units the key figures are computed for, beside the region and its municipalities."""
+
+    province: str = ""  # e.g. PV23 (Overijssel)
+    country: str = ""  # NL01
+    peers: tuple[str, ...] = ()  # comparable municipalities (GMxxxx), never members of the region
+    baseline_year: int | None = None  # [evaluation] baseline_year; None: the scoring baseline
+
+
+@dataclass(frozen=True)
+class Spans:
+    """The period starts of the latest, previous and baseline windows of one police table."""
+
+    latest: list[pd.Timestamp]
+    previous: list[pd.Timestamp]
+    baseline: list[pd.Timestamp]
+    baseline_label: str
+
+
+def spans(w: Windows, baseline_year: int | None) -> Spans:
+    months = DURATION_MONTHS[w.kind]
+    latest = w.periods("latest")
+    step = pd.DateOffset(months=12)
+    previous = [pd.Timestamp(p - step) for p in latest]
+    if baseline_year is not None:
+        first = pd.Timestamp(baseline_year, 1, 1)
+        baseline = [pd.Timestamp(first + pd.DateOffset(months=months * i)) for i in range(12 // months)]
+        label = str(baseline_year)
+    else:
+        # the scoring baseline (baseline_years x 12 months before the latest window)
+        baseline = w.periods("baseline")
+        label = w.dutch("baseline")
+    return Spans(latest, previous, baseline, label)
+
+
+def key_figures(
+    clean: pd.DataFrame,
+    population: pd.DataFrame,
+    catalogue: Catalogue,
+    units: dict[str, tuple[str, ...]],
+    windows: dict[str, Windows],
+    kind: str,
+    comparison: Comparison,
+) -> dict[str, pd.DataFrame]:
+    """{"keyfigures": per unit x theme, "bbv": per unit x BBV indicator, "areas": inhabitants by age}."""
+    roles = {u: ("region" if len(a) > 1 else "municipality") for u, a in units.items()}
+    every = dict(units)
+    for code, role in ((comparison.province, "province"), (comparison.country, "country")):
+        if code and code not in every:
+            every[code] = (code,)
+            roles[code] = role
+    if comparison.peers:
+        every[PEERS] = tuple(comparison.peers)
+        roles[PEERS] = "peers"
+    series = unit_series(clean, available_periods(clean, kind), every, kind)
+    counts = _lookup(series)
+    lookup = population_lookup(population)
+    span = {m: spans(w, comparison.baseline_year) for m, w in windows.items()}
+    themes = [
+        (t.id, t.label, [(m, c) for m, c in t.codes() if m in windows])
+        for t in sorted(catalogue.themes.values(), key=lambda t: t.id)
+    ]
+    bbv = [(k, label, [("crime", c) for c in codes]) for k, (label, codes) in BBV.items()]
+    frames: list[pd.DataFrame] = []
+    for specs in (themes, bbv if "crime" in windows else []):
+        rows = [
+            _row(unit, roles[unit], areas, tid, label, codes, counts, lookup, span, windows)
+            for unit, areas in every.items()
+            for tid, label, codes in specs
+        ]
+        frames.append(pd.DataFrame(rows, columns=list(KEYFIGURES)))
+    bbv_frame = frames[1] if len(frames) > 1 else pd.DataFrame(columns=list(KEYFIGURES))
+    year = int(next(iter(windows.values())).latest_end.year)
+    return {"keyfigures": frames[0], "bbv": bbv_frame, "areas": areas_frame(population, every, roles, year)}
+
+
+AREAS = ("unit", "role", "year", "inhabitants", "age_12_17", "age_65_plus")
+
+
+def areas_frame(
+    population: pd.DataFrame, units: dict[str, tuple[str, ...]], roles: dict[str, str], year: int
+) -> pd.DataFrame:
+    """Inhabitants per unit on 1 January of `year` (nearest year), with the age bands ingested (NaN
+    when a band was not ingested for every area of the unit)."""
+    bands = {}
+    for band in ("totaal", "12-17", "65+"):
+        sub = population[population["age_band"] == band]
+        bands[band] = population_lookup(sub.assign(age_band="totaal"))
+    rows = [
+        (u, roles[u], year, *(inhabitants_at(bands[b], areas, year) for b in ("totaal", "12-17", "65+")))
+        for u, areas in units.items()
+    ]
+    return pd.DataFrame(rows, columns=list(AREAS))
+
+
+Counts = dict[tuple[str, str, str], dict[pd.Timestamp, float]]  # (unit, measure, code) -> period -> n
+
+
+def _lookup(series: pd.DataFrame) -> Counts:
+    out: Counts = {}
+    cols = ("unit", "measure", "offence_code", "period", "count")
+    for u, m, c, p, x in zip(*(series[k] for k in cols), strict=True):
+        out.setdefault((str(u), str(m), str(c)), {})[pd.Timestamp(p)] = float(x)
+    return out
+
+
+def window_count(
+    counts: Counts, unit: str, codes: Iterable[tuple[str, str]], periods: dict[str, list]
+) -> float:
+    """Sum over the codes the unit has figures for; NaN when one period of one code is unknown."""
+    total, seen = 0.0, False
+    for measure, code in codes:
+        got = counts.get((unit, measure, code))
+        if got is None or all(x != x for x in got.values()):
+            # a code this unit has no figures for at this period kind (1.4.1 zeden: per year only)
+            continue
+        seen = True
+        window = periods.get(measure, [])
+        if not window:
+            return float("nan")
+        for p in window:
+            x = got.get(p, float("nan"))
+            if x != x:
+                return float("nan")
+            total += x
+    return total if seen else float("nan")
+
+
+def _row(
+    unit: str,
+    role: str,
+    areas: tuple[str, ...],
+    theme: str,
+    label: str,
+    codes: list[tuple[str, str]],
+    counts: Counts,
+    lookup: dict[str, dict[int, float]],
+    span: dict[str, Spans],
+    windows: dict[str, Windows],
+) -> tuple[object, ...]:
+    nan = float("nan")
+    measures = sorted({m for m, _ in codes}) or sorted(windows)[:1]
+    main = "crime" if "crime" in measures else measures[0]
+    s, w = span[main], windows[main]
+
+    def of(which: str) -> tuple[float, float, float]:
+        periods = {m: getattr(span[m], which) for m in measures}
+        first = periods[main][0] if periods[main] else None
+        year = int(pd.Timestamp(periods[main][-1]).year) if periods[main] else 0
+        inh = inhabitants_at(lookup, areas, year) if first is not None else nan
+        # person-years of the window: its periods x the table's period length
+        years = len(periods[main]) * DURATION_MONTHS[w.kind] / 12
+        return window_count(counts, unit, codes, periods), inh, inh * years
+
+    x1, inh1, t1 = of("latest")
+    x0, _, t0 = of("previous")
+    xb, _, tb = of("baseline")
+    low, high = poisson_ci([x1])
+    per = 1000 / t1 if t1 > 0 else nan
+    prev = _change(x1, t1, x0, t0, same_length=True)
+    base = _change(x1, t1, xb, tb, same_length=len(s.baseline) == len(s.latest))
+    return (
+        unit,
+        role,
+        theme,
+        label,
+        x1,
+        inh1,
+        x1 * per,
+        float(low[0]) * per,
+        float(high[0]) * per,
+        str(s.latest[0].date()),
+        str(w.period_end(s.latest[-1]).date()),
+        x0,
+        x0 * 1000 / t0 if t0 > 0 else nan,
+        *prev,
+        s.baseline_label,
+        xb,
+        xb * 1000 / tb if tb > 0 else nan,
+        *base,
+    )
+
+
+def _change(x1: float, t1: float, x0: float, t0: float, *, same_length: bool) -> tuple[float, float, str]:
+    """(rate ratio, two-sided p, verdict) of window 1 against window 0.
+
+    A tie (`same`) is the same count over windows of the same length, or the same rate: the words
+    "evenveel" are then true whatever the small change in inhabitants.
+    """
+    if any(np.isnan(v) for v in (x1, t1, x0, t0)) or not (t1 > 0 and t0 > 0):
+        return (float("nan"), float("nan"), UNKNOWN)
+    ratio, _, _, p = rate_ratio(x1, t1, x0, t0)
+    if (same_length and x1 == x0) or x1 / t1 == x0 / t0:
+        return (x1 / t1 / (x0 / t0) if x0 > 0 else 1.0, 1.0, SAME)
+    if p < ALPHA:
+        return (ratio, p, HIGHER if x1 / t1 > x0 / t0 else LOWER)
+    return (ratio, p, NO_CLEAR)

@@ -1,0 +1,133 @@
+"""Local figures (Halt, RIEC, Bibob, woonoverlast, jongerenwerk) per unit: counts, rates, intervals.
+
+`local_figures_table(local, population, units)` gives result.extras["local_figures"] (LOCAL_FIGURES
+columns), one row per unit x figure x period:
+
+- a municipality's own figure; the region's (NOT) figure is the sum of its members' and exists only
+  when every member published it (value_state "incomplete" otherwise, with `members` "3 van 4");
+- unknown stays unknown: a suppressed or not-known count has no value, no rate, no interval;
+- the rate is per 1,000 inhabitants, and for Halt referrals per 10,000 young people aged 12-17 (the
+  BBV indicator) when that age band is ingested, else per 1,000 inhabitants; a year's rate divides by
+  the inhabitants on 1 January of that year, a quarter's or month's rate is annualised
+  (x 4 or x 12) so periods compare;
+- the interval is the exact Poisson interval of the count (scoring/stats.py).
+
+The figures are shown, not scored: they do not enter a criterion (docs/method.md says why).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ivp_pipeline.scoring.police import inhabitants_at, population_lookup
+from ivp_pipeline.scoring.stats import poisson_ci
+
+LOCAL_FIGURES = (
+    "municipality",
+    "theme",
+    "figure",
+    "figure_label",
+    "period_start",
+    "period_kind",
+    "value",
+    "value_state",
+    "members",
+    "denominator",
+    "per",
+    "rate",
+    "rate_low",
+    "rate_high",
+    "supplier",
+)
+YOUTH_BAND = "12-17"
+YOUTH_FIGURES = ("halt",)
+PER_PERIOD = {"year": 1.0, "quarter": 4.0, "month": 12.0}
+KNOWN = ("observed", "zero")
+
+
+def _youth_lookup(population: pd.DataFrame) -> dict[str, dict[int, float]]:
+    pop = population[population["age_band"] == YOUTH_BAND]
+    out: dict[str, dict[int, float]] = {}
+    for area, year, n in zip(pop["area_code"], pop["year"], pop["inhabitants"], strict=True):
+        out.setdefault(str(area), {})[int(year)] = float(n)
+    return out
+
+
+def local_figures_table(
+    local: pd.DataFrame, population: pd.DataFrame, units: dict[str, tuple[str, ...]]
+) -> pd.DataFrame:
+    """The LOCAL_FIGURES frame (empty, with the columns, when no local figures are ingested)."""
+    if local is None or local.empty:
+        return pd.DataFrame(columns=list(LOCAL_FIGURES))
+    total = population_lookup(population)
+    youth = _youth_lookup(population)
+    local = local.assign(period_start=pd.to_datetime(local["period_start"]))
+    rows = []
+    keys = ["figure", "period_start", "period_kind"]
+    for unit, members in units.items():
+        sub = local[local["area_code"].isin(members)]
+        for (figure, first, kind), g in sub.groupby(keys, sort=True):
+            start = pd.Timestamp(first)  # type: ignore[arg-type]
+            known = g[g["value_state"].isin(KNOWN)]
+            have = set(known["area_code"])
+            complete = all(m in have for m in members)
+            if complete:
+                value, state = float(known["value"].astype(float).sum()), "observed"
+            elif len(members) == 1:
+                value, state = float("nan"), str(g["value_state"].iloc[0])
+            else:
+                value, state = float("nan"), "incomplete"
+            label = str(g["figure_label"].iloc[0])
+            theme = g["theme"].dropna()
+            supplier = g["supplier"].dropna()
+            youth_n = inhabitants_at(youth, members, int(start.year)) if figure in YOUTH_FIGURES else np.nan
+            if figure in YOUTH_FIGURES and not np.isnan(youth_n):
+                denominator, per, people = "jongeren 12-17 jaar", 10_000, youth_n
+            else:
+                denominator, per, people = "inwoners", 1_000, inhabitants_at(total, members, int(start.year))
+            rows.append(
+                (
+                    unit,
+                    str(theme.iloc[0]) if len(theme) else None,
+                    str(figure),
+                    label,
+                    start,
+                    str(kind),
+                    value,
+                    state,
+                    f"{len(have & set(members))} van {len(members)}",
+                    denominator,
+                    per,
+                    people,
+                    "; ".join(sorted(set(supplier.astype(str)))) or None,
+                )
+            )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "municipality",
+            "theme",
+            "figure",
+            "figure_label",
+            "period_start",
+            "period_kind",
+            "value",
+            "value_state",
+            "members",
+            "denominator",
+            "per",
+            "people",
+            "supplier",
+        ],
+    )
+    x = frame["value"].to_numpy(float)
+    lo, hi = poisson_ci(x)
+    scale = frame["per"].to_numpy(float) * frame["period_kind"].map(PER_PERIOD).to_numpy(float)
+    n = frame["people"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ok = ~np.isnan(x) & (n > 0)
+        frame["rate"] = np.where(ok, x / n * scale, np.nan)
+        frame["rate_low"] = np.where(ok, lo / n * scale, np.nan)
+        frame["rate_high"] = np.where(ok, hi / n * scale, np.nan)
+    return frame[list(LOCAL_FIGURES)]
