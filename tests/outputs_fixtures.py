@@ -349,7 +349,7 @@ def make_result(
             (
                 "data/raw/police/47022NED_2026.csv",
                 "a" * 64,
-                "police_bulk_csv",
+                "police-bulk-csv",
                 "police",
                 "47022NED",
                 "2017-01 t/m 2025-12",

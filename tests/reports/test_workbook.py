@@ -168,6 +168,8 @@ def test_sources_method_professionals_voortgang(book) -> None:  # type: ignore[n
         "Ingelezen op (UTC)",
     ]
     assert src["B5"].value == "a" * 64 and src["E5"].value == "47022NED"
+    # the kind of file in words, never the reader's code (police-bulk-csv)
+    assert src["C5"].value == "politie, CBS bulk-CSV" and src["D5"].value == "Politie"
     assert src["H5"].value == datetime(2026, 1, 15, 9, 30) and src["H5"].number_format == "dd-mm-yyyy hh:mm"
     method = {r[0]: r[1] for r in book["Methode"].iter_rows(min_row=5, max_col=2, values_only=True) if r[0]}
     assert method["Versie themacatalogus"] == "2026.1"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ivp_pipeline.kinds import KIND_LABELS
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import TaskID
@@ -22,17 +24,7 @@ def console() -> Console:
     return Console(highlight=False, soft_wrap=True, width=width)
 
 
-# What the terminal shows for a reader's KIND and a file's status (the manifest keeps the codes).
-KIND_LABELS = {
-    "police-bulk-csv": "politie, CBS bulk-CSV",
-    "police-labels-csv": "politie, portaal-CSV",
-    "police-odata-json": "politie, OData-JSON",
-    "veiligheidsmonitor": "Veiligheidsmonitor",
-    "local": "lokale enquête",
-    "professional": "professionals",
-    "population": "bevolking",
-    "local_figures": "lokale cijfers",
-}
+# What the terminal shows for a file's status (the manifest keeps the codes); kinds: ivp_pipeline.kinds.
 STATUS_LABELS = {
     "ingested": "ingelezen",
     "unchanged": "ongewijzigd",

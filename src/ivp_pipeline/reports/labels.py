@@ -127,6 +127,7 @@ VALUES: dict[str, str] = {
     "enquete": "Enquête",
     "professional": "Professionals",
     "population": "Bevolking",
+    "local_figures": "Lokale cijfers",
     "crime": "misdrijven",
     "overlast": "overlast",
     "nuisance": "overlast",

@@ -9,6 +9,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from ivp_pipeline.kinds import kind_label
 from ivp_pipeline.reports import labels
 from ivp_pipeline.reports.workbook import DATE, DATETIME, DEC1, DEC2, HEADER_ROW, INT, PCT, TIED_RANK, Col
 
@@ -198,7 +199,7 @@ def data_tables(
             [
                 Col("file"),
                 Col("sha256"),
-                Col("kind"),
+                Col("kind", convert=kind_label),
                 Col("dataset", convert=labels.value),
                 Col("table_id"),
                 Col("periods"),
