@@ -27,10 +27,10 @@ from typer.testing import CliRunner
 from ivp_pipeline import atomic
 from ivp_pipeline.cli import app
 from ivp_pipeline.cli.output import STATUS_LABELS
-from ivp_pipeline.kinds import KIND_LABELS
 from ivp_pipeline.cli.refresh_cmd import CHANGE_LABELS
 from ivp_pipeline.cli.status_cmd import DATASET_LABELS
 from ivp_pipeline.config import PYDANTIC_MESSAGES, validation_problems
+from ivp_pipeline.kinds import KIND_LABELS
 from ivp_pipeline.schemas import DATASETS
 from ivp_pipeline.scoring.config import ScoringConfig
 from ivp_pipeline.sources.detection import reader_modules
