@@ -52,6 +52,10 @@ class ThemeSpec(BaseModel):
     # false: a composite of other themes (e.g. high impact crime): scored and shown, never ranked
     # against its own parts (docs/method.md)
     ranked: bool = True
+    # local figure codes (halt, riec, bibob, woonoverlast, jongerenwerk or an own short name, as in
+    # the cijfer column of a local figures file) whose rate per 1,000 inhabitants also feeds this
+    # theme's volume (omvang) criterion; empty (the default): local figures are shown, not scored
+    local_figures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class Theme:
     survey: tuple[SurveyRule, ...] = ()
     harm: dict[str, float] = field(default_factory=dict)  # code -> weight, for every code of the theme
     ranked: bool = True  # False: a composite, scored but not ranked against its parts
+    local_figures: tuple[str, ...] = ()  # local figure codes feeding the volume criterion (docs/method.md)
 
     def codes(self) -> list[tuple[str, str]]:
         """(measure, offence code) pairs measured by this theme."""
@@ -192,6 +197,18 @@ def _theme(
                 continue
             w = spec.harm.get(code, harm_table.get(code, DEFAULT_HARM))
             harm[f"{measure}:{code}"] = float(w)
+    for figure in spec.local_figures:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", figure):
+            problems.append(
+                Problem(
+                    "bad-config",
+                    "een lokaal cijfer heet zoals in de kolom cijfer: kleine letters, cijfers en _",
+                    file=file,
+                    column=f"themes.{tid}.local_figures",
+                    value=figure,
+                    hint="bv. halt, riec, bibob, woonoverlast of jongerenwerk",
+                )
+            )
     for code, w in spec.harm.items():
         if code not in spec.crime and code not in spec.overlast:
             problems.append(
@@ -223,4 +240,5 @@ def _theme(
         spec.survey,
         harm,
         spec.ranked,
+        spec.local_figures,
     )

@@ -83,7 +83,9 @@ def test_suppressed_trend_points_are_not_drawn(ax, result) -> None:  # type: ign
     y = np.asarray(art["line"].get_ydata(), dtype=float)
     assert np.nanmin(y) >= 5
     assert int(np.isnan(y).sum()) == 5
-    assert art["note"].get_text() == "5 perioden <5 niet getoond"
+    assert (
+        art["note"].get_text() == "5 perioden verborgen: kleine aantallen en wat daaruit terug te rekenen is"
+    )
 
 
 def test_heatmap_shows_the_matrix(ax) -> None:  # type: ignore[no-untyped-def]

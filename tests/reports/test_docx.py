@@ -135,3 +135,26 @@ def test_same_sections_same_bytes(written, sections, tmp_path: Path) -> None:  #
     assert again.read_bytes() == written.read_bytes()
     with zipfile.ZipFile(again) as z:
         assert {i.date_time for i in z.infolist()} == {(2026, 11, 28, 10, 15, 0)}
+
+
+def test_column_widths_follow_the_content_and_wide_tables_turn_landscape(tmp_path: Path) -> None:
+    from ivp_pipeline.reports.docx import CELL_PAD, MIN_COLUMN, TEXT_WIDTH, column_widths, is_landscape
+
+    narrow = Table("Smal", ["Jaar", "Toelichting"], [["2025", "onbekend " * 12]], numeric=frozenset({0}))
+    year, text = column_widths(narrow, 2)
+    assert year >= MIN_COLUMN and year < text  # the year fits on one line, the text gets the room
+    assert year >= 4 * 0.6 * 8.5 * 20 + CELL_PAD  # "2025" never wraps digit by digit
+    header = [f"Kolom {i}" for i in range(12)]
+    wide = Table("Breed", header, [["onbekend", "2025", *["12,3-45,6"] * 10]])
+    assert is_landscape(wide)
+    widths = column_widths(wide, 12)
+    word = len("onbekend") * 0.6 * 8.0 * 20 + CELL_PAD  # 8 pt in a wide table
+    assert widths[0] >= word and sum(widths) > TEXT_WIDTH.twips
+    section = Section("Breed", [wide])
+    path = write_docx([section], tmp_path, title="T", subtitle="S", when=WHEN)
+    doc = docx.Document(str(path))
+    assert any(s.page_width > s.page_height for s in doc.sections)  # a landscape section
+    grid = [int(c.get(W + "w")) for c in doc.tables[0]._tbl.iter(W + "gridCol")]
+    assert grid == widths
+    style = doc.tables[0]._tbl.find(f".//{W}pStyle").get(W + "val")
+    assert style == "Tabeltekstsmal"

@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ivp_pipeline.scoring.keyfigures import BBV  # the police codes of each BBV indicator
+
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
 
@@ -92,9 +94,25 @@ def frames(result: ScoreResult) -> dict[str, pd.DataFrame]:
         "funnel": result.funnel,
         "professionals": result.professionals,
     }
-    if "voortgang" in result.extras:
-        out["extras:voortgang"] = result.extras["voortgang"]
+    for name in EXTRAS:
+        got = result.extras.get(name)
+        if got is not None:
+            out[f"extras:{name}"] = got
     return out
+
+
+# The extras whose counts are published beside the main tables (reports/keytables.py, wijken.py,
+# voices.py, localfigures.py and the voortgang table).
+EXTRAS = ("voortgang", "keyfigures", "bbv", "wijken", "professionals_by_type", "local_figures")
+# (frame, count column) of each extra; key figures and BBV only for the region and its municipalities
+EXTRA_COUNTS = {
+    "extras:keyfigures": ("count", "prev_count", "base_count"),
+    "extras:bbv": ("count", "prev_count", "base_count"),
+    "extras:wijken": ("count", "previous_count"),
+    "extras:professionals_by_type": ("respondents",),
+    "extras:local_figures": ("value",),
+}
+OWN_ROLES = ("region", "municipality")
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -127,8 +145,18 @@ def build(result: ScoreResult) -> Table:
     _professionals(t, fr["professionals"])
     if "extras:voortgang" in fr:
         _voortgang(t, fr["extras:voortgang"])
+    for name, columns in EXTRA_COUNTS.items():
+        frame = fr.get(name)
+        if frame is None or frame.empty:
+            continue
+        rows = None
+        if "role" in frame.columns:
+            rows = [r for r, role in enumerate(_text(frame, "role")) if role in OWN_ROLES]
+        for column in columns:
+            _cells(t, name, frame, column, rows)
     _region_totals(t, fr, result.region.code)
     _theme_totals(t, fr)
+    _extra_relations(t, fr)
     return t
 
 
@@ -193,7 +221,13 @@ _REGION_KEYS = {
     "funnel": (("count",), ("theme", "area_code")),
     "professionals": (("respondents",), ("theme", "criterion")),
     "extras:voortgang": (("baseline_value", "current_value"), ("theme", "measure")),
+    "extras:keyfigures": (("count", "prev_count", "base_count"), ("theme",)),
+    "extras:bbv": (("count", "prev_count", "base_count"), ("theme",)),
+    "extras:professionals_by_type": (("respondents",), ("theme", "organisation_type")),
+    "extras:local_figures": (("value",), ("figure", "period_start", "period_kind")),
 }
+# the column that names the municipality (key figures and BBV: the unit)
+_UNIT_COLUMN = {"extras:keyfigures": "unit", "extras:bbv": "unit"}
 
 
 def _region_totals(t: Table, fr: dict[str, pd.DataFrame], region: str = NOT) -> None:
@@ -203,9 +237,10 @@ def _region_totals(t: Table, fr: dict[str, pd.DataFrame], region: str = NOT) -> 
     """
     for name, (columns, keys) in _REGION_KEYS.items():
         frame = fr.get(name)
-        if frame is None or frame.empty or "municipality" not in frame.columns:
+        unit = _UNIT_COLUMN.get(name, "municipality")
+        if frame is None or frame.empty or unit not in frame.columns:
             continue
-        munis = _text(frame, "municipality")
+        munis = _text(frame, unit)
         key_text = [_dates(frame, k) if k.startswith("period_") else _text(frame, k) for k in keys]
         groups: dict[tuple[str, ...], dict[str, int]] = defaultdict(dict)
         for r in range(len(frame)):
@@ -307,6 +342,162 @@ def _theme_totals(t: Table, fr: dict[str, pd.DataFrame]) -> None:
             base = windows.get((muni, theme, "baseline"), [])
             if chain:
                 t.relate([n], [chain[0], *base])
+
+
+def _shift(day: str, months: int) -> str:
+    """yyyy-mm-dd moved by whole months (the previous window of a 12-month figure)."""
+    if not day:
+        return ""
+    moved = pd.Timestamp(day) + pd.DateOffset(months=months)
+    if day[8:10] != "01":  # a period end: the last day of its month
+        moved = moved + pd.offsets.MonthEnd(0)
+    return str(moved)[:10]
+
+
+def _extra_relations(t: Table, fr: dict[str, pd.DataFrame]) -> None:
+    """The extras against the main tables: a key-figure or BBV count of a municipality is the sum of
+    its months (and the trends' 12-month sum, the criteria's latest count, the offence codes of a
+    window); the wijken of a municipality sum to its count; the organisation types of a theme sum to
+    its respondents; a local figure's year is the sum of its quarters or months. As everywhere, a
+    relation is kept only when it holds in the numbers."""
+    tr = fr["trends"]
+    months: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    years: dict[tuple[str, str, str], int] = {}
+    if not tr.empty:
+        munis, themes, kinds = _text(tr, "municipality"), _text(tr, "theme"), _text(tr, "period_kind")
+        starts, ends = _dates(tr, "period_start"), _dates(tr, "period_end")
+        for r in range(len(tr)):
+            i = t.index(Cell("trends", r, "count"))
+            if i is None:
+                continue
+            if kinds[r] == "month":
+                months[(munis[r], themes[r])].append((starts[r], i))
+            else:
+                years[(munis[r], themes[r], ends[r][:7])] = i
+    latest: dict[tuple[str, str], int] = {}
+    crit = fr["criteria"]
+    if not crit.empty:
+        munis, themes, kinds = _text(crit, "municipality"), _text(crit, "theme"), _text(crit, "criterion")
+        for r in range(len(crit)):
+            i = t.index(Cell("criteria", r, "n"))
+            if i is not None and kinds[r] in COUNT_CRITERIA and kinds[r] != "trend":
+                latest.setdefault((munis[r], themes[r]), i)
+    codes: dict[tuple[str, str, str], int] = {}  # (muni, window, offence code) -> cell
+    windows: dict[tuple[str, str, str], list[int]] = defaultdict(list)  # (muni, theme, window) -> cells
+    ind = fr["indicators"]
+    if not ind.empty:
+        munis, themes, wins = _text(ind, "municipality"), _text(ind, "theme"), _text(ind, "window")
+        offence = _text(ind, "offence_code")
+        for r in range(len(ind)):
+            i = t.index(Cell("indicators", r, "count"))
+            if i is not None:
+                codes.setdefault((munis[r], wins[r], offence[r]), i)
+                windows[(munis[r], themes[r], wins[r])].append(i)
+
+    def period(cell: int, unit: tuple[str, str], start: str, end: str) -> None:
+        inside = [j for s, j in months.get(unit, []) if start <= s <= end]
+        if inside:
+            t.relate([cell], inside)
+        year = years.get((*unit, end[:7]))
+        if year is not None:
+            t.relate([cell], [year])
+
+    kf_cells: dict[tuple[str, str, str], int] = {}  # (unit, theme, period end) -> key-figure count
+    for name in ("extras:keyfigures", "extras:bbv"):
+        frame = fr.get(name)
+        if frame is None or frame.empty:
+            continue
+        units, themes = _text(frame, "unit"), _text(frame, "theme")
+        starts, ends, labels = (
+            _dates(frame, "period_start"),
+            _dates(frame, "period_end"),
+            _text(frame, "base_label"),
+        )
+        for r in range(len(frame)):
+            unit = (units[r], themes[r])
+            now = t.index(Cell(name, r, "count"))
+            prev = t.index(Cell(name, r, "prev_count"))
+            base = t.index(Cell(name, r, "base_count"))
+            if now is not None:
+                if name == "extras:keyfigures":
+                    kf_cells[(units[r], themes[r], ends[r][:7])] = now
+                    if unit in latest:
+                        t.relate([now], [latest[unit]])
+                    t.relate([now], windows.get((*unit, "latest"), []))
+                else:
+                    picked = [codes.get((units[r], "latest", c)) for c in BBV.get(themes[r], ("", ()))[1]]
+                    found = [p for p in picked if p is not None]
+                    if found:
+                        t.relate([now], found)
+                    other = kf_cells.get((units[r], themes[r], ends[r][:7]))
+                    if other is not None:
+                        t.relate([now], [other])
+                period(now, unit, starts[r], ends[r])
+            if prev is not None and starts[r] and ends[r]:
+                period(prev, unit, _shift(starts[r], -12), _shift(ends[r], -12))
+            if base is not None:
+                if name == "extras:keyfigures":
+                    t.relate([base], windows.get((*unit, "baseline"), []))
+                year = labels[r][:4]
+                if year.isdigit() and len(labels[r]) == 4:
+                    period(base, unit, f"{year}-01-01", f"{year}-12-31")
+    wk = fr.get("extras:wijken")
+    if wk is not None and not wk.empty:
+        munis, themes = _text(wk, "municipality"), _text(wk, "theme")
+        starts, ends = _dates(wk, "period_start"), _dates(wk, "period_end")
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for r in range(len(wk)):
+            groups[(munis[r], themes[r])].append(r)
+        for unit, rows in groups.items():
+            start, end = starts[rows[0]], ends[rows[0]]
+            for column, shift in (("count", 0), ("previous_count", -12)):
+                cells = [t.index(Cell("extras:wijken", r, column)) for r in rows]
+                if not cells or any(c is None for c in cells):
+                    continue  # an unknown wijk: the sum is not the municipality's count
+                parts = [c for c in cells if c is not None]
+                lo, hi = _shift(start, shift), _shift(end, shift)
+                inside = [j for s, j in months.get(unit, []) if lo <= s <= hi]
+                if inside:
+                    t.relate(parts, inside)
+                for other in (years.get((*unit, hi[:7])), kf_cells.get((*unit, hi[:7]))):
+                    if other is not None:
+                        t.relate(parts, [other])
+                if shift == 0 and unit in latest:
+                    t.relate(parts, [latest[unit]])
+    bt = fr.get("extras:professionals_by_type")
+    prof = fr["professionals"]
+    if bt is not None and not bt.empty:
+        types: dict[tuple[str, str], list[int]] = defaultdict(list)
+        munis, themes = _text(bt, "municipality"), _text(bt, "theme")
+        for r in range(len(bt)):
+            i = t.index(Cell("extras:professionals_by_type", r, "respondents"))
+            if i is not None:
+                types[(munis[r], themes[r])].append(i)
+        munis, themes = _text(prof, "municipality"), _text(prof, "theme")
+        for r in range(len(prof)):
+            i = t.index(Cell("professionals", r, "respondents"))
+            kinds_of = types.get((munis[r], themes[r]))
+            if i is not None and kinds_of:
+                t.relate([i], kinds_of)
+    lf = fr.get("extras:local_figures")
+    if lf is not None and not lf.empty:
+        munis, figs, kinds = _text(lf, "municipality"), _text(lf, "figure"), _text(lf, "period_kind")
+        starts = _dates(lf, "period_start")
+        finer: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
+        whole: list[tuple[tuple[str, str, str], int]] = []
+        for r in range(len(lf)):
+            i = t.index(Cell("extras:local_figures", r, "value"))
+            if i is None:
+                continue
+            if kinds[r] == "year":
+                whole.append(((munis[r], figs[r], starts[r][:4]), i))
+            else:
+                finer[(munis[r], figs[r], starts[r][:4], kinds[r])].append(i)
+        for (muni, fig, year), i in whole:
+            for kind in ("quarter", "month"):
+                within = finer.get((muni, fig, year, kind))
+                if within:
+                    t.relate([i], within)
 
 
 def _components(

@@ -2,7 +2,8 @@
 
 Real Word headings (Heading 1-3: navigation pane and table of contents work), a TOC field at the
 start (Word fills it on opening: updateFields), real tables with a repeated header row, figures from
-PNG with numbered captions (SEQ fields), A4 portrait, page numbers in the footer (PAGE field) and
+PNG with numbered captions (SEQ fields), A4 portrait (a table too wide for it in a landscape section,
+in a smaller font; column widths follow the content), page numbers in the footer (PAGE field) and
 Dutch core properties. The same sections give the same bytes: the dates come from the data
 (views.reference_date) and the zip entries carry that date too.
 """
@@ -17,7 +18,7 @@ from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocumentType
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
@@ -34,8 +35,18 @@ TOC_HINT = (
     "kies Veld bijwerken)."
 )
 TEXT_WIDTH = Cm(16)  # A4 minus 2.5 cm margins
+LANDSCAPE_WIDTH = Cm(29.7 - 2 * 2.5)  # A4 landscape, same margins
 CELL_STYLE = "Tabeltekst"
 CELL_STYLE_ID = "Tabeltekst"
+WIDE_STYLE = "Tabeltekst smal"  # 8 pt, for tables with many columns
+WIDE_STYLE_ID = "Tabeltekstsmal"
+CELL_PT, WIDE_PT = 8.5, 8.0
+WIDE_COLUMNS = 7  # from this many columns a table is set in the smaller font
+CHAR_EM = 0.6  # average character width in em: Calibri 0.5, room for a wider fallback font (bold: BOLD)
+BOLD = 1.3  # a bold header character against a regular one, fallback fonts included
+CELL_PAD = 280  # twips: the cell's left and right margins (2 x 108) and some air
+MIN_COLUMN = 567  # twips (1 cm): no column narrower
+WRAP_CHARS = 40  # a column of longer text wraps at about this many characters
 NOTE_STYLE = "Tabelnoot"
 
 
@@ -93,12 +104,13 @@ def _styles(doc: DocumentType) -> None:
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "nl-NL")
     rpr.append(lang)
-    for name, size in ((CELL_STYLE, 8.5), (NOTE_STYLE, 8.5)):
+    for name, size in ((CELL_STYLE, CELL_PT), (WIDE_STYLE, WIDE_PT), (NOTE_STYLE, 8.5)):
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
         style.font.size = Pt(size)
-        style.paragraph_format.space_after = Pt(0 if name == CELL_STYLE else 6)
-        style.paragraph_format.space_before = Pt(0 if name == CELL_STYLE else 2)
+        cell = name != NOTE_STYLE
+        style.paragraph_format.space_after = Pt(0 if cell else 6)
+        style.paragraph_format.space_before = Pt(0 if cell else 2)
 
 
 def _properties(doc: DocumentType, title: str, subtitle: str, when: datetime) -> None:
@@ -117,8 +129,12 @@ def _properties(doc: DocumentType, title: str, subtitle: str, when: datetime) ->
 
 
 def _section(doc: DocumentType, section: Section, level: int, counter: dict[str, int]) -> None:
+    # the heading goes on the page of the section's first item (landscape when that is a wide table)
+    first = section.items[0] if section.items else None
+    _orient(doc, isinstance(first, Table) and is_landscape(first))
     doc.add_heading(section.title, level=min(level, 3))
     for item in section.items:
+        _orient(doc, isinstance(item, Table) and is_landscape(item))
         if isinstance(item, str):
             doc.add_paragraph(item)
         elif isinstance(item, Table):
@@ -127,6 +143,16 @@ def _section(doc: DocumentType, section: Section, level: int, counter: dict[str,
             _figure(doc, item, counter)
     for sub in section.subsections:
         _section(doc, sub, level + 1, counter)
+
+
+def _orient(doc: DocumentType, landscape: bool) -> None:
+    """Start a new section (on a new page) when the orientation changes; A4 with the same margins."""
+    sec = doc.sections[-1]
+    if (sec.orientation == WD_ORIENT.LANDSCAPE) == landscape:
+        return
+    new = doc.add_section(WD_SECTION.NEW_PAGE)
+    new.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    new.page_width, new.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
 
 
 def _caption(doc: DocumentType, kind: str, text: str, counter: dict[str, int]) -> Paragraph:
@@ -153,6 +179,7 @@ def table_xml(table: Table) -> str:
     header row repeats on every page (w:tblHeader) and no row breaks across a page (w:cantSplit)."""
     cols = max(1, len(table.header))
     widths = column_widths(table, cols)
+    style = WIDE_STYLE_ID if is_wide(table) else CELL_STYLE_ID
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     rows = []
     for i, row in enumerate([table.header, *table.rows]):
@@ -163,7 +190,7 @@ def table_xml(table: Table) -> str:
             bold = "<w:rPr><w:b/></w:rPr>" if i == 0 else ""
             cells.append(
                 f'<w:tc><w:tcPr><w:tcW w:w="{widths[j]}" w:type="dxa"/></w:tcPr>'
-                f'<w:p><w:pPr><w:pStyle w:val="{CELL_STYLE_ID}"/>{align}</w:pPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{align}</w:pPr>'
                 f'<w:r>{bold}<w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:tc>'
             )
         head = "<w:tblHeader/>" if i == 0 else ""
@@ -177,17 +204,51 @@ def table_xml(table: Table) -> str:
     )
 
 
-def column_widths(table: Table, cols: int) -> list[int]:
-    """Twips per column, in proportion to the longest word and the typical text of each column, so
-    that a column of long sentences gets the room and a column of numbers stays narrow."""
-    weights = []
+def is_wide(table: Table) -> bool:
+    """Many columns: the smaller font."""
+    return len(table.header) >= WIDE_COLUMNS
+
+
+def is_landscape(table: Table) -> bool:
+    """Wider than the portrait text width even with every column at its narrowest."""
+    return sum(_needs(table, len(table.header))[0]) > TEXT_WIDTH.twips
+
+
+def _needs(table: Table, cols: int) -> tuple[list[int], list[int]]:
+    """(narrowest, natural) twips per column. The narrowest fits the longest word of the header and
+    of the cells (a word never breaks, so no "onbek/end" and no year wrapped digit by digit); the
+    natural fits the longest cell or header on one line, text columns capped at WRAP_CHARS."""
+    pt = WIDE_PT if is_wide(table) else CELL_PT
+    char = CHAR_EM * pt * 20  # twips per character
+    low, natural = [], []
     for j in range(cols):
-        texts = [table.header[j] if j < len(table.header) else ""] + [r[j] for r in table.rows if j < len(r)]
-        longest_word = max((len(w) for t in texts for w in t.split()), default=1)
-        typical = sorted(len(t) for t in texts)[len(texts) // 2] if texts else 1
-        weights.append(max(4.0, 1.4 * min(longest_word, 24), min(60.0, typical**0.85)))
-    total = sum(weights)
-    return [int(TEXT_WIDTH.twips * w / total) for w in weights]
+        head = table.header[j] if j < len(table.header) else ""
+        cells = [r[j] for r in table.rows if j < len(r)]
+        word = max((len(w) for t in cells for w in t.split()), default=0)
+        head_word = max((len(w) for w in head.split()), default=0)
+        longest = max((len(t) for t in cells), default=0)
+        narrow = max(word * char, head_word * char * BOLD) + CELL_PAD
+        wide = max(min(longest, WRAP_CHARS) * char, min(len(head), WRAP_CHARS) * char * BOLD) + CELL_PAD
+        low.append(int(max(MIN_COLUMN, narrow)))
+        natural.append(int(max(low[-1], wide)))
+    return low, natural
+
+
+def column_widths(table: Table, cols: int) -> list[int]:
+    """Twips per column from the content: every column at least its narrowest (the longest word,
+    at least MIN_COLUMN); the room left on the page goes to the columns in proportion to what they
+    lack of their natural width (so long text gets the room and numbers stay narrow). The page is
+    the portrait text width, or the landscape one for a table too wide for it; a table still too
+    wide is scaled down."""
+    low, natural = _needs(table, cols)
+    page = LANDSCAPE_WIDTH.twips if is_landscape(table) else TEXT_WIDTH.twips
+    if sum(low) >= page:
+        return [int(w * page / sum(low)) for w in low]
+    if sum(natural) <= page:
+        return natural
+    lack = [n - lo for n, lo in zip(natural, low, strict=True)]
+    room = page - sum(low)
+    return [lo + int(room * d / sum(lack)) for lo, d in zip(low, lack, strict=True)]
 
 
 def _figure(doc: DocumentType, figure: Figure, counter: dict[str, int]) -> None:

@@ -3,7 +3,8 @@ council's BBV indicators per municipality with Nederland alongside, plus the dra
 
 Reads result.extras["keyfigures"|"bbv"|"areas"] (scoring/keyfigures.py); every number is written by
 reports/numbers.py. In public mode a count below the threshold and the figures resting on it are
-withheld (marker "<5" / "n<5").
+withheld (marker "<5" / "n<5"); a count that disclosure (reports/disclosure.py) hides because it would
+give a small one away reads "x", and so does everything computed from it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ import pandas as pd
 from ivp_pipeline.regions import municipality_label, unit_order
 from ivp_pipeline.reports import numbers, sentences
 from ivp_pipeline.reports.document import Table
-from ivp_pipeline.reports.public import SECONDARY, count_marker, derived_marker, public_threshold
+from ivp_pipeline.reports.public import (
+    SECONDARY,
+    count_marker,
+    derived_marker,
+    is_suppressed,
+    public_threshold,
+)
 from ivp_pipeline.scoring.result import ScoreResult
 
 NO_PEER_DATA = "geen gegevens van de vergelijkingsgemeenten"
@@ -80,12 +87,22 @@ class Shown:
 
     def hidden(self, count: Any) -> bool:
         if isinstance(count, str):
-            return count == SECONDARY
+            return is_suppressed(count)  # "<5" or "x": marked by public mode (reports/disclosure.py)
         return self.threshold is not None and not _missing(count) and float(count) < self.threshold
+
+    def marker(self, counts: tuple[Any, ...], value: Any = None) -> str | None:
+        """The marker for `value`, built on `counts`: None when all counts are shown; else the marker
+        public mode put in the value itself ("x" where disclosure withheld a count, "n<5" for a small
+        one), or "n<5" when only this table hides a count."""
+        if not any(self.hidden(c) for c in counts):
+            return None
+        if isinstance(value, str) and is_suppressed(value):
+            return value
+        return derived_marker(self.threshold or 0)
 
     def count(self, value: Any) -> str:
         if isinstance(value, str):
-            return value  # SECONDARY: withheld so that a hidden count cannot be recovered
+            return value  # a public-mode marker: "<5", or "x" so that a hidden count cannot be recovered
         if self.hidden(value):
             return count_marker(self.threshold or 0)
         return numbers.integer(value)
@@ -116,30 +133,37 @@ class Shown:
         return out
 
     def derived(self, count: Any, text: str) -> str:
-        return derived_marker(self.threshold or 0) if self.hidden(count) else text
+        return self.marker((count,)) or text
 
     def rate(self, count: Any, value: Any) -> str:
-        return self.derived(count, sentences.rate(value))
+        return self.marker((count,), value) or sentences.rate(value)
 
     def interval(self, count: Any, low: Any, high: Any) -> str:
+        got = self.marker((count,), low)
+        if got is not None:
+            return got
         if _missing(low) or _missing(high):
             return numbers.MISSING
-        return self.derived(count, f"{sentences.rate(low)} – {sentences.rate(high)}")
+        return f"{sentences.rate(low)} – {sentences.rate(high)}"
 
     def verdict(self, counts: tuple[Any, Any], verdict: str, p: Any) -> str:
-        if any(self.hidden(c) for c in counts):
-            return derived_marker(self.threshold or 0)
+        got = self.marker(counts, verdict)
+        if got is not None:
+            return got
         words = VERDICTS.get(verdict, verdict)
         if verdict in ("higher", "lower", "no_clear_change") and not _missing(p):
             words += f" ({sentences.p_value(float(p))})"
         return words
 
     def change(self, counts: tuple[Any, Any], ratio: Any) -> str:
+        got = self.marker(counts, ratio)
+        if got is not None:
+            return got
         if _missing(ratio):
             return numbers.MISSING
         if math.isinf(float(ratio)):
             return "n.v.t. (eerder 0)"
-        return self.derived(counts[0], self.derived(counts[1], numbers.signed_percent(float(ratio) - 1)))
+        return numbers.signed_percent(float(ratio) - 1)
 
 
 def keyfigure_table(result: ScoreResult, theme: str) -> Table | None:
@@ -230,9 +254,12 @@ def theme_texts(result: ScoreResult, theme: str) -> list[str]:
     cmp = comparison_rates(result, rows)
     out = []
     for rec in rows[rows["role"].isin(["region", "municipality"])].to_dict("records"):
-        if any(show.hidden(rec[c]) for c in ("count", "prev_count", "base_count")):
+        counts = [rec[c] for c in COUNT_COLUMNS]
+        if any(show.hidden(c) for c in counts):
             name = area_name(result, str(rec["unit"]), str(rec["role"]))
-            out.append(f"Voor {name} is het aantal klein en daarom in deze openbare versie weggelaten.")
+            small = any(show.hidden(c) and c != SECONDARY for c in counts)
+            why = "is het aantal klein" if small else "zou het aantal een klein aantal elders verraden"
+            out.append(f"Voor {name} {why} en daarom is de tekst in deze openbare versie weggelaten.")
             continue
         out.append(sentences.theme_text(figures(result, {str(k): v for k, v in rec.items()}), cmp))
     return out

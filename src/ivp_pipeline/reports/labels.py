@@ -117,6 +117,7 @@ FLAGS: dict[str, str] = {
     "margin_assumed": "marge aangenomen",
     "rank_uncertain": "rang onzeker",
     "score_banded": "score afgerond op 10 punten (openbare versie: rust op verborgen aantallen)",
+    "local_figure_unknown": "lokaal cijfer onbekend (onzekerheid groter, score niet verhoogd)",
 }
 
 VALUES: dict[str, str] = {

@@ -6,7 +6,9 @@ per 10,000 young people of 12-17, its exact 95 % interval, supplier). Reads
 result.extras["local_figures"] (scoring/localfigures.py). Unknown is said in words: "geheim" for a
 suppressed count, "onbekend" for one not known, and for the region "onbekend (3 van 4 gemeenten
 geleverd)". An empty list when the unit has no local figures for the theme (the section then says
-nothing about them). Public mode: counts under the threshold read "<t" and their rate "n<t".
+nothing about them). Public mode: counts under the threshold read "<t" and their rate "n<t"; a count
+that reports/disclosure.py withholds (the region is the sum of its municipalities, a year of its
+quarters) reads "x", its rate too.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pandas as pd
 from ivp_pipeline.regions import municipality_label
 from ivp_pipeline.reports import labels, numbers
 from ivp_pipeline.reports.document import Item, Table
-from ivp_pipeline.reports.public import public_threshold
+from ivp_pipeline.reports.public import SECONDARY, public_threshold
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
@@ -37,6 +39,8 @@ def period_label(start: Any, kind: str) -> str:
 
 
 def _count(rec: Mapping[Any, Any], t: int | None) -> str:
+    if isinstance(rec["value"], str):  # marked by public mode: "<t", or "x" (disclosure)
+        return str(rec["value"])
     if labels.is_missing(rec["value"]):
         state = str(rec["value_state"])
         if state == "incomplete":
@@ -48,7 +52,14 @@ def _count(rec: Mapping[Any, Any], t: int | None) -> str:
 
 
 def _small(rec: Mapping[Any, Any], t: int | None) -> bool:
+    """Hidden in public mode: below t, or marked (the rate is then withheld with it)."""
+    if isinstance(rec["value"], str):
+        return True
     return t is not None and not labels.is_missing(rec["value"]) and float(rec["value"]) < t
+
+
+def _rate_marker(rec: Mapping[Any, Any], t: int | None) -> str:
+    return SECONDARY if rec["value"] == SECONDARY else f"n<{t}"
 
 
 def _per(rec: Mapping[Any, Any]) -> str:
@@ -68,7 +79,7 @@ def local_items(result: ScoreResult, theme: str, municipality: str) -> list[Item
     rows = []
     for rec in sub.to_dict("records"):
         small = _small(rec, t)
-        rate = f"n<{t}" if small else numbers.decimal(rec["rate"], missing="")
+        rate = _rate_marker(rec, t) if small else numbers.decimal(rec["rate"], missing="")
         interval = (
             ""
             if small or labels.is_missing(rec["rate_low"])

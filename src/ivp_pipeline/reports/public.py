@@ -9,6 +9,8 @@ small numbers. Which further counts must go so that no hidden one follows from t
 or the same figure in another table is decided by reports/disclosure.py; those cells, and what is
 built on them, read "x" (CBS: geheim). Scores resting on a hidden count are rounded to a band of 10.
 Counted are registered offences and incidents, and the respondents of the professionals' input.
+The extras that repeat or split these counts (key figures, BBV, wijken, professionals by type, local
+figures, voortgang) are registered in disclosure too and marked here the same way (MARKED_EXTRAS).
 """
 
 from __future__ import annotations
@@ -53,8 +55,9 @@ def apply_public_mode(result: ScoreResult, threshold: int = DEFAULT_THRESHOLD) -
         by_frame.setdefault(cell.frame, {})[(cell.row, cell.column)] = kind
     blocks = _hidden_blocks(result, by_frame)
     extras = dict(result.extras)
-    if "voortgang" in extras:
-        extras["voortgang"] = _mark(extras["voortgang"], "extras:voortgang", by_frame, threshold)
+    for name in MARKED_EXTRAS:
+        if name in extras:
+            extras[name] = _mark(extras[name], f"extras:{name}", by_frame, threshold)
     return replace(
         result,
         scores=_banded_scores(result.scores, blocks),
@@ -73,6 +76,19 @@ def apply_public_mode(result: ScoreResult, threshold: int = DEFAULT_THRESHOLD) -
 # Secondary suppression marker (CBS: "x" = geheim): a count of at least the threshold, hidden because
 # it would give a small one away, and everything built on it.
 SECONDARY = "x"
+_KF_NOW = (
+    "rate_per_1000",
+    "rate_low",
+    "rate_high",
+    "prev_ratio",
+    "prev_p",
+    "prev_verdict",
+    "base_ratio",
+    "base_p",
+    "base_verdict",
+)
+_KF_PREV = ("prev_rate", "prev_ratio", "prev_p", "prev_verdict")
+_KF_BASE = ("base_rate", "base_ratio", "base_p", "base_verdict")
 # (frame, count column) -> the values in the same row that are computed from that count
 DERIVED: dict[tuple[str, str], tuple[str, ...]] = {
     ("trends", "count"): ("count_low", "count_high", "rate_per_1000"),
@@ -83,7 +99,19 @@ DERIVED: dict[tuple[str, str], tuple[str, ...]] = {
     ("professionals", "respondents"): ("organisation_types",),
     ("extras:voortgang", "baseline_value"): ("target_value", "change_pct"),
     ("extras:voortgang", "current_value"): ("change_pct",),
+    # key figures and BBV (reports/keytables.py): the rate, its interval, the changes and tests
+    ("extras:keyfigures", "count"): _KF_NOW,
+    ("extras:keyfigures", "prev_count"): _KF_PREV,
+    ("extras:keyfigures", "base_count"): _KF_BASE,
+    ("extras:bbv", "count"): _KF_NOW,
+    ("extras:bbv", "prev_count"): _KF_PREV,
+    ("extras:bbv", "base_count"): _KF_BASE,
+    ("extras:wijken", "count"): ("count_low", "count_high", "rate_per_1000", "rate_low", "rate_high"),
+    ("extras:professionals_by_type", "respondents"): ("mean_rating", "q1", "q3", "share_high"),
+    ("extras:local_figures", "value"): ("rate", "rate_low", "rate_high"),
 }
+# the extras whose counts disclosure registers (reports/disclosure.py EXTRAS)
+MARKED_EXTRAS = ("voortgang", "keyfigures", "bbv", "wijken", "professionals_by_type", "local_figures")
 SCORE_BAND = 10  # scores resting on hidden counts are shown rounded to this many points
 BANDED_FLAG = "score_banded"
 

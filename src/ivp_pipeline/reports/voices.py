@@ -12,7 +12,9 @@
 
 Public mode (result.method public_threshold t): an organisation type with fewer than t respondents
 shows "<t" and no mean, spread or remarks; a theme with fewer than t respondents in all shows no
-remarks at all, so no one can be recognised by their words.
+remarks at all, so no one can be recognised by their words. The respondents per type are registered in
+reports/disclosure.py (the types of a theme sum to its respondents): a count withheld there reads "x"
+with its mean, spread and share, and its remarks are left out.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import pandas as pd
 
 from ivp_pipeline.reports import labels, numbers, views
 from ivp_pipeline.reports.document import Item, Table
-from ivp_pipeline.reports.public import public_threshold
+from ivp_pipeline.reports.public import SECONDARY, public_threshold
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult
@@ -103,6 +105,10 @@ def voices_items(result: ScoreResult, theme: str, municipality: str) -> list[Ite
         by_type["share_high"],
         strict=True,
     ):
+        if isinstance(n, str):  # marked by public mode: "<t", or "x" (it would give a small count away)
+            derived = SECONDARY if n == SECONDARY else f"n<{t}"
+            rows.append([organisation(org), n, derived, derived, derived])
+            continue
         if t is not None and int(n) < t:
             rows.append([organisation(org), f"<{t}", f"n<{t}", f"n<{t}", f"n<{t}"])
             continue
@@ -150,7 +156,8 @@ def _remarks(
     remarks = _frame(result, "professional_remarks", municipality, theme)
     if remarks.empty:
         return ["Bij dit thema zijn geen toelichtingen gegeven."]
-    if t is not None and int(by_type["respondents"].sum()) < t:
+    shown = pd.to_numeric(by_type["respondents"], errors="coerce").sum()
+    if t is not None and shown < t:
         return [f"De toelichtingen staan niet in de openbare versie (minder dan {t} respondenten)."]
     order = {r: i for i, r in enumerate(dict.fromkeys(sorted(remarks["respondent"].astype(str))), start=1)}
     items: list[Item] = ["Wat professionals erbij schreven (namen en contactgegevens verwijderd):"]

@@ -15,7 +15,8 @@
 Reads result.extras["wijken"] (scoring/wijken.py). Public mode (threshold t): counts under t read
 "<t" with no interval or rate (primary suppression); when only one wijk of a municipality and theme
 is hidden, the next smallest is hidden too (secondary suppression), so the hidden count cannot be
-recovered from the municipality's total.
+recovered from the municipality's total. The counts are also registered in reports/disclosure.py (the
+wijken of a municipality sum to its count in the main tables): a count hidden there reads "x".
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from matplotlib.patches import Patch
 from ivp_pipeline.reports import figures as figs
 from ivp_pipeline.reports import labels, numbers, views
 from ivp_pipeline.reports.document import Figure, Item, Table
-from ivp_pipeline.reports.public import public_threshold
+from ivp_pipeline.reports.public import is_suppressed, public_threshold
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -53,7 +54,8 @@ def hidden_rows(frame: pd.DataFrame, column: str, t: int | None) -> np.ndarray:
     if t is None or frame.empty:
         return hide
     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(float)
-    hide = ~np.isnan(values) & (values < t)
+    marked = np.array([is_suppressed(v) for v in frame[column]], dtype=bool)  # by disclosure
+    hide = marked | (~np.isnan(values) & (values < t))
     groups = frame.groupby(["municipality", "theme"], sort=False).indices
     for idx in groups.values():
         if hide[idx].sum() == 1:
@@ -102,19 +104,14 @@ def wijk_table(result: ScoreResult, theme: str, municipality: str, frame: pd.Dat
     rows = []
     for rec in frame.to_dict("records"):
         if rec["hidden"]:
-            count, interval, rate, rate_iv = (
-                (f"<{t}" if _small(rec["count"], t) else "afgeschermd"),
-                "",
-                "",
-                "",
-            )
+            count, interval, rate, rate_iv = _withheld(rec["count"], t), "", "", ""
         else:
             count = numbers.integer(rec["count"])
             interval = _interval(rec["count_low"], rec["count_high"])
             rate = numbers.decimal(rec["rate_per_1000"], missing="")
             rate_iv = _interval(rec["rate_low"], rec["rate_high"])
         if rec["previous_hidden"]:
-            previous = f"<{t}" if _small(rec["previous_count"], t) else "afgeschermd"
+            previous = _withheld(rec["previous_count"], t)
         else:
             previous = numbers.integer(rec["previous_count"])
         row = [result.region.label(str(rec["municipality"]))] if region else []
@@ -145,7 +142,17 @@ def wijk_table(result: ScoreResult, theme: str, municipality: str, frame: pd.Dat
 
 
 def _small(value: Any, t: int | None) -> bool:
+    if isinstance(value, str):
+        return value.startswith("<")
     return t is not None and not labels.is_missing(value) and float(value) < t
+
+
+def _withheld(value: Any, t: int | None) -> str:
+    """The text of a hidden count: "<t" when small, "x" when disclosure withheld it (it would give
+    a small count elsewhere away), "afgeschermd" when this table withholds it for its own total."""
+    if isinstance(value, str):
+        return value
+    return f"<{t}" if _small(value, t) else "afgeschermd"
 
 
 def _sentence(result: ScoreResult, theme: str, municipality: str, frame: pd.DataFrame) -> str:

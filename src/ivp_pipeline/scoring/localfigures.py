@@ -12,7 +12,10 @@ columns), one row per unit x figure x period:
   (x 4 or x 12) so periods compare;
 - the interval is the exact Poisson interval of the count (scoring/stats.py).
 
-The figures are shown, not scored: they do not enter a criterion (docs/method.md says why).
+By default the figures are shown, not scored. Only a theme whose catalogue entry names figures
+(`local_figures = ["halt"]`) lets them feed its volume criterion: `volume_inputs` gives, per unit x
+theme x named figure, the latest period's count and its rate per 1,000 inhabitants per year, or an
+unknown (NaN) rate when the unit has no known count for it (docs/method.md section 7b says why and how).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ivp_pipeline.catalogue import Catalogue
 from ivp_pipeline.scoring.police import inhabitants_at, population_lookup
 from ivp_pipeline.scoring.stats import poisson_ci
 
@@ -131,3 +135,51 @@ def local_figures_table(
         frame["rate_low"] = np.where(ok, lo / n * scale, np.nan)
         frame["rate_high"] = np.where(ok, hi / n * scale, np.nan)
     return frame[list(LOCAL_FIGURES)]
+
+
+VOLUME_INPUTS = ("unit", "theme", "figure", "period_start", "period_kind", "value", "rate", "source")
+# A figure's period for the criterion: the latest one of the first kind the data has (a whole year first).
+KIND_ORDER = ("year", "quarter", "month")
+
+
+def volume_inputs(
+    local: pd.DataFrame,
+    population: pd.DataFrame,
+    units: dict[str, tuple[str, ...]],
+    cat: Catalogue,
+) -> pd.DataFrame:
+    """One row per unit x theme x figure the catalogue names (VOLUME_INPUTS; empty when none is named).
+
+    The period is the latest of the figure anywhere in scope, so a unit without it is unknown rather
+    than scored on an older year. `rate` is per 1,000 inhabitants per year (annualised like the table
+    above), NaN when the count is unknown (suppressed, not supplied, or for the region a member
+    missing); a true zero is 0. `source` names the file and row(s) the count comes from.
+    """
+    named = [(t.id, f) for t in cat.themes.values() for f in t.local_figures]
+    if not named:
+        return pd.DataFrame(columns=list(VOLUME_INPUTS))
+    total = population_lookup(population)
+    local = local if local is not None else pd.DataFrame()
+    if local.empty:
+        local = pd.DataFrame(columns=["area_code", "figure", "period_start", "period_kind", "value"])
+    local = local.assign(period_start=pd.to_datetime(local["period_start"]))
+    rows = []
+    for theme, figure in named:
+        g = local[local["figure"] == figure]
+        kinds = [k for k in KIND_ORDER if (g["period_kind"] == k).any()]
+        kind = kinds[0] if kinds else "year"
+        g = g[g["period_kind"] == kind]
+        start = g["period_start"].max() if len(g) else pd.NaT
+        g = g[g["period_start"] == start]
+        for unit, members in units.items():
+            sub = g[g["area_code"].isin(members) & g["value_state"].isin(KNOWN)]
+            complete = bool(len(g)) and all(m in set(sub["area_code"]) for m in members)
+            value = float(sub["value"].astype(float).sum()) if complete else np.nan
+            people = inhabitants_at(total, members, int(start.year)) if complete else np.nan
+            rate = value / people * 1000.0 * PER_PERIOD[kind] if complete and people > 0 else np.nan
+            source = "; ".join(
+                f"{f} r{int(r)}"
+                for f, r in zip(sub.get("source_file", []), sub.get("source_row", []), strict=True)
+            )
+            rows.append((unit, theme, figure, start, kind, value, rate, source))
+    return pd.DataFrame(rows, columns=list(VOLUME_INPUTS))

@@ -41,6 +41,10 @@ class Model:
     ind_margin: F  # (I,) half-width of the 95 % interval
     ind_sign: F  # (I,) +1 higher is worse, -1 higher is better
     prof_groups: dict[int, list[F]] = field(default_factory=dict)  # pair -> ratings per org type
+    # local figures the catalogue names for a theme (scoring/localfigures.py volume_inputs), one per j:
+    # the pair and the scaled rate on the volume scale (NaN: unknown). Empty: none named (the default).
+    local_pair: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    local_scaled: F = field(default_factory=lambda: np.zeros(0))
 
     @property
     def n_pairs(self) -> int:
@@ -62,8 +66,17 @@ def _sum_by_pair(values: F, pair: NDArray[np.int64], n_pairs: int) -> F:
     return values @ onehot
 
 
-def criteria_arrays(m: Model, code_x: F, x0: F, ind_value: F, prof_mean: F) -> dict[str, F]:
-    """Scaled criteria (D, P) for D sets of values; NaN where a criterion is not available."""
+def criteria_arrays(
+    m: Model, code_x: F, x0: F, ind_value: F, prof_mean: F, local_fill: F | None = None
+) -> dict[str, F]:
+    """Scaled criteria (D, P) for D sets of values; NaN where a criterion is not available.
+
+    Where the catalogue names local figures for a theme, the volume criterion is the mean of the
+    police volume and each named figure on the same scale. An unknown figure takes the police volume
+    itself in the point estimate (`local_fill` None: it neither lifts nor lowers) and `local_fill`
+    (D, P), a uniform 0-100 draw, in the Monte Carlo (it widens the interval). Without police
+    figures the volume stays unknown: a local figure never stands in for them.
+    """
     n_pairs = m.n_pairs
     has_code = np.zeros(n_pairs, dtype=bool)
     has_code[m.code_pair] = True
@@ -83,6 +96,8 @@ def criteria_arrays(m: Model, code_x: F, x0: F, ind_value: F, prof_mean: F) -> d
                 comp_ok, scales.ratio(smoothed_ratio(x1, m.py1, m.ref_x, m.ref_py)), np.nan
             ),
         }
+        if len(m.local_pair):
+            out["volume"] = _with_local(m, out["volume"], local_fill)
         z = m.ind_sign * (ind_value - m.ind_comp) / m.ind_margin
     ind_scaled = scales.perception(z)
     ok = ~np.isnan(ind_scaled)
@@ -92,6 +107,17 @@ def criteria_arrays(m: Model, code_x: F, x0: F, ind_value: F, prof_mean: F) -> d
         out["perception"] = np.where(count > 0, total / count, np.nan)
     out["professionals"] = scales.professionals(prof_mean)
     return out
+
+
+def _with_local(m: Model, police: F, fill: F | None) -> F:
+    """(police volume + sum of the named local figures, unknown ones filled) / (1 + their number)."""
+    n_pairs = m.n_pairs
+    known = ~np.isnan(m.local_scaled)
+    filler = police if fill is None else fill
+    values = np.where(known[None, :], m.local_scaled[None, :], filler[:, m.local_pair])
+    total = _sum_by_pair(values, m.local_pair, n_pairs)
+    count = np.bincount(m.local_pair, minlength=n_pairs).astype(float)
+    return np.where(np.isnan(police), np.nan, (police + total) / (1.0 + count))
 
 
 def stack(crit: dict[str, F]) -> F:

@@ -165,6 +165,7 @@ def _subset(m: Model, idx: NDArray[np.int64], pos: NDArray[np.int64]) -> Model:
     """The model of the pairs `idx` (pos: pair -> its index in the subset, -1 outside)."""
     codes = np.flatnonzero(pos[m.code_pair] >= 0)
     ind = np.flatnonzero(pos[m.ind_pair] >= 0)
+    local = np.flatnonzero(pos[m.local_pair] >= 0)
     return Model(
         pairs=m.pairs.iloc[idx].reset_index(drop=True),
         code_pair=pos[m.code_pair[codes]],
@@ -181,6 +182,8 @@ def _subset(m: Model, idx: NDArray[np.int64], pos: NDArray[np.int64]) -> Model:
         ind_margin=m.ind_margin[ind],
         ind_sign=m.ind_sign[ind],
         prof_groups={int(pos[p]): g for p, g in m.prof_groups.items() if pos[p] >= 0},
+        local_pair=pos[m.local_pair[local]],
+        local_scaled=m.local_scaled[local],
     )
 
 
@@ -203,7 +206,8 @@ def _simulate(
     while done < draws:
         d = min(BATCH, draws - done)
         code_x, x0, ind, prof, unknown = draw_values(m, seed, d, rngs)
-        s = stack(criteria_arrays(m, code_x, x0, ind, prof))
+        # an unknown local figure (named by the catalogue) is drawn like a missing criterion
+        s = stack(criteria_arrays(m, code_x, x0, ind, prof, unknown[CRITERIA.index("volume")]))
         for name, w in profiles.items():
             sc, _ = weighted_scores(s, draw_weights(w, concentration, seed, name, d, wrngs[name]), unknown)
             scores[name].append(sc.astype(np.float32))  # percentiles need no more; halves memory

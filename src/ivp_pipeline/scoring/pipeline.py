@@ -13,7 +13,7 @@ from ivp_pipeline.scoring.config import CRITERIA, ScoringConfig, for_region
 from ivp_pipeline.scoring.criteria import criteria_frame
 from ivp_pipeline.scoring.inputs import Inputs
 from ivp_pipeline.scoring.keyfigures import Comparison, key_figures
-from ivp_pipeline.scoring.localfigures import local_figures_table
+from ivp_pipeline.scoring.localfigures import local_figures_table, volume_inputs
 from ivp_pipeline.scoring.model import Model, criteria_arrays, ranks, stack, weighted_scores
 from ivp_pipeline.scoring.montecarlo import simulate
 from ivp_pipeline.scoring.perception import perception_table
@@ -60,6 +60,12 @@ def compute(
     perception = perception_table(inputs.survey, cat, units, cfg, region.basisteam)
     prof_tab, prof_groups = professional_tables(inputs.professional, list(units), theme_ids, region.code)
     m = _model(pairs, theme_tab, code_tab, perception, prof_groups, ref)
+    # local figures feed the volume criterion only where the catalogue names them (docs/method.md 7b)
+    local_in = volume_inputs(inputs.local_figures, inputs.population, units, cat)
+    if len(local_in):
+        index = {(u, t): i for i, (u, t) in enumerate(zip(pairs["unit"], pairs["theme"], strict=True))}
+        m.local_pair = np.array([index[k] for k in zip(local_in["unit"], local_in["theme"], strict=True)])
+        m.local_scaled = scales.volume(local_in["rate"].to_numpy(float))
 
     point = criteria_arrays(
         m, m.code_x[None, :], m.x0[None, :], m.ind_value[None, :], m.prof_point()[None, :]
@@ -90,6 +96,7 @@ def compute(
             rank_rows += [(unit, name, theme, r + 1, float(dist[p, r])) for r in range(len(theme_ids))]
 
     criteria = criteria_frame(m, theme_tab, perception, prof_tab, point, w.label("baseline"), ref or "")
+    criteria = _local_notes(criteria, local_in)
     # The professionals' interval comes from the bootstrap (there is no closed form).
     p_low, p_high = sim.professionals
     is_prof = (criteria["criterion"] == "professionals").to_numpy()
@@ -98,6 +105,7 @@ def compute(
     scores = tables.scores_frame(
         pd.concat(score_rows, ignore_index=True), cat, cfg, theme_tab, perception, kind, region
     )
+    scores = _local_flags(scores, local_in)
     # the province and Nederland are the scoring's reference areas; peers and baseline as configured
     given = comparison or Comparison()
     comparison = Comparison(cfg.reference_area, cfg.fallback_reference_area, given.peers, given.baseline_year)
@@ -132,6 +140,50 @@ def compute(
         },
         region=region,
     )
+
+
+LOCAL_UNKNOWN = "local_figure_unknown"
+
+
+def _local_notes(criteria: pd.DataFrame, local_in: pd.DataFrame) -> pd.DataFrame:
+    """The volume row's note names each local figure it uses: count, rate, scaled value and source."""
+    if local_in.empty:
+        return criteria
+    notes: dict[tuple[str, str], list[str]] = {}
+    for r in local_in.to_dict("records"):
+        start = pd.Timestamp(r["period_start"])
+        period = (
+            "geen periode"
+            if pd.isna(start)
+            else str(start.year if r["period_kind"] == "year" else start.date())
+        )
+        if np.isnan(r["rate"]):
+            text = f"lokaal cijfer {r['figure']} {period}: onbekend (telt als de politie-omvang)"
+        else:
+            text = (
+                f"lokaal cijfer {r['figure']} {period}: {r['value']:.0f} = {r['rate']:.2f} per 1.000 "
+                f"-> {float(scales.volume(r['rate'])):.1f} ({r['source']})"
+            )
+        notes.setdefault((str(r["unit"]), str(r["theme"])), []).append(text)
+    out = criteria.copy()
+    vol = out["criterion"] == "volume"
+    for i in out.index[vol]:
+        extra = notes.get((str(out.at[i, "municipality"]), str(out.at[i, "theme"])))
+        if extra:
+            out.at[i, "note"] = "; ".join([str(out.at[i, "note"]), *extra]).lstrip("; ")
+    return out
+
+
+def _local_flags(scores: pd.DataFrame, local_in: pd.DataFrame) -> pd.DataFrame:
+    """`local_figure_unknown` on a score whose theme names a local figure the unit lacks."""
+    if local_in.empty:
+        return scores
+    lacking = local_in[local_in["rate"].isna()]
+    keys = set(zip(lacking["unit"].astype(str), lacking["theme"].astype(str), strict=True))
+    hit = [(str(u), str(t)) in keys for u, t in zip(scores["municipality"], scores["theme"], strict=True)]
+    out = scores.copy()
+    out.loc[hit, "flags"] = [f"{f};{LOCAL_UNKNOWN}" if f else LOCAL_UNKNOWN for f in out.loc[hit, "flags"]]
+    return out
 
 
 def _require_police(clean: pd.DataFrame, scope: list[str]) -> None:

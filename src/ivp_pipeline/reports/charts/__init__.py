@@ -27,12 +27,14 @@ def numeric(values: Any) -> np.ndarray:
 
 
 def hidden_note(ax: Any, values: pd.Series, what: str) -> Any:
-    """In public mode, say in the corner how many points are hidden ("3 perioden <5 niet getoond")."""
+    """In public mode, say in the corner how many points are hidden ("3 perioden verborgen: kleine
+    aantallen en wat daaruit terug te rekenen is"): a point is hidden when its count is small
+    (primary) or would give a small one away (secondary, "x"), so the note does not say "<5"."""
     hidden = suppressed_count(values)
     if not hidden:
         return None
-    return ax.text(0.99, 0.98, f"{hidden} {what} <5 niet getoond", transform=ax.transAxes, ha="right",
-                   va="top", fontsize=6, color=GREY)  # fmt: skip
+    text = f"{hidden} {what} verborgen: kleine aantallen en wat daaruit terug te rekenen is"
+    return ax.text(0.99, 0.98, text, transform=ax.transAxes, ha="right", va="top", fontsize=6, color=GREY)
 
 
 def suppressed_count(values: pd.Series) -> int:
