@@ -310,24 +310,12 @@ class RegionConfig(BaseModel):
     def _municipalities(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         if not v:
             raise ValueError("minstens één gemeente")
-        codes: list[str] = []
-        for text in v:
-            found = resolve_municipality(text)
-            if isinstance(found, Problem):
-                raise ValueError(f"{found.message}: {text!r} (GMxxxx of de naam van een gemeente)")
-            codes.append(found.code)
-        return tuple(dict.fromkeys(codes))
+        return _municipality_codes(v)
 
     @field_validator("peers")
     @classmethod
     def _peers(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        codes: list[str] = []
-        for text in v:
-            found = resolve_municipality(text)
-            if isinstance(found, Problem):
-                raise ValueError(f"{found.message}: {text!r} (GMxxxx of de naam van een gemeente)")
-            codes.append(found.code)
-        return tuple(dict.fromkeys(codes))
+        return _municipality_codes(v)
 
     @model_validator(mode="after")
     def _peers_outside(self) -> RegionConfig:
@@ -391,3 +379,14 @@ DEFAULT_REGION = RegionConfig()
 def region_config(data: dict[str, Any], file: str = "ivp.toml") -> RegionConfig:
     """The `[region]` section of parsed ivp.toml data (defaults: Noordoost Twente)."""
     return section(data, "region", RegionConfig, file)
+
+
+def _municipality_codes(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """Codes or names -> distinct GM codes in the given order; a name that is no municipality raises."""
+    codes: list[str] = []
+    for text in texts:
+        found = resolve_municipality(text)
+        if isinstance(found, Problem):
+            raise ValueError(f"{found.message}: {text!r} (GMxxxx of de naam van een gemeente)")
+        codes.append(found.code)
+    return tuple(dict.fromkeys(codes))

@@ -137,10 +137,10 @@ def test_public_mode_primary_and_secondary_suppression(result: ScoreResult) -> N
 def test_map_from_a_small_boundary_file(result: ScoreResult, tmp_path: Path, kind: str) -> None:
     geo = tmp_path / "raw" / "geo"
     write_geojson(geo / "wijken.geojson") if kind == "geojson" else write_gpkg(geo / "wijken.gpkg")
-    shapes = wijk_shapes(geo, ["WK017301", "WK017302", "WK017303", "WK017304"])
+    shapes = wijk_shapes(geo, ["WK017301", "WK017302", "WK017303", "WK017304"]).to_pandas()
     assert sorted(set(shapes["area_code"])) == ["WK017301", "WK017302", "WK017303"]
     assert list(shapes["hole"]) == [False, True, False, False]  # Binnenstad has a hole
-    assert shapes.iloc[0]["x"] == (0.0, 10.0, 10.0, 0.0, 0.0)
+    assert tuple(shapes.iloc[0]["x"]) == (0.0, 10.0, 10.0, 0.0, 0.0)
 
     fill, legend, what = colours(wijk_frame().assign(hidden=False))
     # counts 3, 12, 30 in five equal classes over 3-30: 3 -> first, 12 -> second, 30 -> last; unknown grey

@@ -272,20 +272,7 @@ def _theme_totals(t: Table, fr: dict[str, pd.DataFrame]) -> None:
             if i is not None:
                 windows[(munis[r], themes[r], wins[r])].append(i)
                 bounds[(munis[r], themes[r], wins[r])] = (starts[r], ends[r])
-    tr = fr["trends"]
-    month_cells: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
-    year_cells: dict[tuple[str, str, str], int] = {}
-    if not tr.empty:
-        munis, themes, kinds = _text(tr, "municipality"), _text(tr, "theme"), _text(tr, "period_kind")
-        starts, ends = _dates(tr, "period_start"), _dates(tr, "period_end")
-        for r in range(len(tr)):
-            i = t.index(Cell("trends", r, "count"))
-            if i is None:
-                continue
-            if kinds[r] == "month":
-                month_cells[(munis[r], themes[r])].append((starts[r], i))
-            else:
-                year_cells[(munis[r], themes[r], ends[r][:7])] = i
+    month_cells, year_cells = _trend_cells(t, fr["trends"])
     latest: dict[tuple[str, str], list[int]] = defaultdict(list)  # cells that may all be the latest count
     trend_n: dict[tuple[str, str], int] = {}
     crit = fr["criteria"]
@@ -354,26 +341,35 @@ def _shift(day: str, months: int) -> str:
     return str(moved)[:10]
 
 
+def _trend_cells(
+    t: Table, tr: pd.DataFrame
+) -> tuple[dict[tuple[str, str], list[tuple[str, int]]], dict[tuple[str, str, str], int]]:
+    """The trends' count cells: per (municipality, theme) its months as (start, cell), and per
+    (municipality, theme, end month) its 12-month sum's cell."""
+    months: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    years: dict[tuple[str, str, str], int] = {}
+    if tr.empty:
+        return months, years
+    munis, themes, kinds = _text(tr, "municipality"), _text(tr, "theme"), _text(tr, "period_kind")
+    starts, ends = _dates(tr, "period_start"), _dates(tr, "period_end")
+    for r in range(len(tr)):
+        i = t.index(Cell("trends", r, "count"))
+        if i is None:
+            continue
+        if kinds[r] == "month":
+            months[(munis[r], themes[r])].append((starts[r], i))
+        else:
+            years[(munis[r], themes[r], ends[r][:7])] = i
+    return months, years
+
+
 def _extra_relations(t: Table, fr: dict[str, pd.DataFrame]) -> None:
     """The extras against the main tables: a key-figure or BBV count of a municipality is the sum of
     its months (and the trends' 12-month sum, the criteria's latest count, the offence codes of a
     window); the wijken of a municipality sum to its count; the organisation types of a theme sum to
     its respondents; a local figure's year is the sum of its quarters or months. As everywhere, a
     relation is kept only when it holds in the numbers."""
-    tr = fr["trends"]
-    months: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
-    years: dict[tuple[str, str, str], int] = {}
-    if not tr.empty:
-        munis, themes, kinds = _text(tr, "municipality"), _text(tr, "theme"), _text(tr, "period_kind")
-        starts, ends = _dates(tr, "period_start"), _dates(tr, "period_end")
-        for r in range(len(tr)):
-            i = t.index(Cell("trends", r, "count"))
-            if i is None:
-                continue
-            if kinds[r] == "month":
-                months[(munis[r], themes[r])].append((starts[r], i))
-            else:
-                years[(munis[r], themes[r], ends[r][:7])] = i
+    months, years = _trend_cells(t, fr["trends"])
     latest: dict[tuple[str, str], int] = {}
     crit = fr["criteria"]
     if not crit.empty:

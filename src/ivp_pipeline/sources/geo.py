@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import pyarrow as pa
 
 from ivp_pipeline.problems import IvpError, Problem
 
@@ -31,12 +31,14 @@ COLUMNS = ("area_code", "part", "hole", "x", "y")
 Ring = tuple[bool, tuple[float, ...], tuple[float, ...]]  # (hole, x, y)
 
 
-def wijk_shapes(folder: Path, codes: Iterable[str], name: str = "data/raw/geo") -> pd.DataFrame:
-    """The rings of the wanted wijken from every boundary file in `folder` (empty without files)."""
+def wijk_shapes(folder: Path, codes: Iterable[str], name: str = "data/raw/geo") -> pa.Table:
+    """The rings of the wanted wijken from every boundary file in `folder` (empty without files).
+
+    An Arrow table (COLUMNS; x and y as lists of coordinates), so the sources door loads no pandas."""
     wanted = set(codes)
     rows: list[tuple[str, int, bool, tuple[float, ...], tuple[float, ...]]] = []
     if not folder.is_dir():
-        return pd.DataFrame(columns=list(COLUMNS))
+        return _table([])
     for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES):
         shown = f"{name}/{path.name}"
         try:
@@ -54,7 +56,15 @@ def wijk_shapes(folder: Path, codes: Iterable[str], name: str = "data/raw/geo") 
                     hint="gebruik de wijk- en buurtkaart van het CBS (PDOK) als GeoJSON of GeoPackage",
                 )
             ) from exc
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    return _table(rows)
+
+
+def _table(rows: list[tuple[str, int, bool, tuple[float, ...], tuple[float, ...]]]) -> pa.Table:
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in COLUMNS]
+    types = [pa.string(), pa.int64(), pa.bool_(), pa.list_(pa.float64()), pa.list_(pa.float64())]
+    return pa.table(
+        [pa.array(list(c), type=t) for c, t in zip(columns, types, strict=True)], names=list(COLUMNS)
+    )
 
 
 def _code(props: dict[str, Any]) -> str | None:

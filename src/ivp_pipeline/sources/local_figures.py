@@ -18,26 +18,22 @@ Bad rows are rejected with their file, sheet, row, column and value; the rest is
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.problems import Problem
 from ivp_pipeline.regions import normalise_name
 from ivp_pipeline.schemas import LOCAL_FIGURES
 from ivp_pipeline.sources.base import Head, ReadContext, Source
+from ivp_pipeline.sources.layouttable import Layout
 from ivp_pipeline.sources.survey.common import parse_count, resolve_area, slug
 from ivp_pipeline.sources.textio import (
-    csv_records,
-    detect_encoding,
     header_fields,
-    open_text,
     read_head,
-    sniff_delimiter,
 )
-from ivp_pipeline.sources.xlsxio import column_letter, find_header, grid, open_workbook, shared_strings, text
+from ivp_pipeline.sources.xlsxio import shared_strings, text
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -121,9 +117,9 @@ def parse_period(raw: str) -> tuple[dt.date, str]:
 
 def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
     if read_head(source.path, 4) == b"PK\x03\x04":
-        sheet, rows, first_row, cols, labels = _xlsx_rows(source)
+        sheet, rows, first_row, cols, labels = LAYOUT.xlsx_rows(source)
     else:
-        sheet, rows, first_row, cols, labels = _csv_rows(source)
+        sheet, rows, first_row, cols, labels = LAYOUT.csv_rows(source)
     columns: dict[str, list[Any]] = {n: [] for n in LOCAL_FIGURES.schema.names}
     seen: dict[tuple[str, str, dt.date, str], int] = {}
     themes = _theme_lookup(ctx)
@@ -272,60 +268,4 @@ def _theme(raw: str, themes: dict[str, str] | None) -> str | None:
     return themes.get(normalise_name(raw))
 
 
-def _header_problems(cols: dict[str, int], file: str, sheet: str, row: int) -> None:
-    missing = [LABELS[c] for c in REQUIRED if c not in cols]
-    if missing:
-        problems = [
-            _problem(
-                "missing-column",
-                f"de kolom {m!r} ontbreekt",
-                file,
-                sheet,
-                row,
-                m,
-                "",
-                "zie docs/inputs.md of `ivp template lokaal` voor de indeling",
-            )
-            for m in missing
-        ]
-        raise IvpError(problems[0], problems[1:])
-
-
-def _csv_rows(source: Source) -> tuple[str, list[list[str]], int, dict[str, int], dict[str, str]]:
-    enc = detect_encoding(read_head(source.path), source.name)
-    with open_text(source.path, enc, source.name) as fh:
-        first = fh.readline()
-        delim = sniff_delimiter(first)
-        header = [h.strip() for h in next(csv.reader([first], delimiter=delim))]
-        rows = list(csv_records(fh, delim))
-    cols: dict[str, int] = {}
-    for i, h in enumerate(header):
-        name = classify(h)
-        if name and name not in cols:
-            cols[name] = i
-    _header_problems(cols, source.name, "", 1)
-    labels = {n: header[i] for n, i in cols.items()}
-    return "", rows, 2, cols, labels
-
-
-def _xlsx_rows(source: Source) -> tuple[str, list[list[Any]], int, dict[str, int], dict[str, str]]:
-    wb = open_workbook(source.path, source.name)
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
-            continue
-        rows = grid(ws, source.name)
-        header = find_header(rows, classify, {"figure"})
-        if header is None:
-            continue
-        _header_problems(header.columns, source.name, ws.title, header.row + 1)
-        labels = {n: f"{column_letter(c)} ({header.labels[n]})" for n, c in header.columns.items()}
-        return ws.title, rows[header.row + 1 :], header.row + 2, header.columns, labels
-    raise IvpError(
-        Problem(
-            "missing-sheet",
-            "geen blad met de kolommen gebied, cijfer, periode, aantal",
-            file=source.name,
-            value=", ".join(wb.sheetnames),
-            hint="gebruik de werkmap van `ivp template lokaal`",
-        )
-    )
+LAYOUT = Layout(classify, REQUIRED, LABELS, "figure", "ivp template lokaal")

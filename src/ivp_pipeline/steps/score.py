@@ -112,7 +112,7 @@ def score(
         geo, wijken = ws.raw / GEO_FOLDER, result.extras.get("wijken")
         if wijken is not None and len(wijken) and geo.is_dir():  # boundaries for maps per theme
             codes = wijken["area_code"].astype(str).unique()
-            result.extras["wijk_shapes"] = wijk_shapes(geo, codes, ws.relative(geo))
+            result.extras["wijk_shapes"] = wijk_shapes(geo, codes, ws.relative(geo)).to_pandas()
         evaluation = settings.evaluation(ws, result_themes(result))  # [evaluation] of ivp.toml
         if evaluation is not None:
             result.extras["voortgang"] = voortgang(result, evaluation)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +9,7 @@ from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import normalise_name
 from ivp_pipeline.schemas import SURVEY
 from ivp_pipeline.sources.base import Head, ReadContext, Source
+from ivp_pipeline.sources.layouttable import Layout
 from ivp_pipeline.sources.survey.common import (
     SPECIAL_VALUES,
     UNIT_RANGES,
@@ -24,14 +24,10 @@ from ivp_pipeline.sources.survey.common import (
     slug,
 )
 from ivp_pipeline.sources.textio import (
-    csv_records,
-    detect_encoding,
     header_fields,
-    open_text,
     read_head,
-    sniff_delimiter,
 )
-from ivp_pipeline.sources.xlsxio import column_letter, find_header, grid, open_workbook, shared_strings, text
+from ivp_pipeline.sources.xlsxio import shared_strings, text
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -102,9 +98,9 @@ def sniff(head: Head) -> bool:
 def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
     out = SurveyRows(source.name, source.sha256)
     if read_head(source.path, 4) == b"PK\x03\x04":
-        sheet, rows, first_row, cols, labels = _xlsx_rows(source)
+        sheet, rows, first_row, cols, labels = LAYOUT.xlsx_rows(source, prepare=_undo_percent_format)
     else:
-        sheet, rows, first_row, cols, labels = _csv_rows(source)
+        sheet, rows, first_row, cols, labels = LAYOUT.csv_rows(source)
     seen: dict[tuple[str, str, int], int] = {}
     repeated = 0
     for offset, row in enumerate(rows):
@@ -168,75 +164,16 @@ def _check_aggregate(header: list[Any], file: str, sheet: str, row: int) -> None
             raise IvpError(_respondent_level(file, sheet, row, text(cell)))
 
 
-def _header_problems(cols: dict[str, int], file: str, sheet: str, row: int) -> None:
-    missing = [LABELS[c] for c in REQUIRED if c not in cols]
-    if missing:
-        problems = [
-            Problem(
-                "missing-column",
-                f"de kolom {m!r} ontbreekt",
-                file=file,
-                sheet=sheet,
-                row=row,
-                column=m,
-                hint="zie docs/inputs.md of `ivp template survey` voor de indeling",
-            )
-            for m in missing
-        ]
-        raise IvpError(problems[0], problems[1:])
-
-
-def _csv_rows(source: Source) -> tuple[str, list[list[str]], int, dict[str, int], dict[str, str]]:
-    enc = detect_encoding(read_head(source.path), source.name)
-    with open_text(source.path, enc, source.name) as fh:
-        first = fh.readline()
-        delim = sniff_delimiter(first)
-        header = [h.strip() for h in next(csv.reader([first], delimiter=delim))]
-        rows = list(csv_records(fh, delim))
-    cols: dict[str, int] = {}
-    for i, h in enumerate(header):
-        name = classify(h)
-        if name and name not in cols:
-            cols[name] = i
-    _check_aggregate(header, source.name, "", 1)
-    _header_problems(cols, source.name, "", 1)
-    return "", rows, 2, cols, {n: header[i] for n, i in cols.items()}
-
-
-def _xlsx_rows(source: Source) -> tuple[str, list[list[Any]], int, dict[str, int], dict[str, str]]:
-    wb = open_workbook(source.path, source.name)
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
-            continue
-        rows = grid(ws, source.name)
-        header = find_header(rows, classify, {"indicator"})
-        if header is None:
-            continue
-        _check_aggregate(rows[header.row], source.name, ws.title, header.row + 1)
-        _header_problems(header.columns, source.name, ws.title, header.row + 1)
-        labels = {n: f"{column_letter(c)} ({header.labels[n]})" for n, c in header.columns.items()}
-        _undo_percent_format(
-            ws, rows, header.row + 1, [header.columns[n] for n in _PERCENT_COLS if n in header.columns]
-        )
-        return ws.title, rows[header.row + 1 :], header.row + 2, header.columns, labels
-    raise IvpError(
-        Problem(
-            "missing-sheet",
-            "geen blad met de kolommen gebied, indicator, jaar, waarde, eenheid",
-            file=source.name,
-            value=", ".join(wb.sheetnames),
-            hint="gebruik de werkmap van `ivp template survey`",
-        )
-    )
+LAYOUT = Layout(classify, REQUIRED, LABELS, "indicator", "ivp template survey", check_header=_check_aggregate)
 
 
 _PERCENT_COLS = ("value", "margin", "ci_low", "ci_high", "comparison_value")
 
 
-def _undo_percent_format(ws: Any, rows: list[list[Any]], first: int, columns: list[int]) -> None:
+def _undo_percent_format(ws: Any, rows: list[list[Any]], first: int, cols: dict[str, int]) -> None:
     """Excel stores a cell shown as '35%' as 0.35: read it as 35, the number the user sees."""
     for r in range(first, len(rows)):
-        for c in columns:
+        for c in (cols[n] for n in _PERCENT_COLS if n in cols):
             value = rows[r][c] if c < len(rows[r]) else None
             if isinstance(value, bool) or not isinstance(value, int | float):
                 continue
