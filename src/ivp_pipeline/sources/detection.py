@@ -78,7 +78,7 @@ def detect(source: Source) -> ReaderModule:
     raise IvpError(
         Problem(
             "unrecognised-file",
-            "geen bekend bestand van politie, enquête, professionals of bevolking",
+            "geen bekend bestand van politie, enquête, professionals, bevolking of lokale cijfers",
             file=source.name,
             value=first,
             hint="zie de README voor de vormen die ivp leest; haal andere bestanden uit data/raw",
