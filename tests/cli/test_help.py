@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -106,3 +109,37 @@ def test_shell_completion_is_offered_and_documented(runner: CliRunner) -> None:
     assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
     readme = README.read_text(encoding="utf-8")
     assert "ivp --install-completion" in readme and "ivp --show-completion" in readme
+
+
+# Draws a help screen in a fresh process, as `ivp` would: the first argument "fast" takes the quick
+# path (exit 9 when it declines), anything else the normal typer path.
+SCREEN = """
+import sys
+sys.argv[0] = "ivp"
+from ivp_pipeline import cli
+if sys.argv[1:2] == ["fast"]:
+    sys.exit(0 if cli.help_screen(sys.argv[2:]) else 9)
+cli.app()
+"""
+
+
+def _screen(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-c", SCREEN, *args], capture_output=True, text=True, env=env, check=False
+    )
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) or "ivp" for p, _ in COMMANDS])
+def test_the_quick_help_screen_is_the_normal_one(path: tuple[str, ...], command: Any) -> None:
+    """`ivp ... --help` skips typer's parsing (main.help_screen); it must draw the very same screen."""
+    normal = _screen(*path, "--help")
+    quick = _screen("fast", *path, "--help")
+    assert normal.returncode == 0 and quick.returncode == 0, (normal.stderr, quick.stderr)
+    assert quick.stdout == normal.stdout
+    assert f"Gebruik: ivp {' '.join(path)}".rstrip() in words(quick.stdout)
+
+
+@pytest.mark.parametrize("args", [["scor", "--help"], ["score", "-w", ".", "--help"], ["score"], []])
+def test_anything_else_takes_the_normal_path(args: list[str]) -> None:
+    assert _screen("fast", *args).returncode == 9

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
+from typer._click.utils import _detect_program_name
 
 from ivp_pipeline.cli import (
     fetch_cmd,
@@ -64,4 +67,31 @@ def _root(
 
 
 def main() -> None:
-    app()
+    if not help_screen(sys.argv[1:]):
+        app()
+
+
+def help_screen(args: Sequence[str]) -> bool:
+    """`ivp [COMMAND ...] --help`: draw that help screen without parsing the command line.
+
+    The normal path runs every option of the command through typer's value checks first, which
+    loads pydantic: half the time of a help screen (issue 13 wants it under 0.3 s). Only a plain
+    `ivp`, `ivp COMMAND`, `ivp template SUB` followed by -h/--help takes this path; anything else
+    (another option, an unknown command) goes the normal way. tests/cli/test_help.py checks that both
+    paths draw the same screen for every command.
+    """
+    if not args or args[-1] not in CONTEXT["help_option_names"]:
+        return False
+    names = args[:-1]
+    if any(name.startswith("-") for name in names):
+        return False
+    command = typer.main.get_command(app)
+    ctx = command.context_class(command, info_name=_detect_program_name(), **command.context_settings)
+    for name in names:
+        sub = command.get_command(ctx, name) if isinstance(command, typer.core.TyperGroup) else None
+        if sub is None:
+            return False
+        ctx = sub.context_class(sub, info_name=name, parent=ctx, **sub.context_settings)
+        command = sub
+    typer.echo(ctx.get_help(), color=ctx.color)
+    return True

@@ -81,7 +81,8 @@ def fetch(
     ws = Workspace.at(workspace)
     with user_errors():
         outcomes = run_fetch(ws, base_url=base_url, tables=table, municipalities=municipality)
-    print_fetch(outcomes, console())
+    if not quiet:  # --quiet: only the warnings and errors
+        print_fetch(outcomes, console())
 
 
 def print_fetch(outcomes: list[FetchOutcome], out: Console) -> None:

@@ -14,14 +14,14 @@ if TYPE_CHECKING:
     from ivp_pipeline.workspace import Workspace
 
 
-def console() -> Console:
+def console(stderr: bool = False) -> Console:
     import sys
 
     from rich.console import Console
 
     # Logs and pipes get a wide fixed width so file names are not folded; a terminal uses its own.
-    width = None if sys.stdout.isatty() else 160
-    return Console(highlight=False, soft_wrap=True, width=width)
+    width = None if (sys.stderr if stderr else sys.stdout).isatty() else 160
+    return Console(highlight=False, soft_wrap=True, width=width, stderr=stderr)
 
 
 # What the terminal shows for a file's status (the manifest keeps the codes); kinds: ivp_pipeline.kinds.
@@ -55,6 +55,15 @@ def print_ingest_report(report: IngestReport, ws: Workspace) -> None:
         )
     out = console()
     out.print(table)
+    print_rejects(report, ws, out)
+    if report.committed:
+        out.print(f"Geschreven naar {ws.relative(ws.processed)}/")
+    elif not report.failed:
+        out.print("Niets veranderd.")
+
+
+def print_rejects(report: IngestReport, ws: Workspace, out: Console) -> None:
+    """How many rows were rejected and the first ten (the full list is in _rejects.csv)."""
     rejects = report.rejects
     if rejects:
         rows = "rij" if len(rejects) == 1 else "rijen"
@@ -64,10 +73,6 @@ def print_ingest_report(report: IngestReport, ws: Workspace) -> None:
         )
         for p in rejects[:10]:
             out.print(f"  {p.line()}", markup=False)
-    if report.committed:
-        out.print(f"Geschreven naar {ws.relative(ws.processed)}/")
-    elif not report.failed:
-        out.print("Niets veranderd.")
 
 
 class StageProgress:

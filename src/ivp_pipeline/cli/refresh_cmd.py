@@ -51,7 +51,8 @@ def refresh(
     ws = Workspace.at(workspace)
     try:
         if not force and unchanged_refresh(ws, base_url=base_url):
-            console().print(UNCHANGED.format(raw=ws.relative(ws.raw), reports=ws.relative(ws.reports)))
+            if not quiet:
+                console().print(UNCHANGED.format(raw=ws.relative(ws.raw), reports=ws.relative(ws.reports)))
             return
         from ivp_pipeline.steps.refresh import refresh as run_refresh
 
@@ -61,20 +62,24 @@ def refresh(
         err_echo("Verversen mislukt: data/processed en reports zijn niet veranderd.")
         raise typer.Exit(EXIT_PROBLEM) from None
     from ivp_pipeline.cli.fetch_cmd import print_fetch
-    from ivp_pipeline.cli.output import print_ingest_report
+    from ivp_pipeline.cli.output import print_ingest_report, print_rejects
 
     out = console()
-    if report.fetched:
+    if report.fetched and not quiet:
         print_fetch(report.fetched, out)
     if report.ingest is not None:
-        print_ingest_report(report.ingest, ws)
+        if not quiet:
+            print_ingest_report(report.ingest, ws)
+        else:  # --quiet: only the warnings and errors, on stderr
+            print_rejects(report.ingest, ws, console(stderr=True))
         for note in report.ingest.notes:
             err_echo(f"Let op: {note.line()}")
-    counts = report.change_counts
-    changes = ", ".join(f"{CHANGE_LABELS.get(k, k)} {v}" for k, v in counts.items())
-    out.print(f"Wijzigingen: {changes or 'geen'}")
-    for path in report.written:
-        out.print(f"Geschreven: {ws.relative(path)}")
+    if not quiet:
+        counts = report.change_counts
+        changes = ", ".join(f"{CHANGE_LABELS.get(k, k)} {v}" for k, v in counts.items())
+        out.print(f"Wijzigingen: {changes or 'geen'}")
+        for path in report.written:
+            out.print(f"Geschreven: {ws.relative(path)}")
     if report.ingest is not None and report.ingest.rejects:
         raise typer.Exit(EXIT_REJECTED)
 
