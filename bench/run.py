@@ -169,12 +169,9 @@ def bench_scale(repeat: int, months: int | None) -> list[Row]:
 
 def bench_startup(repeat: int) -> list[Row]:
     rows = []
-    cmds: list[tuple[str, list[str]]] = [
-        ("ivp --help", [IVP, "--help"]),
-        ("ivp ingest --help", [IVP, "ingest", "--help"]),
-        ("ivp score --help", [IVP, "score", "--help"]),
-        ("ivp refresh --help", [IVP, "refresh", "--help"]),
-    ]
+    commands = ("init", "ingest", "fetch", "refresh", "status", "score", "template")
+    cmds: list[tuple[str, list[str]]] = [("ivp --help", [IVP, "--help"])]
+    cmds += [(f"ivp {c} --help", [IVP, c, "--help"]) for c in commands]
     base = []
     times: dict[str, list[float]] = {name: [] for name, _ in cmds}
     for _ in range(repeat):

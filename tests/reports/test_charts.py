@@ -252,7 +252,9 @@ def test_only_changed_charts_are_drawn_and_copies_match_a_redraw(tmp_path) -> No
     result = make_result(n_themes=3, first_month="2023-01-01", with_voortgang=False)
     first, again, forced, changed = (tmp_path / n for n in ("first", "again", "forced", "changed"))
     cold = PendingCharts(result, first / "figures")
-    assert cold.drawn == len(cold.plans) == 23 - 1  # no voortgang chart
+    # 4 charts for each of 5 units, the heatmap and the funnel (no voortgang), a "why" chart per unit
+    assert cold.drawn == len(cold.plans) == 4 * 5 + 2 + 5
+    assert sorted(p.key for p in cold.plans if p.kind == "why")[:2] == ["waarom-dinkelland", "waarom-losser"]
     cold.collect()
     write_index(first, cold.index())
     assert (first / INDEX).is_file()
@@ -297,10 +299,12 @@ def test_region_scope_leaves_out_the_charts_per_municipality() -> None:
         ("ranks", ("NOT",)),
         ("matrix", ("NOT",)),
         ("trends", ("NOT",)),
+        ("why", ("NOT",)),
         ("funnel", ()),
         ("progress", ()),
     ]
-    assert len(jobs(["GM0168", "NOT"], "NOT", "alle")) == 4 * 2 + 3
+    # five charts per unit, the heatmap, the funnel, the progress and the wijk maps
+    assert len(jobs(["GM0168", "NOT"], "NOT", "alle")) == 5 * 2 + 4
 
 
 def test_report_section_is_validated() -> None:
@@ -313,3 +317,30 @@ def test_report_section_is_validated() -> None:
         report_config({"report": {"charts": "geen"}})
     assert err.value.problems[0].code == "bad-config"
     assert err.value.problems[0].column == "report.charts"
+
+
+def test_text_renderer_puts_text_where_matplotlib_does() -> None:
+    """figures.TextRenderer draws each text as one FreeType bitmap: the ink lands where matplotlib's
+    own Agg renderer puts it, for a title, a rotated axis label and tick labels."""
+    from io import BytesIO
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.image import imread
+
+    def ink(canvas_class: type) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+        with figures.style():
+            fig, axes = figures.new_figure(8, 6)
+            canvas_class(fig)
+            axes[0, 0].set_title("Woninginbraak – Oldenzaal", loc="left")
+            axes[0, 0].set_ylabel("Aantal per 12 maanden")
+            axes[0, 0].set_xlim(0, 100)
+            buffer = BytesIO()
+            fig.savefig(buffer, format="png", dpi=figures.PNG_DPI)
+        dark = imread(BytesIO(buffer.getvalue()))[:, :, :3].mean(axis=2) < 0.5
+        rows, cols = np.nonzero(dark)
+        return dark, (rows.min(), rows.max(), cols.min(), cols.max())
+
+    ours, ours_box = ink(figures.Canvas)
+    stock, stock_box = ink(FigureCanvasAgg)
+    assert np.abs(np.subtract(ours_box, stock_box)).max() <= 2
+    assert abs(int(ours.sum()) - int(stock.sum())) < 0.05 * stock.sum()  # the same amount of ink

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ivp_pipeline.reports.chartset import Chart, PendingCharts, draw
 from ivp_pipeline.reports.document import Figure, Table
-from ivp_pipeline.reports.why import contributions, theme_sentence, why_items
+from ivp_pipeline.reports.why import contributions, contributions_chart, theme_sentence, why_items
 from ivp_pipeline.scoring.result import ScoreResult
 from outputs_fixtures import make_result
 
@@ -17,6 +18,16 @@ from outputs_fixtures import make_result
 @pytest.fixture(scope="module")
 def result() -> ScoreResult:
     return make_result(gaps=True)
+
+
+def planned(result: ScoreResult, folder: Path) -> tuple[PendingCharts, list[Chart]]:
+    """The chart set of the result (planned, nothing drawn yet) and its charts."""
+    pending = PendingCharts(result, folder)
+    return pending, pending.charts()
+
+
+def draw_one(pending: PendingCharts, key: str, folder: Path) -> None:
+    draw(next(p for p in pending.plans if p.key == key), folder)
 
 
 def test_contributions_add_up_to_score_minus_50() -> None:
@@ -40,7 +51,8 @@ def test_theme_sentence_names_what_lifts_and_what_is_unknown() -> None:
 
 
 def test_why_items_for_losser(result: ScoreResult, tmp_path: Path) -> None:
-    items = why_items(result, "GM0168", tmp_path)
+    pending, charts = planned(result, tmp_path)
+    items = why_items(result, "GM0168", charts)
     texts = [i for i in items if isinstance(i, str)]
     tables = [i for i in items if isinstance(i, Table)]
     figures = [i for i in items if isinstance(i, Figure)]
@@ -66,20 +78,54 @@ def test_why_items_for_losser(result: ScoreResult, tmp_path: Path) -> None:
     ]
     assert sens.rows[0][1:3] == ["0,20", "-0,05"]
     assert "0,02 hoger" in texts[-1]
-    (fig,) = figures
-    assert fig.png == tmp_path / "waarom-losser.png" and fig.png.read_bytes()[:4] == b"\x89PNG"
-    assert fig.svg is not None and fig.svg.is_file()
+    (fig,) = figures  # the chart set's "why" chart of Losser, drawn by the chart set
+    assert fig.png == tmp_path / "waarom-losser.png" and fig.svg == tmp_path / "waarom-losser.svg"
+    assert fig.caption == (
+        "Wat de top 3 van Losser optilt: per criterium de punten boven of onder het neutrale midden, "
+        "per thema"
+    )
+    assert not fig.png.exists()  # why.py only refers to it
+    draw_one(pending, "waarom-losser", tmp_path)
+    assert fig.png.read_bytes()[:4] == b"\x89PNG" and fig.svg.read_bytes().startswith(b"<?xml")
 
 
-def test_why_items_are_the_same_twice(result: ScoreResult, tmp_path: Path) -> None:
-    a = why_items(result, "NOT", tmp_path / "a")
-    b = why_items(result, "NOT", tmp_path / "b")
-    assert [i for i in a if not isinstance(i, Figure)] == [i for i in b if not isinstance(i, Figure)]
-    pa, pb = (next(i for i in x if isinstance(i, Figure)) for x in (a, b))
-    assert pa.png.read_bytes() == pb.png.read_bytes()
+def test_contribution_chart_data(result: ScoreResult) -> None:
+    made = contributions_chart(result, "GM0168")
+    assert made is not None
+    key, _caption, data = made
+    assert key == "waarom-losser"
+    assert data["themes"] == ["Jeugdoverlast en -criminaliteit", "Verkeersveiligheid", "Zorg en veiligheid"]
+    assert data["criteria"] == ["Omvang", "Ernst", "Trend", "Vergelijking", "Beleving", "Professionals"]
+    # per criterion weight x (scaled - 50), read here straight from the criteria and the profile
+    weights = result.method["profiles"]["evenwichtig"]
+    crit = result.criteria[result.criteria.municipality == "GM0168"]
+    ids = dict(zip(result.scores["theme_label"], result.scores["theme"], strict=False))
+    for label, points, unknown in zip(data["themes"], data["points"], data["unknown"], strict=True):
+        rows = crit[crit.theme == ids[label]].set_index("criterion")["scaled"]
+        expected = [
+            0.0 if c not in rows or np.isnan(float(rows[c])) else weights[c] * (float(rows[c]) - 50)
+            for c in ("volume", "harm", "trend", "comparison", "perception", "professionals")
+        ]
+        np.testing.assert_allclose(points, expected)
+        assert not points[unknown].any()  # an unknown criterion adds nothing
 
 
-def test_without_figures_folder_no_chart(result: ScoreResult) -> None:
+def test_why_figure_is_the_same_twice(result: ScoreResult, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    pa, charts_a = planned(result, a)
+    pb, charts_b = planned(result, b)
+    items_a, items_b = why_items(result, "NOT", charts_a), why_items(result, "NOT", charts_b)
+    assert [i for i in items_a if not isinstance(i, Figure)] == [
+        i for i in items_b if not isinstance(i, Figure)
+    ]
+    draw_one(pa, "waarom-noordoost-twente", a)
+    draw_one(pb, "waarom-noordoost-twente", b)
+    for suffix in (".png", ".svg"):
+        name = "waarom-noordoost-twente" + suffix
+        assert (a / name).read_bytes() == (b / name).read_bytes()
+
+
+def test_without_charts_no_figure(result: ScoreResult) -> None:
     assert not any(isinstance(i, Figure) for i in why_items(result, "GM1774"))
 
 

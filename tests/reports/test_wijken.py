@@ -16,8 +16,10 @@ from matplotlib.colors import to_hex, to_rgba
 
 from ivp_pipeline.problems import IvpError
 from ivp_pipeline.reports import figures as figs
+from ivp_pipeline.reports.chartset import PendingCharts, draw
 from ivp_pipeline.reports.document import Figure, Table
-from ivp_pipeline.reports.wijken import CLASSES, HIDDEN, UNKNOWN, colours, draw_map, hidden_rows, wijk_items
+from ivp_pipeline.reports.drawing import draw_map
+from ivp_pipeline.reports.wijken import CLASSES, HIDDEN, UNKNOWN, colours, hidden_rows, map_chart, wijk_items
 from ivp_pipeline.scoring.result import ScoreResult
 from ivp_pipeline.sources.geo import wijk_shapes
 from outputs_fixtures import make_result
@@ -151,18 +153,28 @@ def test_map_from_a_small_boundary_file(result: ScoreResult, tmp_path: Path, kin
         "WK017304": CLASSES[4],
     }
     assert what == "aantal" and legend[-1] == (UNKNOWN, "onbekend")
+    with_shapes = replace(result, extras={**result.extras, "wijk_shapes": shapes})
+    made = map_chart(with_shapes, "woninginbraak", "GM0173")
+    assert made is not None
+    key, title, _caption, data = made
+    assert key == "wijken-woninginbraak-oldenzaal" and title == "Woninginbraak, Oldenzaal (aantal)"
+    assert data["faces"] == [CLASSES[1], CLASSES[0], UNKNOWN]  # the outer rings, in file order
+    assert len(data["holes"]) == 1 and data["holes"][0].tolist()[0] == [3.0, 3.0]
     with figs.style():
         _fig, axes = figs.new_figure()
-        main, holes = draw_map(axes[0, 0], shapes, fill)
+        main, holes = draw_map(axes[0, 0], data["outer"], data["faces"], data["holes"])
     assert len(main.get_paths()) == 3 and len(holes.get_paths()) == 1
     assert [to_hex(c) for c in main.get_facecolors()] == [CLASSES[1], CLASSES[0], UNKNOWN]
     assert to_hex(holes.get_facecolors()[0]) == "#ffffff"
 
-    with_shapes = replace(result, extras={**result.extras, "wijk_shapes": shapes})
-    items = wijk_items(with_shapes, "woninginbraak", "GM0173", tmp_path / "figures")
+    # the map is a chart of the chart set: wijk_items refers to it, the chart set draws it
+    pending = PendingCharts(with_shapes, tmp_path / "figures")
+    items = wijk_items(with_shapes, "woninginbraak", "GM0173", pending.charts())
     (chart,) = [i for i in items if isinstance(i, Figure)]
     assert chart.png == tmp_path / "figures" / "wijken-woninginbraak-oldenzaal.png"
     assert "1 wijk(en) zonder grens" in chart.caption
+    assert [p.key for p in pending.plans if p.kind == "wijken"] == ["wijken-woninginbraak-oldenzaal"]
+    draw(next(p for p in pending.plans if p.kind == "wijken"), tmp_path / "figures")
     image = figs_png_colours(chart.png)
     assert to_rgba(CLASSES[1])[:3] in image and to_rgba(UNKNOWN)[:3] in image
 

@@ -25,7 +25,8 @@ def test_every_sheet_is_a4_fitted_to_width_with_print_titles(written: tuple[Scor
     for ws in book.worksheets:
         assert ws.page_setup.paperSize == 9, ws.title  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True, ws.title
-        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        # fitToWidth is left out when it is 1, its default in SpreadsheetML (ECMA-376 18.3.1.63)
+        assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0), ws.title
         assert ws.print_title_rows == "$1:$4", ws.title
         assert ws.oddFooter.center.text == "Pagina &P van &N", ws.title
     # wide sheets landscape, narrow ones portrait
@@ -81,3 +82,20 @@ def test_professional_template_instructions_wrap() -> None:
     assert len(texts) > 10
     assert all(c.alignment.wrap_text for c in texts)
     assert info.column_dimensions["B"].width == 100  # long lines wrap within a readable column
+
+
+def test_trends_sheet_of_a_national_run_keeps_only_twelve_month_rows(
+    written: tuple[ScoreResult, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MAX_TREND_ROWS rows the months stay in trends.csv only, and the title says so."""
+    from ivp_pipeline.reports import sheet_specs
+
+    result, _ = written
+    years = int((result.trends["period_kind"] == "year").sum())
+    assert len(result.trends) > years > 0
+    monkeypatch.setattr(sheet_specs, "MAX_TREND_ROWS", len(result.trends) - 1)
+    ws = openpyxl.load_workbook(write_workbook(result, tmp_path))["Trends"]
+    assert ws.max_row == 4 + years
+    assert {ws.cell(r, 3).value for r in range(5, ws.max_row + 1)} == {"12 maanden"}
+    assert "de maandcijfers staan in trends.csv" in ws["A1"].value
+    assert ws.print_area == f"'Trends'!$A$1:$J${4 + years}"

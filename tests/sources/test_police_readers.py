@@ -390,3 +390,50 @@ def test_portal_csv_cut_inside_its_last_quoted_field_is_truncated(ws):
     table, ctx, _kind = read(ws, write(ws, "cut.csv", cut))
     assert [(p.code, p.row) for p in ctx.rejects] == [("truncated-row", 6)]
     assert all(r["area_code"] != "GM0168" for r in rows(table))
+
+
+def test_bulk_read_in_many_parse_blocks_gives_the_same_rows_and_rejects(ws, monkeypatch):
+    # pyarrow parses blocks in parallel, each with its own dictionary of cells: the reader unifies
+    # them, so rows, values, states and the lines of rejects do not depend on where blocks end.
+    from ivp_pipeline.sources.police import bulk
+
+    good = [f"{20 + i};1.1.1 ;GM0173;{2020 + i % 5}MM{1 + i // 5:02d};{i:>8}\n" for i in range(40)]
+    bad = "60;9.9.9 ;GM0168;2024MM01;       1\n61;1.1.1 ;GM0168;2024MM01\n" + good[0][:20]
+    path = write(ws, "blocks.csv", BULK + "".join(good) + bad)
+    whole, whole_ctx, _kind = read(ws, path)
+    monkeypatch.setattr(bulk, "BLOCK_SIZE", 128)
+    blocks, blocks_ctx, _kind = read(ws, path)
+    assert blocks.equals(whole) and whole.num_rows == 7 + 40
+    assert rows(whole)[-1]["value"] == 39 and rows(whole)[-1]["source_row"] == 48
+    assert [(p.code, p.row) for p in blocks_ctx.rejects] == [(p.code, p.row) for p in whole_ctx.rejects]
+    assert [(p.code, p.row) for p in whole_ctx.rejects] == [
+        ("unknown-code", 49),
+        ("missing-field", 50),
+        ("truncated-row", 51),
+    ]
+    assert blocks_ctx.rows_read == whole_ctx.rows_read == 7 + 40 + 3
+
+
+def test_detection_imports_a_reader_only_when_it_gets_there(tmp_path):
+    import ast
+    import subprocess
+    import sys
+
+    path = tmp_path / "bulk.csv"
+    path.write_text(BULK, encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ivp_pipeline.sources import Source, detect\n"
+        f"print(detect(Source(Path({str(path)!r}), 'bulk.csv', '0' * 64)).KIND)\n"
+        "print(sorted(m.rsplit('.', 1)[-1] for m in sys.modules if m.startswith('ivp_pipeline.sources.')"
+        " and m.count('.') == 3 and m.split('.')[2] in ('police', 'survey', 'professional')))\n"
+        "print(sorted(m for m in ('openpyxl', 'httpx', 'pandas') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    kind, modules, heavy = out.stdout.splitlines()
+    assert kind == "police-bulk-csv"
+    # the first two readers in detection order, and the police modules they use; no later reader
+    imported = set(ast.literal_eval(modules))
+    assert {"odata", "bulk"} <= imported and not {"labels", "statline", "local", "reader"} & imported
+    assert heavy == "[]"

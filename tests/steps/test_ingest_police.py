@@ -318,3 +318,67 @@ def test_a_run_waiting_for_the_lock_says_so_once(ws, caplog):
     waits = [r.getMessage() for r in caplog.records if r.name == "ivp_pipeline.atomic"]
     assert len(waits) == 1 and waits[0].startswith(f"wacht op {ws.lock_file} sinds "), waits
     assert atomic  # the module whose message this is
+
+
+def test_ingest_of_a_police_file_imports_no_workbook_dataframe_or_download_library(tmp_path):
+    # The readers of workbooks (openpyxl), the download (httpx) and pandas (which pyarrow would pull
+    # in on its first conversion) cost a third of a second that a police CSV does not need.
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / "bulk.csv").write_text(BULK, encoding="utf-8", newline="")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ivp_pipeline.steps.ingest import ingest\n"
+        "from ivp_pipeline.workspace import Workspace\n"
+        f"report = ingest(Workspace.at(Path({str(tmp_path)!r})))\n"
+        "print([o.status for o in report.outcomes])\n"
+        "print(sorted(m for m in ('pandas', 'openpyxl', 'httpx', 'matplotlib', 'scipy', 'docx')"
+        " if m in sys.modules))\n"
+        "import pandas as pd, pyarrow as pa\n"  # imported later, pyarrow converts pandas as always
+        "print(pa.array(pd.Series(pd.Categorical(['a', 'b', 'a']))).type)\n"
+        "print(pa.table(pd.DataFrame({'x': [1, 2]})).num_rows)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [
+        "['ingested']",
+        "[]",
+        "dictionary<values=large_string, indices=int8, ordered=0>",
+        "2",
+    ]
+    assert read_dataset(tmp_path / "data" / "processed", POLICE).num_rows == 7
+
+
+@pytest.mark.parametrize("coded", [False, True])
+def test_chunks_are_grouped_by_partition_in_code_order_whatever_their_encoding(coded):
+    import pyarrow as pa
+
+    from ivp_pipeline.steps.ingest import _collect
+
+    def chunk(codes: list[str], rows: list[int]) -> pa.Table:
+        column = pa.array(codes)
+        return pa.table({"municipality": column.dictionary_encode() if coded else column, "row": rows})
+
+    first, second = chunk(["GM0173", "GM0168", "GM0173"], [1, 2, 3]), chunk(["GM1774", "GM0168"], [4, 5])
+    if coded:  # one reader's chunks share one schema: here, their dictionaries differ
+        second = second.cast(first.schema)
+    whole, parts = _collect([first, first.slice(0, 0), second])
+    assert list(parts) == ["GM0168", "GM0173", "GM1774"]
+    # a stable sort: within a partition the rows keep the order in which the reader gave them
+    assert {k: t["row"].to_pylist() for k, t in parts.items()} == {
+        "GM0168": [2, 5],
+        "GM0173": [1, 3],
+        "GM1774": [4],
+    }
+    assert whole is not None and whole["row"].to_pylist() == [2, 5, 1, 3, 4]
+    assert _collect([]) == (None, {})
+
+
+def test_grouped_rows_are_not_sorted_again():
+    import pyarrow as pa
+
+    from ivp_pipeline.steps.ingest import _collect
+
+    grouped = pa.table({"municipality": ["GM0168", "GM0168", "GM1774"], "row": [3, 1, 2]})
+    whole, parts = _collect([grouped])
+    assert whole is not None and whole["row"].to_pylist() == [3, 1, 2]
+    assert [(k, t.num_rows) for k, t in parts.items()] == [("GM0168", 2), ("GM1774", 1)]

@@ -349,3 +349,97 @@ def test_a_spare_that_drifted_is_mirrored_exactly(tmp_path: Path) -> None:
     assert sorted(str(p.relative_to(stage)) for p in stage.rglob("*")) == ["a", "a/x", "b"]
     assert (stage / "a" / "x").read_text() == "new" and (stage / "b").read_text() == "b"
     assert (stage / "a" / "x").stat().st_ino == (target / "a" / "x").stat().st_ino
+
+
+# --- a new month told from the manifest, one contract check per file --------------------------------
+
+
+def _read_no_footer(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record every footer the transaction reads to decide on appending."""
+    from ivp_pipeline.store import transaction
+
+    read: list[Path] = []
+    real = transaction.pq.read_metadata
+
+    def spy(path: Path, *args: object, **kwargs: object) -> object:
+        read.append(Path(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(transaction.pq, "read_metadata", spy)
+    return read
+
+
+def _with_manifest_entry(tx: Transaction, name: str, last: str | None) -> None:
+    tx.manifest.setdefault("files", {})[name] = {"dataset": "police", "sha256": "0" * 64, "period_last": last}
+
+
+def test_a_month_after_every_stored_one_is_appended_without_reading_a_footer(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([1, 2], month=1, file="jan.csv"))
+    _with_manifest_entry(tx, "jan.csv", "2024-01-01")
+    tx.commit()
+    read = _read_no_footer(monkeypatch)
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([3], month=2, file="feb.csv"))
+    tx.commit()
+    assert read == []  # the manifest says every stored row is of January or before
+    assert _parts(ws) == ["part-0.parquet", "part-1.parquet"]
+    assert read_dataset(ws.processed, POLICE)["value"].to_pylist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize("last", ["2024-02-01", None])
+def test_without_that_word_of_the_manifest_the_footers_decide(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch, last: str | None
+) -> None:
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([1, 2], month=2, file="feb.csv"))
+    _with_manifest_entry(tx, "feb.csv", last)  # February stored (or the manifest does not say)
+    tx.commit()
+    read = _read_no_footer(monkeypatch)
+    tx = Transaction(ws.processed)
+    assert tx.upsert(POLICE, "GM1774", police_rows([20], month=2, file="feb-v2.csv")) == 1
+    tx.commit()
+    assert [p.name for p in read] == ["part-0.parquet"]
+    assert _parts(ws) == ["part-0.parquet"]  # February again: merged, not appended
+    assert read_dataset(ws.processed, POLICE)["value"].to_pylist() == [20, 2]
+
+
+def _two_partitions() -> tuple[pa.Table, dict[str, pa.Table]]:
+    rows = pa.concat_tables([police_rows([1, 2], file="x.csv"), police_rows([3], file="x.csv")])
+    codes = pa.array(["GM0168", "GM0168", "GM1774"])
+    whole = rows.set_column(0, "municipality", codes).combine_chunks()
+    return whole, {"GM0168": whole.slice(0, 2), "GM1774": whole.slice(2, 1)}
+
+
+def test_a_file_cut_into_partitions_is_checked_in_one_piece(ws: Workspace) -> None:
+    from ivp_pipeline.store import transaction
+
+    whole, parts = _two_partitions()
+    assert transaction._slices_of(whole, [parts["GM0168"], parts["GM1774"]])
+    assert not transaction._slices_of(whole, [parts["GM1774"], parts["GM0168"]])  # not in order
+    assert not transaction._slices_of(whole, [parts["GM0168"]])  # not all of it
+    other = whole.set_column(12, "value", pa.array([7, 8, 9], pa.int64()))
+    assert not transaction._slices_of(other, [parts["GM0168"], parts["GM1774"]])  # another table
+    tx = Transaction(ws.processed)
+    assert tx.upsert_all(POLICE, parts, whole=other) == 0  # not its slices: the parts are written
+    tx.commit()
+    table = read_dataset(ws.processed, POLICE)
+    assert table["municipality"].to_pylist() == ["GM0168", "GM0168", "GM1774"]
+    assert table["value"].to_pylist() == [1, 2, 3]
+
+
+def test_a_new_partition_file_is_written_under_its_name_and_a_stored_one_replaced(ws: Workspace) -> None:
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([1], file="a.csv"))
+    tx.commit()
+    live = partition_path(ws.processed, POLICE, "GM1774")
+    before, inode = live.read_bytes(), live.stat().st_ino
+    tx = Transaction(ws.processed)
+    tx.upsert(POLICE, "GM1774", police_rows([5], file="b.csv"))  # same key: part-0 written anew
+    staged = partition_path(tx.stage, POLICE, "GM1774")
+    assert live.read_bytes() == before and live.stat().st_ino == inode  # the hard link was replaced
+    assert staged.stat().st_ino != inode
+    tx.commit()
+    assert read_dataset(ws.processed, POLICE)["value"].to_pylist() == [5]

@@ -1,34 +1,37 @@
 """ScoreResult -> files: the tables (CSV, workbook), charts, the HTML report and the change report.
 
 The door of the layer: steps call `write_outputs` (and `changes` for `ivp refresh`).
+
+Each name is loaded from its module when it is first used (PEP 562), so a process that needs only
+part of the layer does not import all of it: steps/settings.py reads the report options without
+the report code, and the chart pool's workers import reports/drawing.py (matplotlib and the chart
+functions) without the tables, workbook and documents. The imports under TYPE_CHECKING name every
+arrow for mypy and import-linter.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from dataclasses import replace
-from pathlib import Path
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from ivp_pipeline.reports.changes import compare as compare_changes
-from ivp_pipeline.reports.changes import summary as change_summary
-from ivp_pipeline.reports.changes import write_changes
-from ivp_pipeline.reports.chartcache import write_index as write_chart_index
-from ivp_pipeline.reports.chartset import CHART_SCOPES, PendingCharts
-from ivp_pipeline.reports.documents import write_documents
-from ivp_pipeline.reports.options import ReportConfig, report_config
-from ivp_pipeline.reports.public import for_audience
-from ivp_pipeline.reports.sheets import write_workbook
-from ivp_pipeline.reports.tables import write_tables
-from ivp_pipeline.reports.views import without_empty_scores
-from ivp_pipeline.scoring.result import ScoreResult
+if TYPE_CHECKING:
+    from ivp_pipeline.reports.changes import compare as compare_changes
+    from ivp_pipeline.reports.changes import summary as change_summary
+    from ivp_pipeline.reports.changes import write_changes
+    from ivp_pipeline.reports.chartset import CHART_SCOPES
+    from ivp_pipeline.reports.options import ReportConfig, report_config
+    from ivp_pipeline.reports.outputs import write_outputs
 
-FIGURE_SUFFIXES = (".png", ".svg")
-# (stage shown to the user, done, total)
-Progress = Callable[[str, int, int], None]
-TABLES = "Tabellen en werkmap schrijven"
-CHARTS = "Grafieken tekenen"
-HTML = "Rapport (HTML en Word) schrijven"
+# name -> (module, attribute)
+_EXPORTS = {
+    "CHART_SCOPES": ("ivp_pipeline.reports.chartset", "CHART_SCOPES"),
+    "ReportConfig": ("ivp_pipeline.reports.options", "ReportConfig"),
+    "change_summary": ("ivp_pipeline.reports.changes", "summary"),
+    "compare_changes": ("ivp_pipeline.reports.changes", "compare"),
+    "report_config": ("ivp_pipeline.reports.options", "report_config"),
+    "write_changes": ("ivp_pipeline.reports.changes", "write_changes"),
+    "write_outputs": ("ivp_pipeline.reports.outputs", "write_outputs"),
+}
 __all__ = [
     "CHART_SCOPES",
     "ReportConfig",
@@ -40,70 +43,10 @@ __all__ = [
 ]
 
 
-def write_outputs(
-    result: ScoreResult,
-    out_dir: Path,
-    *,
-    public: bool = False,
-    progress: Progress | None = None,
-    previous: Path | None = None,
-    salt: str = "",
-    force: bool = False,
-    charts: str = "alle",
-) -> list[Path]:
-    """Write tables/*.csv, tables/ivp-prioriteiten.xlsx, figures/*.png|svg, index.html and
-    veiligheidsanalyse.docx under out_dir.
-
-    With public=True small counts are suppressed first (reports/public.py). Returns the files
-    written, in a stable order. A chart whose content hash (salted with `salt`, the program) is the
-    one in `previous` (the reports/ this run replaces) is copied from there unless `force`; the
-    others are drawn in a process pool (one process per core) while this process writes the tables.
-    `charts` is "alle" or "regio" (only the charts about the region as a whole; chartset.CHART_SCOPES).
-    `progress(stage, done, total)` hears of each stage.
-    """
-    report = progress or _quiet
-    result = for_audience(result, public=public)
-    tables = out_dir / "tables"
-    figures = out_dir / "figures"
-    # presentation only: a theme without data has no score rather than a score of 0
-    shown = replace(result, scores=without_empty_scores(result.scores))
-    pending = PendingCharts(
-        shown, figures, chart_workers(), previous=previous, salt=salt, force=force, scope=charts
-    )
-    try:
-        report(TABLES, 0, 1)
-        written = write_tables(result, tables)
-        written.append(write_workbook(shown, tables))
-        report(TABLES, 1, 1)
-        chart_list = pending.collect(lambda done, total: report(CHARTS, done, total))
-    finally:
-        pending.close()
-    chart_files = [p for c in chart_list for p in (c.png, c.svg)]
-    _remove_stale(figures, set(chart_files))
-    write_chart_index(out_dir, pending.index())
-    written += chart_files
-    report(HTML, 0, 1)
-    written += write_documents(shown, chart_list, out_dir)  # index.html, veiligheidsanalyse.docx
-    report(HTML, 1, 1)
-    return written
-
-
-def chart_workers() -> int:
-    """Processes that draw charts: the cores this process may use (IVP_CHART_WORKERS overrides)."""
-    configured = os.environ.get("IVP_CHART_WORKERS", "").strip()
-    if configured.isdigit():
-        return int(configured)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _quiet(_stage: str, _done: int, _total: int) -> None:
-    return None
-
-
-def _remove_stale(folder: Path, keep: set[Path]) -> None:
-    """Charts of themes or municipalities no longer scored would otherwise linger from the last run."""
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.iterdir()):
-        if path.suffix in FIGURE_SUFFIXES and path not in keep:
-            path.unlink()
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _EXPORTS[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # once loaded, an ordinary attribute
+    return value

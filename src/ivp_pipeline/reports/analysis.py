@@ -43,7 +43,7 @@ def build(result: ScoreResult, charts: list[Chart], figures: Path | None = None)
     return [
         summary(result, profile),
         area_description(result),
-        *field_chapters(result, figures),
+        *field_chapters(result, charts),
         priorities(result, profile, charts, figures),
         monitoring(result, charts),
         method_chapter(result),
@@ -135,7 +135,7 @@ def field_order(result: ScoreResult) -> list[tuple[str, list[str]]]:
     return [(v, [t for _, t in sorted(by_field[v])]) for v in [*known, *rest]]
 
 
-def field_chapters(result: ScoreResult, figures: Path | None = None) -> list[Section]:
+def field_chapters(result: ScoreResult, charts: list[Chart] | None = None) -> list[Section]:
     themes = views.theme_labels(result)
     out = []
     for veld, ids in field_order(result):
@@ -145,13 +145,13 @@ def field_chapters(result: ScoreResult, figures: Path | None = None) -> list[Sec
             if len(ids) > 1
             else (f"Het veiligheidsveld {veld} omvat in deze analyse het thema {names[0]}.")
         )
-        subs = [theme_section(result, t, themes, figures) for t in ids]
+        subs = [theme_section(result, t, themes, charts) for t in ids]
         out.append(Section(veld, [intro], subs, key="veld-" + views.slug(veld)))
     return out
 
 
 def theme_section(
-    result: ScoreResult, theme: str, themes: dict[str, str], figures: Path | None = None
+    result: ScoreResult, theme: str, themes: dict[str, str], charts: list[Chart] | None = None
 ) -> Section:
     """Drafted text and key figures, then where it happens, local figures and what professionals said."""
     items: list[Item] = []
@@ -165,7 +165,7 @@ def theme_section(
     municipalities = [c for c in areas if c != result.region.code]
     slug = views.slug(theme)
     subs = []
-    wijken = [i for code in municipalities for i in wijk_items(result, theme, code, figures)]
+    wijken = [i for code in municipalities for i in wijk_items(result, theme, code, charts)]
     if wijken:
         subs.append(Section("Waar het gebeurt", wijken, key=f"wijken-{slug}"))
     local = [i for code in areas for i in local_items(result, theme, code)]
@@ -186,7 +186,7 @@ def priorities(result: ScoreResult, profile: str, charts: list[Chart], figures: 
     ]
     subs = []
     for code in ranking.area_order(result):
-        why = why_items(result, code, figures)
+        why = why_items(result, code, charts)
         subs.append(
             Section(
                 result.region.label(code),

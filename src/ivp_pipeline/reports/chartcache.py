@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 INDEX = ".charts.json"
-FORMAT = 1
+FORMAT = 2  # 2: columns hashed by their values (1: pandas row hashes)
 SUFFIXES = (".png", ".svg")
 
 
@@ -51,12 +51,16 @@ def _feed(h: Any, obj: Any) -> None:
         h.update(f"frame:{obj.shape}\0".encode())
         _feed(h, [str(c) for c in obj.columns])
         _feed(h, [str(t) for t in obj.dtypes])
-        h.update(pd.util.hash_pandas_object(obj, index=True).to_numpy().tobytes())
+        h.update(_values(obj.index))
+        for _name, column in obj.items():
+            h.update(_values(column))
     elif isinstance(obj, pd.Series):
         h.update(f"series:{obj.name!r}:{obj.dtype}\0".encode())
-        h.update(pd.util.hash_pandas_object(obj, index=True).to_numpy().tobytes())
+        h.update(_values(obj.index))
+        h.update(_values(obj))
     elif isinstance(obj, pd.Index):
-        _feed(h, obj.to_series())
+        h.update(f"index:{obj.dtype}\0".encode())
+        h.update(_values(obj))
     elif isinstance(obj, np.ndarray):
         h.update(f"array:{obj.dtype}:{obj.shape}\0".encode())
         if obj.dtype == object:
@@ -67,6 +71,28 @@ def _feed(h: Any, obj: Any) -> None:
         h.update(f"fn:{obj.__module__}.{obj.__qualname__}\0".encode())
     else:  # an object whose repr could hold a memory address would make every digest unique
         raise TypeError(f"cannot hash {type(obj).__name__} for the chart cache")
+
+
+def _values(values: pd.Series | pd.Index) -> bytes:
+    """The values of a column: the raw bytes of a plain numeric or date column, else each value's
+    type and repr (text, markers such as "<5", missing values), which no memory address enters."""
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biufmM":
+        array = np.ascontiguousarray(values.to_numpy())
+        return f"{array.dtype}:{len(array)}\0".encode() + array.tobytes()
+    parts = [
+        "\0" if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else _scalar(v)
+        for v in values.tolist()
+    ]
+    return ("\x1f".join(parts) + f"\0{len(parts)}\0").encode()
+
+
+def _scalar(v: Any) -> str:
+    if isinstance(v, bool | int | float | str | np.generic | date | datetime | pd.Timestamp):
+        return f"{type(v).__name__}:{v!r}"
+    if isinstance(v, list | tuple | np.ndarray):
+        return "[" + ",".join(_scalar(x) for x in (v.tolist() if isinstance(v, np.ndarray) else v)) + "]"
+    raise TypeError(f"cannot hash {type(v).__name__} for the chart cache")
 
 
 def file_sha(path: Path) -> str:

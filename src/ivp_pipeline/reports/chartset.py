@@ -1,59 +1,69 @@
-"""Which charts the report has: plans each figure from the ScoreResult, draws it, saves PNG and SVG.
+"""Which charts the report has: plans each figure from the ScoreResult, then has it drawn or copied.
 
 A chart is planned first (`Plan`: the data, labels and size its drawing uses, no figure yet), so its
 content hash (reports/chartcache.py) is known before anything is drawn: a chart whose plan did not
 change since the previous reports/ is copied from there, the others are drawn, in a process pool.
+Every figure of the reports is a chart of this set: the seven chart families, the contribution
+figures of "Waarom deze prioriteiten" (reports/why.py) and the wijk maps (reports/wijken.py), which
+only refer to the charts planned here.
+
+This module does not import matplotlib: the drawing code (reports/drawing.py, `DRAWING`) is loaded
+only where something is drawn, by the pool's workers or, without a pool, at `collect`.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
 import multiprocessing
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-from ivp_pipeline.reports import figures, labels, views
+from ivp_pipeline.reports import labels, views, why, wijken
 from ivp_pipeline.reports.chartcache import ChartCache, digest
-from ivp_pipeline.reports.charts.funnel import MARKERS, left_out_caption, plot_funnel
-from ivp_pipeline.reports.charts.heatmap import plot_heatmap
-from ivp_pipeline.reports.charts.matrix import plot_matrix
-from ivp_pipeline.reports.charts.priorities import plot_priorities
-from ivp_pipeline.reports.charts.progress import plot_progress
-from ivp_pipeline.reports.charts.ranks import plot_rank_probabilities
-from ivp_pipeline.reports.charts.trends import gap_caption, plot_trend
+from ivp_pipeline.reports.charts.captions import MARKERS, gap_caption, left_out_caption
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from ivp_pipeline.scoring.result import ScoreResult
 
 ALL = ("police", "survey", "professional", "population")
 POLICE = ("police", "population")
+WHY = ("police", "survey", "professional")
 # `[report] charts`: "alle" draws every chart; "regio" only those about the region as a whole (a
-# national run of 342 municipalities would otherwise draw four charts for each of them).
+# national run of 342 municipalities would otherwise draw five charts and a map per theme for each).
 CHART_SCOPES = ("alle", "regio")
+# The module that draws (and imports matplotlib); named, not imported, so that a run without
+# anything to draw never loads it.
+DRAWING = "ivp_pipeline.reports.drawing"
+# Fewer charts than this are drawn in this process: a pool's start (a fork server importing the
+# drawing code) costs more than drawing two charts.
+MIN_POOL = 3
 
 
 @dataclass(frozen=True)
 class Chart:
     key: str  # file stem, e.g. "prioriteiten-losser"
-    kind: str  # priorities, trends, matrix, ranks, heatmap, funnel
+    kind: str  # priorities, trends, matrix, ranks, heatmap, funnel, progress, why, wijken
     municipality: str  # GM code, the region code ("NOT"), or "" for charts about all of them
     title: str
     caption: str
     png: Path
     svg: Path
+    theme: str = ""  # the theme of a wijk map
 
 
 @dataclass(frozen=True)
 class Plan:
-    """One chart before it is drawn: `paint(fig, axes, **data)` draws it on a figure of `size` (cm)
-    with `grid` subplots; everything the picture shows is in here, so its digest names the picture."""
+    """One chart before it is drawn: the painter `painter` (reports/drawing.py) draws `data` on a
+    figure of `size` (cm) with `grid` subplots; everything the picture shows is in here, so its digest
+    names the picture."""
 
     key: str
     kind: str
@@ -62,17 +72,23 @@ class Plan:
     caption: str
     source: str  # the source line under the chart
     size: tuple[float, float]
-    paint: Callable[..., None]
+    painter: str
     data: dict[str, Any]
     grid: dict[str, Any] = field(default_factory=dict)  # nrows, ncols and subplot keywords
+    theme: str = ""
 
     def digest(self, salt: str) -> str:
-        return digest(salt, self.kind, self.key, self.source, self.size, self.grid, self.paint, self.data)
+        return digest(salt, self.kind, self.key, self.source, self.size, self.grid, self.painter, self.data)
 
     def chart(self, fig_dir: Path) -> Chart:
         stem = fig_dir / self.key
         png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
-        return Chart(self.key, self.kind, self.municipality, self.title, self.caption, png, svg)
+        return Chart(self.key, self.kind, self.municipality, self.title, self.caption, png, svg, self.theme)
+
+    @property
+    def cost(self) -> int:
+        """A rough drawing cost (panels), to hand the slowest charts to the pool first."""
+        return int(self.grid.get("nrows", 1)) * int(self.grid.get("ncols", 1))
 
 
 def render_all(result: ScoreResult, fig_dir: Path, *, workers: int = 1) -> list[Chart]:
@@ -80,27 +96,41 @@ def render_all(result: ScoreResult, fig_dir: Path, *, workers: int = 1) -> list[
     return PendingCharts(result, fig_dir, workers).collect()
 
 
-# One chart to plan: a _Context method and its arguments; `jobs` lists them in report order.
+# One chart (or a list of them) to plan: a _Context method and its arguments; `jobs` lists them in
+# report order.
 Job = tuple[str, tuple[str, ...]]
-PER_MUNICIPALITY = ("priorities", "ranks", "matrix", "trends")
-FOR_ALL = ("heatmap", "funnel", "progress")
+PER_MUNICIPALITY = ("priorities", "ranks", "matrix", "trends", "why")
+FOR_ALL = ("heatmap", "funnel", "progress", "wijk_maps")
 
 
 def jobs(municipalities: list[str], region: str | None = None, scope: str = "alle") -> list[Job]:
-    """Report order; with scope "regio" only the region's own charts, the funnel and the progress."""
+    """Report order; with scope "regio" only the region's own charts, the funnel and the progress
+    (no heatmap of every municipality, no wijk maps, which are drawn per municipality)."""
     if scope == "regio":
         units = [c for c in municipalities if c == region]
-        return [(m, (c,)) for c in units for m in PER_MUNICIPALITY] + [(m, ()) for m in FOR_ALL[1:]]
+        return [(m, (c,)) for c in units for m in PER_MUNICIPALITY] + [("funnel", ()), ("progress", ())]
     return [(m, (code,)) for code in municipalities for m in PER_MUNICIPALITY] + [(m, ()) for m in FOR_ALL]
 
 
+def draw_plans(plans: Sequence[Plan], fig_dir: Path) -> None:
+    """Draw planned charts into fig_dir (in a pool's worker, or in this process)."""
+    importlib.import_module(DRAWING).draw_all(list(plans), fig_dir)
+
+
+def draw(plan: Plan, fig_dir: Path) -> None:
+    """Draw one planned chart and write <key>.png and <key>.svg into fig_dir."""
+    draw_plans([plan], fig_dir)
+
+
 class PendingCharts:
-    """The charts of a report, drawn while the caller writes the tables.
+    """The charts of a report, drawn while the caller writes the tables and documents.
 
     Every chart is planned in this process; one whose digest (salted with `salt`, the program) matches
-    the previous reports/ (`previous`) is copied from there, unless `force`. The others are drawn in a
-    process pool (a fork server that imported this module once) when workers > 1, else by `collect`;
-    the same code draws them either way, so the bytes are the same.
+    the previous reports/ (`previous`) is copied from there, unless `force`. Only when charts remain
+    to be drawn, and at least MIN_POOL of them with workers > 1, a process pool (a fork server that
+    preloads reports/drawing.py) is started, from a thread, so that this process goes on with its
+    own work while the workers start; the slowest charts are handed out first. Fewer are drawn by
+    `collect` in this process. The same code draws them either way, so the bytes are the same.
     """
 
     def __init__(
@@ -115,23 +145,35 @@ class PendingCharts:
         scope: str = "alle",
     ) -> None:
         ctx = _Context(result, fig_dir)
-        planned = [_make(ctx, job) for job in jobs(ctx.municipalities, result.region.code, scope)]
-        self.plans = [p for p in planned if p is not None]
+        planned = [p for job in jobs(ctx.municipalities, result.region.code, scope) for p in _make(ctx, job)]
+        self.plans = planned
         self.digests = [p.digest(salt) for p in self.plans]
         self.dir = fig_dir
         cache = ChartCache(None if force else previous)
         self.reused = [
             cache.reuse(p.key, d, fig_dir) is not None for p, d in zip(self.plans, self.digests, strict=True)
         ]
-        todo = [p for p, hit in zip(self.plans, self.reused, strict=True) if not hit]
-        self._todo = todo
+        self._todo = [p for p, hit in zip(self.plans, self.reused, strict=True) if not hit]
         self._pool: ProcessPoolExecutor | None = None
         self._futures: list[Future[None]] = []
-        if workers > 1 and len(todo) > 1:
+        self._failed: BaseException | None = None
+        self._starter: threading.Thread | None = None
+        if workers > 1 and len(self._todo) >= MIN_POOL:
+            fig_dir.mkdir(parents=True, exist_ok=True)
+            n = min(workers, len(self._todo))
+            self._starter = threading.Thread(target=self._start, args=(n,), name="ivp-charts", daemon=True)
+            self._starter.start()
+
+    def _start(self, workers: int) -> None:
+        """Start the pool and hand it every chart (in a thread: starting the fork server blocks)."""
+        try:
             mp = multiprocessing.get_context("forkserver")
-            mp.set_forkserver_preload([__name__])
-            self._pool = ProcessPoolExecutor(min(workers, len(todo)), mp_context=mp)
-            self._futures = [self._pool.submit(draw, plan, fig_dir) for plan in todo]
+            mp.set_forkserver_preload([DRAWING])
+            self._pool = ProcessPoolExecutor(workers, mp_context=mp)
+            order = sorted(self._todo, key=lambda p: -p.cost)  # stable: report order among equals
+            self._futures = [self._pool.submit(draw_plans, [plan], self.dir) for plan in order]
+        except BaseException as err:  # handed to collect(), which raises it in the caller's thread
+            self._failed = err
 
     @property
     def drawn(self) -> int:
@@ -139,19 +181,22 @@ class PendingCharts:
         return len(self._todo)
 
     def collect(self, done: Callable[[int, int], None] | None = None) -> list[Chart]:
-        """Wait for every chart (in report order); `done(ready, total)` after each."""
+        """Wait for every chart; `done(ready, total)` after each. The charts in report order."""
         total = len(self.plans)
         ready = total - len(self._todo)
         if done:
             done(ready, total)
         try:
-            if self._pool is None:
+            if self._starter is None:
                 for plan in self._todo:
                     draw(plan, self.dir)
                     ready += 1
                     if done:
                         done(ready, total)
             else:
+                self._starter.join()
+                if self._failed is not None:
+                    raise self._failed
                 for future in self._futures:
                     future.result()
                     ready += 1
@@ -159,6 +204,10 @@ class PendingCharts:
                         done(ready, total)
         finally:
             self.close()
+        return [p.chart(self.dir) for p in self.plans]
+
+    def charts(self) -> list[Chart]:
+        """The charts of the report in report order, drawn or not yet (their files are known)."""
         return [p.chart(self.dir) for p in self.plans]
 
     def index(self) -> list[tuple[str, str, list[Path]]]:
@@ -170,57 +219,33 @@ class PendingCharts:
         return out
 
     def close(self) -> None:
+        if self._starter is not None:
+            self._starter.join()
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
 
-def draw(plan: Plan, fig_dir: Path) -> None:
-    """Draw one planned chart and write <key>.png and <key>.svg into fig_dir."""
-    with figures.style():
-        grid = dict(plan.grid)
-        nrows, ncols = grid.pop("nrows", 1), grid.pop("ncols", 1)
-        fig, axes = figures.new_figure(plan.size[0], plan.size[1], nrows, ncols, **grid)
-        plan.paint(fig, axes, **plan.data)
-        figures.source_line(fig, plan.source)
-        figures.save(fig, fig_dir / plan.key)
+def _split(frame: pd.DataFrame, keys: pd.Series, order: list[str]) -> list[tuple[str, pd.DataFrame]]:
+    """The rows of each key in `order`, in their own order: one stable sort and slices of it (a
+    boolean mask per key costs a copy of every column each time)."""
+    codes = keys.to_numpy(dtype=object).astype(str)
+    by = np.argsort(codes, kind="stable")
+    rows, codes = frame.take(by), codes[by]
+    out = []
+    for key in order:
+        start, end = np.searchsorted(codes, key, "left"), np.searchsorted(codes, key, "right")
+        out.append((key, rows.iloc[start:end]))
+    return out
 
 
-def _make(ctx: _Context, job: Job) -> Plan | None:
+def _make(ctx: _Context, job: Job) -> list[Plan]:
     method, args = job
-    make: Callable[..., Plan | None] = getattr(ctx, method)
-    return make(*args)
-
-
-def paint_single(
-    fig: Figure, axes: Any, *, plot: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> None:
-    """One chart function on the figure's only Axes."""
-    plot(axes[0, 0], *args, **kwargs)
-
-
-def paint_trends(
-    fig: Figure, axes: Any, *, title: str, panels: list[tuple[str, pd.DataFrame]], series_break: Any
-) -> None:
-    fig.suptitle(title, x=0.0, ha="left", fontweight="bold", fontsize=10)
-    flat = list(axes.ravel())
-    for ax, (label, frame) in zip(flat, panels, strict=False):
-        plot_trend(ax, frame, title=label, series_break=series_break)
-    figures.hide_unused(flat[len(panels) :])
-
-
-def paint_funnel(
-    fig: Figure, axes: Any, *, title: str, panels: list[tuple[str, pd.DataFrame]], highlight: dict[str, str]
-) -> None:
-    nrows, ncols = axes.shape[0] - 1, axes.shape[1]
-    fig.suptitle(title, x=0.0, ha="left", fontweight="bold", fontsize=10)
-    flat = list(axes[:nrows].ravel())
-    for ax, (label, frame) in zip(flat, panels, strict=False):
-        plot_funnel(ax, frame, highlight=highlight, title=label, ylabel="Per 1.000 inwoners")
-    figures.hide_unused(flat[len(panels) :] + list(axes[nrows]))
-    handles, names = flat[0].get_legend_handles_labels()
-    legend = axes[nrows, ncols // 2].legend(handles, names, loc="center", ncols=4, fontsize=7)
-    legend.set_in_layout(False)  # wider than its cell; the cells beside it are empty
+    make: Callable[..., Plan | list[Plan] | None] = getattr(ctx, method)
+    made = make(*args)
+    if made is None:
+        return []
+    return made if isinstance(made, list) else [made]
 
 
 class _Context:
@@ -243,16 +268,20 @@ class _Context:
         caption: str,
         datasets: tuple[str, ...],
         size: tuple[float, float],
-        paint: Callable[..., None],
         data: dict[str, Any],
+        *,
+        theme: str = "",
+        source: str = "",
         **grid: Any,
     ) -> Plan:
+        """A chart drawn by the painter named like its kind (reports/drawing.py, PAINTERS)."""
         if datasets not in self._sources:
             self._sources[datasets] = views.source_line(self.r, datasets)
-        return Plan(key, kind, code, title, caption, self._sources[datasets], size, paint, data, grid)
+        line = self._sources[datasets] + source
+        return Plan(key, kind, code, title, caption, line, size, kind, data, grid, theme)
 
-    def _single(self, plot: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return {"plot": plot, "args": args, "kwargs": kwargs}
+    def _single(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {"args": args, "kwargs": kwargs}
 
     def _ordered(self, code: str) -> pd.DataFrame:
         return views.scores_for(self.r, code, self.profile).sort_values(["rank", "theme"])
@@ -288,9 +317,9 @@ class _Context:
         ]
         return self._plan(
             f"prioriteiten-{views.slug(name)}", "priorities", code, title, caption, ALL,
-            (17, 3 + 0.55 * len(data)), paint_single,
+            (17, 3 + 0.55 * len(data)),
             self._single(
-                plot_priorities, data[cols], title=title, xlabel=f"Score (0-100); lijn = {interval}"
+                data[cols], title=title, xlabel=f"Score (0-100); lijn = {interval}"
             ),
         )  # fmt: skip
 
@@ -309,9 +338,9 @@ class _Context:
         shown = {t: self.themes[t] for t in order if t in self.themes}
         return self._plan(
             f"rangkansen-{views.slug(name)}", "ranks", code, title, caption, ALL,
-            (17, 3 + 0.5 * len(order)), paint_single,
+            (17, 3 + 0.5 * len(order)),
             self._single(
-                plot_rank_probabilities, data[["theme", "rank", "probability"]], order, shown, title=title
+                data[["theme", "rank", "probability"]], order, shown, title=title
             ),
         )  # fmt: skip
 
@@ -337,9 +366,9 @@ class _Context:
         )
         return self._plan(
             f"feiten-beleving-{views.slug(name)}", "matrix", code, title, caption, ALL,
-            (17, 13), paint_single,
+            (17, 13),
             self._single(
-                plot_matrix, frame, title=title,
+                frame, title=title,
                 xlabel=f"Score profiel {views.profile_label(self.r, views.FACTS_PROFILE)} (0-100)",
                 ylabel=f"Score profiel {views.profile_label(self.r, views.PERCEPTION_PROFILE)} (0-100)",
             ),
@@ -358,7 +387,9 @@ class _Context:
         nrows = math.ceil(len(order) / ncols)
         name = self.names[code]
         title = f"Ontwikkeling per thema: {name}"
-        panels = [(views.theme_label(self.r, t, self.themes), data[themes == t]) for t in order]
+        panels = [
+            (views.theme_label(self.r, t, self.themes), rows) for t, rows in _split(data, themes, order)
+        ]
         caption = (
             "Geregistreerde aantallen met 95%-interval (exacte Poisson); bij maandcijfers per 12 maanden "
             "(punt op de laatste maand van elke periode), de losse maanden lichtgrijs op de achtergrond. "
@@ -367,9 +398,9 @@ class _Context:
         ).strip()
         return self._plan(
             f"trends-{views.slug(name)}", "trends", code, title, caption, POLICE,
-            (17, 1.5 + 4.2 * nrows), paint_trends,
+            (17, 1.5 + 4.2 * nrows),
             {"title": title, "panels": panels, "series_break": views.series_break(self.r)},
-            nrows=nrows, ncols=ncols, sharex=True,
+            nrows=nrows, ncols=ncols,
         )  # fmt: skip
 
     def heatmap(self) -> Plan | None:
@@ -392,7 +423,7 @@ class _Context:
         )
         return self._plan(
             "heatmap-thema-gemeente", "heatmap", "", title, caption, ALL, (17, 3 + 0.6 * len(wide)),
-            paint_single, self._single(plot_heatmap, wide, title=title),
+            self._single(wide, title=title),
         )  # fmt: skip
 
     def funnel(self) -> Plan | None:
@@ -416,11 +447,10 @@ class _Context:
             "Een punt buiten de grenzen wijkt meer af dan toeval verklaart. "
             + left_out_caption(fu, highlight, theme_names)
         ).strip()
-        # an extra thin row holds the shared legend, so it never covers a title or the source line
         return self._plan(
-            "trechter-referentie", "funnel", "", title, caption, POLICE, (17, 2.5 + 5 * nrows), paint_funnel,
+            "trechter-referentie", "funnel", "", title, caption, POLICE, (17, 2.5 + 5 * nrows),
             {"title": title, "panels": panels, "highlight": highlight},
-            nrows=nrows + 1, ncols=3, gridspec_kw={"height_ratios": [1.0] * nrows + [0.2]},
+            nrows=nrows + 1, ncols=3,
         )  # fmt: skip
 
     def progress(self) -> Plan | None:
@@ -437,6 +467,32 @@ class _Context:
             "de huidige waarde is onbekend (maanden niet gepubliceerd of geheimgehouden), niet 0."
         )
         return self._plan(
-            "voortgang", "progress", "", title, caption, POLICE, (17, 3 + 0.6 * len(frame)), paint_single,
-            self._single(plot_progress, frame, title=title),
+            "voortgang", "progress", "", title, caption, POLICE, (17, 3 + 0.6 * len(frame)),
+            self._single(frame, title=title),
         )  # fmt: skip
+
+    def why(self, code: str) -> Plan | None:
+        """The contributions of the criteria to the unit's top themes (reports/why.py)."""
+        chart = why.contributions_chart(self.r, code)
+        if chart is None:
+            return None
+        key, caption, data = chart
+        return self._plan(key, "why", code, "", caption, WHY, (17.0, 7.5), data)
+
+    def wijk_maps(self) -> list[Plan]:
+        """A map per theme and municipality whose wijken have boundaries (reports/wijken.py)."""
+        out = []
+        for theme in wijken.map_themes(self.r):
+            for code in self.municipalities:
+                if code == self.r.region.code:
+                    continue
+                chart = wijken.map_chart(self.r, theme, code)
+                if chart is not None:
+                    key, title, caption, data = chart
+                    out.append(
+                        self._plan(
+                            key, "wijken", code, title, caption, ("police",), (12.0, 10.0), data,
+                            theme=theme, source=wijken.MAP_SOURCE,
+                        )
+                    )  # fmt: skip
+        return out

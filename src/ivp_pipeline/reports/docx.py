@@ -23,6 +23,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.shape import CT_Inline
+from docx.section import Section as WordSection
 from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
@@ -53,32 +55,128 @@ NOTE_STYLE = "Tabelnoot"
 def write_docx(sections: list[Section], out_dir: Path, *, title: str, subtitle: str, when: datetime) -> Path:
     """Write the sections to out_dir/veiligheidsanalyse.docx and return its path."""
     doc = document(sections, title=title, subtitle=subtitle, when=when)
+    _NEEDS.clear()
     buf = io.BytesIO()
     doc.save(buf)
     path = out_dir / FILE
-    write_bytes_atomic(path, stable_zip(buf.getvalue(), when))
+    write_bytes_atomic(
+        path, stable_zip(buf.getvalue(), when), fsync=False
+    )  # into the staging folder: swap_in syncs it
     return path
 
 
 def document(sections: list[Section], *, title: str, subtitle: str, when: datetime) -> DocumentType:
+    _NEEDS.clear()
     doc = Document()
     _page(doc)
     _styles(doc)
     _properties(doc, title, subtitle, when)
-    doc.add_heading(title, level=0)
-    doc.add_paragraph(subtitle)
-    doc.add_paragraph("Inhoud", style="TOC Heading" if _has_style(doc, "TOC Heading") else None)
+    w = _Writer(doc)
+    w.paragraph(title, "Title")
+    w.paragraph(subtitle)
+    w.paragraph("Inhoud", "TOC Heading")
     _toc(doc, sections)
-    doc.add_paragraph(TOC_HINT, style=NOTE_STYLE)
+    w.paragraph(TOC_HINT, NOTE_STYLE)
     _update_fields_on_open(doc)
-    counter = {"Figuur": 0, "Tabel": 0}
     for section in sections:
-        _section(doc, section, 1, counter)
+        w.section(section, 1)
     return doc
 
 
-def _has_style(doc: DocumentType, name: str) -> bool:
-    return any(s.name == name for s in doc.styles)
+class _Writer:
+    """Adds the body to a document, resolving each style name to its id once (python-docx looks a
+    name up through the whole styles part for every paragraph) and keeping the page orientation
+    (instead of reading the section properties back for every item)."""
+
+    def __init__(self, doc: DocumentType) -> None:
+        self.doc = doc
+        self.ids = {s.name: s.style_id for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+        self.landscape = doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE
+        self.counter = {"Figuur": 0, "Tabel": 0}
+        self.shape_id: int | None = None
+        # the body's last child, its section properties: what is added goes before it (python-docx
+        # looks for it among all children each time, which grows with the document)
+        self.end = doc.element.body.get_or_add_sectPr()
+
+    def paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        """A paragraph of the named style (a style the template lacks: the normal style)."""
+        p = OxmlElement("w:p")
+        self.end.addprevious(p)
+        par = Paragraph(p, self.doc._body)
+        if text:
+            par.add_run(text)
+        style_id = self.ids.get(style) if style else None
+        if style_id is not None:
+            par._p.style = style_id
+        return par
+
+    def section(self, section: Section, level: int) -> None:
+        # the heading goes on the page of the section's first item (landscape when that is a wide table)
+        first = section.items[0] if section.items else None
+        self.orient(isinstance(first, Table) and is_landscape(first))
+        self.paragraph(section.title, f"Heading {min(level, 3)}")
+        for item in section.items:
+            self.orient(isinstance(item, Table) and is_landscape(item))
+            if isinstance(item, str):
+                self.paragraph(item)
+            elif isinstance(item, Table):
+                self.table(item)
+            elif isinstance(item, Figure):
+                self.figure(item)
+        for sub in section.subsections:
+            self.section(sub, level + 1)
+
+    def orient(self, landscape: bool) -> None:
+        """Start a new section (on a new page) when the orientation changes; A4, same margins."""
+        if self.landscape == landscape:
+            return
+        # python-docx's add_section, with the new paragraph put before the sentinel held in hand
+        p = OxmlElement("w:p")
+        self.end.addprevious(p)
+        p.set_sectPr(self.end.clone())  # the section that ends here keeps the properties it had
+        for ref in self.end.xpath("w:headerReference|w:footerReference"):
+            self.end.remove(ref)  # the new section inherits the header and footer
+        self.end.start_type = WD_SECTION.NEW_PAGE
+        new = WordSection(self.end, self.doc.part)
+        new.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        new.page_width, new.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+        self.landscape = landscape
+
+    def caption(self, kind: str, text: str) -> Paragraph:
+        """'Figuur 3: ...' with a SEQ field (Word renumbers and lists them), the number also as text."""
+        self.counter[kind] += 1
+        par = self.paragraph(style="Caption")
+        par.add_run(f"{kind} ")
+        _field(par, f"SEQ {kind} \\* ARABIC", str(self.counter[kind]))
+        par.add_run(f": {text}")
+        par.paragraph_format.keep_with_next = kind == "Tabel"
+        return par
+
+    def table(self, table: Table) -> None:
+        self.caption("Tabel", table.caption)
+        self.end.addprevious(parse_xml(table_xml(table)))
+        if table.note:
+            self.paragraph(table.note, NOTE_STYLE)
+
+    def figure(self, figure: Figure) -> None:
+        if not figure.png.is_file():
+            return
+        par = self.paragraph()
+        par.paragraph_format.keep_with_next = True
+        par.add_run()._r.add_drawing(self.picture(figure.png))
+        self.caption("Figuur", figure.caption)
+
+    def picture(self, png: Path) -> CT_Inline:
+        """What Run.add_picture adds, with the shape ids counted here: python-docx finds the next id
+        by searching the whole document for every picture, which grows with the document."""
+        part = self.doc.part
+        rid, image = part.get_or_add_image(str(png))
+        cx, cy = image.scaled_dimensions(TEXT_WIDTH, None)
+        if self.shape_id is None:
+            self.shape_id = part.next_id
+        inline = CT_Inline.new_pic_inline(self.shape_id, rid, image.filename, cx, cy)
+        self.shape_id += 1  # a picture holds one id (its docPr; the picture's own id is 0)
+        return inline
 
 
 def _page(doc: DocumentType) -> None:
@@ -128,51 +226,6 @@ def _properties(doc: DocumentType, title: str, subtitle: str, when: datetime) ->
     core.revision = 1
 
 
-def _section(doc: DocumentType, section: Section, level: int, counter: dict[str, int]) -> None:
-    # the heading goes on the page of the section's first item (landscape when that is a wide table)
-    first = section.items[0] if section.items else None
-    _orient(doc, isinstance(first, Table) and is_landscape(first))
-    doc.add_heading(section.title, level=min(level, 3))
-    for item in section.items:
-        _orient(doc, isinstance(item, Table) and is_landscape(item))
-        if isinstance(item, str):
-            doc.add_paragraph(item)
-        elif isinstance(item, Table):
-            _table(doc, item, counter)
-        elif isinstance(item, Figure):
-            _figure(doc, item, counter)
-    for sub in section.subsections:
-        _section(doc, sub, level + 1, counter)
-
-
-def _orient(doc: DocumentType, landscape: bool) -> None:
-    """Start a new section (on a new page) when the orientation changes; A4 with the same margins."""
-    sec = doc.sections[-1]
-    if (sec.orientation == WD_ORIENT.LANDSCAPE) == landscape:
-        return
-    new = doc.add_section(WD_SECTION.NEW_PAGE)
-    new.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    new.page_width, new.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
-
-
-def _caption(doc: DocumentType, kind: str, text: str, counter: dict[str, int]) -> Paragraph:
-    """'Figuur 3: ...' with a SEQ field (Word renumbers and lists them), the number also as text."""
-    counter[kind] += 1
-    par = doc.add_paragraph(style="Caption")
-    par.add_run(f"{kind} ")
-    _field(par, f"SEQ {kind} \\* ARABIC", str(counter[kind]))
-    par.add_run(f": {text}")
-    par.paragraph_format.keep_with_next = kind == "Tabel"
-    return par
-
-
-def _table(doc: DocumentType, table: Table, counter: dict[str, int]) -> None:
-    _caption(doc, "Tabel", table.caption, counter)
-    doc.element.body._insert_tbl(parse_xml(table_xml(table)))
-    if table.note:
-        doc.add_paragraph(table.note, style=NOTE_STYLE)
-
-
 def table_xml(table: Table) -> str:
     """A Word table as one XML string (parsed once: building it cell by cell through python-docx costs
     seconds for the few thousand cells of the analysis). Grid style, centred, equal columns; the
@@ -214,10 +267,24 @@ def is_landscape(table: Table) -> bool:
     return sum(_needs(table, len(table.header))[0]) > TEXT_WIDTH.twips
 
 
+# (id of a table, columns) -> (the table, its needs): a table's widths are asked for three times
+# (orientation of its section, of its page, its grid). Emptied for each document.
+_NEEDS: dict[tuple[int, int], tuple[Table, tuple[list[int], list[int]]]] = {}
+
+
 def _needs(table: Table, cols: int) -> tuple[list[int], list[int]]:
     """(narrowest, natural) twips per column. The narrowest fits the longest word of the header and
     of the cells (a word never breaks, so no "onbek/end" and no year wrapped digit by digit); the
     natural fits the longest cell or header on one line, text columns capped at WRAP_CHARS."""
+    hit = _NEEDS.get((id(table), cols))
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    needs = _measure(table, cols)
+    _NEEDS[(id(table), cols)] = (table, needs)
+    return needs
+
+
+def _measure(table: Table, cols: int) -> tuple[list[int], list[int]]:
     pt = WIDE_PT if is_wide(table) else CELL_PT
     char = CHAR_EM * pt * 20  # twips per character
     low, natural = [], []
@@ -249,15 +316,6 @@ def column_widths(table: Table, cols: int) -> list[int]:
     lack = [n - lo for n, lo in zip(natural, low, strict=True)]
     room = page - sum(low)
     return [lo + int(room * d / sum(lack)) for lo, d in zip(low, lack, strict=True)]
-
-
-def _figure(doc: DocumentType, figure: Figure, counter: dict[str, int]) -> None:
-    if not figure.png.is_file():
-        return
-    par = doc.add_paragraph()
-    par.paragraph_format.keep_with_next = True
-    par.add_run().add_picture(str(figure.png), width=TEXT_WIDTH)
-    _caption(doc, "Figuur", figure.caption, counter)
 
 
 def _toc(doc: DocumentType, sections: list[Section]) -> None:
@@ -315,13 +373,16 @@ def _update_fields_on_open(doc: DocumentType) -> None:
 
 
 def stable_zip(data: bytes, when: datetime) -> bytes:
-    """The same entries in the same order with a fixed timestamp and mode: same content, same bytes."""
+    """The same entries in the same order with a fixed timestamp and mode: same content, same bytes.
+    Pictures are stored, the XML deflated."""
     stamp = max(when, datetime(1980, 1, 1)).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
+            # pictures are compressed already: deflating them again costs time and saves 8 %
+            stored = info.filename.startswith("word/media/")
+            fixed.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()

@@ -63,7 +63,7 @@ def render_report(result: ScoreResult, sections: list[Section], out_dir: Path) -
         sections=nodes(sections, out_dir),
     )
     path = out_dir / FILE
-    write_bytes_atomic(path, html.encode("utf-8"))
+    write_bytes_atomic(path, html.encode("utf-8"), fsync=False)  # into the staging folder: swap_in syncs it
     return path
 
 

@@ -64,9 +64,10 @@ def area_name(result: ScoreResult, unit: str, role: str) -> str:
 
 def ordered(result: ScoreResult, rows: pd.DataFrame) -> pd.DataFrame:
     """Region first, then the municipalities by name, then province, Nederland, peers."""
-    pairs = dict(zip(rows["unit"].astype(str), rows["role"].astype(str), strict=True))
+    units = rows["unit"].astype(str).tolist()
+    pairs = dict(zip(units, rows["role"].astype(str), strict=True))
     position = _positions(tuple(sorted(pairs.items())))
-    return rows.iloc[sorted(range(len(rows)), key=lambda i: position[str(rows["unit"].iat[i])])]
+    return rows.iloc[sorted(range(len(rows)), key=lambda i: position[units[i]])]
 
 
 @functools.lru_cache(maxsize=16)
@@ -299,8 +300,9 @@ def bbv_tables(result: ScoreResult, halt: dict[str, float] | None = None) -> lis
     units = ordered(result, bbv[bbv["role"].isin(["region", "municipality"])])["unit"].drop_duplicates()
     end = str(bbv["period_end"].iloc[0])
     out = []
+    by_unit = dict(iter(bbv.groupby("unit", sort=False, observed=True)))  # one pass, not one per unit
     for unit in units:
-        rows = bbv[bbv["unit"] == unit]
+        rows = by_unit[unit]
         name = area_name(result, str(unit), str(rows["role"].iloc[0]))
         body = []
         for rec in rows.to_dict("records"):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ivp_pipeline.regions import municipality_label
-from ivp_pipeline.reports import labels, numbers
+from ivp_pipeline.reports import labels, numbers, views
 from ivp_pipeline.reports.document import Item, Table
 from ivp_pipeline.reports.public import SECONDARY, public_threshold
 
@@ -71,7 +71,7 @@ def local_items(result: ScoreResult, theme: str, municipality: str) -> list[Item
     frame = result.extras.get("local_figures")
     if frame is None or frame.empty:
         return []
-    sub = frame[(frame["municipality"].astype(str) == municipality) & (frame["theme"].astype(str) == theme)]
+    sub = views.rows_where(frame, municipality=municipality, theme=theme)
     if sub.empty:
         return []
     t = public_threshold(result)

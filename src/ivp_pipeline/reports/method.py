@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline import __version__
 from ivp_pipeline.reports import labels, views
-from ivp_pipeline.reports.charts.trends import MONTHS
+from ivp_pipeline.reports.charts.captions import MONTHS
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult

@@ -39,6 +39,14 @@ def figure(chart: Chart) -> Figure:
 
 
 def score_rows(result: ScoreResult, code: str, profile: str) -> list[dict[str, Any]]:
+    """The display rows of one unit and profile in rank order (made once: the summary, the ranking
+    table and the unit's section each ask; read them, do not change them)."""
+    return views.derived(
+        result.scores, ("score_rows", code, profile), lambda _s: _score_rows(result, code, profile)
+    )
+
+
+def _score_rows(result: ScoreResult, code: str, profile: str) -> list[dict[str, Any]]:
     themes = views.theme_labels(result)
     data = views.ranked(views.scores_for(result, code, profile))
     return [
@@ -121,7 +129,7 @@ def ranking_table(result: ScoreResult, code: str, profile: str) -> Table:
 
 def criteria_table(result: ScoreResult, code: str, profile: str) -> Table | None:
     """Each theme's criteria on the 0-100 scale, in the order the scoring lists them."""
-    crit = result.criteria[result.criteria["municipality"].astype(str) == code]
+    crit = views.rows_where(result.criteria, municipality=code)
     if crit.empty:
         return None
     present = set(crit["criterion"].astype(str))
@@ -164,7 +172,9 @@ def area_items(result: ScoreResult, code: str, profile: str, charts: list[Chart]
     crit = criteria_table(result, code, profile)
     if crit is not None:
         items.append(crit)
-    items += [figure(c) for c in charts if c.municipality == code and c.kind != "progress"]
+    # the unit's own charts; its "why" chart and wijk maps belong to their own sections
+    own = [c for c in charts if c.municipality == code and c.kind not in ("progress", "why", "wijken")]
+    items += [figure(c) for c in own]
     return items
 
 

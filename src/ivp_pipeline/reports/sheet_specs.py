@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 
 from ivp_pipeline.kinds import kind_label
 from ivp_pipeline.reports import labels
-from ivp_pipeline.reports.workbook import DATE, DATETIME, DEC1, DEC2, HEADER_ROW, INT, PCT, TIED_RANK, Col
+from ivp_pipeline.reports.workbook import (
+    DATE,
+    DATETIME,
+    DEC1,
+    DEC2,
+    HEADER_ROW,
+    INT,
+    PCT,
+    TIED_RANK,
+    Col,
+    Sheet,
+)
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
-
     from ivp_pipeline.scoring.result import ScoreResult
 
 
@@ -97,7 +104,7 @@ def data_tables(
         ),
         (
             "Trends",
-            twelve_months_first(result.trends),
+            sheet_trends(result.trends),
             [
                 gm,
                 th,
@@ -111,9 +118,9 @@ def data_tables(
                 Col("rate_per_1000", fmt=DEC2),
             ],
             "Trends: geregistreerde aantallen per 12 maanden (bovenaan; alleen die worden afgedrukt) en "
-            "per maand "
-            "(trendbreuk juli 2018: samenloop apart geteld; onbekend = niet gepubliceerd of geheimgehouden, "
-            "nooit 0)",
+            + ("per maand " if has_months(result.trends) else MONTHS_LEFT_OUT)
+            + "(trendbreuk juli 2018: samenloop apart geteld; onbekend = niet gepubliceerd of "
+            "geheimgehouden, nooit 0)",
         ),
         (
             "Professionals",
@@ -212,6 +219,26 @@ def data_tables(
     return tables
 
 
+# The Trends sheet holds the monthly rows too while the sheet stays this long (a region of some twenty
+# municipalities); a national run (342 municipalities, months since 2012: some 800,000 rows, near
+# Excel's limit of 1,048,576, and most of the time of the workbook) keeps only the 12-month totals
+# there, and its months are in trends.csv.
+MAX_TREND_ROWS = 50_000
+MONTHS_LEFT_OUT = "(de maandcijfers staan in trends.csv: meer dan 50.000 rijen) "
+
+
+def has_months(trends: pd.DataFrame) -> bool:
+    """Whether the Trends sheet shows the monthly rows (not when the sheet would be too long)."""
+    return len(trends) <= MAX_TREND_ROWS
+
+
+def sheet_trends(trends: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the Trends sheet: the 12-month totals first, then the months when they fit."""
+    if has_months(trends) or "period_kind" not in trends.columns:
+        return twelve_months_first(trends)
+    return trends[(trends["period_kind"].astype(str) == "year").to_numpy()]
+
+
 def twelve_months_first(trends: pd.DataFrame) -> pd.DataFrame:
     """Trend rows with the 12-month totals first, then the months (each in their own order).
 
@@ -255,7 +282,7 @@ LANDSCAPE_FROM_COLUMNS = 8
 A4 = 9  # the paper size code of A4 in SpreadsheetML
 
 
-def page_setup(ws: Worksheet, columns: int, *, print_rows: int | None = None) -> None:
+def page_setup(ws: Sheet, columns: int, *, print_rows: int | None = None) -> None:
     """A4, fit to the page width (any number of pages down), the header rows on every page.
 
     Landscape when the sheet has more than LANDSCAPE_FROM_COLUMNS columns. The print area is the
@@ -263,58 +290,48 @@ def page_setup(ws: Worksheet, columns: int, *, print_rows: int | None = None) ->
     Trends sheet).
     """
     _print_widths(ws, columns)
-    setup = ws.page_setup
-    setup.paperSize = A4
-    setup.orientation = "landscape" if columns > LANDSCAPE_FROM_COLUMNS else "portrait"
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    if ws.sheet_properties.pageSetUpPr is None:
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"1:{HEADER_ROW}"
-    ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    footer = ws.oddFooter
-    if footer is not None:
-        footer.center.text = "Pagina &P van &N"
-        footer.left.text = "&A"
+    sheet = ws.ws
+    sheet.set_paper(A4)
+    if columns > LANDSCAPE_FROM_COLUMNS:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0, HEADER_ROW - 1)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.set_header("", {"margin": 0.5})
+    sheet.set_footer("&L&A&CPagina &P van &N", {"margin": 0.5})
     # An explicit print area: a long title or note overflowing to the right would otherwise widen
     # the page and shrink the table to fit.
-    last = get_column_letter(max(columns, 1))
     rows = ws.max_row if print_rows is None else HEADER_ROW + max(print_rows, 1)
-    ws.print_area = f"A1:{last}{rows}"
+    sheet.print_area(0, 0, rows - 1, max(columns, 1) - 1)
 
 
 NARROW = 14  # columns this narrow are left as they are
 SCAN_ROWS = 1000
 
 
-def _print_widths(ws: Worksheet, columns: int) -> None:
+def _print_widths(ws: Sheet, columns: int) -> None:
     """Narrow a column whose width came from its header to what its values need: the header cell
     wraps, so a long header ("Rang: Feiten (politiecijfers)") need not widen the printed page.
     Long data sheets (Trends) are left alone: scanning them costs more than it gains."""
     if ws.max_row > SCAN_ROWS:
         return
     for j in range(1, columns + 1):
-        letter = get_column_letter(j)
-        header = ws.cell(row=HEADER_ROW, column=j).value
-        title = str(header or "")
-        current = ws.column_dimensions[letter].width
-        if current is None or current <= NARROW or current < len(title) + 2:
+        title = ws.headers.get(j, "")
+        current = ws.width(j)
+        ws.widths[j] = current  # a column the page covers gets its width written
+        if current <= NARROW or current < len(title) + 2:
             continue  # narrow already, or the values, not the header, set this width
         words = max((len(w) for w in title.split()), default=0)
-        longest = 0
-        for (value,) in ws.iter_rows(min_row=HEADER_ROW + 1, min_col=j, max_col=j, values_only=True):
-            longest = max(longest, len(value) if isinstance(value, str) else 10 if value is not None else 0)
-        ws.column_dimensions[letter].width = min(current, max(longest, words, 6) + 2)
+        ws.widths[j] = min(current, max(ws.longest.get(j, 0), words, 6) + 2)
     lines = 1
     for j in range(1, columns + 1):
-        title = str(ws.cell(row=HEADER_ROW, column=j).value or "")
-        width = ws.column_dimensions[get_column_letter(j)].width or 8
+        title = ws.headers.get(j, "")
+        width = ws.width(j) or 8
         lines = max(lines, min(3, -(-(len(title) + 2) // max(int(width), 1))))
     if lines > 1:  # a wrapped header needs the height (LibreOffice does not grow the row itself)
-        ws.row_dimensions[HEADER_ROW].height = 13 * lines + 2
+        ws.heights[HEADER_ROW] = 13 * lines + 2
 
 
 def _utc(value: Any) -> Any:
@@ -324,7 +341,7 @@ def _utc(value: Any) -> Any:
     return value if pd.isna(stamp) else stamp.tz_localize(None).to_pydatetime()
 
 
-def tied_rank_format(rec: dict[str, Any]) -> str | None:
+def tied_rank_format(rec: Mapping[str, Any]) -> str | None:
     """A shared rank keeps its number (it sorts and filters) but reads "2 (gelijk)"."""
     return TIED_RANK if labels.is_tied(rec.get("flags")) else None
 
@@ -338,7 +355,7 @@ def score_signals(scores: pd.DataFrame) -> list[str]:
     return [labels.signals(f, c, s) for f, c, s in zip(flags, cov, scores["score"], strict=True)]
 
 
-def _indicator_state(rec: dict[str, Any]) -> str | None:
+def _indicator_state(rec: Mapping[str, Any]) -> str | None:
     """A police count without a number: "onvolledig (7 van 12 maanden gepubliceerd)" or "onbekend"."""
     if str(rec.get("source")) not in ("politie", "police"):
         return None  # a survey indicator has a value, not a count

@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ivp_pipeline.atomic import write_bytes_atomic
 from ivp_pipeline.reports import labels, views
@@ -26,15 +24,14 @@ from ivp_pipeline.reports.workbook import (
     HEADER_ROW,
     INT,
     PCT,
+    Book,
     Col,
-    put,
-    stable_bytes,
+    Sheet,
+    no_gc,
     write_table,
 )
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
-
     from ivp_pipeline.scoring.result import ScoreResult
 
 WORKBOOK_NAME = "ivp-prioriteiten.xlsx"
@@ -64,17 +61,24 @@ def public_text(t: int) -> str:
 
 
 def write_workbook(result: ScoreResult, tables_dir: Path) -> Path:
+    """tables/ivp-prioriteiten.xlsx: the priority sheets, the data sheets, the method sheet."""
+    with no_gc():
+        data = _workbook_bytes(result)
+    path = tables_dir / WORKBOOK_NAME
+    write_bytes_atomic(path, data, fsync=False)  # into the staging folder: swap_in syncs it
+    return path
 
-    wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+
+def _workbook_bytes(result: ScoreResult) -> bytes:
+    wb = Book(views.reference_date(result))
     taken: set[str] = set()
     note = public_note(result)
     mun = views.municipality_labels(result)
     themes = views.theme_labels(result)
     main = views.default_profile(result)
 
-    def sheet(name: str) -> Worksheet:
-        return wb.create_sheet(sheet_title(name, taken))
+    def sheet(name: str) -> Sheet:
+        return wb.sheet(sheet_title(name, taken))
 
     def m_label(code: Any) -> str:
         return result.region.label(str(code))
@@ -111,9 +115,7 @@ def write_workbook(result: ScoreResult, tables_dir: Path) -> Path:
     method_ws = sheet("Methode")
     _method_sheet(method_ws, result, note)
     page_setup(method_ws, 1 + len(CRITERIA_ORDER))  # the weights table: profile + criteria
-    path = tables_dir / WORKBOOK_NAME
-    write_bytes_atomic(path, stable_bytes(wb, views.reference_date(result)))
-    return path
+    return wb.bytes()
 
 
 def _priority_table(
@@ -124,7 +126,7 @@ def _priority_table(
     base = views.ranked(views.scores_for(result, code, profile))
     frame = base.copy()
     frame["signals"] = score_signals(frame)
-    crit = result.criteria[result.criteria["municipality"].astype(str) == code]
+    crit = views.rows_where(result.criteria, municipality=code)
     present = [c for c in CRITERIA_ORDER if c in set(crit["criterion"].astype(str))]
     present += sorted(set(crit["criterion"].astype(str)) - set(present))
     lookup = {
@@ -154,7 +156,7 @@ def _priority_table(
     return frame, cols
 
 
-def _method_sheet(ws: Any, result: ScoreResult, note: str) -> None:
+def _method_sheet(ws: Sheet, result: ScoreResult, note: str) -> None:
     """Method facts as label/value rows, then the weights per profile."""
 
     rows = method_rows(result, nested=True)
@@ -166,20 +168,18 @@ def _method_sheet(ws: Any, result: ScoreResult, note: str) -> None:
         note=note,
     )
     if windows_apart(result):  # the warning must stand out, not hide among the settings
-        for i, (label, _value) in enumerate(rows, start=HEADER_ROW + 1):
+        for i, (label, value) in enumerate(rows, start=HEADER_ROW + 1):
             if label == WINDOWS_APART_LABEL:
-                for j in (1, 2):
-                    ws.cell(row=i, column=j).font = Font(bold=True, color="B34700")
+                ws.put(i, 1, label, style="warning")
+                ws.put(i, 2, value, style="warning")
     crits, table = weights(result)
     if not table:
         return
     start = HEADER_ROW + len(rows) + 3
-    put(ws, start, 1, "Gewichten per profiel")
-    ws.cell(row=start, column=1).font = Font(bold=True)
+    ws.put(start, 1, "Gewichten per profiel", style="bold")
     for j, head in enumerate(["Profiel", *[labels.criterion(c) for c in crits]], start=1):
-        put(ws, start + 1, j, head)
-        ws.cell(row=start + 1, column=j).font = Font(bold=True)
+        ws.put(start + 1, j, head, style="bold")
     for i, (name, values) in enumerate(table, start=start + 2):
-        put(ws, i, 1, name)
+        ws.put(i, 1, name)
         for j, w in enumerate(values, start=2):
-            put(ws, i, j, w, PCT)
+            ws.put(i, j, w, PCT)

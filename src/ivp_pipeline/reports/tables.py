@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ivp_pipeline.atomic import write_bytes_atomic
@@ -66,23 +67,67 @@ def cell(value: Any, digits: int = DIGITS) -> str:
 
 
 def csv_bytes(frame: pd.DataFrame, columns: list[str] | None = None, digits: int = DIGITS) -> bytes:
-    """The frame's rows in their order, the given columns (default: all; absent ones empty)."""
+    """The frame's rows in their order, the given columns (default: all; absent ones empty).
+
+    Each column is formatted as a whole (`column_cells`), then the rows are written in one call."""
     cols = list(frame.columns) if columns is None else list(columns)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(cols)
-    present = [c for c in cols if c in frame.columns]
-    for row in frame[present].itertuples(index=False, name=None):
-        values = dict(zip(present, row, strict=True))
-        writer.writerow([cell(values.get(c), digits) for c in cols])
+    n = len(frame)
+    empty = [""] * n
+    cells = [column_cells(frame[c], digits) if c in frame.columns else empty for c in cols]
+    writer.writerows(zip(*cells, strict=True))
     return buf.getvalue().encode("utf-8")
 
 
+def column_cells(series: pd.Series, digits: int = DIGITS) -> list[str]:
+    """`cell` of every value of one column, with the common column types formatted without a call
+    per value: floats, integers and booleans of numpy columns, and values seen before."""
+    kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else ""
+    if kind == "f":
+        big = 1e15
+        return [
+            "" if v != v else str(int(v)) if v.is_integer() and -big < v < big else f"{v:.{digits}f}"
+            for v in series.tolist()
+        ]
+    if kind in "iu" and kind:
+        return [str(v) for v in series.tolist()]
+    if kind == "b":
+        return ["true" if v else "false" for v in series.tolist()]
+    if kind == "M" or (not kind and series.dtype != object):
+        # dates, and texts or categories of one type: each distinct value formatted once
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        shown = np.array([*(cell(u, digits) for u in uniques), ""], dtype=object)  # -1: missing
+        return shown[codes].tolist()
+    memo: dict[tuple[type, Any], str] = {}  # by type too: True == 1, yet "true" != "1"
+    out: list[str] = []
+    for v in series.tolist() if kind else series.astype(object).tolist():
+        if v is None or type(v) is float:
+            out.append(cell(v, digits))
+            continue
+        key = (type(v), v)
+        try:
+            text = memo.get(key)
+        except TypeError:  # not hashable
+            out.append(cell(v, digits))
+            continue
+        if text is None:
+            text = memo[key] = cell(v, digits)
+        out.append(text)
+    return out
+
+
 def write_csv(
-    path: Path, frame: pd.DataFrame, columns: list[str] | None = None, digits: int = DIGITS
+    path: Path,
+    frame: pd.DataFrame,
+    columns: list[str] | None = None,
+    digits: int = DIGITS,
+    *,
+    fsync: bool = True,
 ) -> Path:
-    """Write one table atomically (see csv_bytes)."""
-    write_bytes_atomic(path, csv_bytes(frame, columns, digits))
+    """Write one table atomically (see csv_bytes); `fsync=False` in a staging folder (swap_in syncs)."""
+    write_bytes_atomic(path, csv_bytes(frame, columns, digits), fsync=fsync)
     return path
 
 
@@ -106,7 +151,10 @@ def write_tables(result: ScoreResult, tables_dir: Path) -> list[Path]:
     ]
     frames += [(name, getattr(result, name), None) for name in RESULT_TABLES]
     frames += [(name, result.extras[name], None) for name in EXTRA_TABLES if name in result.extras]
-    written = [write_csv(tables_dir / f"{name}.csv", frame, cols) for name, frame, cols in frames]
+    # into the staging folder of reports/: swap_in makes it durable as a whole
+    written = [
+        write_csv(tables_dir / f"{name}.csv", frame, cols, fsync=False) for name, frame, cols in frames
+    ]
     for name in EXTRA_TABLES:  # an extra that is gone must not leave last run's file behind
         stale = tables_dir / f"{name}.csv"
         if name not in result.extras and stale.exists():

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,9 +25,13 @@ FACTS_PROFILE = "feiten"
 PERCEPTION_PROFILE = "beleving_professionals"
 
 
+def _seen_profiles(scores: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(scores["profile"].astype(str))) if len(scores) else []
+
+
 def profiles(result: ScoreResult) -> list[str]:
     """Profiles in the order of the method (default first), else as they appear in the scores."""
-    seen = list(dict.fromkeys(result.scores["profile"].astype(str))) if len(result.scores) else []
+    seen = list(_memo(result.scores, ("profiles",), _seen_profiles))
     configured = result.method.get("profiles")
     order = [p for p in configured if p in seen] if isinstance(configured, dict) else []
     order += [p for p in seen if p not in order]
@@ -35,7 +40,7 @@ def profiles(result: ScoreResult) -> list[str]:
 
 
 def default_profile(result: ScoreResult, available: list[str] | None = None) -> str:
-    avail = available if available is not None else list(dict.fromkeys(result.scores["profile"].astype(str)))
+    avail = available if available is not None else _memo(result.scores, ("profiles",), _seen_profiles)
     wanted = str(result.method.get("default_profile") or "evenwichtig")
     if wanted in avail:
         return wanted
@@ -44,8 +49,14 @@ def default_profile(result: ScoreResult, available: list[str] | None = None) -> 
 
 def municipalities(result: ScoreResult) -> list[str]:
     """The municipalities scored in regions.unit_order: by Dutch name, then the region total last."""
-    units = result.scores["municipality"].astype(str)
-    return unit_order(units, result.region) if len(result.scores) else []
+    if not len(result.scores):
+        return []
+    order = _memo(
+        result.scores,
+        ("units", repr(result.region)),
+        lambda s: unit_order(s["municipality"].astype(str), result.region),
+    )
+    return list(order)
 
 
 def municipality_labels(result: ScoreResult) -> dict[str, str]:
@@ -54,12 +65,75 @@ def municipality_labels(result: ScoreResult) -> dict[str, str]:
 
 
 def theme_labels(result: ScoreResult) -> dict[str, str]:
-    s = result.scores
+    """Theme id -> its label in the scores (a copy: the caller may add to it)."""
+    return dict(_memo(result.scores, ("theme_labels",), _theme_labels))
+
+
+def _theme_labels(s: pd.DataFrame) -> dict[str, str]:
     out: dict[str, str] = {}
     if "theme_label" in s.columns:
         for theme, lab in zip(s["theme"].astype(str), s["theme_label"], strict=True):
             if not labels.is_missing(lab):
                 out.setdefault(theme, str(lab))
+    return out
+
+
+# (id of a frame, what) -> (the frame, the answer). The reports read the frames of a ScoreResult and
+# never change them, so what is derived from a frame holds for as long as that frame lives; the
+# frame itself is kept beside its answer, so an id reused by a new frame cannot match.
+_MEMO: dict[tuple[int, tuple[str, ...]], tuple[pd.DataFrame, Any]] = {}
+MEMO_SIZE = 4096  # a national report asks for a few frames per municipality
+
+
+def _memo(frame: pd.DataFrame, what: tuple[str, ...], make: Callable[[pd.DataFrame], Any]) -> Any:
+    """`make(frame)`, made once while `frame` lives (`what` names it); the caller must not change it."""
+    key = (id(frame), what)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is frame:
+        return hit[1]
+    if len(_MEMO) >= MEMO_SIZE:
+        _MEMO.clear()
+    answer = make(frame)
+    _MEMO[key] = (frame, answer)
+    return answer
+
+
+derived = _memo  # for the content modules: what they derive from one frame, once
+
+
+def rows_where(frame: pd.DataFrame, **wanted: str) -> pd.DataFrame:
+    """The rows of `frame` whose columns (as text) have the wanted values, in their order.
+
+    The same as `frame[(frame[c].astype(str) == v) & ...]`, but the frame is grouped by those columns
+    once: a report of many municipalities asks for each of them, which would read the whole frame
+    every time (quadratic in the number of municipalities)."""
+    cols = tuple(wanted)
+    if frame.empty:
+        return frame
+    index = _memo(frame, ("rows", *cols), lambda f: _group_positions(f, cols))
+    key = tuple(str(v) for v in wanted.values())
+    found = index.get(key)
+    if found is None:
+        return frame.iloc[0:0]
+    if not isinstance(found, pd.DataFrame):  # taken once: the same rows are asked for again and again
+        found = index[key] = frame.iloc[found]
+    return found
+
+
+def _group_positions(frame: pd.DataFrame, cols: tuple[str, ...]) -> dict[tuple[str, ...], Any]:
+    keys = [frame[c].astype(str).to_numpy(dtype=object) for c in cols]
+    codes = [pd.factorize(k) for k in keys]
+    if len(cols) == 1:
+        combined = codes[0][0]
+    else:
+        combined = np.ravel_multi_index([c for c, _ in codes], [max(len(u), 1) for _, u in codes])
+    order = np.argsort(combined, kind="stable")
+    bounds = np.flatnonzero(np.diff(combined[order])) + 1
+    out: dict[tuple[str, ...], np.ndarray] = {}
+    for chunk in np.split(order, bounds):
+        if len(chunk):
+            first = chunk[0]
+            out[tuple(str(k[first]) for k in keys)] = chunk
     return out
 
 
@@ -92,12 +166,15 @@ def without_empty_scores(scores: pd.DataFrame) -> pd.DataFrame:
 
 def ranked(scores: pd.DataFrame) -> pd.DataFrame:
     """Scored themes by rank (shared ranks by theme), then the themes without a score, unranked."""
+    return _memo(scores, ("ranked",), _ranked)
+
+
+def _ranked(scores: pd.DataFrame) -> pd.DataFrame:
     return scores.sort_values(["rank", "theme"], na_position="last", kind="stable")
 
 
 def scores_for(result: ScoreResult, municipality: str, profile: str) -> pd.DataFrame:
-    s = result.scores
-    return s[(s["municipality"].astype(str) == municipality) & (s["profile"].astype(str) == profile)]
+    return rows_where(result.scores, municipality=municipality, profile=profile)
 
 
 def slug(text: str) -> str:

@@ -51,19 +51,14 @@ def _frame(result: ScoreResult, name: str, municipality: str, theme: str | None 
     frame = result.extras.get(name)
     if frame is None or frame.empty:
         return pd.DataFrame()
-    keep = frame["municipality"].astype(str) == municipality
-    if theme is not None:
-        keep &= frame["theme"].astype(str) == theme
-    return frame[keep]
+    if theme is None:
+        return views.rows_where(frame, municipality=municipality)
+    return views.rows_where(frame, municipality=municipality, theme=theme)
 
 
 def _agreement_sentence(result: ScoreResult, theme: str, municipality: str) -> str:
     p = result.professionals
-    row = p[
-        (p["municipality"].astype(str) == municipality)
-        & (p["theme"].astype(str) == theme)
-        & (p["criterion"].astype(str) == "overall")
-    ]
+    row = views.rows_where(p, municipality=municipality, theme=theme, criterion="overall")
     if row.empty:
         return ""
     r = row.iloc[0]
@@ -199,7 +194,7 @@ def _difference(value: Any, low: Any, high: Any, comp: Any, direction: Any) -> s
 def survey_items(result: ScoreResult, municipality: str) -> list[Item]:
     """The survey results of the unit (value, interval, comparison) as one table."""
     p = result.perception
-    sub = p[p["municipality"].astype(str) == municipality] if len(p) else p
+    sub = views.rows_where(p, municipality=municipality)
     if sub.empty:
         return [f"Voor {result.region.label(municipality)} zijn geen enquêteresultaten ingelezen."]
     sub = sub.sort_values(["theme", "indicator", "year"], kind="stable")

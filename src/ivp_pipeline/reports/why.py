@@ -6,7 +6,9 @@ prioriteiten" for one unit (a GM code or "NOT") as document Items, in this order
 1. a paragraph per top theme (the default profile's top n): the criteria that lift it and those that
    hold it down, as points above or below the neutral 50 (weight x (scaled - 50); the points add up
    to score - 50), and the criteria that are unknown (they count as the neutral 50);
-2. a small chart of those contributions (figures/waarom-<unit>.png|svg), when `figures` is given;
+2. a small chart of those contributions (figures/waarom-<unit>.png|svg), planned here
+   (`contributions_chart`) and drawn by the chart set (reports/chartset.py) with the other charts;
+   the items refer to it when it is among the `charts` given;
 3. a table of every weight profile side by side (rank and score per theme, profiles from ivp.toml
    included, such as a what-if profile `[scoring.profiles.watals]` or `ivp score --gewicht`), with the
    rank range under changes of at most 0,10 in one weight (scoring/sensitivity.py);
@@ -20,14 +22,12 @@ that unit is left out, because it would be computed on other numbers than the sc
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ivp_pipeline.reports import figures as figs
 from ivp_pipeline.reports import labels, numbers, views
 from ivp_pipeline.reports.document import Figure, Item, Table
 from ivp_pipeline.scoring.config import CRITERIA
@@ -35,6 +35,7 @@ from ivp_pipeline.scoring.model import NEUTRAL
 from ivp_pipeline.scoring.sensitivity import SPREAD, WeightChange, rank_ranges, weight_sensitivity
 
 if TYPE_CHECKING:
+    from ivp_pipeline.reports.chartset import Chart
     from ivp_pipeline.scoring.result import ScoreResult
 
 THEME_COLOURS = ("#1f5f8b", "#c98b2b", "#6a9f58", "#8c6bb1", "#b4464b")
@@ -234,63 +235,66 @@ def sensitivity_sentence(changes: list[WeightChange], n: int) -> str:
     )
 
 
-def contributions_figure(
-    result: ScoreResult,
-    municipality: str,
-    top: pd.DataFrame,
-    weights: np.ndarray,
-    scaled: np.ndarray,
-    themes: list[str],
-    folder: Path,
-) -> Figure:
-    """One axes: per criterion a bar for each top theme, points above or below the neutral 50
-    (one axes, not a panel per theme: a third of the drawing time, and the themes side by side)."""
+def chart_key(result: ScoreResult, municipality: str) -> str:
+    """The file stem of the unit's contribution figure: figures/waarom-<unit>.png|svg."""
+    return f"waarom-{views.slug(result.region.label(municipality))}"
+
+
+def _basis(
+    result: ScoreResult, municipality: str
+) -> tuple[pd.DataFrame, list[str], np.ndarray, np.ndarray, bool]:
+    """(ranked themes, their ids, the default profile's weights, the scaled criteria, suppressed)."""
+    ranked = _ranked_themes(result, municipality, views.default_profile(result))
+    themes = ranked["theme"].astype(str).tolist()
+    weights = profile_weights(result, views.default_profile(result))
+    scaled, suppressed = scaled_matrix(result, municipality, themes)
+    return ranked, themes, weights, scaled, suppressed
+
+
+def contributions_chart(result: ScoreResult, municipality: str) -> tuple[str, str, dict[str, Any]] | None:
+    """(key, caption, data) of the contribution figure, for the chart set (reports/chartset.py), or
+    None without a ranked theme. The data: per top theme its label and, per criterion, the points
+    above (+) or below (-) the neutral 50 and whether the criterion is unknown; one axes, the themes
+    side by side (reports/drawing.py, paint_contributions)."""
+    ranked, themes, weights, scaled, _suppressed = _basis(result, municipality)
+    top = ranked[pd.to_numeric(ranked["rank"]) <= _top_n(result)] if len(ranked) else ranked
+    if top.empty:
+        return None
     names = views.theme_labels(result)
-    crit_labels = [labels.criterion(c) for c in CRITERIA]
-    index = {t: i for i, t in enumerate(themes)}
     shown = [str(t) for t in top["theme"]]
-    height = 0.8 / max(len(shown), 1)
-    y = np.arange(len(CRITERIA))[::-1].astype(float)
-    with figs.style():
-        fig, axes = figs.new_figure(17.0, 7.5)
-        ax = axes[0, 0]
-        for k, theme in enumerate(shown):
-            points = contributions(weights, scaled[index[theme]])
-            offset = y + 0.4 - height * (k + 0.5)
-            label = "\n".join(textwrap.wrap(views.theme_label(result, theme, names), 28))
-            ax.barh(
-                offset, points, height=height * 0.9, color=THEME_COLOURS[k % len(THEME_COLOURS)], label=label
-            )
-            for yy, sc, w in zip(offset, scaled[index[theme]], weights, strict=True):
-                if w > 0 and np.isnan(sc):
-                    ax.text(0, yy, " onbekend", va="center", fontsize=6, color="#666666")
-        ax.axvline(0, color="#333333", linewidth=0.8)
-        ax.set_yticks(y, crit_labels)
-        ax.set_xlabel("punten boven (+) of onder (-) het neutrale midden (50)")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        figs.source_line(fig, views.source_line(result, ("police", "survey", "professional")))
-        stem = folder / f"waarom-{views.slug(result.region.label(municipality))}"
-        png, svg = figs.save(fig, stem)
-    return Figure(
-        caption=(
-            f"Wat de top {len(shown)} van {result.region.label(municipality)} optilt: per criterium de "
-            "punten boven of onder het neutrale midden, per thema"
-        ),
-        png=png,
-        svg=svg,
+    rows = [scaled[themes.index(t)] for t in shown]
+    data = {
+        "themes": [views.theme_label(result, t, names) for t in shown],
+        "points": [contributions(weights, row) for row in rows],
+        "unknown": [(weights > 0) & np.isnan(row) for row in rows],
+        "criteria": [labels.criterion(c) for c in CRITERIA],
+        "colours": [THEME_COLOURS[k % len(THEME_COLOURS)] for k in range(len(shown))],
+    }
+    caption = (
+        f"Wat de top {len(shown)} van {result.region.label(municipality)} optilt: per criterium de "
+        "punten boven of onder het neutrale midden, per thema"
     )
+    return chart_key(result, municipality), caption, data
 
 
-def why_items(result: ScoreResult, municipality: str, figures: Path | None = None) -> list[Item]:
-    """The section "Waarom deze prioriteiten" for one unit (see the module docstring)."""
+def chart_figure(
+    charts: Sequence[Chart] | None, kind: str, municipality: str, theme: str = ""
+) -> Figure | None:
+    """The document figure of a chart of the chart set, or None when the set has no such chart."""
+    for c in charts or ():
+        if c.kind == kind and c.municipality == municipality and c.theme == theme:
+            return Figure(caption=c.caption, png=c.png, svg=c.svg)
+    return None
+
+
+def why_items(result: ScoreResult, municipality: str, charts: Sequence[Chart] | None = None) -> list[Item]:
+    """The section "Waarom deze prioriteiten" for one unit (see the module docstring); the figure is
+    the unit's "why" chart among `charts` (the chart set draws it), when there is one."""
     main = views.default_profile(result)
     top_n = _top_n(result)
-    ranked = _ranked_themes(result, municipality, main)
+    ranked, themes, weights, scaled, suppressed = _basis(result, municipality)
     if ranked.empty:
         return [f"Voor {result.region.label(municipality)} is geen thema gescoord, dus er is geen rangorde."]
-    themes = ranked["theme"].astype(str).tolist()
-    weights = profile_weights(result, main)
-    scaled, suppressed = scaled_matrix(result, municipality, themes)
     names = views.theme_labels(result)
     top = ranked[pd.to_numeric(ranked["rank"]) <= top_n]
     items: list[Item] = [
@@ -310,8 +314,9 @@ def why_items(result: ScoreResult, municipality: str, figures: Path | None = Non
                 suppressed,
             )
         )
-    if figures is not None and len(top):
-        items.append(contributions_figure(result, municipality, top, weights, scaled, themes, figures))
+    figure = chart_figure(charts, "why", municipality)
+    if figure is not None:
+        items.append(figure)
     ranges: dict[str, tuple[float, float]] = {}
     if not suppressed:
         _now, best, worst = rank_ranges(scaled, weights)

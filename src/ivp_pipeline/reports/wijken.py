@@ -8,9 +8,10 @@
    the rate per 1,000 inhabitants with interval when wijk population is ingested (else the table
    says so and shows counts only);
 3. when result.extras["wijk_shapes"] holds boundaries (the CBS wijk- en buurtkaart in data/raw/geo/,
-   sources/geo.py) and `figures` is given: a choropleth map (figures/wijken-<theme>-<unit>.png|svg),
-   coloured by rate (or by count without population) in five classes; unknown and suppressed wijken
-   grey, with the reason in the legend.
+   sources/geo.py): a choropleth map (figures/wijken-<theme>-<unit>.png|svg), coloured by rate (or
+   by count without population) in five classes; unknown and suppressed wijken grey, with the reason
+   in the legend. It is planned here (`map_chart`) and drawn by the chart set (reports/chartset.py);
+   the items refer to it when it is among the `charts` given.
 
 Reads result.extras["wijken"] (scoring/wijken.py). Public mode (threshold t): counts under t read
 "<t" with no interval or rate (primary suppression); when only one wijk of a municipality and theme
@@ -21,30 +22,26 @@ wijken of a municipality sum to its count in the main tables): a count hidden th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.collections import PolyCollection
-from matplotlib.patches import Patch
 
-from ivp_pipeline.reports import figures as figs
 from ivp_pipeline.reports import labels, numbers, views
-from ivp_pipeline.reports.document import Figure, Item, Table
+from ivp_pipeline.reports.document import Item, Table
 from ivp_pipeline.reports.public import is_suppressed, public_threshold
+from ivp_pipeline.reports.why import chart_figure
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
+    from ivp_pipeline.reports.chartset import Chart
     from ivp_pipeline.scoring.result import ScoreResult
 
 CLASSES = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")  # ColorBrewer Blues, 5 classes
 UNKNOWN = "#d9d9d9"
 HIDDEN = "#a6a6a6"
-BACKGROUND = "#ffffff"
 TOP = 3
+MAP_SOURCE = "; wijkgrenzen CBS/PDOK"  # after the police source line under a map
 
 
 def hidden_rows(frame: pd.DataFrame, column: str, t: int | None) -> np.ndarray:
@@ -213,60 +210,66 @@ def colours(frame: pd.DataFrame) -> tuple[dict[str, str], list[tuple[str, str]],
     return out, legend, "per 1.000 inwoners" if use_rate else "aantal"
 
 
-def draw_map(ax: Axes, shapes: pd.DataFrame, fill: dict[str, str]) -> tuple[PolyCollection, PolyCollection]:
-    """Outer rings filled with their wijk's colour, holes painted over in the background colour."""
-    outer = shapes[~shapes["hole"].astype(bool)]
-    holes = shapes[shapes["hole"].astype(bool)]
-
-    def polys(frame: pd.DataFrame) -> list[np.ndarray]:
-        return [np.column_stack([x, y]) for x, y in zip(frame["x"], frame["y"], strict=True)]
-
-    face = [fill.get(str(c), UNKNOWN) for c in outer["area_code"]]
-    main = PolyCollection(polys(outer), facecolors=face, edgecolors="#555555", linewidths=0.4)
-    gaps = PolyCollection(polys(holes), facecolors=BACKGROUND, edgecolors="#555555", linewidths=0.4)
-    ax.add_collection(main)
-    ax.add_collection(gaps)
-    ax.autoscale_view()
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    return main, gaps
+def chart_key(result: ScoreResult, theme: str, municipality: str) -> str:
+    """The file stem of a wijk map: figures/wijken-<theme>-<unit>.png|svg."""
+    return f"wijken-{views.slug(theme)}-{views.slug(result.region.label(municipality))}"
 
 
-def wijk_map(
-    result: ScoreResult, theme: str, municipality: str, frame: pd.DataFrame, folder: Path
-) -> Figure | None:
-    """The choropleth of the theme's wijken, or None when none of them has a boundary."""
+def map_themes(result: ScoreResult) -> list[str]:
+    """The themes with wijk figures, when the wijk boundaries are known (else no map is drawn)."""
+    frame, shapes = result.extras.get("wijken"), result.extras.get("wijk_shapes")
+    if frame is None or frame.empty or shapes is None or shapes.empty:
+        return []
+    return sorted(set(frame["theme"].astype(str)))
+
+
+def map_chart(
+    result: ScoreResult, theme: str, municipality: str
+) -> tuple[str, str, str, dict[str, Any]] | None:
+    """(key, title, caption, data) of the choropleth of the theme's wijken, for the chart set
+    (reports/chartset.py), or None when none of them has a boundary. The data: the outer rings
+    with their fill colours, the holes (painted over in the background colour) and the legend."""
     shapes = result.extras.get("wijk_shapes")
     if shapes is None or shapes.empty:
         return None
-    shapes = shapes[shapes["area_code"].astype(str).isin(set(frame["area_code"].astype(str)))]
+    frame = _rows(result, theme, municipality)
+    if frame.empty:
+        return None
+    codes = set(frame["area_code"].astype(str))
+    shapes = shapes[shapes["area_code"].astype(str).isin(codes)]
     if shapes.empty:
         return None
     fill, legend, what = colours(frame)
     name = views.theme_label(result, theme)
-    with figs.style():
-        fig, axes = figs.new_figure(12.0, 10.0)
-        ax = axes[0, 0]
-        draw_map(ax, shapes, fill)
-        ax.set_title(f"{name}, {result.region.label(municipality)} ({what})")
-        ax.legend(
-            handles=[Patch(facecolor=c, edgecolor="#555555", label=t) for c, t in legend],
-            loc="upper left",
-            bbox_to_anchor=(1.0, 1.0),
-            fontsize=7,
-        )
-        figs.source_line(fig, views.source_line(result, ("police",)) + "; wijkgrenzen CBS/PDOK")
-        stem = folder / f"wijken-{views.slug(theme)}-{views.slug(result.region.label(municipality))}"
-        png, svg = figs.save(fig, stem)
-    missing = sorted(set(frame["area_code"].astype(str)) - set(shapes["area_code"].astype(str)))
+    hole = shapes["hole"].astype(bool)
+    outer, holes = shapes[~hole], shapes[hole]
+    title = f"{name}, {result.region.label(municipality)} ({what})"
+    data: dict[str, Any] = {
+        "title": title,
+        "outer": _rings(outer),
+        "faces": [fill.get(str(c), UNKNOWN) for c in outer["area_code"]],
+        "holes": _rings(holes),
+        "legend": legend,
+    }
+    missing = sorted(codes - set(shapes["area_code"].astype(str)))
     caption = f"{name} per wijk, {result.region.label(municipality)}: {what} in {_period(_first(frame))}"
     if missing:
         caption += f" ({len(missing)} wijk(en) zonder grens in het kaartbestand niet getekend)"
-    return Figure(caption=caption, png=png, svg=svg)
+    return chart_key(result, theme, municipality), title, caption, data
 
 
-def wijk_items(result: ScoreResult, theme: str, municipality: str, figures: Path | None = None) -> list[Item]:
-    """The wijk sentence, table and (with boundaries and `figures`) map of one theme and unit."""
+def _rings(frame: pd.DataFrame) -> list[np.ndarray]:
+    return [
+        np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+        for x, y in zip(frame["x"], frame["y"], strict=True)
+    ]
+
+
+def wijk_items(
+    result: ScoreResult, theme: str, municipality: str, charts: Sequence[Chart] | None = None
+) -> list[Item]:
+    """The wijk sentence, table and map of one theme and unit; the map is the unit's wijk chart of
+    the theme among `charts` (the chart set draws it), when there is one."""
     frame = _rows(result, theme, municipality)
     if frame.empty:
         return []
@@ -274,8 +277,7 @@ def wijk_items(result: ScoreResult, theme: str, municipality: str, figures: Path
         _sentence(result, theme, municipality, frame),
         wijk_table(result, theme, municipality, frame),
     ]
-    if figures is not None:
-        chart = wijk_map(result, theme, municipality, frame, figures)
-        if chart is not None:
-            items.append(chart)
+    figure = chart_figure(charts, "wijken", municipality, theme)
+    if figure is not None:
+        items.append(figure)
     return items

@@ -1,25 +1,32 @@
-"""Workbook mechanics: typed, sanitised cells, styled tables with filters and frozen headers, stable bytes."""
+"""Workbook mechanics: typed, sanitised cells, styled tables with filters and frozen headers, stable bytes.
+
+The report workbook is written with XlsxWriter (docs/architecture.md): write-only, column by
+column, with its formats made once per workbook. Row and column numbers here are those the sheet
+shows (1-based); XlsxWriter counts from 0.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import gc
+import io
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from ivp_pipeline.reports.labels import column as column_label
 from ivp_pipeline.reports.labels import is_missing
 from ivp_pipeline.reports.sanitise import clean_text, looks_like_formula
-from ivp_pipeline.xlsxsave import deterministic_bytes
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
 HEADER_ROW = 4  # rows 1-2 carry the title and a note, so a printed or pasted sheet explains itself
 INT = "#,##0"
@@ -30,6 +37,19 @@ PCT1 = "0.0%"
 DATE = "dd-mm-yyyy"
 DATETIME = "dd-mm-yyyy hh:mm"
 TIED_RANK = '0" (gelijk)"'  # a shared rank stays a number (sorts and filters) but reads "2 (gelijk)"
+# A date or time written without a format of its own (as openpyxl did).
+DEFAULT_DATE = "yyyy-mm-dd h:mm:ss"
+# The width of a column nothing set (Excel's default of this workbook, in characters).
+DEFAULT_WIDTH = 13
+# Styles of cells beside their number format (XlsxWriter format properties).
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "font_size": 13},
+    "note": {"italic": True, "font_color": "#555555"},
+    "header": {"bold": True, "pattern": 1, "bg_color": "#DDE6F0", "text_wrap": True, "valign": "top"},
+    "bold": {"bold": True},
+    "warning": {"bold": True, "font_color": "#B34700"},
+}
+PIXELS_PER_CHAR = 7  # Calibri 11's digit: XlsxWriter stores widths in pixels
 
 
 @dataclass(frozen=True)
@@ -41,11 +61,11 @@ class Col:
     fmt: str | None = None
     convert: Callable[[Any], Any] | None = None
     # per row: the number format of this cell (e.g. a shared rank shown as "2 (gelijk)"), else `fmt`
-    fmt_of: Callable[[dict[str, Any]], str | None] | None = None
+    fmt_of: Callable[[Mapping[str, Any]], str | None] | None = None
     # per row: the text written instead of a missing value ("geen score", "onbekend"); None = empty
-    missing: Callable[[dict[str, Any]], str | None] | str | None = None
+    missing: Callable[[Mapping[str, Any]], str | None] | str | None = None
 
-    def shown(self, rec: dict[str, Any]) -> tuple[Any, str | None]:
+    def shown(self, rec: Mapping[str, Any]) -> tuple[Any, str | None]:
         """The value and number format of this column's cell for one row."""
         value = rec.get(self.key)
         if is_missing(value):
@@ -62,7 +82,8 @@ class Col:
 
 
 def cell_value(value: Any) -> Any:
-    """A value openpyxl writes as the right type: text cleaned, NaN/NA empty, timestamps naive."""
+    """The value as the workbook stores it: text cleaned, NaN/NA empty, booleans ja/nee, timestamps
+    naive, numpy scalars as Python numbers."""
 
     if isinstance(value, str):
         return clean_text(value)
@@ -87,21 +108,145 @@ def cell_value(value: Any) -> Any:
     return clean_text(str(value))
 
 
-def put(ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None) -> None:
-    """Write one cell; text always stays text (data_type 's'), so '=...' is never a formula."""
-    cell = ws.cell(row=row, column=col)
-    v = cell_value(value)
-    cell.value = v
-    if isinstance(v, str):
-        cell.data_type = "s"
-        if looks_like_formula(v):
-            cell.quotePrefix = True  # Excel keeps it text even when the user edits the cell
-    elif fmt and v is not None:
-        cell.number_format = fmt
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: a workbook is millions of small objects freed by their
+    reference counts, and the collector's passes over them cost a fifth of writing it."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+class Book:
+    """One workbook in memory: its sheets, and each (style, number format) made into a format once."""
+
+    def __init__(self, when: datetime) -> None:
+        self._buffer = io.BytesIO()
+        self._book = xlsxwriter.Workbook(
+            self._buffer,
+            {
+                "in_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "default_date_format": DEFAULT_DATE,
+            },
+        )
+        # fixed properties: the date comes from the data, so the same inputs give the same bytes
+        # (XlsxWriter stamps every zip entry with 1980-01-01 itself)
+        self._book.set_properties({"author": "ivp", "created": when})
+        self._formats: dict[tuple[str | None, str | None, bool], Format] = {}
+        self._sheets: list[Sheet] = []
+
+    def sheet(self, title: str) -> Sheet:
+        """A new sheet (`title` already valid and unique: sanitise.sheet_title)."""
+        sheet = Sheet(self, self._book.add_worksheet(title))
+        self._sheets.append(sheet)
+        return sheet
+
+    def format(self, style: str | None, num: str | None, quote: bool = False) -> Format | None:
+        """The format of a cell of this style and number format (None: the default format)."""
+        if style is None and num is None and not quote:
+            return None
+        key = (style, num, quote)
+        found = self._formats.get(key)
+        if found is None:
+            props = dict(STYLES[style]) if style else {}
+            if num:
+                props["num_format"] = num
+            if quote:
+                props["quote_prefix"] = True
+            found = self._formats[key] = self._book.add_format(props)
+        return found
+
+    def bytes(self) -> bytes:
+        """The finished workbook (the book cannot be written to after this)."""
+        for sheet in self._sheets:
+            sheet.finish()
+        self._book.close()
+        return self._buffer.getvalue()
+
+
+class Sheet:
+    """One worksheet, and what the page setup reads back: last row, widths, headers, value lengths."""
+
+    def __init__(self, book: Book, ws: Worksheet) -> None:
+        self.book = book
+        self.ws = ws
+        self.max_row = 0
+        self.widths: dict[int, float] = {}  # column -> width in characters
+        self.heights: dict[int, float] = {}  # row -> height in points
+        self.headers: dict[int, str] = {}  # column -> text of the header row
+        # column -> the longest value below the header: len of a text, 10 for anything else
+        self.longest: dict[int, int] = {}
+
+    def put(self, row: int, col: int, value: Any, fmt: str | None = None, style: str | None = None) -> None:
+        """Write one cell; text always stays text, so '=...' is never a formula."""
+        self.max_row = max(self.max_row, row)
+        v = cell_value(value)
+        if row == HEADER_ROW:
+            self.headers[col] = "" if v is None else str(v)
+        elif row > HEADER_ROW and v is not None:
+            shown = len(v) if isinstance(v, str) else 10
+            self.longest[col] = max(self.longest.get(col, 0), shown)
+        _write(self.book, self.ws, row - 1, col - 1, v, fmt, style)
+
+    def width(self, col: int) -> float:
+        return self.widths.get(col, DEFAULT_WIDTH)
+
+    def finish(self) -> None:
+        for col, width in sorted(self.widths.items()):
+            self.ws.set_column_pixels(col - 1, col - 1, round(width * PIXELS_PER_CHAR))
+        for row, height in sorted(self.heights.items()):
+            self.ws.set_row(row - 1, height)
+
+
+def _write(book: Book, ws: Worksheet, r: int, c: int, v: Any, fmt: str | None, style: str | None) -> None:
+    """One cleaned value (cell_value) at 0-based (r, c)."""
+    if isinstance(v, str) and v:
+        ws.write_string(r, c, v, book.format(style, None, looks_like_formula(v)))
+    elif v is None or v == "":
+        if style is not None:
+            ws.write_blank(r, c, None, book.format(style, None))
+    elif isinstance(v, datetime | date):
+        ws.write_datetime(r, c, v, book.format(style, fmt or DEFAULT_DATE))
+    else:
+        ws.write_number(r, c, v, book.format(style, fmt))
+
+
+def put(ws: Sheet, row: int, col: int, value: Any, fmt: str | None = None) -> None:
+    """Write one cell (Sheet.put)."""
+    ws.put(row, col, value, fmt)
+
+
+class _Row(Mapping[str, Any]):
+    """Row `i` of the table's columns, as the per-row callables of a Col read it."""
+
+    __slots__ = ("_data", "_i")
+
+    def __init__(self, data: dict[str, list[Any]], i: int) -> None:
+        self._data, self._i = data, i
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key][self._i]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        values = self._data.get(key)
+        return default if values is None else values[self._i]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 def write_table(
-    ws: Worksheet,
+    ws: Sheet,
     frame: pd.DataFrame,
     cols: Sequence[Col],
     *,
@@ -111,49 +256,127 @@ def write_table(
 ) -> None:
     """Title, note, a header row with filter and frozen panes, then one row per frame row."""
 
-    put(ws, 1, 1, title)
-    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    ws.put(1, 1, title, style="title")
     if note:
-        put(ws, 2, 1, note)
-        ws.cell(row=2, column=1).font = Font(italic=True, color="555555")
-    fill = PatternFill("solid", fgColor="DDE6F0")
+        ws.put(2, 1, note, style="note")
     for j, col in enumerate(cols, start=1):
-        put(ws, HEADER_ROW, j, col.title)
-        cell = ws.cell(row=HEADER_ROW, column=j)
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [len(c.title) for c in cols]
-    # column names are str: a cast, not a copy of every row
-    records = cast("list[dict[str, Any]]", frame.to_dict("records")) if len(frame) else []
-    for i, rec in enumerate(records, start=HEADER_ROW + 1):
-        for j, col in enumerate(cols, start=1):
-            value, fmt = col.shown(rec)
-            put(ws, i, j, value, fmt)
-            widths[j - 1] = max(widths[j - 1], _shown_width(ws.cell(row=i, column=j).value, fmt))
-    last_row = HEADER_ROW + max(len(records), 1)
-    last_col = get_column_letter(len(cols))
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"
-    ws.freeze_panes = f"{get_column_letter(freeze_cols + 1)}{HEADER_ROW + 1}"
-    for j, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = min(max(w + 2, 8), 60)
-    ws.sheet_view.zoomScale = 100
+        ws.put(HEADER_ROW, j, col.title, style="header")
+    n = len(frame)
+    # every column once as a list; a row is read through _Row only where a Col needs the whole row
+    data = {str(k): _values(frame[k]) for k in frame.columns} if n else {}
+    for j, col in enumerate(cols, start=1):
+        width = _write_column(ws, j, col, data, n)
+        ws.widths[j] = min(max(max(len(col.title), width) + 2, 8), 60)
+    ws.max_row = max(ws.max_row, HEADER_ROW + n)
+    last_row = HEADER_ROW + max(n, 1)
+    ws.ws.autofilter(HEADER_ROW - 1, 0, last_row - 1, len(cols) - 1)
+    ws.ws.freeze_panes(HEADER_ROW, freeze_cols)
 
 
-def _shown_width(value: Any, fmt: str | None) -> int:
+def _values(series: pd.Series) -> list[Any]:
+    """A column as Python values: numbers as float/int, missing values as None/NaN/NA."""
+    if series.dtype == object or isinstance(series.dtype, np.dtype):
+        return series.tolist()
+    return list(series.astype(object))  # extension types: their own scalars, NA as pd.NA
+
+
+def _write_column(ws: Sheet, j: int, col: Col, data: dict[str, list[Any]], n: int) -> int:
+    """The cells of one column below the header; returns the width its values need."""
+    values = data.get(col.key, [None] * n)
+    if col.fmt_of is not None or callable(col.missing):  # the format or text depends on the row
+        shown = [col.shown(_Row(data, i)) for i in range(n)]
+        cells = [_fast(v) for v, _ in shown]
+        fmts: list[str | None] | None = [f for _, f in shown]
+    else:
+        cells, fmts = _cells(col, values), None
+    return _emit(ws, j, cells, col.fmt, fmts)
+
+
+def _cells(col: Col, values: list[Any]) -> list[Any]:
+    """The stored values of a column whose cells do not depend on their row (Col.shown, cell_value).
+
+    A value met before is looked up, not converted again: labels, dates and codes repeat a lot."""
+    convert, missing = col.convert, col.missing or None
+    memo: dict[tuple[type, Any], Any] = {}  # by type too: True == 1, yet "ja" != 1
+    out: list[Any] = []
+    for raw in values:
+        if type(raw) is float and convert is None:
+            out.append(raw if math.isfinite(raw) else missing if raw != raw else None)
+            continue
+        key = (type(raw), raw)
+        try:
+            out.append(memo[key])
+            continue
+        except (KeyError, TypeError):  # new, or not hashable
+            pass
+        v = _fast(missing) if _missing(raw) else _fast(raw if convert is None else convert(raw))
+        with contextlib.suppress(TypeError):
+            memo[key] = v
+        out.append(v)
+    return out
+
+
+def _emit(ws: Sheet, j: int, cells: list[Any], fmt: str | None, fmts: list[str | None] | None) -> int:
+    """Write stored values below the header of column j (fmts: per cell, else `fmt`); returns the
+    widest value as shown."""
+    book, sheet, c = ws.book, ws.ws, j - 1
+    number = book.format(None, fmt)
+    when = book.format(None, fmt or DEFAULT_DATE)
+    quoted = book.format(None, None, True)
+    widest = longest = 0
+    r = HEADER_ROW - 1
+    for i, v in enumerate(cells):
+        r += 1
+        if v is None or v == "":  # an empty text is no cell, as a missing value
+            continue
+        if fmts is not None:
+            fmt = fmts[i]
+            number, when = book.format(None, fmt), book.format(None, fmt or DEFAULT_DATE)
+        t = type(v)
+        if t is float:
+            sheet.write_number(r, c, v, number)
+            shown = len(f"{v} (gelijk)") if fmt == TIED_RANK else len(f"{v:,.2f}")
+            longest = 10 if longest < 10 else longest
+        elif t is str:
+            quote = v[:1] in _RISKY and looks_like_formula(v)
+            sheet.write_string(r, c, v, quoted if quote else None)
+            shown = max(map(len, v.splitlines()), default=0)
+            longest = max(longest, len(v))
+        elif t is int:
+            sheet.write_number(r, c, v, number)
+            shown = len(f"{v} (gelijk)") if fmt == TIED_RANK else len(str(v))
+            longest = 10 if longest < 10 else longest
+        else:  # a date or time
+            sheet.write_datetime(r, c, v, when)
+            shown = 16 if fmt == DATETIME else 10
+            longest = 10 if longest < 10 else longest
+        if shown > widest:
+            widest = shown
+    if longest:
+        ws.longest[j] = max(ws.longest.get(j, 0), longest)
+    return widest
+
+
+# first characters after which a text may read as a formula (looks_like_formula strips blanks first)
+_RISKY = frozenset("=+-@ \t")
+
+
+def _missing(value: Any) -> bool:
     if value is None:
-        return 0
-    if isinstance(value, datetime | date):
-        return 16 if fmt == DATETIME else 10
-    if fmt == TIED_RANK:
-        return len(f"{value} (gelijk)")
+        return True
     if isinstance(value, float):
-        return len(f"{value:,.2f}")
-    text = str(value)
-    return max((len(line) for line in text.splitlines()), default=0)
+        return math.isnan(value)
+    if isinstance(value, str):
+        return False
+    return is_missing(value)
 
 
-def stable_bytes(wb: Workbook, when: datetime) -> bytes:
-    """Save with fixed properties and zip timestamps (`when`, derived from the data)."""
-
-    return deterministic_bytes(wb, when)
+def _fast(value: Any) -> Any:
+    """cell_value, with the common Python types first."""
+    if type(value) is float:
+        return value if math.isfinite(value) else None
+    if type(value) is str:
+        return clean_text(value)
+    if type(value) is int:
+        return value
+    return cell_value(value)

@@ -6,7 +6,7 @@ The door of the layer: steps use the names below; reports read the ScoreResult c
 
 from ivp_pipeline.scoring.config import CRITERIA, ScoringConfig, for_region, scoring_config
 from ivp_pipeline.scoring.evaluation import EvaluationConfig, evaluation_config, result_themes, voortgang
-from ivp_pipeline.scoring.inputs import POLICE_LEVELS, WIJK_COLUMNS, Inputs, stable_respondents
+from ivp_pipeline.scoring.inputs import POLICE_LEVELS, WIJK_COLUMNS, Inputs, as_frame, stable_respondents
 from ivp_pipeline.scoring.keyfigures import Comparison
 from ivp_pipeline.scoring.pipeline import compute
 from ivp_pipeline.scoring.result import ScoreResult
@@ -24,6 +24,7 @@ __all__ = [
     "ScoreResult",
     "ScoringConfig",
     "TopRow",
+    "as_frame",
     "compute",
     "evaluation_config",
     "for_region",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from ivp_pipeline.scoring.config import CRITERIA
 from ivp_pipeline.scoring.model import F, Model
-from ivp_pipeline.scoring.stats import poisson_ci, rate_ratio, smoothed_ratio
+from ivp_pipeline.scoring.stats import poisson_ci, rate_ratios, smoothed_ratio
 
 UNITS = {
     "volume": "per 1.000 inwoners per jaar",
@@ -35,11 +36,17 @@ def criteria_frame(
     overall = prof[prof["criterion"] == "overall"]
     prof_overall = {(rec["municipality"], rec["theme"]): rec for rec in overall.to_dict("records")}
     by_pair = {k: g for k, g in perception.groupby(["unit", "theme"], sort=False)}
+    # the exact intervals and tests of every pair at once (scoring/stats.py works on columns)
+    x1s, py1s, x0s, py0s = (t[c].to_numpy(float) for c in ("x1", "py1", "x0", "py0"))
+    oks = ~np.isnan(x1s) & (py1s > 0)
+    lows, highs = poisson_ci(x1s)
+    trends = _ratios(oks, x1s, py1s, x0s, py0s)
+    comparisons = _ratios(oks, x1s, py1s, m.ref_x, m.ref_py)
     for p, r in enumerate(t.to_dict("records")):
         unit, theme = r["unit"], r["theme"]
-        x1, py1, x0, py0, harm1 = (float(r[c]) for c in ("x1", "py1", "x0", "py0", "harm1"))
+        x1, py1, x0, harm1 = (float(r[c]) for c in ("x1", "py1", "x0", "harm1"))
         ok = not np.isnan(x1) and py1 > 0
-        lo, hi = (float(v) for v in poisson_ci(x1)) if ok else (np.nan, np.nan)
+        lo, hi = (float(lows[p]), float(highs[p])) if ok else (np.nan, np.nan)
         per = 1000.0 / py1 if ok else np.nan
         mean_w = harm1 / x1 if ok and x1 > 0 else np.nan
         gap = ""
@@ -62,7 +69,7 @@ def criteria_frame(
             )
         )
         # trend: the latest 12 months against the baseline; comparison: against the reference area
-        sr, rlo, rhi, pv = _ratio(ok, x1, py1, x0, py0)
+        sr, rlo, rhi, pv = (float(v[p]) for v in trends)
         base_gap = ""
         if r.get("baseline_incomplete") == 1:
             base_gap = f"basisperiode onvolledig: {_published(r['periods0'], r['baseline_periods'])}"
@@ -70,7 +77,7 @@ def criteria_frame(
         rows.append((unit, theme, "trend", sr, rlo, rhi, x1 + x0 if not np.isnan(sr) else np.nan,
                      note or base_gap or "geen basisperiode"))  # fmt: skip
         rx, rpy = float(m.ref_x[p]), float(m.ref_py[p])
-        sc, clo, chi, cp = _ratio(ok, x1, py1, rx, rpy)
+        sc, clo, chi, cp = (float(v[p]) for v in comparisons)
         note = f"{reference}: {rx / rpy * 1000:.2f} per 1.000; p = {cp:.3f}" if not np.isnan(sc) else ""
         rows.append((unit, theme, "comparison", sc, clo, chi, x1 if not np.isnan(sc) else np.nan,
                      note or "geen referentiegebied"))  # fmt: skip
@@ -135,10 +142,9 @@ def _published(n: object, of: object) -> str:
     return f"{int(n)} van {total} {word} met alle codes gepubliceerd"  # type: ignore[call-overload]
 
 
-def _ratio(ok: bool, x1: float, py1: float, x0: float, py0: float) -> tuple[float, float, float, float]:
-    """(smoothed rate ratio, exact low, exact high, p) of x1/py1 against x0/py0; NaNs when not defined."""
-    if not ok:
-        return (np.nan,) * 4
-    ratio, low, high, p = rate_ratio(x1, py1, x0, py0)
-    smoothed = float(smoothed_ratio(x1, py1, x0, py0)) if not np.isnan(ratio) else np.nan
-    return smoothed, low, high, p
+def _ratios(ok: NDArray[np.bool_], x1: F, py1: F, x0: F, py0: F) -> tuple[F, F, F, F]:
+    """(smoothed rate ratio, exact low, exact high, p) of x1/py1 against x0/py0 per pair; NaNs where
+    not `ok` (no police figures) or not defined."""
+    ratio, low, high, p = rate_ratios(x1, py1, x0, py0)
+    smoothed = np.where(np.isnan(ratio), np.nan, smoothed_ratio(x1, py1, x0, py0))
+    return tuple(np.where(ok, v, np.nan) for v in (smoothed, low, high, p))  # type: ignore[return-value]

@@ -110,7 +110,7 @@ def clean_police(police: pd.DataFrame) -> pd.DataFrame:
 def period_kind(clean: pd.DataFrame, areas: list[str]) -> str:
     """Monthly figures when the scope has any, else yearly ones."""
     sub = clean[clean["area_code"].isin(areas) & clean["counted"]]
-    kinds = set(sub["period_kind"])
+    kinds = set(sub["period_kind"].unique())
     if "month" in kinds:
         return "month"
     if "year" in kinds:
@@ -205,27 +205,40 @@ def unit_series(
     """
     del avail  # kept for the call signature; a code's own rows say whether it was published
     details = clean[(clean["period_kind"] == kind) & (clean["offence_code"] != ROLLUP_CODE)]
+    details = details.assign(_missing=(~details["counted"]).astype(int), _ok=details["counted"].astype(int))
+    # Units of one area (municipalities, reference areas) are grouped all at once, by area; only
+    # the units of several areas (the region, the peer group) need a pass of their own.
+    single = {u: a[0] for u, a in units.items() if len(set(a)) == 1}
+    by_area = _series(details[details["area_code"].isin(set(single.values()))], ["area_code"], 1)
+    rows = by_area.groupby("area_code", sort=False).indices if len(by_area) else {}
     frames = []
     for unit, areas in units.items():
-        sub = details[details["area_code"].isin(areas)]
-        if sub.empty:
-            continue
-        sub = sub.assign(_missing=(~sub["counted"]).astype(int), _ok=sub["counted"].astype(int))
-        g = sub.groupby(["measure", "offence_code", "period"], sort=True)
-        out = pd.DataFrame(
-            {
-                "count": g["value"].sum(min_count=1),
-                "missing": g["_missing"].sum(),
-                "_areas": g["_ok"].sum(),
-            }
-        ).reset_index()
-        out.loc[out["_areas"] < len(set(areas)), "count"] = np.nan
-        out = out.drop(columns="_areas")
+        if unit in single:
+            take = rows.get(single[unit])
+            if take is None:
+                continue
+            out = by_area.iloc[take].drop(columns="area_code")
+        else:
+            sub = details[details["area_code"].isin(areas)]
+            if sub.empty:
+                continue
+            out = _series(sub, [], len(set(areas)))
         out.insert(0, "unit", unit)
         frames.append(out)
     if not frames:
         return pd.DataFrame(columns=["unit", "measure", "offence_code", "period", "count", "missing"])
     return pd.concat(frames, ignore_index=True)
+
+
+def _series(rows: pd.DataFrame, by: list[str], n_areas: int) -> pd.DataFrame:
+    """Sum, missing and published area rows per (by +) measure x code x period; the count is NaN
+    unless `n_areas` areas published it."""
+    g = rows.groupby([*by, "measure", "offence_code", "period"], sort=True)
+    out = pd.DataFrame(
+        {"count": g["value"].sum(min_count=1), "missing": g["_missing"].sum(), "_areas": g["_ok"].sum()}
+    ).reset_index()
+    out.loc[out["_areas"] < n_areas, "count"] = np.nan
+    return out.drop(columns="_areas")
 
 
 def periods_in(periods: set[pd.Timestamp], start: pd.Timestamp | None, end: pd.Timestamp | None) -> int:

@@ -20,12 +20,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from ivp_pipeline.catalogue import Catalogue
 from ivp_pipeline.scoring.facts import DURATION_MONTHS, Windows, available_periods, unit_series
-from ivp_pipeline.scoring.police import inhabitants_at, population_lookup
-from ivp_pipeline.scoring.stats import poisson_ci, rate_ratio
+from ivp_pipeline.scoring.police import inhabitants_at, population_lookup, values_of
+from ivp_pipeline.scoring.stats import poisson_ci, rate_ratios
 
+F = NDArray[np.float64]
 PEERS = "PEERS"  # the unit code of the peer group (the comparable municipalities of [region] peers)
 ALPHA = 0.05
 # The council's standard safety indicators (BBV, waarstaatjegemeente.nl), by police crime code.
@@ -136,7 +138,7 @@ def key_figures(
             for unit, areas in every.items()
             for tid, label, codes in specs
         ]
-        frames.append(pd.DataFrame(rows, columns=list(KEYFIGURES)))
+        frames.append(_finish(rows))
     bbv_frame = frames[1] if len(frames) > 1 else pd.DataFrame(columns=list(KEYFIGURES))
     year = int(next(iter(windows.values())).latest_end.year)
     return {"keyfigures": frames[0], "bbv": bbv_frame, "areas": areas_frame(population, every, roles, year)}
@@ -166,9 +168,10 @@ Counts = dict[tuple[str, str, str], dict[pd.Timestamp, float]]  # (unit, measure
 
 def _lookup(series: pd.DataFrame) -> Counts:
     out: Counts = {}
-    cols = ("unit", "measure", "offence_code", "period", "count")
-    for u, m, c, p, x in zip(*(series[k] for k in cols), strict=True):
-        out.setdefault((str(u), str(m), str(c)), {})[pd.Timestamp(p)] = float(x)
+    keys = (values_of(series[k], str) for k in ("unit", "measure", "offence_code"))
+    periods = values_of(series["period"], pd.Timestamp)
+    for u, m, c, p, x in zip(*keys, periods, series["count"].to_numpy(float).tolist(), strict=True):
+        out.setdefault((u, m, c), {})[p] = x
     return out
 
 
@@ -223,10 +226,7 @@ def _row(
     x1, inh1, t1 = of("latest")
     x0, _, t0 = of("previous")
     xb, _, tb = of("baseline")
-    low, high = poisson_ci([x1])
-    per = 1000 / t1 if t1 > 0 else nan
-    prev = _change(x1, t1, x0, t0, same_length=True)
-    base = _change(x1, t1, xb, tb, same_length=len(s.baseline) == len(s.latest))
+    latest = (str(s.latest[0].date()), str(w.period_end(s.latest[-1]).date()))
     return (
         unit,
         role,
@@ -234,22 +234,90 @@ def _row(
         label,
         x1,
         inh1,
-        x1 * per,
-        float(low[0]) * per,
-        float(high[0]) * per,
-        str(s.latest[0].date()),
-        str(w.period_end(s.latest[-1]).date()),
+        t1,
         x0,
-        x0 * 1000 / t0 if t0 > 0 else nan,
-        *prev,
-        s.baseline_label,
+        t0,
         xb,
-        xb * 1000 / tb if tb > 0 else nan,
-        *base,
+        tb,
+        s.baseline_label,
+        *latest,
+        len(s.baseline) == len(s.latest),
     )
 
 
-def _change(x1: float, t1: float, x0: float, t0: float, *, same_length: bool) -> tuple[float, float, str]:
+def _finish(rows: list[tuple[object, ...]]) -> pd.DataFrame:
+    """The KEYFIGURES frame of the raw rows of `_row`: rates, intervals and both changes, per column."""
+    raw = pd.DataFrame(
+        rows,
+        columns=[
+            "unit",
+            "role",
+            "theme",
+            "label",
+            "x1",
+            "inh1",
+            "t1",
+            "x0",
+            "t0",
+            "xb",
+            "tb",
+            "base_label",
+            "period_start",
+            "period_end",
+            "same_base",
+        ],
+    )
+    x1, t1, x0, t0, xb, tb = (raw[c].to_numpy(float) for c in ("x1", "t1", "x0", "t0", "xb", "tb"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per = np.where(t1 > 0, 1000 / t1, np.nan)
+        low, high = poisson_ci(x1)
+        prev = _changes(x1, t1, x0, t0, np.ones(len(raw), dtype=bool))
+        base = _changes(x1, t1, xb, tb, raw["same_base"].to_numpy(bool))
+        out = pd.DataFrame(
+            {
+                "unit": raw["unit"],
+                "role": raw["role"],
+                "theme": raw["theme"],
+                "label": raw["label"],
+                "count": x1,
+                "inhabitants": raw["inh1"].to_numpy(float),
+                "rate_per_1000": x1 * per,
+                "rate_low": low * per,
+                "rate_high": high * per,
+                "period_start": raw["period_start"],
+                "period_end": raw["period_end"],
+                "prev_count": x0,
+                "prev_rate": np.where(t0 > 0, x0 * 1000 / t0, np.nan),
+                "prev_ratio": prev[0],
+                "prev_p": prev[1],
+                "prev_verdict": prev[2],
+                "base_label": raw["base_label"],
+                "base_count": xb,
+                "base_rate": np.where(tb > 0, xb * 1000 / tb, np.nan),
+                "base_ratio": base[0],
+                "base_p": base[1],
+                "base_verdict": base[2],
+            },
+            columns=list(KEYFIGURES),
+        )
+    return out
+
+
+def _changes(x1: F, t1: F, x0: F, t0: F, same_length: NDArray[np.bool_]) -> tuple[F, F, list[str]]:
+    """(rate ratio, two-sided p, verdict) per row of window 1 against window 0 (`_change`, per column)."""
+    ratio, _, _, p = rate_ratios(x1, t1, x0, t0)
+    out_ratio, out_p, verdicts = [], [], []
+    for i in range(len(x1)):
+        r, q, v = _change(x1[i], t1[i], x0[i], t0[i], same_length=bool(same_length[i]), test=(ratio[i], p[i]))
+        out_ratio.append(r)
+        out_p.append(q)
+        verdicts.append(v)
+    return np.array(out_ratio, dtype=float), np.array(out_p, dtype=float), verdicts
+
+
+def _change(
+    x1: float, t1: float, x0: float, t0: float, *, same_length: bool, test: tuple[float, float]
+) -> tuple[float, float, str]:
     """(rate ratio, two-sided p, verdict) of window 1 against window 0.
 
     A tie (`same`) is the same count over windows of the same length, or the same rate: the words
@@ -257,7 +325,7 @@ def _change(x1: float, t1: float, x0: float, t0: float, *, same_length: bool) ->
     """
     if any(np.isnan(v) for v in (x1, t1, x0, t0)) or not (t1 > 0 and t0 > 0):
         return (float("nan"), float("nan"), UNKNOWN)
-    ratio, _, _, p = rate_ratio(x1, t1, x0, t0)
+    ratio, p = float(test[0]), float(test[1])
     if (same_length and x1 == x0) or x1 / t1 == x0 / t0:
         return (x1 / t1 / (x0 / t0) if x0 > 0 else 1.0, 1.0, SAME)
     if p < ALPHA:

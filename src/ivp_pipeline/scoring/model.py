@@ -58,12 +58,22 @@ class Model:
 
 
 def _sum_by_pair(values: F, pair: NDArray[np.int64], n_pairs: int) -> F:
-    """values (D, K) summed into (D, P) by the pair of each column (a matrix product: fast)."""
+    """values (D, K) summed into (D, P) by the pair of each column, in column order per pair.
+
+    Slot by slot (the first column of every pair, then the second, ...): O(D K), where a one-hot
+    matrix product costs O(D K P); the same sums, added in the same order.
+    """
+    out = np.zeros((values.shape[0], n_pairs))
     if not values.shape[1]:
-        return np.zeros((values.shape[0], n_pairs))
-    onehot = np.zeros((values.shape[1], n_pairs))
-    onehot[np.arange(values.shape[1]), pair] = 1.0
-    return values @ onehot
+        return out
+    order = np.argsort(pair, kind="stable")
+    starts = np.searchsorted(pair[order], np.arange(n_pairs))
+    slot = np.empty(len(pair), dtype=np.int64)
+    slot[order] = np.arange(len(pair)) - starts[pair[order]]
+    for j in range(int(slot.max()) + 1):
+        cols = np.flatnonzero(slot == j)  # at most one column per pair
+        out[:, pair[cols]] += values[:, cols]
+    return out
 
 
 def criteria_arrays(
@@ -154,15 +164,24 @@ def ranks(scores: F, groups: list[NDArray[np.int64]], decimals: int = 9) -> F:
 
     Equal scores (after rounding to `decimals`, so float noise is no tie-breaker) share the lowest
     rank ("1, 2, 2, 4"); a pair without a score has no rank (NaN): unmeasured, not a low priority.
+    All groups at once (padded to the largest group): a pair's rank is 1 + the number of scored
+    pairs of its group with a higher score.
     """
     out = np.full(scores.shape, np.nan)
-    for idx in groups:
-        if not len(idx):
-            continue
-        sub = np.round(scores[:, idx], decimals)
-        ok = ~np.isnan(sub)
-        key = np.where(ok, sub, -np.inf)
-        higher = (key[:, None, :] > key[:, :, None]) & ok[:, None, :]  # (D, n, n): j beats i
-        r = 1.0 + higher.sum(axis=2)
-        out[:, idx] = np.where(ok, r, np.nan)
+    groups = [g for g in groups if len(g)]
+    if not groups:
+        return out
+    width = max(len(g) for g in groups)
+    index = np.full((len(groups), width), -1, dtype=np.int64)
+    for row, g in enumerate(groups):
+        index[row, : len(g)] = g
+    pad = index < 0
+    sub = np.round(scores[:, np.where(pad, 0, index)], decimals)  # (D, groups, width)
+    sub[:, pad] = np.nan
+    ok = ~np.isnan(sub)
+    key = np.where(ok, sub, -np.inf)  # an unscored pair is never higher
+    higher = np.zeros(key.shape, dtype=np.int16 if width < 30_000 else np.int64)
+    for j in range(width):  # how many pairs j beat each pair
+        higher += key[:, :, j : j + 1] > key
+    out[:, index[~pad]] = np.where(ok, 1.0 + higher, np.nan)[:, ~pad]
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -32,7 +32,7 @@ COLUMNS = [
 ]
 
 
-def _margin(row: pd.Series, defaults: dict[str, float]) -> tuple[float, str]:
+def _margin(row: dict[str, Any], defaults: dict[str, float]) -> tuple[float, str]:
     """Half-width of the 95 % interval: given, from the interval, from respondents, or a default."""
     m = row["margin"]
     if m is not None and not _nan(m) and m > 0:
@@ -76,28 +76,34 @@ def perception_table(
     latest = latest_values(survey)
     all_obs = survey[(survey["value_state"] == "observed") & survey["value"].notna()]
     refs = (cfg.reference_area, cfg.fallback_reference_area)
+    # the first observed value per (area, indicator, year): the reference of a row without its own
+    reference: dict[tuple[str, str, int], float] = {}
+    for key in zip(
+        all_obs["area_code"].astype(str).tolist(),
+        all_obs["indicator"].astype(str).tolist(),
+        all_obs["year"].astype(int).tolist(),
+        all_obs["value"].astype(float).tolist(),
+        strict=True,
+    ):
+        reference.setdefault(key[:3], key[3])
     rows = []
     for unit, areas in units.items():
         # The basisteam covers the municipalities of the region (Noordoost-Twente: exactly the four):
         # it is the region's own figure.
-        own = latest[latest["area_code"].isin(areas if len(areas) == 1 else (unit, basisteam))]
-        fallback = latest[latest["area_code"] == basisteam] if basisteam else latest.iloc[0:0]
+        own = _records(latest[latest["area_code"].isin(areas if len(areas) == 1 else (unit, basisteam))])
+        fallback = _records(latest[latest["area_code"] == basisteam] if basisteam else latest.iloc[0:0])
         for theme in catalogue.themes.values():
             for rule in theme.survey:
-                picked = [r for _, r in own.iterrows() if rule.matches(r["indicator"], r["indicator_label"])]
+                picked = [r for r in own if rule.matches(r["indicator"], r["indicator_label"])]
                 flag = ""
                 if not picked:
-                    picked = [
-                        r
-                        for _, r in fallback.iterrows()
-                        if rule.matches(r["indicator"], r["indicator_label"])
-                    ]
+                    picked = [r for r in fallback if rule.matches(r["indicator"], r["indicator_label"])]
                     flag = "basisteam"
                 for r in picked:
                     margin, mflag = _margin(r, cfg.default_margin)
                     comp_area, comp = r["comparison_area"], r["comparison_value"]
                     if _nan(comp):
-                        comp_area, comp = _reference_value(all_obs, r, refs)
+                        comp_area, comp = _reference_value(reference, r, refs)
                     flags = ";".join(f for f in (flag, mflag) if f)
                     rows.append(
                         (
@@ -124,11 +130,15 @@ def perception_table(
     return out.drop_duplicates(["unit", "theme", "indicator"]).reset_index(drop=True)
 
 
-def _reference_value(obs: pd.DataFrame, row: pd.Series, refs: tuple[str, ...]) -> tuple[object, float]:
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def _reference_value(
+    reference: dict[tuple[str, str, int], float], row: dict[str, Any], refs: tuple[str, ...]
+) -> tuple[object, float]:
     for ref in refs:
-        m = obs[
-            (obs["area_code"] == ref) & (obs["indicator"] == row["indicator"]) & (obs["year"] == row["year"])
-        ]
-        if not m.empty:
-            return ref, float(m.iloc[0]["value"])
+        value = reference.get((ref, str(row["indicator"]), int(row["year"])))
+        if value is not None:
+            return ref, value
     return None, float("nan")

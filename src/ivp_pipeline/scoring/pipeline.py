@@ -187,7 +187,7 @@ def _local_flags(scores: pd.DataFrame, local_in: pd.DataFrame) -> pd.DataFrame:
 
 
 def _require_police(clean: pd.DataFrame, scope: list[str]) -> None:
-    have = set(clean.loc[clean["counted"], "area_code"])
+    have = set(clean.loc[clean["counted"], "area_code"].unique())
     missing = [m for m in scope if m not in have]
     if missing:
         raise IvpError(

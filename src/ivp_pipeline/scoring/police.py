@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -74,14 +77,40 @@ class CodeSeries:
 Published = dict[tuple[str, str, str], CodeSeries]  # (unit, measure, code) -> its series
 
 
+def values_of(column: pd.Series, kind: Callable[[Any], Any]) -> list[Any]:
+    """A column as a list of Python values (`kind` of each), each distinct value converted once: a
+    column holds few distinct codes, units or periods, and converting element by element (an Arrow
+    string, a Timestamp per row) is what made reading the series slow."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    plain = [kind(u) for u in uniques]
+    return [plain[c] for c in codes.tolist()]
+
+
+# The last series read by `published` and what it gave: theme_table and code_windows (latest and
+# baseline) read the same series of one compute, and a national series has millions of rows.
+_LAST: list[tuple[weakref.ref[pd.DataFrame], int, Published]] = []
+
+
 def published(series: pd.DataFrame) -> Published:
-    """The series of each unit x measure x code (a NaN count = not published, left out of counts)."""
+    """The series of each unit x measure x code (a NaN count = not published, left out of counts).
+
+    The result is shared by the callers of one series (never changed by them, nor the series)."""
+    if _LAST:
+        ref, rows, pub = _LAST[0]
+        if ref() is series and rows == len(series):
+            return pub
+    out = _published(series)
+    _LAST[:] = [(weakref.ref(series, lambda _ref: _LAST.clear()), len(series), out)]  # gone with it
+    return out
+
+
+def _published(series: pd.DataFrame) -> Published:
     out: Published = {}
     # plain Python values first: iterating pandas (Arrow-backed) columns element by element is slow
-    keys = (series[k].astype(str).tolist() for k in ("unit", "measure", "offence_code"))
-    periods = pd.DatetimeIndex(series["period"]).tolist()
-    counts = series["count"].astype(float).tolist()
-    missing = series["missing"].tolist()
+    keys = (values_of(series[k], str) for k in ("unit", "measure", "offence_code"))
+    periods = values_of(series["period"], pd.Timestamp)
+    counts = series["count"].to_numpy(float).tolist()
+    missing = series["missing"].to_numpy().tolist()
     for u, m, c, p, x, miss in zip(*keys, periods, counts, missing, strict=True):
         cs = out.setdefault((u, m, c), CodeSeries({}, {}))
         if x == x:  # not NaN
@@ -107,12 +136,14 @@ def code_windows(
     pub = published(series)
     units = sorted(series["unit"].unique()) if len(series) else []
     rows = []
-    for unit in units:
+    spec = [
+        (theme, measure, code, weight, windows[measure].periods(which) if measure in windows else [])
         for theme, measure, code, weight in codes[
             ["theme", "measure", "offence_code", "harm_weight"]
-        ].itertuples(index=False):
-            w = windows.get(measure)
-            window = w.periods(which) if w is not None else []
+        ].itertuples(index=False)
+    ]
+    for unit in units:
+        for theme, measure, code, weight, window in spec:
             got = pub.get((unit, measure, code))
             known = _known(got, window) if got is not None else []
             missing = got.missing_in(window) if got is not None else 0
@@ -171,10 +202,13 @@ def theme_table(
     months = DURATION_MONTHS[kind]
     theme_rows, code_rows = [], []
     nan = float("nan")
+    specs = [
+        (theme, list(tcodes[["measure", "offence_code", "harm_weight"]].itertuples(index=False, name=None)))
+        for theme, tcodes in codes.groupby("theme", sort=True)
+    ]
     for unit in units:
         inh1, inh0 = inhabitants.get(unit, (nan, nan))
-        for theme, tcodes in codes.groupby("theme", sort=True):
-            spec = list(tcodes[["measure", "offence_code", "harm_weight"]].itertuples(index=False, name=None))
+        for theme, spec in specs:
             present = [(m, c) for m, c, _ in spec if (unit, m, c) in pub and m in windows]
             latest, ok1, len1 = _theme_window(pub, unit, present, windows, "latest")
             base, ok0, len0 = _theme_window(pub, unit, present, windows, "baseline")

@@ -39,41 +39,61 @@ def respondent_means(prof: pd.DataFrame) -> pd.DataFrame:
 def professional_tables(
     prof: pd.DataFrame, units: list[str], themes: list[str], region_code: str
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], list[np.ndarray]]]:
-    """(per-criterion table, respondent means per organisation type for each unit x theme)."""
+    """(per-criterion table, respondent means per organisation type for each unit x theme).
+
+    Per unit one grouping for all themes and criteria (org_equal_mean, agreement and the counts of
+    each group, computed on the group's rows in their order: the same numbers as one group at a time).
+    """
 
     prof = prof[prof["theme"].isin(themes)].copy()
     prof["rating"] = prof["rating"].astype(float)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     groups: dict[tuple[str, str], list[np.ndarray]] = {}
     for unit in units:
         sub = rows_for(prof, unit, region_code)
-        for (theme, crit), g in sub.groupby(["theme", "criterion"], sort=True):
+        if sub.empty:
+            continue
+        per_org = sub.groupby(["theme", "criterion", "organisation_type"], sort=True)["rating"].mean()
+        g = sub.groupby(["theme", "criterion"], sort=True)
+        respondents, org_types = g["respondent"].nunique(), g["organisation_type"].nunique()
+        ratings = sub["rating"].to_numpy(float)
+        indices: dict[tuple[str, str], np.ndarray] = dict(g.indices)  # type: ignore[arg-type]
+        for (theme, crit), take in sorted(indices.items()):
             rows.append(
                 (
                     unit,
                     theme,
                     crit,
-                    org_equal_mean(g, "rating"),
-                    g["respondent"].nunique(),
-                    g["organisation_type"].nunique(),
-                    agreement(g["rating"].to_numpy()),
+                    _mean(per_org.loc[(theme, crit)].to_numpy(float)),
+                    int(respondents[(theme, crit)]),
+                    int(org_types[(theme, crit)]),
+                    agreement(ratings[take]),
                 )
             )
         resp = respondent_means(sub)
-        for theme, g in resp.groupby("theme", sort=True):
+        resp_org = resp.groupby(["theme", "organisation_type"], sort=True)["rating"].mean()
+        means = resp["rating"].to_numpy(float)
+        by_theme: dict[str, np.ndarray] = dict(resp.groupby("theme", sort=True).indices)  # type: ignore[arg-type]
+        for theme, take in sorted(by_theme.items()):
+            orgs = resp["organisation_type"].to_numpy()[take]
             rows.append(
                 (
                     unit,
                     theme,
                     "overall",
-                    org_equal_mean(g, "rating"),
-                    len(g),
-                    g["organisation_type"].nunique(),
-                    agreement(g["rating"].to_numpy()),
+                    _mean(resp_org.loc[theme].to_numpy(float)),
+                    len(take),
+                    len(set(orgs.tolist())),
+                    agreement(means[take]),
                 )
             )
-            groups[(unit, str(theme))] = [
-                og["rating"].to_numpy() for _, og in g.groupby("organisation_type", sort=True)
-            ]
+            # resp is sorted by theme, type and respondent: each type's respondents are one run
+            runs = np.flatnonzero(np.r_[True, orgs[1:] != orgs[:-1]])
+            groups[(unit, str(theme))] = [a for a in np.split(means[take], runs[1:])]
     table = pd.DataFrame(rows, columns=CRITERION_COLUMNS)
     return table, groups
+
+
+def _mean(values: np.ndarray) -> float:
+    """The plain mean of the organisation types' means (as pandas' Series.mean: sum / count)."""
+    return float(values.sum() / len(values))

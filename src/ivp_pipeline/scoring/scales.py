@@ -24,11 +24,16 @@ def _clip(a: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def log_scale(value: ArrayLike, lo: float, hi: float) -> NDArray[np.float64]:
+    """(log10(v) - log10(lo)) / (log10(hi) - log10(lo)) * 100, 0 for v <= 0, clipped to 0-100; NaN
+    stays NaN. Computed in place (the Monte Carlo scales millions of values per batch)."""
     v = np.asarray(value, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        s = (np.log10(v) - np.log10(lo)) / (np.log10(hi) - np.log10(lo)) * 100.0
-    s = np.where(v <= 0, 0.0, s)
-    return _clip(np.where(np.isnan(v), np.nan, s))
+        s = np.log10(v, out=np.empty(v.shape))
+        s -= np.log10(lo)
+        s /= np.log10(hi) - np.log10(lo)
+        s *= 100.0
+    s[v <= 0] = 0.0
+    return np.clip(s, 0.0, 100.0, out=s)
 
 
 def volume(rate_per_1000: ArrayLike) -> NDArray[np.float64]:
@@ -40,11 +45,15 @@ def harm(harm_rate_per_1000: ArrayLike) -> NDArray[np.float64]:
 
 
 def ratio(rr: ArrayLike) -> NDArray[np.float64]:
+    """50 + 50 log2(r) / log2(RATIO_SPAN), 0 for r <= 0, clipped to 0-100; NaN stays NaN (in place)."""
     r = np.asarray(rr, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        s = 50.0 + 50.0 * np.log2(r) / np.log2(RATIO_SPAN)
-    s = np.where(r <= 0, 0.0, s)
-    return _clip(np.where(np.isnan(r), np.nan, s))
+        s = np.log2(r, out=np.empty(r.shape))
+        s *= 50.0
+        s /= np.log2(RATIO_SPAN)
+        s += 50.0
+    s[r <= 0] = 0.0
+    return np.clip(s, 0.0, 100.0, out=s)
 
 
 def perception(z: ArrayLike) -> NDArray[np.float64]:

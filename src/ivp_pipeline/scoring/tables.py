@@ -108,21 +108,30 @@ def scores_frame(
     return out[[*SCORES, "profile_label"]].reset_index(drop=True)
 
 
-def _sources(
-    clean: pd.DataFrame, areas: tuple[str, ...], start: Any, end: Any, kind: str
-) -> dict[tuple[str, str], str]:
-    """The files whose rows were counted in a window (same period kind, counted values only)."""
+def _sources_by_area(
+    clean: pd.DataFrame, measure: str, start: Any, end: Any, kind: str
+) -> dict[tuple[str, str], set[str]]:
+    """{(area, offence code): the files whose rows of `measure` were counted in a window} (same
+    period kind, counted values only), for every area at once."""
     if start is None:
         return {}
     sub = clean[
-        clean["area_code"].isin(areas)
+        (clean["measure"] == measure)
         & (clean["period_kind"] == kind)
         & clean["counted"]
         & (clean["period"] >= start)
         & (clean["period"] <= end)
     ]
-    g = sub.groupby(["measure", "offence_code"])["source_file"]
-    return {k: ";".join(sorted(set(v))) for k, v in g}
+    out: dict[tuple[str, str], set[str]] = {}
+    keys = zip(
+        sub["area_code"].astype(str).tolist(),
+        sub["offence_code"].astype(str).tolist(),
+        sub["source_file"].astype(str).tolist(),
+        strict=True,
+    )
+    for area, code, file in keys:
+        out.setdefault((area, code), set()).add(file)
+    return out
 
 
 def indicators_frame(
@@ -168,14 +177,12 @@ def indicators_frame(
             {m: wins[m].period_end(pd.Timestamp(b[1])) for m, b in starts.items()}
         )
         c["flags"] = np.where(c["incomplete"], "incomplete_window", "")
-        src = {
-            (u, m): _sources(clean, units[u], *wins[m].bounds(which), wins[m].kind)
-            for u in scope_units
-            for m in wins
-        }
+        src = {m: _sources_by_area(clean, m, *wins[m].bounds(which), wins[m].kind) for m in wins}
         c["source_files"] = [
-            src[(u, m)].get((m, k), "")
-            for u, m, k in zip(c["unit"], c["measure"], c["offence_code"], strict=True)
+            ";".join(sorted(set().union(*(src[m].get((a, k), ()) for a in units[u]))))
+            for u, m, k in zip(
+                c["unit"].astype(str), c["measure"].astype(str), c["offence_code"].astype(str), strict=True
+            )
         ]
         frames.append(c.drop(columns="incomplete"))
     police = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unit"])
@@ -410,7 +417,8 @@ def funnel_frame(
         for th, x, py in zip(ref_rows["theme"], ref_rows["x1"], ref_rows["py1"], strict=True)
     }
     t = t[t["unit"].isin(areas) & t["x1"].notna() & (t["py1"] > 0)].copy()
-    names = dict(zip(gm["area_code"], gm["area_name"], strict=True))
+    last_names = gm.drop_duplicates("area_code", keep="last")  # as dict(zip(...)) over every row
+    names = dict(zip(last_names["area_code"], last_names["area_name"], strict=True))
     t["rate_per_1000"] = t["x1"] / t["py1"] * 1000
     t["reference_rate_per_1000"] = t["theme"].map(ref_rate)
     t = t.rename(columns={"unit": "area_code", "x1": "count"})

@@ -3,17 +3,49 @@
 The door of the layer: steps use the names below. Readers know nothing downstream (no store, scoring
 or reports); what they need from the workspace (theme labels, the pseudonym key) comes in a
 ReadContext.
+
+The names of the download (httpx) and of the workbook templates (openpyxl) are imported when first
+used (`__getattr__`), so that `ivp ingest` of police files imports neither; the type checker and
+import-linter see them through the `TYPE_CHECKING` imports below.
 """
 
-from ivp_pipeline.sources.base import Head, ReadContext, ReaderModule, Source, sha256_of
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from ivp_pipeline.sources.base import Head, ReadContext, ReaderModule, Source, digest, sha256_of
 from ivp_pipeline.sources.detection import READERS, detect
 from ivp_pipeline.sources.geo import GEO_FOLDER, wijk_shapes
-from ivp_pipeline.sources.local_figures_template import template_bytes as local_figures_workbook
 from ivp_pipeline.sources.police.fetch.config import FetchConfig, fetch_config
-from ivp_pipeline.sources.police.fetch.download import FetchOutcome, FetchTarget, fetch_tables
 from ivp_pipeline.sources.professional.privacy import KEY_FILE, load_key
-from ivp_pipeline.sources.professional.template import template_bytes as professional_template
-from ivp_pipeline.sources.survey.template import template_bytes as survey_template
+from ivp_pipeline.sources.startup import lean_start
+
+if TYPE_CHECKING:
+    from ivp_pipeline.sources.local_figures_template import template_bytes as local_figures_workbook
+    from ivp_pipeline.sources.police.fetch.download import FetchOutcome, FetchTarget, fetch_tables
+    from ivp_pipeline.sources.professional.template import template_bytes as professional_template
+    from ivp_pipeline.sources.survey.template import template_bytes as survey_template
+
+# name offered here -> (module, its name there)
+_LAZY = {
+    "FetchOutcome": ("ivp_pipeline.sources.police.fetch.download", "FetchOutcome"),
+    "FetchTarget": ("ivp_pipeline.sources.police.fetch.download", "FetchTarget"),
+    "fetch_tables": ("ivp_pipeline.sources.police.fetch.download", "fetch_tables"),
+    "local_figures_workbook": ("ivp_pipeline.sources.local_figures_template", "template_bytes"),
+    "professional_template": ("ivp_pipeline.sources.professional.template", "template_bytes"),
+    "survey_template": ("ivp_pipeline.sources.survey.template", "template_bytes"),
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # asked once
+    return value
+
 
 __all__ = [
     "GEO_FOLDER",
@@ -27,8 +59,10 @@ __all__ = [
     "ReaderModule",
     "Source",
     "detect",
+    "digest",
     "fetch_config",
     "fetch_tables",
+    "lean_start",
     "load_key",
     "local_figures_workbook",
     "professional_template",

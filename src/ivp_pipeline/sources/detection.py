@@ -1,14 +1,20 @@
-"""Detect a file's kind from its content (never its name) and pick its reader."""
+"""Detect a file's kind from its content (never its name) and pick its reader.
+
+Reader modules are imported when detection reaches them, in order, and not before: a police CSV is
+claimed by the second one, so `ivp ingest` of police downloads never imports the workbook readers
+(openpyxl) or anything else they need.
+"""
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from typing import cast
 
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.sources.base import Head, ReaderModule, Source
+from ivp_pipeline.sources.officeformat import MAX_WORKBOOK_BYTES, office_format_problem
 from ivp_pipeline.sources.textio import MAX_TEXT_BYTES, check_row_limit, decode_head, read_head
-from ivp_pipeline.sources.xlsxio import MAX_WORKBOOK_BYTES, office_format_problem
 
 ZIP_MAGIC = b"PK\x03\x04"
 # The reader modules in detection order (most specific first). A reader module defines `KIND`,
@@ -26,14 +32,18 @@ READERS: tuple[str, ...] = (
 
 
 def reader_modules() -> list[ReaderModule]:
-    mods = []
+    """Every reader module (imports them all)."""
+    return list(_readers())
+
+
+def _readers() -> Iterator[ReaderModule]:
+    """The reader modules in detection order, each imported when it is reached."""
     for name in READERS:
         try:
-            mods.append(cast(ReaderModule, importlib.import_module(name)))
+            yield cast(ReaderModule, importlib.import_module(name))
         except ModuleNotFoundError as exc:
             if exc.name != name:  # a reader that exists but fails to import is a bug
                 raise
-    return mods
 
 
 def make_head(source: Source) -> Head:
@@ -69,9 +79,9 @@ def detect(source: Source) -> ReaderModule:
             )
         )
     if limit == MAX_TEXT_BYTES:
-        check_row_limit(source.path, source.name)
+        check_row_limit(source.path, source.name, lines=source.lines)
     head = make_head(source)
-    for mod in reader_modules():
+    for mod in _readers():
         if mod.sniff(head):
             return mod
     first = (head.text or "").splitlines()[0][:80] if head.text else ("xlsx-werkmap" if head.is_zip else "")

@@ -22,26 +22,33 @@ MAX_TEXT_ROWS = 50_000_000
 _MIN_LINE_BYTES = 2  # "x\n": a file smaller than MAX_TEXT_ROWS x this cannot have too many lines
 
 
-def check_row_limit(path: Path, file: str, limit: int | None = None) -> None:
+def may_pass_row_limit(size: int, limit: int | None = None) -> bool:
+    """Whether a file of `size` bytes could have more lines than the limit (else it is not counted)."""
+    return size > (MAX_TEXT_ROWS if limit is None else limit) * _MIN_LINE_BYTES
+
+
+def check_row_limit(path: Path, file: str, limit: int | None = None, lines: int | None = None) -> None:
     """Refuse (too-large) a text file with more than `limit` (MAX_TEXT_ROWS) lines, counted in raw
-    bytes before any parsing, stopping as soon as the limit is passed; small files are not scanned."""
+    bytes before any parsing, stopping as soon as the limit is passed; small files are not scanned.
+    `lines`: the file's newlines when they were counted already (`base.digest`)."""
     limit = MAX_TEXT_ROWS if limit is None else limit
-    if path.stat().st_size <= limit * _MIN_LINE_BYTES:
+    if not may_pass_row_limit(path.stat().st_size, limit):
         return
-    lines = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            lines += chunk.count(b"\n")
-            if lines > limit:
-                shown = f"{limit:_}".replace("_", ".")  # 50.000.000, as Dutch readers write it
-                raise IvpError(
-                    Problem(
-                        "too-large",
-                        f"het bestand heeft meer dan {shown} regels, de grens voor een tekstbestand",
-                        file=file,
-                        hint="splits het bestand, of lever alleen de gemeenten en perioden die nodig zijn",
-                    )
-                )
+    if lines is None:
+        lines = 0
+        with path.open("rb") as fh:
+            while lines <= limit and (chunk := fh.read(1 << 22)):
+                lines += chunk.count(b"\n")
+    if lines > limit:
+        shown = f"{limit:_}".replace("_", ".")  # 50.000.000, as Dutch readers write it
+        raise IvpError(
+            Problem(
+                "too-large",
+                f"het bestand heeft meer dan {shown} regels, de grens voor een tekstbestand",
+                file=file,
+                hint="splits het bestand, of lever alleen de gemeenten en perioden die nodig zijn",
+            )
+        )
 
 
 def detect_encoding(raw: bytes, file: str = "") -> str:

@@ -10,7 +10,6 @@ import re
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,21 +20,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ivp_pipeline.problems import IvpError, Problem
+from ivp_pipeline.sources.officeformat import ZIP_ERRORS
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-# Limits of a workbook (docs/inputs.md, "Limits"), checked before it is parsed. openpyxl needs about
+# Limits of a workbook (docs/inputs.md, "Limits"; the file size is officeformat.MAX_WORKBOOK_BYTES),
+# checked before it is parsed. openpyxl needs about
 # 0.4 s and 5 MB of memory per unpacked MB (a 16 MB xlsx that unpacks to 300 MB took 114 s to open);
 # a filled-in template is about 20 KB, an agency's survey workbook a few MB.
-MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED = 32 * 1024 * 1024
 MAX_SHEET_ROWS = 100_000  # rows read per sheet (grid)
 SNIFF_STRINGS_BYTES = 512 * 1024
-# What reading a damaged, cut or odd zip can raise: all of it is about the user's bytes.
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, NotImplementedError,
-              RuntimeError)  # fmt: skip
 
 
 def shared_strings(path: Path, limit: int = SNIFF_STRINGS_BYTES) -> set[str]:
@@ -56,57 +53,6 @@ def shared_strings(path: Path, limit: int = SNIFF_STRINGS_BYTES) -> set[str]:
     except ZIP_ERRORS:
         return set()
     return texts
-
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: .xls, and encrypted .xlsx
-_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-
-
-def _refusal(code: str, message: str, file: str, hint: str) -> IvpError:
-    return IvpError(Problem(code, message, file=file, hint=hint))
-
-
-def office_format_problem(raw: bytes, path: Path, file: str) -> IvpError | None:
-    """A workbook in a format ivp does not read (old .xls, binary .xlsb, macro .xlsm, password), told
-    apart by content, each with its own advice; None for anything else (an .xlsx, or not a workbook)."""
-    if raw.startswith(OLE_MAGIC):
-        with path.open("rb") as fh:
-            ole = fh.read(4 << 20)
-        if _ENCRYPTED in ole:
-            return _refusal(
-                "encrypted-workbook",
-                "de werkmap is met een wachtwoord beveiligd en kan niet gelezen worden",
-                file,
-                "verwijder het wachtwoord (Bestand > Info > Werkmap beveiligen) en sla op als .xlsx",
-            )
-        return _refusal(
-            "xls-workbook",
-            "dit is een oude Excel-werkmap (.xls, Excel 97-2003), geen .xlsx",
-            file,
-            "open het in Excel en sla op als .xlsx (Excel-werkmap)",
-        )
-    if not raw.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-    except ZIP_ERRORS:
-        return None
-    if "xl/workbook.bin" in names:
-        return _refusal(
-            "xlsb-workbook",
-            "dit is een binaire Excel-werkmap (.xlsb), geen .xlsx",
-            file,
-            "open het in Excel en sla op als .xlsx (Excel-werkmap)",
-        )
-    if "xl/vbaProject.bin" in names:
-        return _refusal(
-            "xlsm-workbook",
-            "dit is een werkmap met macro's (.xlsm); ivp leest geen macro's",
-            file,
-            "open het in Excel en sla op als .xlsx (Excel-werkmap, zonder macro's)",
-        )
-    return None
 
 
 def _bad_workbook(file: str, detail: str = "") -> IvpError:

@@ -34,7 +34,17 @@ REFRESH_FILE = "refresh-fingerprint.json"
 REFRESH_JOURNAL = "refresh-journal.json"  # steps/rollback.py: a refresh that did not finish
 FORMAT = 1
 # Libraries whose version can change the numbers or the bytes of the outputs.
-LIBRARIES = ("ivp-pipeline", "numpy", "pandas", "pyarrow", "scipy", "matplotlib", "openpyxl", "jinja2")
+LIBRARIES = (
+    "ivp-pipeline",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "scipy",
+    "matplotlib",
+    "openpyxl",
+    "xlsxwriter",
+    "jinja2",
+)
 _PACKAGE = Path(__file__).resolve().parent.parent
 _CHUNK = 1 << 20
 

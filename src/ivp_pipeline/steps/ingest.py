@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -21,7 +23,17 @@ from ivp_pipeline.config import load_toml
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import RegionConfig, region_config
 from ivp_pipeline.schemas import DATASETS, Dataset
-from ivp_pipeline.sources import GEO_FOLDER, KEY_FILE, ReadContext, Source, detect, load_key, sha256_of
+from ivp_pipeline.sources import (
+    GEO_FOLDER,
+    KEY_FILE,
+    ReadContext,
+    Source,
+    detect,
+    digest,
+    lean_start,
+    load_key,
+    sha256_of,
+)
 from ivp_pipeline.store import Transaction
 from ivp_pipeline.workspace import Workspace
 
@@ -151,6 +163,7 @@ def ingest(
     A file replaced in place that lacks observations its earlier version had is refused
     (`would-remove`) unless `allow_shrink`.
     """
+    lean_start()  # no pandas, no huge pages (sources/startup.py): a fifth of a national ingest
     temporary: list[Path] = []
     files = expand(list(paths) if paths else [ws.raw], temporary)
     report = IngestReport()
@@ -232,7 +245,9 @@ def _unchanged(previous: dict[str, Any] | None, sha: str, catalogue: str) -> boo
 def _ingest_file(
     tx: Transaction, reading: _Reading, path: Path, entries: dict[str, Any], by_sha: dict[str, str]
 ) -> FileOutcome:
-    sha = sha256_of(path)
+    # A file known by its name is hashed alone: most likely it is unchanged and will not be read.
+    known = not _personal(reading.ws, path) and reading.ws.relative(path) in entries
+    sha, lines = digest(path, count=not known)
     name = shown_name(reading.ws, path, sha)
     previous = entries.get(name)
     if previous and _unchanged(previous, sha, reading.catalogue):
@@ -245,11 +260,11 @@ def _ingest_file(
                 Problem("duplicate-file", f"zelfde inhoud als {by_sha[sha]}, dat al is ingelezen", file=name)
             ],
         )
-    source = Source(path=path, name=name, sha256=sha)
+    source = Source(path=path, name=name, sha256=sha, lines=lines)
     ctx = reading.context()
     try:
         reader = detect(source)
-        parts = _collect(reader.read(source, ctx))
+        whole, parts = _collect(reader.read(source, ctx))
     except IvpError as exc:
         return FileOutcome(name, "failed", problems=exc.problems)
     dataset = reader.DATASET
@@ -277,7 +292,7 @@ def _ingest_file(
     accepted = sum(t.num_rows for t in parts.values())
     # The new version replaces its old rows by key (revised values go to the revisions table); what
     # is left of the old version afterwards is what it lacks.
-    replaced = _upsert_all(tx, dataset, parts)
+    replaced = _upsert_all(tx, dataset, parts, whole)
     if earlier is not None:
         old = entries[earlier]
         removed = tx.drop_source(DATASETS[old["dataset"]], earlier, old["sha256"])
@@ -471,26 +486,44 @@ def _shrink(name: str, lost: dict[str, pa.Table], replaces: str | None = None) -
     )
 
 
-def _upsert_all(tx: Transaction, dataset: Dataset, parts: dict[str, pa.Table]) -> int:
+def _upsert_all(
+    tx: Transaction, dataset: Dataset, parts: dict[str, pa.Table], whole: pa.Table | None = None
+) -> int:
     """Merge and write each partition: one contract check, the partitions in threads (the store)."""
-    return tx.upsert_all(dataset, parts)
+    return tx.upsert_all(dataset, parts, whole=whole)
 
 
-def _collect(chunks: Iterable[pa.Table]) -> dict[str, pa.Table]:
-    """Group canonical chunks by municipality partition: one sort, then zero-copy slices."""
+def _collect(chunks: Iterable[pa.Table]) -> tuple[pa.Table | None, dict[str, pa.Table]]:
+    """Group canonical chunks by municipality partition: (all rows, grouped; zero-copy slices of the
+    rows of each partition), sorted by partition first when a reader did not group them (the police
+    readers do)."""
 
     tables = [c for c in chunks if c.num_rows]
     if not tables:
-        return {}
+        return None, {}
     table = pa.concat_tables(tables)
-    muni = table["municipality"]
-    # Readers that already group rows by partition (the police bulk reader) skip the sort.
-    if table.num_rows > 1 and not pc.all(pc.greater_equal(muni[1:], muni[:-1])).as_py():
-        table = table.take(pc.sort_indices(muni))
-    counts = pc.value_counts(table["municipality"])
-    out: dict[str, pa.Table] = {}
-    offset = 0
-    for item in sorted(counts.to_pylist(), key=lambda d: d["values"]):
-        out[item["values"]] = table.slice(offset, item["counts"])
-        offset += item["counts"]
-    return out
+    ranks, codes = _partition_ranks(table["municipality"])
+    if len(ranks) > 1 and bool(np.any(ranks[1:] < ranks[:-1])):
+        order = np.argsort(ranks, kind="stable")  # stable: within a partition the rows keep their order
+        table, ranks = table.take(pa.array(order)), ranks[order]
+    starts = np.flatnonzero(np.diff(ranks)) + 1
+    bounds = [0, *starts.tolist(), len(ranks)]
+    parts = {codes[ranks[a]]: table.slice(a, b - a) for a, b in itertools.pairwise(bounds)}
+    return table, parts
+
+
+def _partition_ranks(column: pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
+    """Per row the rank of its partition code among the sorted distinct codes, and those codes; the
+    ranks come from each chunk's dictionary (a few hundred codes), not from millions of strings. A
+    null (a reader's bug, which the contract refuses) ranks last."""
+    parts: list[tuple[np.ndarray, list[Any]]] = []
+    for chunk in column.chunks:
+        encoded = chunk if isinstance(chunk, pa.DictionaryArray) else pc.dictionary_encode(chunk)
+        entries = [*encoded.dictionary.to_pylist(), None]
+        indices = pc.fill_null(encoded.indices, len(entries) - 1).to_numpy(zero_copy_only=False)
+        parts.append((indices, entries))
+    codes: list[Any] = sorted({v for _i, entries in parts for v in entries if v is not None})
+    rank = {v: i for i, v in enumerate(codes)}
+    codes.append(None)
+    ranked = [np.array([rank.get(v, len(codes) - 1) for v in entries], np.int32)[i] for i, entries in parts]
+    return (ranked[0] if len(ranked) == 1 else np.concatenate(ranked)), codes

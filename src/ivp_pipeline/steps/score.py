@@ -7,11 +7,12 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline import atomic, store
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.reports import write_outputs
-from ivp_pipeline.schemas import LOCAL_FIGURES, POLICE, POPULATION, PROFESSIONAL, SURVEY
+from ivp_pipeline.schemas import LOCAL_FIGURES, POLICE, POPULATION, PROFESSIONAL, SURVEY, Dataset
 from ivp_pipeline.scoring import (
     POLICE_LEVELS,
     WHAT_IF,
@@ -19,6 +20,7 @@ from ivp_pipeline.scoring import (
     Inputs,
     ScoreResult,
     TopRow,
+    as_frame,
     compute,
     result_themes,
     stable_respondents,
@@ -29,6 +31,9 @@ from ivp_pipeline.scoring import (
 from ivp_pipeline.sources import GEO_FOLDER, wijk_shapes
 from ivp_pipeline.steps import fingerprint, settings
 from ivp_pipeline.workspace import Workspace
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # (stage shown to the user, done, total): steps report their stages, the CLI draws them.
 Progress = Callable[[str, int, int], None]
@@ -195,16 +200,16 @@ def read_inputs(ws: Workspace, areas: list[str] | None = None) -> Inputs:
     police_filter = [("area_level", "in", list(POLICE_LEVELS))]  # a national buurt file is big
     police_columns = [c for c in POLICE.schema.names if c not in POLICE_UNUSED]
 
+    def read(dataset: Dataset, **how: Any) -> pd.DataFrame:
+        # text as Parquet keeps it (dictionary-encoded), made plain Python strings once (as_frame)
+        return as_frame(store.read_dataset(processed, dataset, areas, dictionary=True, **how))
+
     return Inputs(
-        police=store.read_dataset(
-            processed, POLICE, areas, columns=police_columns, filters=police_filter
-        ).to_pandas(),
-        survey=store.read_dataset(processed, SURVEY, areas).to_pandas(),
-        professional=stable_respondents(store.read_dataset(processed, PROFESSIONAL, areas).to_pandas()),
-        population=store.read_dataset(processed, POPULATION, areas).to_pandas(),
+        police=read(POLICE, columns=police_columns, filters=police_filter),
+        survey=read(SURVEY),
+        professional=stable_respondents(read(PROFESSIONAL)),
+        population=read(POPULATION),
         manifest=store.load_manifest(processed),
-        local_figures=store.read_dataset(processed, LOCAL_FIGURES, areas).to_pandas(),
-        wijken=store.read_dataset(
-            processed, POLICE, areas, columns=list(WIJK_COLUMNS), filters=[("area_level", "==", "wijk")]
-        ).to_pandas(),
+        local_figures=read(LOCAL_FIGURES),
+        wijken=read(POLICE, columns=list(WIJK_COLUMNS), filters=[("area_level", "==", "wijk")]),
     )

@@ -99,6 +99,8 @@ def conform_stored(table: pa.Table, dataset: Dataset) -> pa.Table:
 
 
 def _stored_dictionary(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    if column.type == STORED_DICTIONARY and not any(c.dictionary.null_count for c in column.chunks):
+        return column  # as a reader built it (the police readers do): nothing to redo
     chunks = []
     for chunk in column.chunks:
         dictionary = chunk.dictionary

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -23,15 +24,27 @@ def read_partition_file(
     municipality: str,
     columns: Sequence[str] | None = None,
     filters: Filters | None = None,
+    *,
+    dictionary: bool = False,
 ) -> pa.Table:
-    """One partition file with its partition column, cast to the pinned types (checked on the way in)."""
+    """One partition file with its partition column, cast to the pinned types (checked on the way in).
+
+    `dictionary`: text columns stay dictionary-encoded as Parquet stores them (each distinct value
+    once), for a reader that wants the codes; the values are those of the pinned schema."""
     wanted = list(columns) if columns is not None else dataset.schema.names
     file_columns = [c for c in wanted if c != PARTITION_COLUMN]
-    table = pq.read_table(path, columns=file_columns, filters=list(filters) if filters else None)
+    text = [c for c in file_columns if _is_text(dataset.schema.field(c).type)] if dictionary else None
+    table = pq.read_table(
+        path, columns=file_columns, filters=list(filters) if filters else None, read_dictionary=text
+    )
     if PARTITION_COLUMN in wanted:
-        col = pa.array([municipality] * table.num_rows, pa.string())
+        if dictionary:
+            indices = pa.array(np.zeros(table.num_rows, dtype=np.int32))
+            col = pa.DictionaryArray.from_arrays(indices, pa.array([municipality], pa.string()))
+        else:
+            col = pa.array([municipality] * table.num_rows, pa.string())
         table = table.append_column(PARTITION_COLUMN, col)
-    return _cast(table, dataset, wanted)
+    return _cast(table, dataset, wanted, dictionary=dictionary)
 
 
 def read_dataset(
@@ -41,20 +54,23 @@ def read_dataset(
     *,
     columns: Sequence[str] | None = None,
     filters: Filters | None = None,
+    dictionary: bool = False,
 ) -> pa.Table:
     """Rows of a dataset in its pinned schema (or the given columns), optionally filtered while reading.
 
     `filters` are pushed down into the Parquet reader (a national buurt file is large);
     `municipalities` limits the partitions read. Empty (with the right columns) when nothing is stored.
+    `dictionary`: text columns dictionary-encoded (see read_partition_file), one dictionary per file.
     """
     wanted = set(municipalities) if municipalities is not None else None
     tables = [
-        read_partition_file(path, dataset, code, columns, filters)
+        read_partition_file(path, dataset, code, columns, filters, dictionary=dictionary)
         for code, path in partition_files(processed, dataset)
         if wanted is None or code in wanted
     ]
     if not tables:
-        return _cast(dataset.schema.empty_table(), dataset, columns or dataset.schema.names)
+        empty = dataset.schema.empty_table()
+        return _cast(empty, dataset, columns or dataset.schema.names, dictionary=dictionary)
     return pa.concat_tables(tables)
 
 
@@ -71,8 +87,15 @@ def load_manifest(processed: Path) -> dict[str, Any]:
     return data
 
 
-def _cast(table: pa.Table, dataset: Dataset, columns: Sequence[str]) -> pa.Table:
-    schema = pa.schema([dataset.schema.field(c) for c in columns])
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _cast(table: pa.Table, dataset: Dataset, columns: Sequence[str], *, dictionary: bool = False) -> pa.Table:
+    fields = [dataset.schema.field(c) for c in columns]
+    if dictionary:
+        fields = [f.with_type(pa.dictionary(pa.int32(), f.type)) if _is_text(f.type) else f for f in fields]
+    schema = pa.schema(fields)
     if table.schema.equals(schema, check_metadata=True):
         return table
     return table.select(list(columns)).cast(schema)

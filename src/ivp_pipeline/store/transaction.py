@@ -21,6 +21,7 @@ import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ REVISED_COLUMNS = {
     "population": ("inhabitants",),
 }
 REVISION_FIELDS = ["dataset", "municipality", "key", "column", "old", "new", "old_source", "new_source"]
+PERIOD = "period_start"  # the key column that tells a new month apart
 COMPACT_AT = 12  # part files in a partition before the next change folds them into one
 THREADS = min(4, os.cpu_count() or 1)
 PARALLEL_FROM = 8  # partitions in one upsert before writing them in threads pays
@@ -161,6 +163,14 @@ class _KeyRanges:
         return self._found[name]
 
 
+def _after(incoming: pa.Table, stored_until: date | None) -> bool:
+    """True when every incoming row's period lies after `stored_until` (no stored row shares its key)."""
+    if stored_until is None:
+        return False
+    low = pc.min(incoming[PERIOD]).as_py()
+    return isinstance(low, date) and low > stored_until
+
+
 def _cannot_share_a_key(path: Path, incoming: _KeyRanges) -> bool:
     """True when the footer statistics of a stored file prove that no incoming row has the key of
     one of its rows: for some key column, the incoming values and the file's do not overlap."""
@@ -180,6 +190,29 @@ def _cannot_share_a_key(path: Path, incoming: _KeyRanges) -> bool:
         if high < file_low or low > file_high:
             return True
     return False
+
+
+def _slices_of(whole: pa.Table, tables: list[pa.Table]) -> bool:
+    """True when the tables are `whole`, one chunk per column, cut into consecutive slices in this
+    order: every column of every table a view of the same buffers, at the next offset."""
+    if any(column.num_chunks != 1 for column in whole.columns):
+        return False
+    firsts = [column.chunk(0) for column in whole.columns]
+    buffers = [_addresses(first) for first in firsts]
+    offsets = [first.offset for first in firsts]
+    for table in tables:
+        if not table.schema.equals(whole.schema) or any(c.num_chunks != 1 for c in table.columns):
+            return False
+        chunks = [column.chunk(0) for column in table.columns]
+        for i, chunk in enumerate(chunks):
+            if chunk.offset != offsets[i] or _addresses(chunk) != buffers[i]:
+                return False
+            offsets[i] += len(chunk)
+    return all(offset == f.offset + len(f) for offset, f in zip(offsets, firsts, strict=True))
+
+
+def _addresses(array: pa.Array) -> list[int | None]:
+    return [None if b is None else b.address for b in array.buffers()]
 
 
 def _presorted(table: pa.Table) -> bool:
@@ -230,15 +263,23 @@ class Transaction:
         tables = [read_partition_file(path, dataset, municipality) for path in files]
         return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
 
-    def _write(self, dataset: Dataset, municipality: str, table: pa.Table, part: int = 0) -> None:
+    def _write(
+        self, dataset: Dataset, municipality: str, table: pa.Table, part: int = 0, fresh: bool = False
+    ) -> None:
         """Write one part file of a partition in the staging copy (the partition column is dropped
-        from the file); part 0 replaces the partition whole, so its other part files go.
+        from the file); part 0 replaces the partition whole, so its other part files go. `fresh`:
+        the partition has no files yet.
 
         `table` is checked already (by upsert), or read back from the store.
         """
         table = table.drop_columns([PARTITION_COLUMN])
         path = partition_path(self.stage, dataset, municipality, part)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.mkdir(path.parent)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
         # Statistics (min/max per row group) only where a reader filters or an append is decided:
         # the key and the area level; on names, labels and sources they cost and prune nothing.
@@ -255,11 +296,18 @@ class Transaction:
             table, buffer, compression="snappy", row_group_size=1_000_000, write_statistics=stats,
             use_dictionary=[c for c in names if c != SOURCE_ROW], column_encoding=deltas, store_schema=False,
         )  # fmt: skip
-        with open(tmp, "wb") as fh:
-            fh.write(buffer.getvalue())
-        tmp.replace(path)
+        data = buffer.getvalue()
+        try:
+            # A new name is written in place (a new partition, a new part): the staging copy is not
+            # published until the swap. An existing one is a hard link to the live file: replaced.
+            with open(path, "xb") as fh:
+                fh.write(data)
+        except FileExistsError:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+            tmp.replace(path)
         self._own[(dataset.name, municipality)] = part
-        if part == 0:
+        if part == 0 and not fresh:
             for n, other in part_files(path.parent):
                 if n:
                     other.unlink()
@@ -268,17 +316,28 @@ class Transaction:
         """Check incoming rows against the contract, merge them by key into one partition; rows replaced."""
         return self.upsert_all(dataset, {municipality: incoming})
 
-    def upsert_all(self, dataset: Dataset, parts: Mapping[str, pa.Table]) -> int:
+    def upsert_all(
+        self, dataset: Dataset, parts: Mapping[str, pa.Table], whole: pa.Table | None = None
+    ) -> int:
         """`upsert` for many partitions at once (one file's rows by partition): one contract check for
-        all of them, then the partitions in threads; rows replaced."""
+        all of them, then the partitions in threads; rows replaced. `whole`: the table the parts are
+        consecutive slices of, in code order (as `ivp ingest` groups a file), checked in one piece."""
         items = sorted(parts.items())
         if not items:
             return 0
         presorted = [_presorted(table) for _code, table in items]
-        checked = self._conform([table for _code, table in items], dataset)
+        tables = [table for _code, table in items]
+        if whole is not None and _slices_of(whole, tables):
+            stored, offset, checked = conform_stored(whole, dataset), 0, []
+            for table in tables:
+                checked.append(stored.slice(offset, table.num_rows))
+                offset += table.num_rows
+        else:
+            checked = self._conform(tables, dataset)
         _ = self.stage  # the staging copy, made once before the threads share it
+        until = self._stored_until(dataset)
         work = [
-            (code, table, ordered)
+            (code, table, ordered, until)
             for (code, _), table, ordered in zip(items, checked, presorted, strict=True)
         ]
         if len(work) < PARALLEL_FROM:
@@ -303,31 +362,53 @@ class Transaction:
             return out
         return [conform_stored(table, dataset) for table in tables]
 
+    def _stored_until(self, dataset: Dataset) -> date | None:
+        """The latest period of any row of the dataset in the store, from the manifest (the last
+        period of every file ingested into it), or None when the manifest does not say. A new month
+        lies after it, so the footers of hundreds of partitions need not be read to see so."""
+        if PERIOD not in dataset.key:
+            return None
+        lasts = [e.get("period_last") for e in self.manifest.get("files", {}).values()
+                 if e.get("dataset") == dataset.name]  # fmt: skip
+        if not lasts or not all(isinstance(last, str) for last in lasts):
+            return None
+        try:
+            return max(date.fromisoformat(last) for last in lasts)
+        except ValueError:
+            return None
+
     @staticmethod
     def _apart(dataset: Dataset, files: list[tuple[int, Path]], incoming: pa.Table) -> bool:
         ranges = _KeyRanges(incoming, dataset.key)
         return all(_cannot_share_a_key(path, ranges) for _n, path in files)
 
     def _upsert_one(
-        self, dataset: Dataset, municipality: str, incoming: pa.Table, presorted: bool
+        self,
+        dataset: Dataset,
+        municipality: str,
+        incoming: pa.Table,
+        presorted: bool,
+        stored_until: date | None,
     ) -> tuple[int, list[list[Any]]]:
         """Merge into one partition. Into the part this run wrote already, if any (a run leaves at
         most one new part per partition), else as a new part when no stored row can share a key with
-        an incoming one; else into the whole partition, written anew as part-0."""
+        an incoming one (all incoming rows lie after `stored_until`, or the footers say so); else
+        into the whole partition, written anew as part-0."""
         files = part_files(partition_dir(self.stage, dataset, municipality))
         own = self._own.get((dataset.name, municipality))
         others = [(n, path) for n, path in files if n != own]
         if not others or (
-            len(files) < COMPACT_AT and incoming.num_rows and self._apart(dataset, others, incoming)
+            len(files) < COMPACT_AT
+            and incoming.num_rows
+            and (_after(incoming, stored_until) or self._apart(dataset, others, incoming))
         ):
             part = own if own is not None else (files[-1][0] + 1 if files else 0)
             targets = [path for n, path in files if n == part]
         else:
             part, targets = 0, [path for _n, path in files]
         if not targets:
-            self._write(
-                dataset, municipality, incoming if presorted else sort_by_key(incoming, dataset), part
-            )
+            ordered = incoming if presorted else sort_by_key(incoming, dataset)
+            self._write(dataset, municipality, ordered, part, fresh=not files)
             return 0, []
         existing = self._read_files(dataset, municipality, targets)
         incoming = cast(incoming, dataset)

@@ -9,16 +9,15 @@ import numpy as np
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from ivp_pipeline.reports.charts import (
-    BLUE,
     DARK,
-    GREEN,
     GREY,
     LIGHT,
     ORANGE,
     hidden_note,
     numeric,
 )
-from ivp_pipeline.reports.labels import is_missing, number
+from ivp_pipeline.reports.charts.captions import MARKERS, left_out, left_out_caption
+from ivp_pipeline.reports.labels import number
 from ivp_pipeline.scoring.stats import poisson_ci
 
 if TYPE_CHECKING:
@@ -26,36 +25,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 LEVELS = (0.95, 0.998)
-# One colour and marker per highlighted municipality, so panels need no overlapping name labels.
-MARKERS = (("o", ORANGE), ("s", BLUE), ("^", GREEN), ("D", "#CC79A7"), ("v", "#E69F00"), ("P", "#56B4E9"))
 NICE_TICKS = tuple(m * 10**k for k in range(3, 7) for m in (1, 2, 5))
 FINE_TICKS = tuple(m * 10**k for k in range(3, 7) for m in (1, 1.5, 2, 3, 4, 5, 7))
-
-
-def left_out(frame: pd.DataFrame, highlight: dict[str, str]) -> list[str]:
-    """Names of the highlighted areas without a rate (no complete window): not drawn, never as 0.
-
-    A public-mode marker ("n<5") is a known small number, hidden rather than unknown.
-    """
-    codes = frame["area_code"].astype(str)
-    gone = [code for code, rate in zip(codes, frame["rate_per_1000"], strict=True) if is_missing(rate)]
-    return [name for code, name in highlight.items() if code in gone]
-
-
-def left_out_caption(frame: pd.DataFrame, highlight: dict[str, str], themes: dict[str, str]) -> str:
-    """'Weggelaten zonder volledig venster van 12 maanden: Oldenzaal (Woninginbraak).' or ''."""
-    parts = []
-    for theme, name in themes.items():
-        names = left_out(frame[frame["theme"].astype(str) == theme], highlight)
-        if names:
-            parts.append(f"{', '.join(names)} ({name})")
-    if not parts:
-        return ""
-    return (
-        "Weggelaten omdat niet alle 12 maanden gepubliceerd zijn (onbekend, niet 0): "
-        + "; ".join(parts)
-        + "."
-    )
+__all__ = ["MARKERS", "left_out", "left_out_caption", "plot_funnel", "poisson_limits"]
 
 
 def poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:

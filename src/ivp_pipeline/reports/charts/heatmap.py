@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from ivp_pipeline.reports.charts import numeric
 
+TOP_LABELS = 8 * 1.2  # the height of the column labels above the cells, in points
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -28,8 +30,8 @@ def plot_heatmap(ax: Axes, matrix: pd.DataFrame, *, title: str = "") -> AxesImag
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    if title:
-        ax.set_title(title, loc="left")
+    if title:  # above the municipality names at the top (line, tick pad and the usual 6 points)
+        ax.set_title(title, loc="left", pad=TOP_LABELS + 3.5 + 6)
     return image
 
 

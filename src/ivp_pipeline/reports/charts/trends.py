@@ -11,74 +11,19 @@ import numpy as np
 import pandas as pd
 
 from ivp_pipeline.reports.charts import BLUE, GREY, LIGHT, ORANGE, hidden_note, numeric, suppressed_count
-from ivp_pipeline.reports.labels import is_missing
+from ivp_pipeline.reports.charts.captions import (
+    BREAK_LABEL,
+    SERIES_BREAK,
+    break_label,
+    gap_caption,
+    unknown_periods,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-# Since July 2018 the police count co-occurring offences separately (total about +0.5 %, some
-# offences +10-16 %): the series before and after are not fully comparable.
-SERIES_BREAK = datetime(2018, 7, 1)
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
-def break_label(when: datetime) -> str:
-    return f"trendbreuk {MONTHS[when.month - 1]} {when.year}"
-
-
-BREAK_LABEL = break_label(SERIES_BREAK)  # "trendbreuk juli 2018"
-
-
 UNKNOWN_SHADE = "#F6DFD2"
-
-
-def unknown_periods(frame: pd.DataFrame) -> pd.Series:
-    """The period starts of one series' own periods (months) whose count is unknown (NaN).
-
-    Not published, suppressed by the police or left out because a member municipality is missing
-    (NOT): never 0. Public-mode markers ("<5") are known small counts, not unknown.
-    """
-    if frame.empty:
-        return pd.Series([], dtype="datetime64[ns]")
-    own = frame
-    if "period_kind" in frame.columns:
-        kinds = frame["period_kind"].astype(str)
-        if (kinds == "month").any():
-            own = frame[kinds == "month"]
-    missing = [is_missing(v) for v in own["count"]]
-    return pd.to_datetime(own.loc[missing, "period_start"]).sort_values().reset_index(drop=True)
-
-
-def gap_caption(series: dict[str, pd.DataFrame]) -> str:
-    """Caption text naming the themes with unknown months ('' when there are none).
-
-    'Woninginbraak: 5 maanden onbekend (niet gepubliceerd of geheimgehouden); ...'
-    """
-    parts = []
-    for name, frame in series.items():
-        n = len(unknown_periods(frame))
-        if n:
-            parts.append(f"{name}: {n} {'maand' if n == 1 else 'maanden'} onbekend")
-    if not parts:
-        return ""
-    return (
-        "; ".join(parts) + " (niet gepubliceerd of geheimgehouden). Onbekende maanden zijn gearceerd en "
-        "tellen nooit als 0: de lijn is daar onderbroken en een periode van 12 maanden met een onbekende "
-        "maand heeft geen punt."
-    )
+__all__ = ["BREAK_LABEL", "SERIES_BREAK", "gap_caption", "plot_trend", "unknown_periods"]
 
 
 def period_unit(periods: pd.Series) -> str:

@@ -1,8 +1,10 @@
-"""CBS bulk TypedDataSet CSV of police tables (`ID;SoortMisdrijf;RegioS;Perioden;...`), streamed.
+"""CBS bulk TypedDataSet CSV of police tables (`ID;SoortMisdrijf;RegioS;Perioden;...`).
 
-The file is read in blocks by pyarrow as text only; each block's cells are dictionary-encoded and
-only the distinct values go through Python (a national file has millions of rows but a few thousand
-distinct cells), so the happy path has no per-row Python. Row numbers are physical lines.
+pyarrow parses the file in blocks, in parallel, as text only, each column dictionary-encoded: a
+national file (3.6 M rows) arrives as small integer codes into a few thousand distinct cells. Only
+the distinct cells go through Python (resolved once per file, after the blocks' dictionaries are
+unified); every row is then a numpy lookup, so the happy path has no per-row Python. Row numbers
+are physical lines.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from ivp_pipeline.sources.textio import (
 
 KIND = "police-bulk-csv"
 DATASET = POLICE
-BLOCK_SIZE = 2 << 20  # bytes per batch: larger blocks parse no faster and hold more memory
+BLOCK_SIZE = 2 << 20  # bytes per parse block: larger blocks parse no faster and hold more memory
 FIRST_DATA_LINE = 2
 
 
@@ -97,12 +99,14 @@ class _BulkReader:
 
         names = [self.raw_names[c] for c in self.layout.columns]
 
-        def on_invalid(row: pacsv.InvalidRow) -> str:
+        def on_invalid(row: pacsv.InvalidRow) -> str:  # from the parsing threads (only its count is used)
             self.invalid.append(row.text or "")
             return "skip"
 
         try:
-            stream = pacsv.open_csv(
+            # Whole, not streamed: the blocks are parsed in parallel threads, and a national file's
+            # columns take some 60 MB as codes.
+            table = pacsv.read_csv(
                 self.source.path,
                 read_options=pacsv.ReadOptions(
                     block_size=BLOCK_SIZE,
@@ -124,9 +128,8 @@ class _BulkReader:
                     strings_can_be_null=False,
                 ),
             )
-            for batch in stream:
-                self._batch([batch.column(n) for n in names])
-            del stream
+            self._resolve([_Coded(table.column(n)) for n in names])
+            del table
             # What the parser held is free now: give it back before the table is built.
             pa.default_memory_pool().release_unused()
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
@@ -152,25 +155,22 @@ class _BulkReader:
                 )
             ) from exc
 
-    def _batch(self, columns: list[pa.Array]) -> None:
+    def _resolve(self, columns: list[_Coded]) -> None:
+        """Every row of the file from its four columns, each cell resolved once per distinct text."""
         lookups = (self.cells.offence, self.cells.area, self.cells.period)
-        issues: list[tuple[np.ndarray, list[str], list[Any]]] = []  # per column: codes, cells, lookups
-        for column, lookup in zip(columns[:3], lookups, strict=True):
-            codes, dictionary = _encode(column)
-            issues.append((codes, dictionary, [lookup(v) for v in dictionary]))
-        codes, dictionary = _encode(columns[3])
-        found_v = [self.cells.value(v) for v in dictionary]
-        issues.append((codes, dictionary, found_v))
+        found = [[lookup(v) for v in column.cells] for column, lookup in zip(columns, lookups, strict=False)]
+        found_v = [self.cells.value(v) for v in columns[3].cells]
+        # np.take, not [codes]: it takes the int32 codes as they are (fancy indexing copies them first)
         ids = [
-            np.array([f if isinstance(f, int) else -1 for f in found], np.int32)[codes]
-            for codes, _cells, found in issues[:3]
+            column.take(np.array([f if isinstance(f, int) else -1 for f in per_cell], np.int32))
+            for column, per_cell in zip(columns, found, strict=False)
         ]
-        values = np.array([f[0] if isinstance(f, tuple) else 0 for f in found_v], np.int64)[codes]
-        states = np.array([f[1] if isinstance(f, tuple) else -1 for f in found_v], np.int8)[codes]
+        values = columns[3].take(np.array([f[0] if isinstance(f, tuple) else 0 for f in found_v], np.int64))
+        states = columns[3].take(np.array([f[1] if isinstance(f, tuple) else -1 for f in found_v], np.int8))
         n = len(states)
-        records = np.arange(self.records, self.records + n, dtype=np.int64)
-        self.records += n
-        if all(isinstance(f, int) for _c, _d, found in issues[:3] for f in found) and all(
+        records = np.arange(n, dtype=np.int64)
+        self.records = n
+        if all(isinstance(f, int) for per_cell in found for f in per_cell) and all(
             isinstance(f, tuple) for f in found_v
         ):
             # Every distinct cell resolved (an empty one does not: blank lines take the path below),
@@ -178,6 +178,11 @@ class _BulkReader:
             self.ctx.rows_read += n
             self.builder.add_arrays(ids[1], ids[0], ids[2], values, states, records)
             return
+        per_column: list[list[Any]] = [*found, found_v]
+        issues = [
+            (column.codes(), column.cells, per_cell)
+            for column, per_cell in zip(columns, per_column, strict=True)
+        ]
         empty = np.ones(n, bool)
         for codes, cells, _found in issues:
             empty &= np.array([v == "" for v in cells], bool)[codes]
@@ -246,7 +251,36 @@ class _BulkReader:
         return out
 
 
-def _encode(column: pa.Array) -> tuple[np.ndarray, list[str]]:
-    """(code per cell, distinct cells) of a column pyarrow read dictionary-encoded."""
-    encoded = column if isinstance(column, pa.DictionaryArray) else pc.dictionary_encode(column)
-    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+class _Coded:
+    """A column pyarrow read dictionary-encoded, block by block (each block its own dictionary): its
+    distinct cells over all blocks (`cells`, each resolved once), and per row a lookup into them
+    (`take`), block by block into one array, without joining or re-encoding the blocks' codes."""
+
+    def __init__(self, column: pa.ChunkedArray) -> None:
+        if not pa.types.is_dictionary(column.type):
+            column = pc.dictionary_encode(column)
+        self.chunks: list[pa.DictionaryArray] = list(column.chunks)
+        self.length = len(column)
+        distinct = pc.unique(pa.chunked_array([c.dictionary for c in self.chunks], pa.string()))
+        self.cells: list[str] = distinct.to_pylist()
+        # per block: the position in `cells` of each entry of its dictionary
+        self._where = [
+            pc.index_in(c.dictionary, value_set=distinct).to_numpy(zero_copy_only=False).astype(np.int32)
+            for c in self.chunks
+        ]
+
+    def take(self, per_cell: np.ndarray) -> np.ndarray:
+        """`per_cell[code of the row's cell]` for every row."""
+        out = np.empty(self.length, per_cell.dtype)
+        start = 0
+        for chunk, where in zip(self.chunks, self._where, strict=True):
+            end = start + len(chunk)
+            codes = chunk.indices.to_numpy(zero_copy_only=False)
+            # mode="clip": the codes are within the dictionary, and only so does numpy write to `out` directly
+            np.take(per_cell[where], codes, out=out[start:end], mode="clip")
+            start = end
+        return out
+
+    def codes(self) -> np.ndarray:
+        """The position in `cells` of every row's cell."""
+        return self.take(np.arange(len(self.cells), dtype=np.int32))

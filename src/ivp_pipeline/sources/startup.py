@@ -1,0 +1,92 @@
+"""A lean start for a process that reads downloads (`ivp ingest`): no pandas, no huge pages.
+
+pyarrow without pandas. The first time pyarrow converts Python or numpy values (any `pa.array`,
+`to_numpy`, `to_pylist`) it looks for pandas and imports it when it is installed: some 0.3-0.45 s, a
+tenth of a national ingest, for a library no reader uses. `without_pandas()` lets that first look
+find none. Should something import pandas later in the same process (`ivp refresh` scores after it
+ingests; a test), pyarrow is made to look again right after pandas has loaded, so pandas objects
+convert as they always do.
+
+No transparent huge pages. numpy asks the kernel for 2 MB pages for every array of 4 MB or more, and
+the kernel zeroes each such page when it is first touched: a national ingest, which makes and drops
+arrays of millions of rows, spent a quarter of its CPU time (half a second) zeroing them. A process
+that reads files does better with ordinary pages (Linux: prctl PR_SET_THP_DISABLE; elsewhere
+nothing is done).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import sys
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+
+import pyarrow as pa
+import pyarrow.lib
+
+PANDAS = "pandas"
+_PR_SET_THP_DISABLE = 41  # linux/prctl.h
+
+
+class _NoPandas:
+    """A meta path finder that says pandas is not installed (while pyarrow takes its first look)."""
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> None:
+        if name == PANDAS:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+
+class _LookAgain:
+    """A meta path finder that, once pandas is imported, has pyarrow take it into account."""
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if name != PANDAS:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_then_look_again(module: ModuleType) -> None:
+            exec_module(module)
+            _ = pyarrow.lib._pandas_api.pd  # pyarrow's import check again: it finds pandas now
+
+        spec.loader.exec_module = exec_then_look_again  # type: ignore[method-assign]  # pandas' loader only
+        return spec
+
+
+def lean_start() -> None:
+    """Both of the above, for the process that calls it (from then on)."""
+    without_huge_pages()
+    without_pandas()
+
+
+def without_huge_pages() -> None:
+    """No transparent huge pages for this process (Linux); a no-op where that is not possible."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def without_pandas() -> None:
+    """Let pyarrow start without pandas, unless pandas is imported already (then it costs nothing)."""
+    if PANDAS in sys.modules or any(isinstance(f, _LookAgain) for f in sys.meta_path):
+        return
+    blocker = _NoPandas()
+    sys.meta_path.insert(0, blocker)
+    try:
+        pa.array([0])  # pyarrow's first conversion: it looks for pandas now, and finds none
+    finally:
+        sys.meta_path.remove(blocker)
+    sys.meta_path.insert(0, _LookAgain())

@@ -1,0 +1,76 @@
+"""The chart set across processes: a run whose charts are all unchanged loads no matplotlib and starts
+no pool; a pool of workers draws the same bytes as this process."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parents[1]
+# Writes the reports of a small fixture result into argv[1] (with argv[2] as the previous reports/,
+# "-" for none) and prints what the process loaded and started.
+RUN = """
+import json, multiprocessing, sys
+from multiprocessing import forkserver
+from pathlib import Path
+from ivp_pipeline.reports import write_outputs
+from outputs_fixtures import make_result
+
+if __name__ == "__main__":
+    result = make_result(n_themes=3, first_month="2023-01-01")
+    previous = None if sys.argv[2] == "-" else Path(sys.argv[2])
+    stages = []
+    write_outputs(result, Path(sys.argv[1]), previous=previous, salt="test",
+                  progress=lambda stage, done, total: stages.append([stage, done, total]))
+    print(json.dumps({
+        "matplotlib": "matplotlib" in sys.modules,
+        "forkserver": forkserver._forkserver._forkserver_pid is not None,
+        "children": len(multiprocessing.active_children()),
+        "charts": [s for s in stages if s[0] == "Grafieken tekenen"],
+    }))
+"""
+
+
+def run(out: Path, previous: Path | None, workers: int) -> dict[str, object]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
+        "IVP_CHART_WORKERS": str(workers),
+        "SOURCE_DATE_EPOCH": "1764547200",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, str(out), str(previous) if previous else "-"],
+        env=env, capture_output=True, text=True, check=True, timeout=600,
+    )  # fmt: skip
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def shas(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_unchanged_charts_load_no_matplotlib_and_start_no_pool(tmp_path: Path) -> None:
+    pooled, serial, again = tmp_path / "pooled", tmp_path / "serial", tmp_path / "again"
+    first = run(pooled, None, workers=2)
+    assert first["matplotlib"] is False  # the pool's workers drew; this process never loaded it
+    assert first["forkserver"] is True
+    assert run(serial, None, workers=1)["matplotlib"] is True  # drawn here, without a pool
+    assert shas(pooled / "figures") == shas(serial / "figures")  # same bytes from either path
+    names = shas(pooled / "figures")
+    assert {"waarom-losser.png", "waarom-noordoost-twente.svg", "voortgang.png"} <= set(names)
+
+    warm = run(again, pooled, workers=2)
+    total = len(names) // 2
+    assert warm == {
+        "matplotlib": False,
+        "forkserver": False,
+        "children": 0,
+        "charts": [["Grafieken tekenen", total, total]],  # every chart copied, at once
+    }
+    assert shas(again / "figures") == names
+    index = json.loads((again / ".charts.json").read_text(encoding="utf-8"))
+    assert {f"{k}{s}" for k in index["charts"] for s in (".png", ".svg")} == set(names)
