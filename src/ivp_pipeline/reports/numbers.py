@@ -16,11 +16,11 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
 LOCALE = "nl_NL"
 MISSING = "onbekend"
-GROUP, POINT = ".", ","  # nl_NL
+GROUP, POINT = get_group_symbol(LOCALE), get_decimal_symbol(LOCALE)  # "." and "," for nl_NL
 _QUANTUM = {d: Decimal(1).scaleb(-d) for d in range(10)}
 
 
