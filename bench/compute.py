@@ -36,6 +36,7 @@ SAMPLE = OUT / "ws-compute-sample"
 PARTS = (
     ("facts", "clean_police"),
     ("facts", "unit_series"),
+    ("pipeline", "published"),
     ("pipeline", "theme_table"),
     ("pipeline", "perception_table"),
     ("pipeline", "professional_tables"),

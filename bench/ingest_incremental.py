@@ -19,13 +19,11 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
-from ingest_national import generate
+from ingest_national import checked, fresh, generate
 
 from ivp_pipeline.offences import offences
 from ivp_pipeline.regions import registry
@@ -52,25 +50,13 @@ def month_file(path: Path, municipalities: list[str], period: str = NEW_MONTH) -
 
 
 def run(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one child process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed (exit {os.waitstatus_to_exitcode(status)}): {' '.join(cmd)}\n{err[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime
+    """(wall seconds, CPU seconds) of one child that must succeed."""
+    wall, cpu, _mb = checked(cmd)
+    return wall, cpu
 
 
 def ingest(ws: Path) -> tuple[float, float]:
     return run([str(BIN / "ivp"), "ingest", "-w", str(ws)])
-
-
-def fresh(ws: Path, national: Path) -> None:
-    shutil.rmtree(ws, ignore_errors=True)
-    (ws / "data" / "raw").mkdir(parents=True)
-    os.link(national, ws / "data" / "raw" / national.name)
 
 
 def measure(repeat: int, national: Path = NATIONAL) -> dict[str, list[tuple[float, float]]]:

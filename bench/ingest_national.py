@@ -20,6 +20,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -81,26 +82,50 @@ def generate(path: Path, n_months: int | None) -> int:
     return rows
 
 
-def timed(cmd: list[str]) -> tuple[float, float, int, int]:
-    """(wall seconds, CPU seconds, peak RSS in MB, exit code) of one child process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if proc.stderr:
-        err = proc.stderr.read().decode(errors="replace")
-        if err.strip():
-            print(err[-2000:], file=sys.stderr)
+def _child(cmd: list[str]) -> tuple[float, float, int, int, str]:
+    """(wall seconds, CPU seconds, peak RSS in MB, exit code, stderr) of one child process; its
+    stdout is dropped, its stderr goes to a file (a pipe read only at the end could fill and block)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        err.seek(0)
+        text = err.read().decode(errors="replace")
     cpu = usage.ru_utime + usage.ru_stime
-    return elapsed, cpu, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
+    return elapsed, cpu, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status), text
+
+
+def timed(cmd: list[str]) -> tuple[float, float, int, int]:
+    """(wall seconds, CPU seconds, peak RSS in MB, exit code) of one child process; the tail of its
+    stderr is shown."""
+    elapsed, cpu, mb, rc, err = _child(cmd)
+    if err.strip():
+        print(err[-2000:], file=sys.stderr)
+    return elapsed, cpu, mb, rc
+
+
+def checked(cmd: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of a child that must succeed: when it fails, the
+    tail of its stderr is shown and the bench stops."""
+    elapsed, cpu, mb, rc, err = _child(cmd)
+    if rc != 0:
+        print(err[-2000:], file=sys.stderr)
+        sys.exit(f"failed (exit {rc}): {' '.join(cmd)}")
+    return elapsed, cpu, mb
+
+
+def fresh(ws: Path, national: Path) -> None:
+    """A new workspace `ws` whose data/raw holds only the national file (a hard link, no copy)."""
+    shutil.rmtree(ws, ignore_errors=True)
+    (ws / "data" / "raw").mkdir(parents=True)
+    os.link(national, ws / "data" / "raw" / national.name)
 
 
 def ivp_round(data: Path) -> tuple[float, float, int, int, dict[str, Any]]:
     """`ivp ingest` of the file into a fresh workspace: timings and the manifest entry."""
     ws = OUT / "ws-ivp"
-    shutil.rmtree(ws, ignore_errors=True)
-    (ws / "data" / "raw").mkdir(parents=True)
-    os.link(data, ws / "data" / "raw" / data.name)
+    fresh(ws, data)
     wall, cpu, mb, rc = timed([str(BIN / "ivp"), "ingest", "-w", str(ws)])
     manifest = json.loads((ws / "data" / "processed" / "_manifest.json").read_text(encoding="utf-8"))
     return wall, cpu, mb, rc, next(iter(manifest["files"].values()))

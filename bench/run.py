@@ -14,9 +14,7 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +22,7 @@ from pathlib import Path
 
 import scale
 from ingest_incremental import figures as incremental_figures
-from ingest_national import DUCKDB_SCRIPT, OUT, generate
+from ingest_national import DUCKDB_SCRIPT, OUT, checked, fresh, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -50,18 +48,9 @@ def _spread(values: list[float], fmt: str = "{:.2f}") -> str:
 
 
 def _run(cmd: list[str]) -> tuple[float, int]:
-    """(wall seconds, peak RSS MB) of one child; its output is dropped, and shown when it fails."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        rc = os.waitstatus_to_exitcode(status)
-        if rc != 0:
-            err.seek(0)
-            print(err.read().decode(errors="replace")[-2000:], file=sys.stderr)
-            sys.exit(f"failed (exit {rc}): {' '.join(cmd)}")
-    return wall, usage.ru_maxrss // 1024
+    """(wall seconds, peak RSS MB) of one child that must succeed."""
+    wall, _cpu, mb = checked(cmd)
+    return wall, mb
 
 
 def sample_workspace(name: str) -> Path:
@@ -201,9 +190,7 @@ def bench_national(repeat: int, months: int | None) -> list[Row]:
     mems: list[tuple[int, int]] = []
     again: list[float] = []
     for _ in range(repeat):
-        shutil.rmtree(ws, ignore_errors=True)
-        (ws / "data" / "raw").mkdir(parents=True)
-        os.link(data, ws / "data" / "raw" / data.name)
+        fresh(ws, data)
         ivp_s, ivp_mb = _run([IVP, "ingest", "-w", str(ws)])
         shutil.rmtree(duck_out, ignore_errors=True)
         duck_s, duck_mb = _run([PY, "-c", DUCKDB_SCRIPT, str(data), str(duck_out)])

@@ -19,13 +19,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-from ingest_national import OUT, SEED, generate
+from ingest_national import OUT, SEED, checked, generate
 
 from ivp_pipeline.regions import registry
 
@@ -56,13 +55,8 @@ def write_population(path: Path, codes: list[str]) -> None:
 
 
 def run(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    wall = time.perf_counter() - start
+    wall = checked(cmd)[0]
     print(f"  {wall:7.1f} s  {' '.join(cmd[1:])}", file=sys.stderr)
-    if proc.returncode != 0:
-        print(proc.stderr.decode(errors="replace")[-3000:], file=sys.stderr)
-        sys.exit(f"failed (exit {proc.returncode}): {' '.join(cmd)}")
     return wall
 
 

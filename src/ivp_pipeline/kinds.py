@@ -1,4 +1,5 @@
-"""The Dutch name of each kind of input file (a reader's KIND code), for the terminal and the reports.
+"""The Dutch name of each kind of input file (a reader's KIND code), for the terminal and the reports,
+and of what `ivp ingest` did with a file (its status), for the terminal and the log.
 
 The manifest and sources.csv keep the stable codes; what a person reads says what the file is.
 """
@@ -14,6 +15,14 @@ KIND_LABELS: dict[str, str] = {
     "professional": "professionals",
     "population": "bevolking",
     "local_figures": "lokale cijfers",
+}
+
+FILE_STATUS_LABELS: dict[str, str] = {
+    "ingested": "ingelezen",
+    "unchanged": "ongewijzigd",
+    "failed": "mislukt",
+    "skipped": "overgeslagen",
+    "duplicate": "dubbel",
 }
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -59,3 +61,24 @@ def add_list_validation(ws: Any, formula: str, ref: str, prompt: str = "") -> No
     )
     ws.add_data_validation(v)
     v.add(ref)
+
+
+def write_instructions(
+    ws: Any, lines: Sequence[str | tuple[str, str]], label_width: int, bold_labels: bool = True
+) -> None:
+    """The Toelichting sheet of a template: a title, then lines and (label, explanation) pairs."""
+    for i, line in enumerate(lines, start=1):
+        for c, value in enumerate(line if isinstance(line, tuple) else (line,), start=1):
+            ws.cell(i, c, value).alignment = Alignment(wrap_text=True, vertical="top")
+        if bold_labels and isinstance(line, tuple):
+            ws.cell(i, 1).font = Font(bold=True)
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.column_dimensions["A"].width = label_width
+    ws.column_dimensions["B"].width = 100
+
+
+def write_lists(ws: Any, columns: Mapping[str, Sequence[Any]]) -> None:
+    """The (hidden) sheet behind a template's drop-down lists: column letter -> its choices."""
+    for col, values in columns.items():
+        for r, v in enumerate(values, start=1):
+            ws[f"{col}{r}"] = v

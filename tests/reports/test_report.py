@@ -162,7 +162,7 @@ def test_pool_and_serial_drawing_give_the_same_bytes(tmp_path: Path, monkeypatch
         runs[workers] = (out, write_outputs(result, out, progress=progress))
     (one, a), (two, b) = runs["1"], runs["2"]
     assert [p.relative_to(one) for p in a] == [p.relative_to(two) for p in b]
-    # the charts of the chart pool; the sections draw their own small charts (waarom-*) afterwards
+    # the chart families, without the contribution figures (waarom-*) of "Waarom deze prioriteiten"
     charts = [p for p in a if p.suffix in (".png", ".svg") and not p.stem.startswith("waarom-")]
     assert len(charts) >= 20
     for path in a:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ivp_pipeline.kinds import KIND_LABELS
+from ivp_pipeline.kinds import FILE_STATUS_LABELS, KIND_LABELS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,14 +24,8 @@ def console(stderr: bool = False) -> Console:
     return Console(highlight=False, soft_wrap=True, width=width, stderr=stderr)
 
 
-# What the terminal shows for a file's status (the manifest keeps the codes); kinds: ivp_pipeline.kinds.
-STATUS_LABELS = {
-    "ingested": "ingelezen",
-    "unchanged": "ongewijzigd",
-    "failed": "mislukt",
-    "skipped": "overgeslagen",
-    "duplicate": "dubbel",
-}
+# What the terminal shows for a file's kind and status (the manifest keeps the codes).
+STATUS_LABELS = FILE_STATUS_LABELS
 
 
 def print_ingest_report(report: IngestReport, ws: Workspace) -> None:

@@ -7,7 +7,6 @@ samenvatting; gebiedsbeschrijving; one chapter per veiligheidsveld with its them
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline.reports import keytables, labels, numbers, ranking, views
@@ -37,14 +36,14 @@ NO_POLICE = (
 )
 
 
-def build(result: ScoreResult, charts: list[Chart], figures: Path | None = None) -> list[Section]:
-    """Every chapter of the analysis. `figures`: the folder E2's small charts are drawn into."""
+def build(result: ScoreResult, charts: list[Chart]) -> list[Section]:
+    """Every chapter of the analysis; its figures are the charts of `charts` (the chart set)."""
     profile = views.default_profile(result)
     return [
         summary(result, profile),
         area_description(result),
         *field_chapters(result, charts),
-        priorities(result, profile, charts, figures),
+        priorities(result, profile, charts),
         monitoring(result, charts),
         method_chapter(result),
     ]
@@ -176,7 +175,7 @@ def theme_section(
     return Section(views.theme_label(result, theme, themes), items, subs, key="thema-" + slug)
 
 
-def priorities(result: ScoreResult, profile: str, charts: list[Chart], figures: Path | None) -> Section:
+def priorities(result: ScoreResult, profile: str, charts: list[Chart]) -> Section:
     common = [ranking.figure(c) for c in charts if not c.municipality and c.kind != "progress"]
     items: list[Item] = [
         "Per gebied de thema's in volgorde van hun score: eerst de regio, dan elke gemeente met haar "

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ivp_pipeline.reports import labels, views, why, wijken
+from ivp_pipeline.reports import labels, numbers, views, why, wijken
 from ivp_pipeline.reports.chartcache import ChartCache, digest
 from ivp_pipeline.reports.charts.captions import MARKERS, gap_caption, left_out_caption
 
@@ -89,11 +89,6 @@ class Plan:
     def cost(self) -> int:
         """A rough drawing cost (panels), to hand the slowest charts to the pool first."""
         return int(self.grid.get("nrows", 1)) * int(self.grid.get("ncols", 1))
-
-
-def render_all(result: ScoreResult, fig_dir: Path, *, workers: int = 1) -> list[Chart]:
-    """Every chart of the report; charts without data are skipped rather than drawn empty."""
-    return PendingCharts(result, fig_dir, workers).collect()
 
 
 # One chart (or a list of them) to plan: a _Context method and its arguments; `jobs` lists them in
@@ -293,7 +288,7 @@ class _Context:
         name = self.names[code]
         title = f"Prioriteiten {name} (profiel {self.profile_label})"
         level = self.r.method.get("interval_level")
-        interval = f"{float(level) * 100:.0f}%-interval" if level else "onzekerheidsinterval"
+        interval = f"{numbers.percent(float(level))}-interval" if level else "onzekerheidsinterval"
         caption = (
             f"Thema's van {name} op volgorde van score; de lijn is het {interval} uit de Monte "
             "Carlo-simulatie, rechts de kans dat het thema in de top 3 staat en de onderbouwing (het deel "

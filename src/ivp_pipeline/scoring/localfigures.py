@@ -109,21 +109,8 @@ def local_figures_table(
             )
     frame = pd.DataFrame(
         rows,
-        columns=[
-            "municipality",
-            "theme",
-            "figure",
-            "figure_label",
-            "period_start",
-            "period_kind",
-            "value",
-            "value_state",
-            "members",
-            "denominator",
-            "per",
-            "people",
-            "supplier",
-        ],
+        # the rate and its interval come from `people` below
+        columns=[*LOCAL_FIGURES[: LOCAL_FIGURES.index("rate")], "people", "supplier"],
     )
     x = frame["value"].to_numpy(float)
     lo, hi = poisson_ci(x)

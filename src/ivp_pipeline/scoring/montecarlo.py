@@ -94,13 +94,6 @@ class Fills:
         out[self.criterion, self.pair] = True
         return out
 
-    def plus(self, rows: dict[tuple[int, int], F]) -> Fills:
-        have = {
-            (int(c), int(p)): self.values[i]
-            for i, (c, p) in enumerate(zip(self.criterion, self.pair, strict=True))
-        }
-        return Fills.of({**have, **rows})
-
 
 @dataclass
 class Batch:
@@ -359,7 +352,7 @@ def _subset(m: Model, idx: NDArray[np.int64], pos: NDArray[np.int64]) -> Model:
 
 @dataclass
 class _Scoring:
-    """Scores, rank counts and fills of a batch, computed a block of draws at a time (a run of blocks
+    """Scores and rank counts of a batch, computed a block of draws at a time (a run of blocks
     per thread, each thread its own buffer and counts; each block writes its own draws' scores)."""
 
     m: Model
@@ -371,12 +364,11 @@ class _Scoring:
     scores: dict[str, NDArray[np.float32]]  # profile -> (P, D) of the batch
     step: int
 
-    def run(self, blocks: range) -> tuple[dict[str, F], NDArray[np.bool_]]:
-        """(rank counts per profile, criteria found missing but not drawn: then nothing is done)."""
+    def run(self, blocks: range) -> dict[str, F]:
+        """Rank counts per profile over the blocks."""
         m, batch, fill = self.m, self.batch, self.fill
         n_criteria = len(CRITERIA)
         counts = {n: np.zeros((m.n_pairs, self.max_rank)) for n in self.weights}
-        nothing = np.zeros((n_criteria, m.n_pairs), dtype=bool)
         drawn = fill.drawn(n_criteria, m.n_pairs)
         buffer = np.empty((n_criteria, self.step, m.n_pairs))
         volume = CRITERIA.index("volume")
@@ -395,9 +387,9 @@ class _Scoring:
             s = np.stack([crit[c] for c in CRITERIA], out=buffer[:, : hi - lo])
             del crit
             avail = ~np.isnan(s)
-            missing = ~avail.all(axis=1) & ~drawn
-            if missing.any():
-                return counts, missing
+            if (~avail.all(axis=1) & ~drawn).any():
+                # Layout.unknown takes availability from the point estimate, the same in every draw
+                raise AssertionError("a criterion missing in a draw but not in the point estimate")
             if len(fill.pair):
                 rc, rp = fill.criterion, fill.pair
                 s[rc, :, rp] = np.where(avail[rc, :, rp], s[rc, :, rp], fill.values[:, lo:hi])
@@ -405,7 +397,7 @@ class _Scoring:
                 sc = combine(s, avail, w[lo:hi])
                 self.scores[name][:, lo:hi] = sc.T  # (P, D) in float32: percentiles need no more
                 counts[name] += rank_counts(ranks(sc, self.groups), self.max_rank)
-        return counts, nothing
+        return counts
 
 
 def _simulate(
@@ -437,11 +429,7 @@ def _simulate(
             blocks = [(lo, min(d, lo + step)) for lo in range(0, d, step)]
             scored = _Scoring(m, groups, max_rank, batch, fill, weights, batch_scores, step)
             parts = _each(pool, scored.run, _runs(len(blocks), pool))
-            missing = np.any([mis for _, mis in parts], axis=0)
-            if missing.any():  # never with the model as it is; kept exact should a criterion vary
-                scored.fill = fill.plus(uniform_rows(rngs, batch, missing, d))
-                parts = [scored.run(range(len(blocks)))]
-            for part, _ in parts:  # whole numbers of draws: the same sums in any order
+            for part in parts:  # whole numbers of draws: the same sums in any order
                 for name in profiles:
                     counts[name] += part[name]
             for name in profiles:

@@ -17,7 +17,13 @@ from ivp_pipeline.scoring.localfigures import local_figures_table, volume_inputs
 from ivp_pipeline.scoring.model import Model, criteria_arrays, ranks, stack, weighted_scores
 from ivp_pipeline.scoring.montecarlo import simulate
 from ivp_pipeline.scoring.perception import perception_table
-from ivp_pipeline.scoring.police import inhabitants_at, population_lookup, theme_codes, theme_table
+from ivp_pipeline.scoring.police import (
+    inhabitants_at,
+    population_lookup,
+    published,
+    theme_codes,
+    theme_table,
+)
 from ivp_pipeline.scoring.professionals import professional_tables
 from ivp_pipeline.scoring.result import ScoreResult
 from ivp_pipeline.scoring.voices import voices_extras
@@ -53,7 +59,8 @@ def compute(
     all_units = {**units, **({ref: (ref,)} if ref else {})}
     series = facts.unit_series(clean, avail, all_units, kind)
     inh = _inhabitants(inputs.population, all_units, w, scope)
-    theme_tab, code_tab = theme_table(series, theme_codes(cat), windows, inh)
+    pub = published(series)  # read once: theme_table and indicators_frame share it
+    theme_tab, code_tab = theme_table(pub, theme_codes(cat), windows, inh)
 
     theme_ids = sorted(cat.themes)
     pairs = pd.DataFrame([(u, t) for u in units for t in theme_ids], columns=["unit", "theme"])
@@ -114,7 +121,7 @@ def compute(
         scores=scores,
         criteria=criteria,
         indicators=tables.indicators_frame(
-            clean, code_tab, series, windows, all_units, inh, perception, cfg, list(units)
+            clean, code_tab, pub, windows, all_units, inh, perception, cfg, list(units)
         ),
         trends=tables.trends_frame(
             series, theme_codes(cat), inputs.population, all_units, list(units), w.kind, w.latest_end

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -86,25 +85,11 @@ def values_of(column: pd.Series, kind: Callable[[Any], Any]) -> list[Any]:
     return [plain[c] for c in codes.tolist()]
 
 
-# The last series read by `published` and what it gave: theme_table and code_windows (latest and
-# baseline) read the same series of one compute, and a national series has millions of rows.
-_LAST: list[tuple[weakref.ref[pd.DataFrame], int, Published]] = []
-
-
 def published(series: pd.DataFrame) -> Published:
     """The series of each unit x measure x code (a NaN count = not published, left out of counts).
 
-    The result is shared by the callers of one series (never changed by them, nor the series)."""
-    if _LAST:
-        ref, rows, pub = _LAST[0]
-        if ref() is series and rows == len(series):
-            return pub
-    out = _published(series)
-    _LAST[:] = [(weakref.ref(series, lambda _ref: _LAST.clear()), len(series), out)]  # gone with it
-    return out
-
-
-def _published(series: pd.DataFrame) -> Published:
+    Read once per series by the caller and shared by theme_table and code_windows (latest and
+    baseline): a national series has millions of rows."""
     out: Published = {}
     # plain Python values first: iterating pandas (Arrow-backed) columns element by element is slow
     keys = (values_of(series[k], str) for k in ("unit", "measure", "offence_code"))
@@ -126,15 +111,14 @@ def _known(rows: CodeSeries, periods: list[pd.Timestamp]) -> list[pd.Timestamp]:
 
 
 def code_windows(
-    series: pd.DataFrame, codes: pd.DataFrame, windows: dict[str, Windows], which: str
+    pub: Published, codes: pd.DataFrame, windows: dict[str, Windows], which: str
 ) -> pd.DataFrame:
     """Per unit x theme x code over its own table's window: count over the published periods only.
 
     Columns CODE_COLUMNS + published_periods, window_periods, incomplete (fewer published periods
     than facts.min_published: count NaN). A code without rows in the window stays NaN (not zero).
     """
-    pub = published(series)
-    units = sorted(series["unit"].unique()) if len(series) else []
+    units = _units(pub)
     rows = []
     spec = [
         (theme, measure, code, weight, windows[measure].periods(which) if measure in windows else [])
@@ -155,6 +139,11 @@ def code_windows(
             )
     cols = [*CODE_COLUMNS, "published_periods", "window_periods", "incomplete"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def _units(pub: Published) -> list[str]:
+    """The units with any row in the series, sorted."""
+    return sorted({unit for unit, _, _ in pub})
 
 
 def _theme_window(
@@ -184,7 +173,7 @@ def _theme_window(
 
 
 def theme_table(
-    series: pd.DataFrame,
+    pub: Published,
     codes: pd.DataFrame,
     windows: dict[str, Windows],
     inhabitants: dict[str, tuple[float, float]],
@@ -196,8 +185,7 @@ def theme_table(
     `codes_absent`. Fewer published periods than facts.min_published: the window is incomplete and
     x1 (or x0) is NaN, never a partial count.
     """
-    pub = published(series)
-    units = sorted(series["unit"].unique()) if len(series) else []
+    units = _units(pub)
     kind = next(iter(windows.values())).kind
     months = DURATION_MONTHS[kind]
     theme_rows, code_rows = [], []

@@ -7,6 +7,8 @@ stays out of `ivp score`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import bdtr, bdtrc, betaincinv, gammaincinv, gammaln
@@ -50,8 +52,8 @@ def rate_ratios(
     x1, t1, x0, t0 = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (x1, t1, x0, t0))
     nan = np.full(x1.shape, np.nan)
     ok = (t1 > 0) & (t0 > 0) & ~np.isnan(x1) & ~np.isnan(x0)
-    k = np.where(ok, np.round(np.where(ok, x1, 0.0)), 0.0)
-    n = np.where(ok, np.round(np.where(ok, x1 + x0, 0.0)), 0.0)
+    k = np.round(np.where(ok, x1, 0.0))
+    n = np.round(np.where(ok, x1 + x0, 0.0))
     some = ok & (n > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = t0 / t1
@@ -98,10 +100,9 @@ def binomial_p(k: ArrayLike, n: ArrayLike, p: ArrayLike) -> F:
     return np.minimum(1.0, left + right)
 
 
-def _bisect(lo: F, hi: F, good: object) -> F:
+def _bisect(lo: F, hi: F, good: Callable[[F], NDArray[np.bool_]]) -> F:
     """The last j in (lo, hi) for which `good(j)` holds, `good` true up to some j and false after it
     (lo when it never holds); vectorised over rows."""
-    assert callable(good)
     lo, hi = lo.copy(), hi.copy()
     while True:
         open_ = hi - lo > 1

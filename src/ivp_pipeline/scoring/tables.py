@@ -14,9 +14,11 @@ from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig, unit_order
 from ivp_pipeline.scoring import facts
 from ivp_pipeline.scoring.config import RANK_UNCERTAIN, ScoringConfig, rank_uncertain
 from ivp_pipeline.scoring.police import (
+    Published,
     code_windows,
     inhabitants_at,
     population_lookup,
+    published,
     theme_codes,
     theme_table,
 )
@@ -137,7 +139,7 @@ def _sources_by_area(
 def indicators_frame(
     clean: pd.DataFrame,
     code_latest: pd.DataFrame,
-    series: pd.DataFrame,
+    pub: Published,
     windows: dict[str, facts.Windows],
     units: dict[str, tuple[str, ...]],
     inh: dict[str, tuple[float, float]],
@@ -158,7 +160,7 @@ def indicators_frame(
         wins = {m: w for m, w in windows.items() if w.bounds(which)[0] is not None}
         if not wins:
             continue
-        c = code_windows(series, codes, wins, which)
+        c = code_windows(pub, codes, wins, which)
         c = c[c["unit"].isin(scope_units) & c["measure"].isin(list(wins))].copy()
         if c.empty:
             continue
@@ -408,7 +410,7 @@ def funnel_frame(
     year = int(last.year)
     lookup = population_lookup(population)
     inh = {u: (inhabitants_at(lookup, a, year),) * 2 for u, a in units.items()}
-    t, _ = theme_table(series, theme_codes(cat), windows, inh)
+    t, _ = theme_table(published(series), theme_codes(cat), windows, inh)
     if t.empty:
         return pd.DataFrame(columns=list(FUNNEL))
     ref_rows = t[t["unit"] == ref] if ref else t.iloc[0:0]

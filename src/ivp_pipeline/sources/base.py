@@ -69,6 +69,19 @@ class Head:
     is_zip: bool  # xlsx workbooks are zip files
 
 
+def missing_column(label: str, file: str, hint: str, sheet: str = "", row: int | None = 1) -> Problem:
+    """missing-column: a column of a layout that the header row lacks, by its name there."""
+    return Problem(
+        "missing-column",
+        f"de kolom {label!r} ontbreekt",
+        file=file,
+        sheet=sheet,
+        row=row,
+        column=label,
+        hint=hint,
+    )
+
+
 def _no_key() -> bytes:
     raise RuntimeError("this read has no pseudonym key (a bug: the caller must pass one)")
 

@@ -13,10 +13,9 @@ from typing import cast
 
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.sources.base import Head, ReaderModule, Source
-from ivp_pipeline.sources.officeformat import MAX_WORKBOOK_BYTES, office_format_problem
+from ivp_pipeline.sources.officeformat import MAX_WORKBOOK_BYTES, ZIP_MAGIC, office_format_problem
 from ivp_pipeline.sources.textio import MAX_TEXT_BYTES, check_row_limit, decode_head, read_head
 
-ZIP_MAGIC = b"PK\x03\x04"
 # The reader modules in detection order (most specific first). A reader module defines `KIND`,
 # `DATASET`, `sniff(head) -> bool` and `read(source, ctx) -> Iterator[pyarrow.Table]`.
 READERS: tuple[str, ...] = (

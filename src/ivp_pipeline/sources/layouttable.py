@@ -13,11 +13,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.sources.textio import csv_records, detect_encoding, open_text, read_head, sniff_delimiter
-from ivp_pipeline.sources.xlsxio import column_letter, find_header, grid, open_workbook
+from ivp_pipeline.sources.base import missing_column
+from ivp_pipeline.sources.officeformat import ZIP_MAGIC
+from ivp_pipeline.sources.textio import (
+    csv_records,
+    detect_encoding,
+    header_fields,
+    open_text,
+    read_head,
+    sniff_delimiter,
+)
+from ivp_pipeline.sources.xlsxio import column_letter, find_header, grid, open_workbook, shared_strings
 
 if TYPE_CHECKING:
-    from ivp_pipeline.sources.base import Source
+    from ivp_pipeline.sources.base import Head, Source
 
 # (sheet, data rows, 1-based row of the first data row, column name -> index, column name -> label)
 Rows = tuple[str, list[list[Any]], int, dict[str, int], dict[str, str]]
@@ -35,21 +44,25 @@ class Layout:
     # Called with the header cells before the columns are checked (e.g. refuse respondent-level files).
     check_header: Callable[[list[Any], str, str, int], None] | None = None
 
+    def found(self, head: Head) -> set[str | None]:
+        """The columns the head of a file names (a workbook: any of its shared strings), for `sniff`."""
+        if head.is_zip:
+            return {self.classify(s) for s in shared_strings(head.source.path)}
+        if head.text is not None:
+            return {self.classify(h) for h in header_fields(head.text)}
+        return set()
+
+    def rows(self, source: Source, prepare: Prepare | None = None) -> Rows:
+        """The table of a workbook (`xlsx_rows`) or of a CSV (`csv_rows`), told by the file's bytes."""
+        if read_head(source.path, 4) == ZIP_MAGIC:
+            return self.xlsx_rows(source, prepare)
+        return self.csv_rows(source)
+
     def missing_columns(self, cols: dict[str, int], file: str, sheet: str, row: int) -> None:
         missing = [self.labels[c] for c in self.required if c not in cols]
         if missing:
-            problems = [
-                Problem(
-                    "missing-column",
-                    f"de kolom {m!r} ontbreekt",
-                    file=file,
-                    sheet=sheet,
-                    row=row,
-                    column=m,
-                    hint=f"zie docs/inputs.md of `{self.template}` voor de indeling",
-                )
-                for m in missing
-            ]
+            hint = f"zie docs/inputs.md of `{self.template}` voor de indeling"
+            problems = [missing_column(m, file, hint, sheet, row) for m in missing]
             raise IvpError(problems[0], problems[1:])
 
     def csv_rows(self, source: Source) -> Rows:
@@ -72,7 +85,7 @@ class Layout:
     def xlsx_rows(
         self,
         source: Source,
-        prepare: Callable[[Any, list[list[Any]], int, dict[str, int]], None] | None = None,
+        prepare: Prepare | None = None,
     ) -> Rows:
         """The first visible sheet with the layout's header; `prepare(ws, rows, first_data, cols)` may
         fix cell values in place before they are read (e.g. undo Excel's percent format)."""

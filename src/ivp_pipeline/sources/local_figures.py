@@ -28,12 +28,8 @@ from ivp_pipeline.regions import normalise_name
 from ivp_pipeline.schemas import LOCAL_FIGURES
 from ivp_pipeline.sources.base import Head, ReadContext, Source
 from ivp_pipeline.sources.layouttable import Layout
-from ivp_pipeline.sources.survey.common import parse_count, resolve_area, slug
-from ivp_pipeline.sources.textio import (
-    header_fields,
-    read_head,
-)
-from ivp_pipeline.sources.xlsxio import shared_strings, text
+from ivp_pipeline.sources.survey.common import SPECIAL_VALUES, parse_count, resolve_area, slug
+from ivp_pipeline.sources.xlsxio import text
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -82,8 +78,8 @@ ALIASES = {
 }
 REQUIRED = ("area", "figure", "period", "count")
 LABELS = {"area": "gebied", "figure": "cijfer", "period": "periode", "count": "aantal"}
-SPECIAL = {".": "suppressed", "x": "suppressed", "-": "zero", "–": "zero", "onbekend": "not_published"}
-SPECIAL["?"] = "not_published"
+# The survey's markers (. x suppressed, - zero) and "onbekend"/"?"; an empty aantal is refused instead.
+SPECIAL = {k: v for k, v in SPECIAL_VALUES.items() if k} | {"onbekend": "not_published", "?": "not_published"}
 _QUARTER = re.compile(r"(\d{4})\s*[-/ ]?\s*[KkQq]([1-4])")
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 _YEAR = re.compile(r"(\d{4})")
@@ -94,13 +90,7 @@ def classify(header: str) -> str | None:
 
 
 def sniff(head: Head) -> bool:
-    if head.is_zip:
-        found = {classify(s) for s in shared_strings(head.source.path)}
-    elif head.text is not None:
-        found = {classify(h) for h in header_fields(head.text)}
-    else:
-        return False
-    return found >= set(REQUIRED)
+    return LAYOUT.found(head) >= set(REQUIRED)
 
 
 def parse_period(raw: str) -> tuple[dt.date, str]:
@@ -116,10 +106,7 @@ def parse_period(raw: str) -> tuple[dt.date, str]:
 
 
 def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
-    if read_head(source.path, 4) == b"PK\x03\x04":
-        sheet, rows, first_row, cols, labels = LAYOUT.xlsx_rows(source)
-    else:
-        sheet, rows, first_row, cols, labels = LAYOUT.csv_rows(source)
+    sheet, rows, first_row, cols, labels = LAYOUT.rows(source)
     columns: dict[str, list[Any]] = {n: [] for n in LOCAL_FIGURES.schema.names}
     seen: dict[tuple[str, str, dt.date, str], int] = {}
     themes = _theme_lookup(ctx)

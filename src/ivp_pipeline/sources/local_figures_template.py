@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 
 from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig
 from ivp_pipeline.sources.local_figures import KNOWN_FIGURES
 from ivp_pipeline.sources.survey.template import areas
-from ivp_pipeline.xlsxsave import add_list_validation, deterministic_bytes
+from ivp_pipeline.xlsxsave import add_list_validation, deterministic_bytes, write_instructions, write_lists
 
 INFO_SHEET = "Toelichting"
 DATA_SHEET = "Cijfers"
@@ -51,23 +51,13 @@ def build(region: RegionConfig = DEFAULT_REGION, themes: Mapping[str, str] | Non
     info = wb.active
     assert info is not None
     info.title = INFO_SHEET
-    for i, line in enumerate(instructions(region, themes), start=1):
-        for c, value in enumerate(line if isinstance(line, tuple) else (line,), start=1):
-            info.cell(i, c, value).alignment = Alignment(wrap_text=True, vertical="top")
-        if isinstance(line, tuple):
-            info.cell(i, 1).font = Font(bold=True)
-    info["A1"].font = Font(bold=True, size=14)
-    info.column_dimensions["A"].width = 16
-    info.column_dimensions["B"].width = 100
+    write_instructions(info, instructions(region, themes), 16)
 
     data = wb.create_sheet(DATA_SHEET)
     lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
     area_list = areas(region)
-    columns = {"A": area_list, "B": list(KNOWN_FIGURES), "C": list(themes.values())}
-    for col, values in columns.items():
-        for r, v in enumerate(values, start=1):
-            lists[f"{col}{r}"] = v
+    write_lists(lists, {"A": area_list, "B": list(KNOWN_FIGURES), "C": list(themes.values())})
     fill = PatternFill("solid", fgColor="DDEBF7")
     for c, (h, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
         cell = data.cell(1, c, h)

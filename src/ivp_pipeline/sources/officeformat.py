@@ -16,6 +16,7 @@ MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, NotImplementedError,
               RuntimeError)  # fmt: skip
 
+ZIP_MAGIC = b"PK\x03\x04"  # zip: .xlsx (and .xlsb, .xlsm)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: .xls, and encrypted .xlsx
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
@@ -43,7 +44,7 @@ def office_format_problem(raw: bytes, path: Path, file: str) -> IvpError | None:
             file,
             "open het in Excel en sla op als .xlsx (Excel-werkmap)",
         )
-    if not raw.startswith(b"PK\x03\x04"):
+    if not raw.startswith(ZIP_MAGIC):
         return None
     try:
         with zipfile.ZipFile(path) as zf:

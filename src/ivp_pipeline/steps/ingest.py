@@ -165,7 +165,8 @@ def ingest(
     """
     lean_start()  # no pandas, no huge pages (sources/startup.py): a fifth of a national ingest
     temporary: list[Path] = []
-    files = expand(list(paths) if paths else [ws.raw], temporary)
+    targets = list(paths) if paths else [ws.raw]
+    files = expand(targets, temporary)
     report = IngestReport()
     for path in temporary:
         name = shown_name(ws, path)
@@ -180,11 +181,9 @@ def ingest(
     data, file = load_toml(ws.config_file), ws.relative(ws.config_file)
     themes = load_catalogue(data, file).labels()
     region = region_config(data, file)  # the professional reader accepts the region's municipalities
-    present = (
-        frozenset(shown_name(ws, f) for f in expand([ws.raw]) if _personal(ws, f))
-        if ws.raw.is_dir()
-        else frozenset()
-    )
+    # the whole of data/raw, walked once more only when ingest was given other paths
+    raw_files = files if targets == [ws.raw] else expand([ws.raw]) if ws.raw.is_dir() else []
+    present = frozenset(shown_name(ws, f) for f in raw_files if _personal(ws, f))
     reading = _Reading(ws, themes, _fingerprint(themes, region), region, allow_shrink, present)
     with atomic.workspace_lock(ws.lock_file):
         tx = Transaction(ws.processed)
@@ -292,7 +291,7 @@ def _ingest_file(
     accepted = sum(t.num_rows for t in parts.values())
     # The new version replaces its old rows by key (revised values go to the revisions table); what
     # is left of the old version afterwards is what it lacks.
-    replaced = _upsert_all(tx, dataset, parts, whole)
+    replaced = tx.upsert_all(dataset, parts, whole=whole)
     if earlier is not None:
         old = entries[earlier]
         removed = tx.drop_source(DATASETS[old["dataset"]], earlier, old["sha256"])
@@ -433,7 +432,7 @@ def _personal(ws: Workspace, path: Path) -> bool:
         parts = ()
     if parts[:1] == (PERSONAL_FOLDER,):
         return True
-    return path.suffix.lower() in WORKBOOK_SUFFIXES and parts[:1] not in tuple((f,) for f in DOWNLOAD_FOLDERS)
+    return path.suffix.lower() in WORKBOOK_SUFFIXES and (not parts or parts[0] not in DOWNLOAD_FOLDERS)
 
 
 def _pseudonymous(ws: Workspace, path: Path, sha: str | None = None) -> str:
@@ -484,13 +483,6 @@ def _shrink(name: str, lost: dict[str, pa.Table], replaces: str | None = None) -
         hint="controleer de download (alle gemeenten en perioden geselecteerd?); is het zo bedoeld, "
         "gebruik dan ivp ingest --allow-shrink",
     )
-
-
-def _upsert_all(
-    tx: Transaction, dataset: Dataset, parts: dict[str, pa.Table], whole: pa.Table | None = None
-) -> int:
-    """Merge and write each partition: one contract check, the partitions in threads (the store)."""
-    return tx.upsert_all(dataset, parts, whole=whole)
 
 
 def _collect(chunks: Iterable[pa.Table]) -> tuple[pa.Table | None, dict[str, pa.Table]]:

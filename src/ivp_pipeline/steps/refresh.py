@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ivp_pipeline import atomic, store
+from ivp_pipeline.kinds import FILE_STATUS_LABELS
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.reports import change_summary, compare_changes, write_changes
 from ivp_pipeline.sources import FetchConfig, FetchOutcome
@@ -131,7 +132,7 @@ def _log_ingest(report: IngestReport) -> None:
         if o.status in ("ingested", "failed"):
             log.info(
                 "inlezen: %s %s (%d rijen geaccepteerd, %d afgewezen, %d vervangen)",
-                STATUS.get(o.status, o.status),
+                FILE_STATUS_LABELS.get(o.status, o.status),
                 o.file,
                 o.accepted,
                 o.rejected,
@@ -139,19 +140,9 @@ def _log_ingest(report: IngestReport) -> None:
             )
     for note in report.notes:
         log.info("inlezen: let op: %s", note.line())
-    shown = {STATUS.get(k, k): v for k, v in by_status.items()}
+    shown = {FILE_STATUS_LABELS.get(k, k): v for k, v in by_status.items()}
     log.info("inlezen: %s", _counts_text(shown) if shown else "geen bestanden")
 
 
 def _counts_text(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "geen"
-
-
-# A file's status in the log, as the terminal table says it (cli/output.py STATUS_LABELS).
-STATUS = {
-    "ingested": "ingelezen",
-    "unchanged": "ongewijzigd",
-    "failed": "mislukt",
-    "skipped": "overgeslagen",
-    "duplicate": "dubbel",
-}

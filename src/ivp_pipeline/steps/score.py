@@ -113,7 +113,7 @@ def score(
         inputs = read_inputs(ws)
         report(READ, 1, 1)
         report(COMPUTE, 0, 1)
-        result = compute(inputs, cfg, catalogue, settings.comparison(ws, cfg), settings.region(ws))
+        result = compute(inputs, cfg, catalogue, settings.comparison(ws), settings.region(ws))
         geo, wijken = ws.raw / GEO_FOLDER, result.extras.get("wijken")
         if wijken is not None and len(wijken) and geo.is_dir():  # boundaries for maps per theme
             codes = wijken["area_code"].astype(str).unique()

@@ -53,11 +53,11 @@ def evaluation(ws: Workspace, themes: set[str] | None = None) -> EvaluationConfi
     return evaluation_config(data, themes, file)
 
 
-def comparison(ws: Workspace, cfg: ScoringConfig) -> Comparison:
-    """What the key figures compare with: province, Nederland, `[region] peers`, the evaluation baseline."""
+def comparison(ws: Workspace) -> Comparison:
+    """What the key figures compare with besides the province and Nederland (the scoring's reference
+    areas, scoring/pipeline.py): `[region] peers` and the evaluation baseline."""
     data, file = _data(ws)
     evaluation = evaluation_config(data, None, file)
-    del cfg  # the province and Nederland: the scoring's reference areas (scoring/pipeline.py)
     return Comparison(
         peers=region_config(data, file).peers,
         baseline_year=evaluation.baseline_year if evaluation is not None else None,

@@ -326,14 +326,7 @@ class Transaction:
         if not items:
             return 0
         presorted = [_presorted(table) for _code, table in items]
-        tables = [table for _code, table in items]
-        if whole is not None and _slices_of(whole, tables):
-            stored, offset, checked = conform_stored(whole, dataset), 0, []
-            for table in tables:
-                checked.append(stored.slice(offset, table.num_rows))
-                offset += table.num_rows
-        else:
-            checked = self._conform(tables, dataset)
+        checked = self._conform([table for _code, table in items], dataset, whole)
         _ = self.stage  # the staging copy, made once before the threads share it
         until = self._stored_until(dataset)
         work = [
@@ -350,17 +343,19 @@ class Transaction:
         return sum(replaced for replaced, _revisions in results)
 
     @staticmethod
-    def _conform(tables: list[pa.Table], dataset: Dataset) -> list[pa.Table]:
+    def _conform(tables: list[pa.Table], dataset: Dataset, whole: pa.Table | None = None) -> list[pa.Table]:
         """Each table checked and in the stored form; tables of one schema (the partitions of one file)
-        are checked together, which costs one check instead of hundreds."""
-        if len(tables) > 1 and all(t.schema.equals(tables[0].schema) for t in tables[1:]):
-            whole = conform_stored(pa.concat_tables(tables), dataset)
-            out, offset = [], 0
-            for table in tables:
-                out.append(whole.slice(offset, table.num_rows))
-                offset += table.num_rows
-            return out
-        return [conform_stored(table, dataset) for table in tables]
+        are checked together, which costs one check instead of hundreds: as `whole` when they are
+        slices of it, else concatenated."""
+        if whole is None or not _slices_of(whole, tables):
+            if len(tables) < 2 or not all(t.schema.equals(tables[0].schema) for t in tables[1:]):
+                return [conform_stored(table, dataset) for table in tables]
+            whole = pa.concat_tables(tables)
+        stored, out, offset = conform_stored(whole, dataset), [], 0
+        for table in tables:
+            out.append(stored.slice(offset, table.num_rows))
+            offset += table.num_rows
+        return out
 
     def _stored_until(self, dataset: Dataset) -> date | None:
         """The latest period of any row of the dataset in the store, from the manifest (the last

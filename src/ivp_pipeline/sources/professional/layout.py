@@ -11,6 +11,10 @@ INPUT_SHEET = "Invoer"
 INFO_SHEET = "Toelichting"
 LISTS_SHEET = "Lijsten"
 
+# The number of the region's municipalities in words: the template says "alle vier gemeenten
+# samen", and the reader takes "alle vier gemeenten" back as the whole region.
+COUNT_WORDS = {2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen"}
+
 
 def whole_region_label(region: RegionConfig) -> str:
     """The choice for ratings about the whole region: "Heel Noordoost Twente"."""

@@ -16,7 +16,7 @@ from typing import Any
 from ivp_pipeline.problems import Problem
 from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig, normalise_name, registry
 from ivp_pipeline.schemas import ORGANISATION_TYPES
-from ivp_pipeline.sources.professional.layout import whole_region_label
+from ivp_pipeline.sources.professional.layout import COUNT_WORDS, whole_region_label
 
 _WORDS = {
     "nul": 0,
@@ -87,9 +87,6 @@ def parse_rating(value: Any) -> int | Problem | None:
     return int(number)
 
 
-_COUNT_WORDS = {2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen"}
-
-
 @cache
 def _choices(region: RegionConfig) -> tuple[dict[str, str], dict[str, str]]:
     """(normalised name -> GM code or region code, code -> label) for the region's own choices."""
@@ -107,7 +104,7 @@ def _choices(region: RegionConfig) -> tuple[dict[str, str], dict[str, str]]:
         "alle gemeenten",
         f"heel {region.code}",
     ]
-    count = _COUNT_WORDS.get(len(region.municipalities))
+    count = COUNT_WORDS.get(len(region.municipalities))
     if count:
         names.append(f"alle {count} gemeenten")
     region_names = {normalise_name(n): region.code for n in names}

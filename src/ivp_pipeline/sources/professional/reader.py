@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import normalise_name
 from ivp_pipeline.schemas import PROFESSIONAL
-from ivp_pipeline.sources.base import Head, ReadContext, Source
+from ivp_pipeline.sources.base import Head, ReadContext, Source, missing_column
 from ivp_pipeline.sources.professional import layout, privacy
 from ivp_pipeline.sources.professional.parsing import parse_organisation_type
 from ivp_pipeline.sources.professional.rows import Rows, Sheet, names_in, read_sheet
@@ -130,17 +130,8 @@ def _input_sheets(wb: Any, fwb: Any, file: str, hidden: list[str]) -> tuple[list
             missing.insert(0, "municipality")
         for name in missing:
             label = layout.TABLE_HEADERS[name]
-            problems.append(
-                Problem(
-                    "missing-column",
-                    f"de kolom {label!r} ontbreekt",
-                    file=file,
-                    sheet=ws.title,
-                    row=header.row + 1,
-                    column=label,
-                    hint="houd de kolommen van de sjabloon aan; voeg de ontbrekende toe",
-                )
-            )
+            hint = "houd de kolommen van de sjabloon aan; voeg de ontbrekende toe"
+            problems.append(missing_column(label, file, hint, ws.title, header.row + 1))
         found.append(sheet)
     return found, problems
 

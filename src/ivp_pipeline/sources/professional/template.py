@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 
 from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig
 from ivp_pipeline.schemas import ORGANISATION_TYPES
 from ivp_pipeline.sources.professional import layout
-from ivp_pipeline.xlsxsave import add_list_validation, deterministic_bytes
+from ivp_pipeline.xlsxsave import add_list_validation, deterministic_bytes, write_instructions, write_lists
 
 if TYPE_CHECKING:
     from ivp_pipeline.catalogue import Catalogue
 
 HEADER_ROW = 7
 DATA_ROWS = 300
-_COUNT_WORDS = {2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen"}
 
 
 def title(region: RegionConfig) -> str:
@@ -33,7 +32,7 @@ def instructions(region: RegionConfig) -> list[str | tuple[str, str]]:
     """The Toelichting sheet for the workspace's region: its municipalities and its whole-region choice."""
     names = region.municipality_names()
     whole = layout.whole_region_label(region)
-    count = _COUNT_WORDS.get(len(names), str(len(names)))
+    count = layout.COUNT_WORDS.get(len(names), str(len(names)))
     if len(names) == 1:
         intro = f"De gemeente {names[0]} stelt het Integraal Veiligheidsplan op. "
         together, one_of = "de hele gemeente", f"De gemeente {names[0]}"
@@ -84,15 +83,7 @@ def build(catalogue: Catalogue, region: RegionConfig = DEFAULT_REGION) -> Workbo
     info = wb.active
     assert info is not None
     info.title = layout.INFO_SHEET
-    for i, line in enumerate(instructions(region), start=1):
-        cells = line if isinstance(line, tuple) else (line,)
-        for c, value in enumerate(cells, start=1):
-            info.cell(i, c, value).alignment = Alignment(wrap_text=True, vertical="top")
-        if isinstance(line, tuple):
-            info.cell(i, 1).font = Font(bold=True)
-    info["A1"].font = Font(bold=True, size=14)
-    info.column_dimensions["A"].width = 16
-    info.column_dimensions["B"].width = 100
+    write_instructions(info, instructions(region), 16)
 
     inp = wb.create_sheet(layout.INPUT_SHEET)
     lists = wb.create_sheet(layout.LISTS_SHEET)
@@ -104,9 +95,7 @@ def build(catalogue: Catalogue, region: RegionConfig = DEFAULT_REGION) -> Workbo
         "C": [t.label for t in themes],
         "D": [t.id for t in themes],  # ids beside the labels, so a reader of this sheet sees both
     }
-    for col, values in columns.items():
-        for r, v in enumerate(values, start=1):
-            lists[f"{col}{r}"] = v
+    write_lists(lists, columns)
 
     inp["A1"] = title(region)
     inp["A1"].font = Font(bold=True, size=13)

@@ -23,11 +23,7 @@ from ivp_pipeline.sources.survey.common import (
     resolve_area,
     slug,
 )
-from ivp_pipeline.sources.textio import (
-    header_fields,
-    read_head,
-)
-from ivp_pipeline.sources.xlsxio import shared_strings, text
+from ivp_pipeline.sources.xlsxio import text
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -86,21 +82,12 @@ def classify(header: str) -> str | None:
 
 
 def sniff(head: Head) -> bool:
-    if head.is_zip:
-        found = {classify(s) for s in shared_strings(head.source.path)}
-    elif head.text is not None:
-        found = {classify(h) for h in header_fields(head.text)}
-    else:
-        return False
-    return found >= _SNIFF
+    return LAYOUT.found(head) >= _SNIFF
 
 
 def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
     out = SurveyRows(source.name, source.sha256)
-    if read_head(source.path, 4) == b"PK\x03\x04":
-        sheet, rows, first_row, cols, labels = LAYOUT.xlsx_rows(source, prepare=_undo_percent_format)
-    else:
-        sheet, rows, first_row, cols, labels = LAYOUT.csv_rows(source)
+    sheet, rows, first_row, cols, labels = LAYOUT.rows(source, prepare=_undo_percent_format)
     seen: dict[tuple[str, str, int], int] = {}
     repeated = 0
     for offset, row in enumerate(rows):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import Region
 from ivp_pipeline.schemas import SURVEY
-from ivp_pipeline.sources.base import Head, ReadContext, Source
+from ivp_pipeline.sources.base import Head, ReadContext, Source, missing_column
 from ivp_pipeline.sources.survey.common import (
     SPECIAL_VALUES,
     SurveyRows,
@@ -188,17 +188,8 @@ def _columns(header: list[str], file: str) -> _Cols:
     if region is None:
         missing.append("Regio's")
     if missing:
-        problems = [
-            Problem(
-                "missing-column",
-                f"de kolom {m!r} ontbreekt",
-                file=file,
-                row=1,
-                column=m,
-                hint="download de tabel opnieuw met de dimensies Marges, Perioden en Regio's",
-            )
-            for m in missing
-        ]
+        hint = "download de tabel opnieuw met de dimensies Marges, Perioden en Regio's"
+        problems = [missing_column(m, file, hint) for m in missing]
         raise IvpError(problems[0], problems[1:])
     assert region is not None
     dims = {lower.index("marges"), lower.index("perioden"), region}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 
 from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig, registry
 from ivp_pipeline.sources.survey.common import KNOWN_INDICATORS
-from ivp_pipeline.xlsxsave import add_list_validation, deterministic_bytes
+from ivp_pipeline.xlsxsave import add_list_validation, deterministic_bytes, write_instructions, write_lists
 
 INFO_SHEET = "Toelichting"
 DATA_SHEET = "Resultaten"
@@ -85,12 +85,7 @@ def build(region: RegionConfig = DEFAULT_REGION) -> Workbook:
     info = wb.active
     assert info is not None
     info.title = INFO_SHEET
-    for i, line in enumerate(instructions(region), start=1):
-        for c, value in enumerate(line if isinstance(line, tuple) else (line,), start=1):
-            info.cell(i, c, value).alignment = Alignment(wrap_text=True, vertical="top")
-    info["A1"].font = Font(bold=True, size=14)
-    info.column_dimensions["A"].width = 22
-    info.column_dimensions["B"].width = 100
+    write_instructions(info, instructions(region), 22, bold_labels=False)
 
     data = wb.create_sheet(DATA_SHEET)
     lists = wb.create_sheet(LISTS_SHEET)
@@ -102,9 +97,7 @@ def build(region: RegionConfig = DEFAULT_REGION) -> Workbook:
         "D": comparison,
         "E": list(KNOWN_INDICATORS),  # the ids beside the labels of column B
     }
-    for col, values in columns.items():
-        for r, v in enumerate(values, start=1):
-            lists[f"{col}{r}"] = v
+    write_lists(lists, columns)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for c, h in enumerate(HEADERS, start=1):
         cell = data.cell(1, c, h)
