@@ -114,7 +114,7 @@ def run_once(ws_path: Path, clock: Clock, profile: Path | None = None) -> int:
     catalogue = settings.catalogue(ws)
     inputs = clock.wrap("read_inputs", read_inputs)(ws)
     result = clock.wrap("compute", compute)(
-        inputs, cfg, catalogue, settings.comparison(ws, cfg), settings.region(ws)
+        inputs, cfg, catalogue, settings.comparison(ws), settings.region(ws)
     )
     evaluation = settings.evaluation(ws, result_themes(result))
     if evaluation is not None:

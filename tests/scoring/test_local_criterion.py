@@ -93,8 +93,9 @@ def test_a_missing_figure_is_unknown_flagged_and_never_lifts_the_score() -> None
     assert s.score == pytest.approx(p.score)
     assert "local_figure_unknown" in s["flags"].split(";")
     assert "local_figure_unknown" not in p["flags"]
-    # the unknown input is drawn over 0-100 in the Monte Carlo: the interval does not narrow
-    assert s.score_high - s.score_low >= p.score_high - p.score_low - 1e-9
+    # the unknown input is drawn over 0-100 in the Monte Carlo: the interval does not narrow (beyond
+    # the 1 point by which interval bounds may move between seeds, docs/method.md 6)
+    assert s.score_high - s.score_low >= p.score_high - p.score_low - 1.0
     # the region misses a member's figure: unknown as well, never Dinkelland's count alone
     assert "onbekend" in volume(named, region_of(named)).note
     # Dinkelland's low figure (0.1 per 1,000) lowers its volume

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import time
-from types import SimpleNamespace
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import scoring_fixtures as f
@@ -67,9 +65,11 @@ def test_two_thousand_draws_for_four_municipalities_and_not_take_seconds() -> No
     assert all("composite" in fl.split(";") for fl in hic["flags"])
 
 
-def test_units_simulated_in_chunks_get_the_draws_they_get_together(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Many units are simulated a chunk of whole units at a time (bounded memory); with a cap below
-    the adaptive minimum both stop at the cap, and every pair keeps its own stream: same numbers."""
+def test_a_units_numbers_do_not_depend_on_the_units_simulated_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Units are simulated in chunks (bounded memory), each stopping on its own precision; every pair
+    has its own stream and every unit the same weight draws, so chunks change no number."""
     from ivp_pipeline.scoring import montecarlo
 
     police, pop = f.synthetic(n_months=36)
@@ -77,12 +77,54 @@ def test_units_simulated_in_chunks_get_the_draws_they_get_together(monkeypatch: 
     cfg, cat = ScoringConfig(draws=300), load_catalogue(None)
     together = compute(inputs, cfg, cat)
     monkeypatch.setattr(montecarlo, "CHUNK_PAIRS", len(cat.themes) * 2)  # two units a chunk
-    units = together.scores.loc[together.scores["profile"] == cfg.default_profile, "municipality"]
-    fake = SimpleNamespace(pairs=pd.DataFrame({"unit": units.to_numpy()}))
-    sizes = [len(c) for c in montecarlo._chunks(fake, montecarlo.CHUNK_PAIRS)]  # type: ignore[arg-type]
-    assert sizes == [2 * len(cat.themes), 2 * len(cat.themes), len(cat.themes)]  # 5 units: 2 + 2 + 1
+    units = [(np.arange(len(cat.themes)), str(i)) for i in range(5)]
+    assert [len(c) for c in montecarlo._chunks(units, montecarlo.CHUNK_PAIRS)] == [2, 2, 1]
     chunked = compute(inputs, cfg, cat)
     cols = ["municipality", "profile", "theme", "score", "score_low", "score_high", "rank", "p_top3"]
     assert chunked.scores[cols].equals(together.scores[cols])
     assert chunked.rank_probabilities.equals(together.rank_probabilities)
     assert chunked.method["draws"] == 300
+    # two municipalities alone: their own numbers are those they had among four
+    alone = compute(inputs, ScoringConfig(draws=300, municipalities=("GM1774", "GM0168")), cat)
+    key, cols = ["municipality", "profile", "theme"], ["score_low", "score_high", "p_top3"]
+    among, by_self = together.scores.set_index(key), alone.scores.set_index(key)
+    for unit in ("GM1774", "GM0168"):
+        assert by_self.loc[unit, cols].equals(among.loc[unit, cols])
+
+
+def test_kept_units_are_not_simulated_again_and_give_the_same_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ivp_pipeline.scoring import montecarlo
+
+    police, pop = f.synthetic(n_months=36)
+    cfg, cat = ScoringConfig(draws=2000), load_catalogue(None)
+    memo: dict[str, montecarlo.UnitSimulation] = {}
+    first = compute(f.inputs(police, pop), cfg, cat, memo=memo)
+    assert len(memo) == 5  # four municipalities and the region
+    simulated: list[list[str]] = []
+    real = montecarlo._simulate
+
+    def spy(m, *args, **kwargs):  # type: ignore[no-untyped-def]
+        simulated.append(sorted(set(m.pairs["unit"])))
+        return real(m, *args, **kwargs)
+
+    monkeypatch.setattr(montecarlo, "_simulate", spy)
+    again = compute(f.inputs(police, pop), cfg, cat, memo=memo)
+    assert simulated == [] and again.scores.equals(first.scores)
+    assert again.rank_probabilities.equals(first.rank_probabilities)
+    # one more burglary in Losser: Losser and the region are simulated again, the others are kept
+    changed = [dict(r) for r in police]
+    last = max(
+        i for i, r in enumerate(changed) if r["area_code"] == "GM0168" and r["offence_code"] == "1.1.1"
+    )
+    changed[last]["value"] += 1
+    kept = compute(f.inputs(changed, pop), cfg, cat, memo=memo)
+    assert simulated == [["GM0168", "NOT"]]
+    full = compute(f.inputs(changed, pop), cfg, cat)
+    assert kept.scores.equals(full.scores) and kept.rank_probabilities.equals(full.rank_probabilities)
+    assert kept.criteria.equals(full.criteria)
+    assert not kept.scores.equals(first.scores)
+    # other options are other keys: nothing kept is used, and the memo holds this run's units only
+    compute(f.inputs(changed, pop), ScoringConfig(draws=2000, seed=7), cat, memo=memo)
+    assert simulated[-1] == ["GM0168", "GM0173", "GM0183", "GM1774", "NOT"] and len(memo) == 5

@@ -8,6 +8,7 @@ from ivp_pipeline.scoring.config import CRITERIA, ScoringConfig, for_region, sco
 from ivp_pipeline.scoring.evaluation import EvaluationConfig, evaluation_config, result_themes, voortgang
 from ivp_pipeline.scoring.inputs import POLICE_LEVELS, WIJK_COLUMNS, Inputs, as_frame, stable_respondents
 from ivp_pipeline.scoring.keyfigures import Comparison
+from ivp_pipeline.scoring.montecarlo import UnitSimulation
 from ivp_pipeline.scoring.pipeline import compute
 from ivp_pipeline.scoring.result import ScoreResult
 from ivp_pipeline.scoring.summary import TopRow, top_priorities
@@ -24,6 +25,7 @@ __all__ = [
     "ScoreResult",
     "ScoringConfig",
     "TopRow",
+    "UnitSimulation",
     "as_frame",
     "compute",
     "evaluation_config",

@@ -1,24 +1,34 @@
 """Seeded Monte Carlo: counts, survey values, professionals and weights drawn together, vectorised.
 
-Each unit x theme gets its own random stream derived from (seed, unit, theme), so adding or removing a
-theme never changes the draws of another theme: only ranks (which compare themes) can move.
+Each unit is simulated on its own and stops on its own precision, so its numbers depend only on its
+own inputs: a run keeps them (`memo`) and the next run simulates only the units whose inputs
+changed. Each unit x theme gets its own random stream derived from (seed, unit, theme), so adding or
+removing a theme never changes the draws of another theme: only ranks (which compare themes) move.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import itertools
 import os
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import pdtr
 
 from ivp_pipeline.scoring.config import CRITERIA
 from ivp_pipeline.scoring.model import F, Model, criteria_arrays, ranks, stack
+
+# What each stream draws and in which order; part of every memo key. 2 (issue 13): the codes of a
+# pair with the same harm weight drawn as one Poisson count (their sum; the criteria use no more),
+# small integer draws in the professionals' bootstrap, only the needed 0-100 draws, a stop per unit.
+SCHEME = 2
 
 
 def stream(seed: int, *names: str) -> np.random.Generator:
@@ -26,18 +36,224 @@ def stream(seed: int, *names: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, key]))
 
 
-T = TypeVar("T")
-
-# Draws are made in batches; after each batch the run stops once every P(top 3) is known to within a
-# Monte Carlo standard error of MAX_SE_P_TOP (two seeds then differ by less than 0.01 in all but
+# Draws are made in batches; after each batch a unit stops once every P(top 3) of it is known to within
+# a Monte Carlo standard error of MAX_SE_P_TOP (two seeds then differ by less than 0.01 in all but
 # about 1 in 2,000 themes), or when `draws` (the cap) is reached. See docs/method.md.
 BATCH = 10_000
 MIN_DRAWS = 20_000
 MAX_SE_P_TOP = 0.002
 
+# Threads for the Monte Carlo (numpy's draws and array arithmetic release the GIL): at most the
+# machine's cores, and 2 at most (`ivp score` shares the machine with its chart pool).
+THREADS = max(1, min(2, os.cpu_count() or 1))
+Pool = ThreadPoolExecutor
+T = TypeVar("T")
 
-def pair_streams(m: Model, seed: int) -> list[np.random.Generator]:
-    return [stream(seed, str(u), str(t)) for u, t in zip(m.pairs["unit"], m.pairs["theme"], strict=True)]
+
+def _runs(n: int, pool: Pool | None) -> list[range]:
+    """0..n-1 in one contiguous run per thread of `pool` (one run without a pool)."""
+    parts = max(1, min(THREADS if pool is not None else 1, n))
+    bounds = np.linspace(0, n, parts + 1).astype(int)
+    return [range(a, b) for a, b in itertools.pairwise(bounds.tolist()) if b > a]
+
+
+def _each(pool: Pool | None, fn: Callable[[range], T], parts: list[range]) -> list[T]:
+    """fn over each run, in threads when there is a pool and more than one run; results in order."""
+    if pool is None or len(parts) < 2:
+        return [fn(r) for r in parts]
+    return list(pool.map(fn, parts))
+
+
+@dataclass
+class UnitSimulation:
+    """What the Monte Carlo gives one unit (its pairs in the order of the unit's rows of m.pairs)."""
+
+    low: dict[str, F]  # profile -> (P,) lower end of the score interval
+    high: dict[str, F]  # profile -> (P,) upper end
+    rank_dist: dict[str, F]  # profile -> (P, ranks of the unit): share of draws per rank, NaN: unranked
+    professionals: tuple[F, F]  # (P,) interval of the professionals' mean rating
+    draws: int  # the draws made (adaptive stop, at most the cap)
+
+
+@dataclass
+class Simulation:
+    low: dict[str, F]  # profile -> (P,) lower end of the score interval
+    high: dict[str, F]  # profile -> (P,) upper end
+    rank_dist: dict[str, F]  # profile -> (P, max rank): share of draws per rank, NaN rows = unranked
+    professionals: tuple[F, F]  # (P,) interval of the professionals' mean rating
+    draws: int  # the most draws made by a unit (adaptive stop, at most the configured cap)
+
+
+def simulate(
+    m: Model,
+    profiles: dict[str, F],
+    groups: list[NDArray[np.int64]],
+    seed: int,
+    draws: int,
+    concentration: float,
+    top_n: int = 3,
+    memo: MutableMapping[str, UnitSimulation] | None = None,
+) -> Simulation:
+    """Batches of draws until every P(top n) of a unit has a standard error <= MAX_SE_P_TOP (at
+    least MIN_DRAWS), or `draws` in all, each unit (a run of rows of m.pairs) stopping on its own;
+    the same seed and inputs always stop at the same point.
+
+    `groups` are the pairs ranked together (within one unit each). `memo` maps `unit_key` to the
+    simulation of a unit: units found there are not simulated again; afterwards it holds the units of
+    this run. The others are simulated together in chunks of whole units (bounded memory); a unit's
+    numbers do not depend on the units it is simulated with.
+    """
+    max_rank = max((len(g) for g in groups), default=0)
+    units = []
+    for idx in _units(m):
+        pos = np.full(m.n_pairs, -1)
+        pos[idx] = np.arange(len(idx))
+        sub_groups = [pos[g] for g in groups if len(g) and pos[g[0]] >= 0]
+        key = unit_key(_subset(m, idx, pos), sub_groups, profiles, seed, draws, concentration, top_n)
+        units.append((idx, key))
+    kept = memo or {}
+    found = {key: kept[key] for idx, key in units if key in kept and _fits(kept[key], len(idx), profiles)}
+    todo = [(idx, key) for idx, key in units if key not in found]
+    for chunk in _chunks(todo, CHUNK_PAIRS):
+        idx = np.concatenate([i for i, _ in chunk])
+        pos = np.full(m.n_pairs, -1)
+        pos[idx] = np.arange(len(idx))
+        sub_groups = [pos[g] for g in groups if len(g) and pos[g[0]] >= 0]
+        sims = _simulate(_subset(m, idx, pos), profiles, sub_groups, seed, draws, concentration, top_n)
+        found.update({key: sim for (_, key), sim in zip(chunk, sims, strict=True)})
+    if memo is not None:  # afterwards the memo holds the units of this run, and only those
+        memo.clear()
+        memo.update(found)
+
+    low = {n: np.full(m.n_pairs, np.nan) for n in profiles}
+    high = {n: np.full(m.n_pairs, np.nan) for n in profiles}
+    dist = {n: np.full((m.n_pairs, max_rank), np.nan) for n in profiles}
+    p_low, p_high = np.full(m.n_pairs, np.nan), np.full(m.n_pairs, np.nan)
+    for idx, key in units:
+        sim = found[key]
+        for n in profiles:
+            low[n][idx], high[n][idx] = sim.low[n], sim.high[n]
+            width = sim.rank_dist[n].shape[1]
+            dist[n][idx, :width] = sim.rank_dist[n]
+            dist[n][idx[~np.isnan(sim.rank_dist[n][:, 0])], width:] = 0.0  # ranks a unit has not
+        p_low[idx], p_high[idx] = sim.professionals
+    done = max((found[key].draws for _, key in units), default=0)
+    return Simulation(low, high, dist, (p_low, p_high), done)
+
+
+def _fits(sim: UnitSimulation, n_pairs: int, profiles: dict[str, F]) -> bool:
+    """A kept simulation has the unit's pairs and every profile (a damaged memo is simulated again)."""
+    return all(
+        name in sim.low
+        and name in sim.high
+        and name in sim.rank_dist
+        and sim.low[name].shape == sim.high[name].shape == (n_pairs,)
+        and sim.rank_dist[name].ndim == 2
+        and len(sim.rank_dist[name]) == n_pairs
+        for name in profiles
+    ) and all(np.shape(a) == (n_pairs,) for a in sim.professionals)
+
+
+# Pairs simulated together: units in chunks of about this many pairs, so memory stays bounded.
+CHUNK_PAIRS = 260
+
+
+def _chunks(
+    units: list[tuple[NDArray[np.int64], str]], size: int
+) -> list[list[tuple[NDArray[np.int64], str]]]:
+    """Whole units in runs of about `size` pairs (a unit larger than `size` is a chunk of its own)."""
+    chunks: list[list[tuple[NDArray[np.int64], str]]] = []
+    pairs = 0
+    for unit in units:
+        if chunks and pairs + len(unit[0]) <= size:
+            chunks[-1].append(unit)
+            pairs += len(unit[0])
+        else:
+            chunks.append([unit])
+            pairs = len(unit[0])
+    return chunks
+
+
+def unit_key(
+    m: Model,
+    groups: list[NDArray[np.int64]],
+    profiles: dict[str, F],
+    seed: int,
+    draws: int,
+    concentration: float,
+    top_n: int,
+) -> str:
+    """sha256 of everything the simulation of one unit's model `m` reads, and of SCHEME."""
+    h = hashlib.sha256(f"ivp-montecarlo-{SCHEME}\0{seed}\0{draws}\0{concentration!r}\0{top_n}\0".encode())
+
+    def feed(a: NDArray[Any]) -> None:
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.dtype.str}{a.shape}\0".encode())
+        h.update(a.tobytes())
+
+    for name in sorted(profiles):
+        h.update(f"{name}\0".encode())
+        feed(profiles[name])
+    h.update("\0".join(f"{u}|{t}" for u, t in zip(m.pairs["unit"], m.pairs["theme"], strict=True)).encode())
+    for a in (m.code_pair, m.code_x, m.code_w, m.x0, m.py1, m.py0, m.ref_x, m.ref_py):
+        feed(a)
+    for a in (m.ind_pair, m.ind_value, m.ind_comp, m.ind_margin, m.ind_sign, m.local_pair, m.local_scaled):
+        feed(a)
+    for p in sorted(m.prof_groups):
+        h.update(f"prof {p} {len(m.prof_groups[p])}\0".encode())
+        for g in m.prof_groups[p]:
+            feed(g)
+    for ranked in groups:
+        feed(np.asarray(ranked, dtype=np.int64))
+    return h.hexdigest()
+
+
+def _units(m: Model) -> list[NDArray[np.int64]]:
+    """Pair indices of each unit (units are contiguous runs of m.pairs)."""
+    units = m.pairs["unit"].to_numpy()
+    if not len(units):
+        return []
+    starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]])
+    bounds = [*starts.tolist(), len(units)]
+    return [np.arange(a, b) for a, b in itertools.pairwise(bounds)]
+
+
+def _subset(m: Model, idx: NDArray[np.int64], pos: NDArray[np.int64]) -> Model:
+    """The model of the pairs `idx` (pos: pair -> its index in the subset, -1 outside)."""
+    codes = np.flatnonzero(pos[m.code_pair] >= 0)
+    ind = np.flatnonzero(pos[m.ind_pair] >= 0)
+    local = np.flatnonzero(pos[m.local_pair] >= 0)
+    return Model(
+        pairs=m.pairs.iloc[idx].reset_index(drop=True),
+        code_pair=pos[m.code_pair[codes]],
+        code_x=m.code_x[codes],
+        code_w=m.code_w[codes],
+        x0=m.x0[idx],
+        py1=m.py1[idx],
+        py0=m.py0[idx],
+        ref_x=m.ref_x[idx],
+        ref_py=m.ref_py[idx],
+        ind_pair=pos[m.ind_pair[ind]],
+        ind_value=m.ind_value[ind],
+        ind_comp=m.ind_comp[ind],
+        ind_margin=m.ind_margin[ind],
+        ind_sign=m.ind_sign[ind],
+        prof_groups={int(pos[p]): g for p, g in m.prof_groups.items() if pos[p] >= 0},
+        local_pair=pos[m.local_pair[local]],
+        local_scaled=m.local_scaled[local],
+    )
+
+
+def merged_codes(m: Model) -> Model:
+    """The model with the codes of each pair that share a harm weight merged into one, whose count is
+    their sum: the criteria read the codes only through the count and the harm-weighted count of a
+    pair, and a sum of independent Poisson counts is a Poisson count with the summed mean, so one
+    draw per (pair, weight) has the distribution of the draws of each code (and needs fewer)."""
+    if not len(m.code_pair):
+        return m
+    keys, inverse = np.unique(np.stack([m.code_pair.astype(float), m.code_w]), axis=1, return_inverse=True)
+    sums = np.bincount(inverse.reshape(-1), weights=m.code_x, minlength=keys.shape[1]).astype(float)
+    return replace(m, code_pair=keys[0].astype(np.int64), code_x=sums, code_w=keys[1])
 
 
 @dataclass
@@ -78,33 +294,16 @@ class Fills:
     pair: NDArray[np.int64]
     values: F  # (rows, D)
 
-    @classmethod
-    def of(cls, rows: dict[tuple[int, int], F]) -> Fills:
-        keys = sorted(rows)
-        if not keys:
-            return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, 0)))
-        return cls(
-            np.array([c for c, _ in keys], dtype=np.int64),
-            np.array([p for _, p in keys], dtype=np.int64),
-            np.stack([rows[k] for k in keys]),
-        )
-
-    def drawn(self, n_criteria: int, n_pairs: int) -> NDArray[np.bool_]:
-        out = np.zeros((n_criteria, n_pairs), dtype=bool)
-        out[self.criterion, self.pair] = True
-        return out
-
 
 @dataclass
 class Batch:
-    """One batch of draws of the observed values, and where each pair's stream stood before the
-    0-100 draws of its missing criteria (drawn last, only the rows needed: `uniform_rows`)."""
+    """One batch of draws of the observed values and of the 0-100 fills of missing criteria."""
 
     code_x: F  # (D, K) code counts
     x0: F  # (D, P) baseline counts
     ind: F  # (D, I) survey values
     prof: F  # (D, P) professional means
-    before_unknown: list[dict[str, Any]]  # pair -> bit generator state
+    fill: Fills
 
 
 def draw_values(
@@ -113,102 +312,100 @@ def draw_values(
     """`d` draws of every observed value, pair by pair from the pair's own stream.
 
     Per pair, in this order: each code's count from a Poisson with the observed count as mean
-    (parametric bootstrap), the baseline count likewise, the survey values from a normal with
-    SE = margin / 1.96 (the margin is the half-width of a 95 % interval), the professionals'
-    two-stage bootstrap, then a block of C x D uniform 0-100 values for missing criteria
-    (`uniform_rows` draws from it only the rows a pair needs and skips the rest of the stream).
-    With a `pool`, runs of pairs are drawn in threads (numpy draws without the GIL); each pair
-    keeps its own stream, so the numbers do not depend on the threads.
+    (parametric bootstrap; a count of 0 is 0 in every draw and takes nothing from the stream), the
+    baseline count likewise, the survey values from a normal with SE = margin / 1.96 (the margin is
+    the half-width of a 95 % interval), the professionals' two-stage bootstrap, then one row of d
+    uniform 0-100 values for each missing criterion, in the order of CRITERIA. With a `pool`, runs of
+    pairs are drawn in threads; each pair keeps its own stream, so the numbers do not depend on them.
     """
-    code_x = np.empty((d, len(m.code_x)))
+    code_x = np.zeros((d, len(m.code_x)))
     x0 = np.full((d, m.n_pairs), np.nan)
     ind = np.empty((d, len(m.ind_value)))
     prof = np.full((d, m.n_pairs), np.nan)
-    states: list[dict[str, Any]] = [{} for _ in rngs]
 
-    def run(pairs: range) -> None:
+    def run(pairs: range) -> list[tuple[int, int, F]]:
+        fills = []
         for p in pairs:
             rng = rngs[p]
             k = layout.codes[p]
+            k = k[m.code_x[k] > 0]
             if len(k):
-                code_x[:, k] = rng.poisson(m.code_x[k], size=(d, len(k)))
-            if not np.isnan(m.x0[p]):
-                x0[:, p] = rng.poisson(m.x0[p], size=d)
+                code_x[:, k] = poisson(rng, m.code_x[k], d)
+            if m.x0[p] > 0:
+                x0[:, p] = poisson(rng, m.x0[p : p + 1], d)[:, 0]
+            elif m.x0[p] == 0:
+                x0[:, p] = 0.0
             i = layout.indicators[p]
             if len(i):
                 ind[:, i] = rng.normal(m.ind_value[i], m.ind_margin[i] / 1.96, size=(d, len(i)))
             groups = m.prof_groups.get(p)
             if groups:
                 prof[:, p] = bootstrap_professionals(groups, rng, d)
-            states[p] = dict(rng.bit_generator.state)
+            fills += [
+                (int(c), p, rng.uniform(0.0, 100.0, size=d)) for c in np.flatnonzero(layout.unknown[:, p])
+            ]
+        return fills
 
-    _each(pool, run, _runs(len(rngs), pool))
-    return Batch(code_x, x0, ind, prof, states)
-
-
-# Threads for the Monte Carlo (numpy's draws and array arithmetic release the GIL): at most the
-# machine's cores, and 2 at most (`ivp score` shares the machine with its chart pool).
-THREADS = max(1, min(2, os.cpu_count() or 1))
-Pool = ThreadPoolExecutor
-
-
-def _runs(n: int, pool: Pool | None, minimum: int = 1) -> list[range]:
-    """0..n-1 in one contiguous run per thread of `pool` (one run without a pool)."""
-    parts = max(1, min(THREADS if pool is not None else 1, n // max(minimum, 1)))
-    bounds = np.linspace(0, n, parts + 1).astype(int)
-    return [range(a, b) for a, b in itertools.pairwise(bounds.tolist()) if b > a]
+    rows = [row for part in _each(pool, run, _runs(len(rngs), pool)) for row in part]
+    fill = Fills(
+        np.array([c for c, _, _ in rows], dtype=np.int64),
+        np.array([p for _, p, _ in rows], dtype=np.int64),
+        np.stack([v for _, _, v in rows]) if rows else np.zeros((0, d)),
+    )
+    return Batch(code_x, x0, ind, prof, fill)
 
 
-def _each(pool: Pool | None, fn: Callable[[range], T], parts: list[range]) -> list[T]:
-    """fn over each run, in threads when there is a pool and more than one run; results in order."""
-    if pool is None or len(parts) < 2:
-        return [fn(r) for r in parts]
-    return list(pool.map(fn, parts))
+def poisson(rng: np.random.Generator, lam: F, d: int) -> F:
+    """(d, len(lam)) Poisson counts with means `lam` (> 0), by inversion: one uniform per count,
+    mapped through the count's distribution function (`PoissonTable`). One 53-bit uniform costs a
+    fraction of a rejection sampler's draw; the counts have the Poisson distribution exactly, up to a
+    probability below 1e-20 in the far tails (docs/method.md)."""
+    u = rng.random((len(lam), d))
+    out = np.empty((d, len(lam)))
+    for j, mean in enumerate(lam.tolist()):
+        out[:, j] = _table(mean).counts(u[j])
+    return out
 
 
-def uniform_rows(
-    rngs: list[np.random.Generator], batch: Batch, need: NDArray[np.bool_], d: int, pool: Pool | None = None
-) -> dict[tuple[int, int], F]:
-    """{(criterion, pair): (D,) uniform 0-100 draws} for the `need`ed (C, P) rows of each pair's
-    block of C x D values, then every stream moved past its whole block: the same numbers as
-    drawing the block whole (a double takes one 64-bit step of PCG64, which `advance` skips)."""
-    n_criteria = need.shape[0]
+@dataclass(frozen=True)
+class PoissonTable:
+    """The distribution function of a Poisson count on first + 0..n-1, and a guide for inversion:
+    guide[b] is the smallest count whose distribution function exceeds b / len(guide)."""
 
-    def run(pairs: range) -> dict[tuple[int, int], F]:
-        out: dict[tuple[int, int], F] = {}
-        for p in pairs:
-            _skip_block(rngs[p], batch.before_unknown[p], need[:, p], n_criteria, d, p, out)
-        return out
+    first: int
+    cdf: F
+    guide: NDArray[np.intp]
 
-    rows: dict[tuple[int, int], F] = {}
-    for part in _each(pool, run, _runs(len(rngs), pool)):
-        rows.update(part)
-    return rows
+    @classmethod
+    def of(cls, mean: float) -> PoissonTable:
+        # counts more than 10 standard deviations (+ 10) from the mean have a probability below 1e-20
+        spread = 10.0 * np.sqrt(mean) + 10.0
+        first = max(0, int(np.floor(mean - spread)))
+        k = np.arange(first, int(np.ceil(mean + spread)) + 1)
+        cdf = pdtr(k, mean)
+        cdf[-1] = 1.0  # a uniform in [0, 1) never passes the last count
+        size = max(64, 4 * len(k))
+        guide = np.searchsorted(cdf, np.arange(size) / size, side="right")
+        return cls(first, cdf, guide)
+
+    def counts(self, u: F) -> F:
+        """The smallest count whose distribution function exceeds each uniform `u`."""
+        x = self.guide[(u * len(self.guide)).astype(np.intp)]
+        off = self.cdf[x] <= u  # the bucket of u holds a step of the distribution function
+        if off.any():
+            x[off] = np.searchsorted(self.cdf, u[off], side="right")
+        return (x + self.first).astype(float)
 
 
-def _skip_block(
-    rng: np.random.Generator,
-    before: dict[str, Any],
-    need: NDArray[np.bool_],
-    n_criteria: int,
-    d: int,
-    p: int,
-    out: dict[tuple[int, int], F],
-) -> None:
-    """The needed rows of one pair's block into `out`, and its stream moved past the block."""
-    state: Any = before
-    gen = rng.bit_generator
-    assert isinstance(gen, np.random.PCG64)  # stream(): one 64-bit step per double
-    for c in np.flatnonzero(need):
-        gen.state = state
-        gen.advance(int(c) * d)
-        out[(int(c), p)] = rng.uniform(0.0, 100.0, size=d)
-    gen.state = state
-    gen.advance(n_criteria * d)
-    # advance() empties the buffered half of a 32-bit draw; the block itself never touches it
-    after = gen.state
-    after["has_uint32"], after["uinteger"] = state["has_uint32"], state["uinteger"]
-    gen.state = after
+@functools.lru_cache(maxsize=4096)
+def _table(mean: float) -> PoissonTable:
+    return PoissonTable.of(mean)
+
+
+def _index_dtype(n: int) -> type[np.unsignedinteger[Any]]:
+    """The smallest unsigned type for indices 0..n-1: numpy draws small types several to a 64-bit
+    step, where int64 costs one step (and a 64-bit multiplication) per index."""
+    return np.uint8 if n <= 256 else np.uint16 if n <= 65_536 else np.uint32
 
 
 def bootstrap_professionals(groups: list[F], rng: np.random.Generator, draws: int) -> F:
@@ -219,19 +416,20 @@ def bootstrap_professionals(groups: list[F], rng: np.random.Generator, draws: in
     from the stream: it is left out).
     """
     if all(len(g) == 1 for g in groups):
-        per_type = np.broadcast_to(np.array([g[0] for g in groups], dtype=float), (draws, len(groups)))
-    else:
-        per_type = np.stack(
-            [
-                np.full(draws, g[0])
-                if len(g) == 1
-                else g[rng.integers(0, len(g), size=(draws, len(g)))].mean(axis=1)
-                for g in groups
-            ],
-            axis=1,
-        )  # (D, T)
-    pick = rng.integers(0, len(groups), size=(draws, len(groups)))
-    return np.take_along_axis(per_type, pick, axis=1).mean(axis=1)
+        ratings = np.array([g[0] for g in groups], dtype=float)
+        pick = rng.integers(0, len(groups), size=(draws, len(groups)), dtype=_index_dtype(len(groups)))
+        return ratings[pick].mean(axis=1)
+    per_type = np.stack(
+        [
+            np.full(draws, g[0])
+            if len(g) == 1
+            else g[rng.integers(0, len(g), size=(draws, len(g)), dtype=_index_dtype(len(g)))].mean(axis=1)
+            for g in groups
+        ],
+        axis=1,
+    )  # (D, T)
+    pick = rng.integers(0, len(groups), size=(draws, len(groups)), dtype=_index_dtype(len(groups)))
+    return np.take_along_axis(per_type, pick.astype(np.intp), axis=1).mean(axis=1)
 
 
 def draw_weights(
@@ -253,123 +451,31 @@ def draw_weights(
     return out
 
 
-@dataclass
-class Simulation:
-    low: dict[str, F]  # profile -> (P,) lower end of the score interval
-    high: dict[str, F]  # profile -> (P,) upper end
-    rank_dist: dict[str, F]  # profile -> (P, max rank): share of draws per rank, NaN rows = unranked
-    professionals: tuple[F, F]  # (P,) interval of the professionals' mean rating
-    draws: int  # the most draws made by a chunk (adaptive stop, at most the configured cap)
-
-
-# Pairs simulated together. A run over many units (a whole police unit, the country) is simulated
-# in chunks of whole units, each stopping on its own precision, so memory stays bounded; the streams
-# are per pair, so a pair's draws do not depend on the chunk it is in.
-CHUNK_PAIRS = 260
 # A batch is scored BLOCK_CELLS draws x pairs at a time (at least MIN_BLOCK draws): arrays that stay
 # in the CPU cache. Blocks only split the arithmetic: the draws, and so the numbers, stay the same.
 BLOCK_CELLS = 1 << 16
 MIN_BLOCK = 256
 
 
-def simulate(
-    m: Model,
-    profiles: dict[str, F],
-    groups: list[NDArray[np.int64]],
-    seed: int,
-    draws: int,
-    concentration: float,
-    top_n: int = 3,
-) -> Simulation:
-    """Batches of draws until every P(top n) has a standard error <= MAX_SE_P_TOP (at least
-    MIN_DRAWS), or `draws` in all; the same seed and inputs always stop at the same point.
-
-    `groups` are the pairs ranked together (one unit each)."""
-    chunks = _chunks(m, CHUNK_PAIRS)
-    if len(chunks) == 1:
-        return _simulate(m, profiles, groups, seed, draws, concentration, top_n)
-    max_rank = max((len(g) for g in groups), default=0)
-    low = {n: np.full(m.n_pairs, np.nan) for n in profiles}
-    high = {n: np.full(m.n_pairs, np.nan) for n in profiles}
-    dist = {n: np.full((m.n_pairs, max_rank), np.nan) for n in profiles}
-    p_low, p_high = np.full(m.n_pairs, np.nan), np.full(m.n_pairs, np.nan)
-    made = 0
-    for idx in chunks:
-        pos = np.full(m.n_pairs, -1)
-        pos[idx] = np.arange(len(idx))
-        sub_groups = [pos[g] for g in groups if len(g) and pos[g[0]] >= 0]
-        sim = _simulate(_subset(m, idx, pos), profiles, sub_groups, seed, draws, concentration, top_n)
-        for n in profiles:
-            low[n][idx], high[n][idx] = sim.low[n], sim.high[n]
-            width = sim.rank_dist[n].shape[1]
-            dist[n][idx, :width] = sim.rank_dist[n]
-            dist[n][idx[~np.isnan(sim.rank_dist[n][:, 0])], width:] = 0.0  # ranks a chunk has not
-        p_low[idx], p_high[idx] = sim.professionals
-        made = max(made, sim.draws)
-    return Simulation(low, high, dist, (p_low, p_high), made)
-
-
-def _chunks(m: Model, size: int) -> list[NDArray[np.int64]]:
-    """Pair indices in runs of whole units (units are contiguous in m.pairs), about `size` each."""
-    units = m.pairs["unit"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]]) if len(units) else np.array([0])
-    bounds = [*starts.tolist(), len(units)]
-    chunks: list[NDArray[np.int64]] = []
-    first = 0
-    for a, b in itertools.pairwise(bounds):
-        if b - first > size and a > first:
-            chunks.append(np.arange(first, a))
-            first = a
-    chunks.append(np.arange(first, len(units)))
-    return chunks
-
-
-def _subset(m: Model, idx: NDArray[np.int64], pos: NDArray[np.int64]) -> Model:
-    """The model of the pairs `idx` (pos: pair -> its index in the subset, -1 outside)."""
-    codes = np.flatnonzero(pos[m.code_pair] >= 0)
-    ind = np.flatnonzero(pos[m.ind_pair] >= 0)
-    local = np.flatnonzero(pos[m.local_pair] >= 0)
-    return Model(
-        pairs=m.pairs.iloc[idx].reset_index(drop=True),
-        code_pair=pos[m.code_pair[codes]],
-        code_x=m.code_x[codes],
-        code_w=m.code_w[codes],
-        x0=m.x0[idx],
-        py1=m.py1[idx],
-        py0=m.py0[idx],
-        ref_x=m.ref_x[idx],
-        ref_py=m.ref_py[idx],
-        ind_pair=pos[m.ind_pair[ind]],
-        ind_value=m.ind_value[ind],
-        ind_comp=m.ind_comp[ind],
-        ind_margin=m.ind_margin[ind],
-        ind_sign=m.ind_sign[ind],
-        prof_groups={int(pos[p]): g for p, g in m.prof_groups.items() if pos[p] >= 0},
-        local_pair=pos[m.local_pair[local]],
-        local_scaled=m.local_scaled[local],
-    )
-
-
 @dataclass
 class _Scoring:
-    """Scores and rank counts of a batch, computed a block of draws at a time (a run of blocks
-    per thread, each thread its own buffer and counts; each block writes its own draws' scores)."""
+    """Scores and rank counts of a batch, computed a block of draws at a time (a run of blocks per
+    thread, each thread its own buffer and counts; each block writes its own draws' scores)."""
 
     m: Model
     groups: list[NDArray[np.int64]]
     max_rank: int
     batch: Batch
-    fill: Fills
     weights: dict[str, F]
     scores: dict[str, NDArray[np.float32]]  # profile -> (P, D) of the batch
     step: int
 
     def run(self, blocks: range) -> dict[str, F]:
         """Rank counts per profile over the blocks."""
-        m, batch, fill = self.m, self.batch, self.fill
+        m, batch = self.m, self.batch
+        fill = batch.fill
         n_criteria = len(CRITERIA)
         counts = {n: np.zeros((m.n_pairs, self.max_rank)) for n in self.weights}
-        drawn = fill.drawn(n_criteria, m.n_pairs)
         buffer = np.empty((n_criteria, self.step, m.n_pairs))
         volume = CRITERIA.index("volume")
         d = batch.code_x.shape[0]
@@ -386,18 +492,33 @@ class _Scoring:
             )
             s = np.stack([crit[c] for c in CRITERIA], out=buffer[:, : hi - lo])
             del crit
-            avail = ~np.isnan(s)
-            if (~avail.all(axis=1) & ~drawn).any():
-                # Layout.unknown takes availability from the point estimate, the same in every draw
-                raise AssertionError("a criterion missing in a draw but not in the point estimate")
+            # which criteria a pair has is the same in every draw (Layout.unknown takes it from the
+            # point estimate): read it from the block's first draw, then fill the missing ones
+            avail = ~np.isnan(s[:, 0, :])  # (C, P)
             if len(fill.pair):
-                rc, rp = fill.criterion, fill.pair
-                s[rc, :, rp] = np.where(avail[rc, :, rp], s[rc, :, rp], fill.values[:, lo:hi])
+                missing = ~avail[fill.criterion, fill.pair]  # a local figure's row fills in criteria_arrays
+                rc, rp = fill.criterion[missing], fill.pair[missing]
+                if not np.isnan(s[rc, :, rp]).all():
+                    raise AssertionError("a criterion missing in the first draw but not in every draw")
+                s[rc, :, rp] = fill.values[missing, lo:hi]
+            if np.isnan(s).any():
+                raise AssertionError("a criterion missing in a draw but not in the point estimate")
             for name, w in self.weights.items():
                 sc = combine(s, avail, w[lo:hi])
                 self.scores[name][:, lo:hi] = sc.T  # (P, D) in float32: percentiles need no more
                 counts[name] += rank_counts(ranks(sc, self.groups), self.max_rank)
         return counts
+
+
+@dataclass
+class _Unit:
+    """The draws of one unit so far (its pairs are rows `rows` of the model simulated)."""
+
+    rows: NDArray[np.int64]
+    groups: list[NDArray[np.int64]]  # its ranked pairs, as indices into `rows`
+    counts: dict[str, F]
+    scores: dict[str, list[NDArray[np.float32]]]
+    profs: list[NDArray[np.float32]]
 
 
 def _simulate(
@@ -408,80 +529,96 @@ def _simulate(
     draws: int,
     concentration: float,
     top_n: int,
-) -> Simulation:
-    rngs = pair_streams(m, seed)
+) -> list[UnitSimulation]:
+    """The units of `m` (runs of its rows), drawn batch by batch together until each is precise."""
+    rngs = [stream(seed, str(u), str(t)) for u, t in zip(m.pairs["unit"], m.pairs["theme"], strict=True)]
     wrngs = {name: stream(seed, "weights", name) for name in profiles}
-    layout = Layout.of(m)
-    max_rank = max((len(g) for g in groups), default=0)
-    scores: dict[str, list[NDArray[np.float32]]] = {n: [] for n in profiles}
-    counts = {n: np.zeros((m.n_pairs, max_rank)) for n in profiles}
-    profs: list[NDArray[np.float32]] = []
+    m = merged_codes(m)
+    units = []
+    for rows in _units(m):
+        at = np.full(m.n_pairs, -1)
+        at[rows] = np.arange(len(rows))
+        own = [at[g] for g in groups if len(g) and at[g[0]] >= 0]
+        width = max((len(g) for g in own), default=0)
+        units.append(
+            _Unit(
+                rows, own, {n: np.zeros((len(rows), width)) for n in profiles}, {n: [] for n in profiles}, []
+            )
+        )
+    out: list[UnitSimulation | None] = [None] * len(units)
+    active = list(range(len(units)))
     done = 0
     with ThreadPoolExecutor(THREADS) as threads:
         pool = threads if THREADS > 1 else None
-        while done < draws:
+        while active:
             d = min(BATCH, draws - done)
-            batch = draw_values(m, layout, d, rngs, pool)
-            fill = Fills.of(uniform_rows(rngs, batch, layout.unknown, d, pool))
+            idx = np.concatenate([units[u].rows for u in active])
+            pos = np.full(m.n_pairs, -1)
+            pos[idx] = np.arange(len(idx))
+            sub = _subset(m, idx, pos)
+            sub_groups = [pos[g] for g in groups if len(g) and pos[g[0]] >= 0]
+            max_rank = max((len(g) for g in sub_groups), default=0)
+            batch = draw_values(sub, Layout.of(sub), d, [rngs[i] for i in idx], pool)
             weights = {n: draw_weights(w, concentration, seed, n, d, wrngs[n]) for n, w in profiles.items()}
-            batch_scores = {n: np.empty((m.n_pairs, d), dtype=np.float32) for n in profiles}
-            step = max(MIN_BLOCK, BLOCK_CELLS // max(m.n_pairs, 1))
-            blocks = [(lo, min(d, lo + step)) for lo in range(0, d, step)]
-            scored = _Scoring(m, groups, max_rank, batch, fill, weights, batch_scores, step)
-            parts = _each(pool, scored.run, _runs(len(blocks), pool))
-            for part in parts:  # whole numbers of draws: the same sums in any order
+            batch_scores = {n: np.empty((sub.n_pairs, d), dtype=np.float32) for n in profiles}
+            step = max(MIN_BLOCK, BLOCK_CELLS // max(sub.n_pairs, 1))
+            n_blocks = -(-d // step)
+            scored = _Scoring(sub, sub_groups, max_rank, batch, weights, batch_scores, step)
+            counts = {n: np.zeros((sub.n_pairs, max_rank)) for n in profiles}
+            for part in _each(pool, scored.run, _runs(n_blocks, pool)):  # whole numbers: any order
                 for name in profiles:
                     counts[name] += part[name]
-            for name in profiles:
-                scores[name].append(batch_scores[name])
-            profs.append(np.ascontiguousarray(batch.prof.T, dtype=np.float32))
+            prof = np.ascontiguousarray(batch.prof.T, dtype=np.float32)
             done += d
-            if done >= MIN_DRAWS and _precise(counts, done, top_n):
-                break
-    unranked = np.ones(m.n_pairs, dtype=bool)
-    for g in groups:
+            still = []
+            for u in active:
+                unit = units[u]
+                at = pos[unit.rows]
+                for name in profiles:
+                    width = unit.counts[name].shape[1]
+                    unit.counts[name] += counts[name][at, :width]
+                    unit.scores[name].append(batch_scores[name][at])
+                unit.profs.append(prof[at])
+                if done < draws and not (done >= MIN_DRAWS and _precise(unit.counts, done, top_n)):
+                    still.append(u)
+                else:
+                    out[u] = _finish(unit, done)
+            active = still
+    return [sim for sim in out if sim is not None]
+
+
+def _finish(unit: _Unit, done: int) -> UnitSimulation:
+    """A unit's intervals and rank distribution from its draws."""
+    unranked = np.ones(len(unit.rows), dtype=bool)
+    for g in unit.groups:
         unranked[g] = False
     dist = {}
-    for name, c in counts.items():
+    for name, c in unit.counts.items():
         share = c / done
         share[unranked | (c.sum(axis=1) == 0)] = np.nan  # never ranked: no score in any draw
         dist[name] = share
-    bounds = {n: interval_rows(np.concatenate(v, axis=1)) for n, v in scores.items()}
-    return Simulation(
+    bounds = {n: interval_rows(np.concatenate(v, axis=1)) for n, v in unit.scores.items()}
+    return UnitSimulation(
         {n: b[0] for n, b in bounds.items()},
         {n: b[1] for n, b in bounds.items()},
         dist,
-        interval_rows(np.concatenate(profs, axis=1)),
+        interval_rows(np.concatenate(unit.profs, axis=1)),
         done,
     )
 
 
 def combine(s: F, avail: NDArray[np.bool_], weights: F) -> F:
-    """`model.weighted_scores(s, weights, fill)[0]` with the fills already in `s` (where not `avail`):
-    the same sums in the same order, without the (C, D, P) temporaries.
+    """`model.weighted_scores(s, weights, fill)[0]` for the criteria (C, D, P) with the fills already
+    in `s`, where `avail` (C, P) says which criteria each pair has (the same in every draw): the
+    weighted mean in one pass (einsum), without (C, D, P) temporaries.
 
-    Coverage (the available weight) only decides whether a pair has a score. A pair's available
-    criteria are the same in every draw, so it is summed once per pattern of available criteria, not
-    per pair (adding the 0 of an unavailable criterion changes no sum)."""
-    n_criteria, n_draws = s.shape[:2]
-    fixed = avail.all(axis=1)
-    if (fixed == avail.any(axis=1)).all():
-        patterns, of_pair = np.unique(fixed.T, axis=0, return_inverse=True)  # (patterns, C), (P,)
-        covered = np.zeros((n_draws, len(patterns)))
-        for c in range(n_criteria):
-            covered += np.where(patterns[None, :, c], weights[:, c : c + 1], 0.0)
-        scored = (covered > 1e-12)[:, of_pair.reshape(-1)]
-    else:  # a criterion available in some draws only (not with the model as it is)
-        covered = np.zeros(s.shape[1:])
-        for c in range(n_criteria):
-            covered += np.where(avail[c], weights[:, c : c + 1], 0.0)
-        scored = covered > 1e-12
-    total = np.zeros(s.shape[1:])
-    weight = np.zeros((n_draws, 1))
-    for c in range(n_criteria):
-        wc = weights[:, c : c + 1]
-        total += wc * s[c]
-        weight += wc
+    Coverage (the available weight) only decides whether a pair has a score; it is summed once per
+    pattern of available criteria, not per pair."""
+    patterns, of_pair = np.unique(avail.T, axis=0, return_inverse=True)  # (patterns, C), (P,)
+    covered = weights @ patterns.T.astype(float)  # (D, patterns)
+    scored = (covered > 1e-12)[:, of_pair.reshape(-1)]
+    total = np.einsum("dc,cdp->dp", weights, s)
+    weight = weights.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(scored, total / weight, np.nan)
 

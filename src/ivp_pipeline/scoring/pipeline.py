@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -15,7 +19,7 @@ from ivp_pipeline.scoring.inputs import Inputs
 from ivp_pipeline.scoring.keyfigures import Comparison, key_figures
 from ivp_pipeline.scoring.localfigures import local_figures_table, volume_inputs
 from ivp_pipeline.scoring.model import Model, criteria_arrays, ranks, stack, weighted_scores
-from ivp_pipeline.scoring.montecarlo import simulate
+from ivp_pipeline.scoring.montecarlo import UnitSimulation, simulate
 from ivp_pipeline.scoring.perception import perception_table
 from ivp_pipeline.scoring.police import (
     inhabitants_at,
@@ -36,12 +40,15 @@ def compute(
     cat: Catalogue,
     comparison: Comparison | None = None,
     region: RegionConfig = DEFAULT_REGION,
+    memo: MutableMapping[str, UnitSimulation] | None = None,
 ) -> ScoreResult:
     """Score every theme for each municipality in scope and for the region as a whole.
 
     `comparison` (peers, evaluation baseline year) shapes the key figures (scoring/keyfigures.py).
     `region` (the `[region]` of ivp.toml) gives the region total its code and name, the basisteam and
-    the defaults of the scope and the reference areas.
+    the defaults of the scope and the reference areas. `memo` keeps the Monte Carlo of each unit
+    between runs (scoring/montecarlo.py `simulate`): a unit whose inputs did not change is not
+    simulated again, with the same numbers.
     """
     cfg = for_region(cfg, region)
     clean = facts.clean_police(inputs.police)
@@ -82,7 +89,42 @@ def compute(
     # Composite themes (ranked = false in the catalogue) are scored but not ranked against their parts.
     ranked = pairs["theme"].map({t.id: t.ranked for t in cat.themes.values()}).to_numpy(bool)
     groups = [np.flatnonzero((pairs["unit"].to_numpy() == u) & ranked) for u in units]
-    sim = simulate(m, profiles, groups, cfg.seed, cfg.draws, cfg.weight_concentration, cfg.top_n)
+    # The Monte Carlo runs in a thread beside the tables that do not need it (numpy releases the GIL);
+    # it reads its own copy of the pairs frame, the rest only reads the model.
+    with ThreadPoolExecutor(1) as background:
+        running = background.submit(
+            simulate,
+            replace(m, pairs=m.pairs.copy()),
+            profiles,
+            groups,
+            cfg.seed,
+            cfg.draws,
+            cfg.weight_concentration,
+            cfg.top_n,
+            memo,
+        )
+        criteria = criteria_frame(m, theme_tab, perception, prof_tab, point, w.label("baseline"), ref or "")
+        criteria = _local_notes(criteria, local_in)
+        # the province and Nederland are the scoring's reference areas; peers and baseline as configured
+        given = comparison or Comparison()
+        comparison = Comparison(
+            cfg.reference_area, cfg.fallback_reference_area, given.peers, given.baseline_year
+        )
+        keyfig = key_figures(clean, inputs.population, cat, units, windows, kind, comparison)
+        indicators = tables.indicators_frame(
+            clean, code_tab, pub, windows, all_units, inh, perception, cfg, list(units)
+        )
+        trends = tables.trends_frame(
+            series, theme_codes(cat), inputs.population, all_units, list(units), w.kind, w.latest_end
+        )
+        funnel = tables.funnel_frame(clean, avail, inputs.population, cat, windows, ref, list(units))
+        extras = {
+            **keyfig,
+            **voices_extras(inputs.professional, list(units), theme_ids, region.code),
+            "local_figures": local_figures_table(inputs.local_figures, inputs.population, units),
+            "wijken": wijk_table(inputs.wijken, inputs.population, theme_codes(cat)),
+        }
+        sim = running.result()
 
     score_rows, rank_rows = [], []
     for name, wts in profiles.items():
@@ -102,8 +144,6 @@ def compute(
         for p, (unit, theme) in enumerate(pair_list):
             rank_rows += [(unit, name, theme, r + 1, float(dist[p, r])) for r in range(len(theme_ids))]
 
-    criteria = criteria_frame(m, theme_tab, perception, prof_tab, point, w.label("baseline"), ref or "")
-    criteria = _local_notes(criteria, local_in)
     # The professionals' interval comes from the bootstrap (there is no closed form).
     p_low, p_high = sim.professionals
     is_prof = (criteria["criterion"] == "professionals").to_numpy()
@@ -113,25 +153,17 @@ def compute(
         pd.concat(score_rows, ignore_index=True), cat, cfg, theme_tab, perception, kind, region
     )
     scores = _local_flags(scores, local_in)
-    # the province and Nederland are the scoring's reference areas; peers and baseline as configured
-    given = comparison or Comparison()
-    comparison = Comparison(cfg.reference_area, cfg.fallback_reference_area, given.peers, given.baseline_year)
-    keyfig = key_figures(clean, inputs.population, cat, units, windows, kind, comparison)
     return ScoreResult(
         scores=scores,
         criteria=criteria,
-        indicators=tables.indicators_frame(
-            clean, code_tab, pub, windows, all_units, inh, perception, cfg, list(units)
-        ),
-        trends=tables.trends_frame(
-            series, theme_codes(cat), inputs.population, all_units, list(units), w.kind, w.latest_end
-        ),
+        indicators=indicators,
+        trends=trends,
         rank_probabilities=pd.DataFrame(
             rank_rows, columns=["municipality", "profile", "theme", "rank", "probability"]
         ),
         professionals=prof_tab,
         perception=tables.perception_frame(perception),
-        funnel=tables.funnel_frame(clean, avail, inputs.population, cat, windows, ref, list(units)),
+        funnel=funnel,
         sources=tables.sources_frame(inputs.manifest),
         method={
             **_method(cfg, cat, w, ref, windows, perception),
@@ -139,12 +171,7 @@ def compute(
             "region": {region.code: region.name},
             "peers": list(comparison.peers),
         },
-        extras={
-            **keyfig,
-            **voices_extras(inputs.professional, list(units), theme_ids, region.code),
-            "local_figures": local_figures_table(inputs.local_figures, inputs.population, units),
-            "wijken": wijk_table(inputs.wijken, inputs.population, theme_codes(cat)),
-        },
+        extras=extras,
         region=region,
     )
 

@@ -29,7 +29,7 @@ from ivp_pipeline.scoring import (
     with_what_if,
 )
 from ivp_pipeline.sources import GEO_FOLDER, wijk_shapes
-from ivp_pipeline.steps import fingerprint, settings
+from ivp_pipeline.steps import fingerprint, settings, simcache
 from ivp_pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -113,7 +113,11 @@ def score(
         inputs = read_inputs(ws)
         report(READ, 1, 1)
         report(COMPUTE, 0, 1)
-        result = compute(inputs, cfg, catalogue, settings.comparison(ws), settings.region(ws))
+        salt = fingerprint.program_digest()
+        # the Monte Carlo of units whose inputs did not change is taken from the last run (--force: none)
+        memo = {} if force else simcache.load(ws, salt)
+        result = compute(inputs, cfg, catalogue, settings.comparison(ws), settings.region(ws), memo)
+        simcache.save(ws, salt, memo)
         geo, wijken = ws.raw / GEO_FOLDER, result.extras.get("wijken")
         if wijken is not None and len(wijken) and geo.is_dir():  # boundaries for maps per theme
             codes = wijken["area_code"].astype(str).unique()
@@ -134,7 +138,7 @@ def score(
                 public=public,
                 progress=progress,
                 previous=target,  # unchanged charts are copied from the reports this run replaces
-                salt=fingerprint.program_digest(),
+                salt=salt,
                 force=force,
                 charts=charts,
             )
