@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,9 +43,22 @@ CHART_SCOPES = ("alle", "regio")
 # The module that draws (and imports matplotlib); named, not imported, so that a run without
 # anything to draw never loads it.
 DRAWING = "ivp_pipeline.reports.drawing"
-# Fewer charts than this are drawn in this process: a pool's start (a fork server importing the
-# drawing code) costs more than drawing two charts.
+# Fewer charts than this are drawn in this process, unless the fork server was started early
+# (`warm_up`): a pool's start (a fork server importing the drawing code) costs more than drawing two.
 MIN_POOL = 3
+_warm = threading.Event()  # set by warm_up: the fork server is importing (or has) the drawing code
+
+
+def warm_up(workers: int) -> None:
+    """Start the chart pool's fork server now, so that it imports the drawing code (matplotlib) while
+    the caller computes: the charts found to need drawing later are then drawn in the pool at once,
+    however few. Nothing is drawn or imported here; with fewer than 2 workers there is no pool."""
+    if workers < 2:
+        return
+    mp = multiprocessing.get_context("forkserver")
+    mp.set_forkserver_preload([DRAWING])
+    forkserver.ensure_running()  # spawns the server and returns; the server imports on its own
+    _warm.set()
 
 
 @dataclass(frozen=True)
@@ -122,10 +136,11 @@ class PendingCharts:
 
     Every chart is planned in this process; one whose digest (salted with `salt`, the program) matches
     the previous reports/ (`previous`) is copied from there, unless `force`. Only when charts remain
-    to be drawn, and at least MIN_POOL of them with workers > 1, a process pool (a fork server that
-    preloads reports/drawing.py) is started, from a thread, so that this process goes on with its
-    own work while the workers start; the slowest charts are handed out first. Fewer are drawn by
-    `collect` in this process. The same code draws them either way, so the bytes are the same.
+    to be drawn, and at least MIN_POOL of them (or any, after `warm_up`) with workers > 1, a process
+    pool (a fork server that preloads reports/drawing.py) is started, from a thread, so that this
+    process goes on with its own work while the workers start; the slowest charts are handed out
+    first. Fewer are drawn by `collect` in this process. The same code draws them either way, so
+    the bytes are the same.
     """
 
     def __init__(
@@ -153,7 +168,7 @@ class PendingCharts:
         self._futures: list[Future[None]] = []
         self._failed: BaseException | None = None
         self._starter: threading.Thread | None = None
-        if workers > 1 and len(self._todo) >= MIN_POOL:
+        if workers > 1 and self._todo and (len(self._todo) >= MIN_POOL or _warm.is_set()):
             fig_dir.mkdir(parents=True, exist_ok=True)
             n = min(workers, len(self._todo))
             self._starter = threading.Thread(target=self._start, args=(n,), name="ivp-charts", daemon=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ivp_pipeline.reports.chartcache import write_index as write_chart_index
 from ivp_pipeline.reports.chartset import PendingCharts
+from ivp_pipeline.reports.chartset import warm_up as warm_up_pool
 from ivp_pipeline.reports.documents import write_documents
 from ivp_pipeline.reports.public import for_audience
 from ivp_pipeline.reports.sheets import write_workbook
@@ -78,6 +79,12 @@ def write_outputs(
     written += [p for p in documents if p not in known]
     report(HTML, 1, 1)
     return written
+
+
+def warm_up_charts() -> None:
+    """Start the chart pool's fork server before the scores are computed (steps/score.py), so that
+    drawing the charts whose data changed waits for no import (reports/chartset.py `warm_up`)."""
+    warm_up_pool(chart_workers())
 
 
 def chart_workers() -> int:

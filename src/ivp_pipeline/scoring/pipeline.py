@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import numpy as np
@@ -13,13 +12,14 @@ from ivp_pipeline.catalogue import Catalogue
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig, municipality_label, unit_order
 from ivp_pipeline.scoring import facts, scales, tables
+from ivp_pipeline.scoring.background import Background
 from ivp_pipeline.scoring.config import CRITERIA, ScoringConfig, for_region
 from ivp_pipeline.scoring.criteria import criteria_frame
 from ivp_pipeline.scoring.inputs import Inputs
 from ivp_pipeline.scoring.keyfigures import Comparison, key_figures
 from ivp_pipeline.scoring.localfigures import local_figures_table, volume_inputs
 from ivp_pipeline.scoring.model import Model, criteria_arrays, ranks, stack, weighted_scores
-from ivp_pipeline.scoring.montecarlo import UnitSimulation, simulate
+from ivp_pipeline.scoring.montecarlo import Simulation, UnitSimulation, simulate
 from ivp_pipeline.scoring.perception import perception_table
 from ivp_pipeline.scoring.police import (
     inhabitants_at,
@@ -89,20 +89,19 @@ def compute(
     # Composite themes (ranked = false in the catalogue) are scored but not ranked against their parts.
     ranked = pairs["theme"].map({t.id: t.ranked for t in cat.themes.values()}).to_numpy(bool)
     groups = [np.flatnonzero((pairs["unit"].to_numpy() == u) & ranked) for u in units]
-    # The Monte Carlo runs in a thread beside the tables that do not need it (numpy releases the GIL);
-    # it reads its own copy of the pairs frame, the rest only reads the model.
-    with ThreadPoolExecutor(1) as background:
-        running = background.submit(
-            simulate,
-            replace(m, pairs=m.pairs.copy()),
-            profiles,
-            groups,
-            cfg.seed,
-            cfg.draws,
-            cfg.weight_concentration,
-            cfg.top_n,
-            memo,
-        )
+    # The Monte Carlo runs beside the tables that do not need it (scoring/background.py: a forked
+    # child on Linux), from the model as it is now; the kept units come back with its result.
+    with Background(
+        _simulate_kept,
+        replace(m, pairs=m.pairs.copy()),  # in a thread (not Linux) it must not share the frame
+        profiles,
+        groups,
+        cfg.seed,
+        cfg.draws,
+        cfg.weight_concentration,
+        cfg.top_n,
+        None if memo is None else dict(memo),
+    ) as running:
         criteria = criteria_frame(m, theme_tab, perception, prof_tab, point, w.label("baseline"), ref or "")
         criteria = _local_notes(criteria, local_in)
         # the province and Nederland are the scoring's reference areas; peers and baseline as configured
@@ -124,7 +123,10 @@ def compute(
             "local_figures": local_figures_table(inputs.local_figures, inputs.population, units),
             "wijken": wijk_table(inputs.wijken, inputs.population, theme_codes(cat)),
         }
-        sim = running.result()
+        sim, kept = running.result()
+    if memo is not None:
+        memo.clear()
+        memo.update(kept)
 
     score_rows, rank_rows = [], []
     for name, wts in profiles.items():
@@ -174,6 +176,21 @@ def compute(
         extras=extras,
         region=region,
     )
+
+
+def _simulate_kept(
+    m: Model,
+    profiles: dict[str, np.ndarray],
+    groups: list[np.ndarray],
+    seed: int,
+    draws: int,
+    concentration: float,
+    top_n: int,
+    memo: dict[str, UnitSimulation] | None,
+) -> tuple[Simulation, dict[str, UnitSimulation]]:
+    """`simulate`, and the units it kept (run in the background: the memo comes back by value)."""
+    sim = simulate(m, profiles, groups, seed, draws, concentration, top_n, memo)
+    return sim, memo if memo is not None else {}
 
 
 LOCAL_UNKNOWN = "local_figure_unknown"
