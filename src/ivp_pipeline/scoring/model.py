@@ -6,8 +6,9 @@ draws, so the interval always belongs to the number it surrounds.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -66,13 +67,24 @@ def _sum_by_pair(values: F, pair: NDArray[np.int64], n_pairs: int) -> F:
     out = np.zeros((values.shape[0], n_pairs))
     if not values.shape[1]:
         return out
+    for cols, targets in _slots(pair.astype(np.int64, copy=False).tobytes(), n_pairs):
+        out[:, targets] += values[:, cols]
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _slots(pair_bytes: bytes, n_pairs: int) -> list[tuple[NDArray[np.intp], NDArray[np.int64]]]:
+    """(columns, their pairs) of each slot: the first column of every pair, then the second, ...
+    Kept per pair array (the Monte Carlo sums the same layout for every block of draws)."""
+    pair = np.frombuffer(pair_bytes, dtype=np.int64)
     order = np.argsort(pair, kind="stable")
     starts = np.searchsorted(pair[order], np.arange(n_pairs))
     slot = np.empty(len(pair), dtype=np.int64)
     slot[order] = np.arange(len(pair)) - starts[pair[order]]
+    out = []
     for j in range(int(slot.max()) + 1):
         cols = np.flatnonzero(slot == j)  # at most one column per pair
-        out[:, pair[cols]] += values[:, cols]
+        out.append((cols, pair[cols]))
     return out
 
 
@@ -164,13 +176,26 @@ def ranks(scores: F, groups: list[NDArray[np.int64]], decimals: int = 9) -> F:
 
     Equal scores (after rounding to `decimals`, so float noise is no tie-breaker) share the lowest
     rank ("1, 2, 2, 4"); a pair without a score has no rank (NaN): unmeasured, not a low priority.
-    All groups at once (padded to the largest group): a pair's rank is 1 + the number of scored
-    pairs of its group with a higher score.
     """
     out = np.full(scores.shape, np.nan)
+    table = rank_table(scores, groups, decimals)
+    if table is None:
+        return out
+    index, ok, higher = table
+    pad = index < 0
+    out[:, index[~pad]] = np.where(ok, 1.0 + higher, np.nan)[:, ~pad]
+    return out
+
+
+def rank_table(
+    scores: F, groups: list[NDArray[np.int64]], decimals: int = 9
+) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.signedinteger[Any]]] | None:
+    """All groups at once, padded to the largest group: `index` (G, W) the pair at each place (-1:
+    padding), `ok` (D, G, W) whether it has a score in each draw, `higher` (D, G, W) how many scored
+    pairs of its group score higher (its rank is 1 + that). None without groups."""
     groups = [g for g in groups if len(g)]
     if not groups:
-        return out
+        return None
     width = max(len(g) for g in groups)
     index = np.full((len(groups), width), -1, dtype=np.int64)
     for row, g in enumerate(groups):
@@ -183,5 +208,4 @@ def ranks(scores: F, groups: list[NDArray[np.int64]], decimals: int = 9) -> F:
     higher = np.zeros(key.shape, dtype=np.int16 if width < 30_000 else np.int64)
     for j in range(width):  # how many pairs j beat each pair
         higher += key[:, :, j : j + 1] > key
-    out[:, index[~pad]] = np.where(ok, 1.0 + higher, np.nan)[:, ~pad]
-    return out
+    return index, ok, higher

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from scipy.special import pdtr
 
 from ivp_pipeline.scoring.config import CRITERIA
-from ivp_pipeline.scoring.model import F, Model, criteria_arrays, ranks, stack
+from ivp_pipeline.scoring.model import F, Model, criteria_arrays, rank_table, stack
 
 # What each stream draws and in which order; part of every memo key. 2 (issue 13): the codes of a
 # pair with the same harm weight drawn as one Poisson count (their sum; the criteria use no more),
@@ -479,6 +479,7 @@ class _Scoring:
         buffer = np.empty((n_criteria, self.step, m.n_pairs))
         volume = CRITERIA.index("volume")
         d = batch.code_x.shape[0]
+        coverage: tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.intp]] | None = None
         for b in blocks:
             lo, hi = b * self.step, min(d, (b + 1) * self.step)
             local_fill = None
@@ -503,10 +504,12 @@ class _Scoring:
                 s[rc, :, rp] = fill.values[missing, lo:hi]
             if np.isnan(s).any():
                 raise AssertionError("a criterion missing in a draw but not in the point estimate")
+            if coverage is None or not np.array_equal(avail, coverage[0]):
+                coverage = (avail, *np.unique(avail.T, axis=0, return_inverse=True))
             for name, w in self.weights.items():
-                sc = combine(s, avail, w[lo:hi])
+                sc = combine(s, coverage[1], coverage[2], w[lo:hi])
                 self.scores[name][:, lo:hi] = sc.T  # (P, D) in float32: percentiles need no more
-                counts[name] += rank_counts(ranks(sc, self.groups), self.max_rank)
+                counts[name] += rank_counts(sc, self.groups, self.max_rank)
         return counts
 
 
@@ -607,14 +610,14 @@ def _finish(unit: _Unit, done: int) -> UnitSimulation:
     )
 
 
-def combine(s: F, avail: NDArray[np.bool_], weights: F) -> F:
+def combine(s: F, patterns: NDArray[np.bool_], of_pair: NDArray[np.intp], weights: F) -> F:
     """`model.weighted_scores(s, weights, fill)[0]` for the criteria (C, D, P) with the fills already
-    in `s`, where `avail` (C, P) says which criteria each pair has (the same in every draw): the
-    weighted mean in one pass (einsum), without (C, D, P) temporaries.
+    in `s`: the weighted mean in one pass (einsum), without (C, D, P) temporaries. Which criteria a
+    pair has is the same in every draw: `patterns` (n, C) are the distinct ones, `of_pair` (P,) the
+    pattern of each pair (np.unique of the (P, C) availability).
 
     Coverage (the available weight) only decides whether a pair has a score; it is summed once per
-    pattern of available criteria, not per pair."""
-    patterns, of_pair = np.unique(avail.T, axis=0, return_inverse=True)  # (patterns, C), (P,)
+    pattern, not per pair."""
     covered = weights @ patterns.T.astype(float)  # (D, patterns)
     scored = (covered > 1e-12)[:, of_pair.reshape(-1)]
     total = np.einsum("dc,cdp->dp", weights, s)
@@ -623,11 +626,15 @@ def combine(s: F, avail: NDArray[np.bool_], weights: F) -> F:
         return np.where(scored, total / weight, np.nan)
 
 
-def rank_counts(rk: F, max_rank: int) -> F:
-    """(P, max_rank): in how many draws (rows of `rk`) each pair had rank 1, 2, ..."""
-    n_pairs = rk.shape[1]
-    ok = ~np.isnan(rk)
-    cells = (np.arange(n_pairs)[None, :] * max_rank + np.where(ok, rk, 1.0).astype(np.int64) - 1)[ok]
+def rank_counts(scores: F, groups: list[NDArray[np.int64]], max_rank: int) -> F:
+    """(P, max_rank): in how many draws (rows of `scores`) each pair had rank 1, 2, ... (the ranks
+    of `model.ranks`, counted without building them)."""
+    n_pairs = scores.shape[1]
+    table = rank_table(scores, groups)
+    if table is None:
+        return np.zeros((n_pairs, max_rank))
+    index, ok, higher = table
+    cells = (higher + index * max_rank)[ok]  # padding is never ok
     return np.bincount(cells, minlength=n_pairs * max_rank).reshape(n_pairs, max_rank).astype(float)
 
 
