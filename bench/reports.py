@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pickle
 import shutil
 import sys
@@ -41,21 +42,28 @@ def capture(workspace: Path, target: Path) -> None:
     """One forced score of `workspace`; its reports-stage inputs go to `target` (+ figures)."""
     seen: dict[str, Any] = {}
     original_tables = outputs.write_tables
+    original_sections = outputs.build_sections
 
     def tables(result: Any, tables_dir: Path) -> list[Path]:
         seen["result"] = result
         return original_tables(result, tables_dir)
 
-    def documents(shown: Any, charts: list[Any], out_dir: Path) -> list[Path]:
+    def sections(shown: Any, charts: list[Any]) -> Any:
+        seen["shown"], seen["charts"] = shown, charts
+        return original_sections(shown, charts)
+
+    def documents(_shown: Any, _sections: Any, out_dir: Path) -> list[Path]:
         figures = target.with_suffix(".figures")
         shutil.rmtree(figures, ignore_errors=True)
         shutil.copytree(out_dir / "figures", figures)
-        seen["shown"], seen["charts"], seen["out_dir"] = shown, charts, out_dir
+        seen["out_dir"] = out_dir
         target.write_bytes(pickle.dumps(seen, protocol=pickle.HIGHEST_PROTOCOL))
         raise _Captured
 
     outputs.write_tables = tables
+    outputs.build_sections = sections
     outputs.write_documents = documents
+    os.environ["IVP_CHART_WORKERS"] = "1"  # everything in this process (no forked writer)
     try:
         score(Workspace.at(workspace), force=True)
     except _Captured:
@@ -83,7 +91,7 @@ def run_once(state: dict[str, Any], out: Path) -> dict[str, tuple[float, float]]
     times["tables (CSV)"] = (cpu, wall)
     cpu, wall, _ = _clock(lambda: write_workbook(shown, out / "tables"))
     times["workbook"] = (cpu, wall)
-    cpu, wall, sections = _clock(lambda: analysis.build(shown, charts, figures))
+    cpu, wall, sections = _clock(lambda: analysis.build(shown, charts))
     times["analysis"] = (cpu, wall)
     cpu, wall, _ = _clock(lambda: html.render_report(shown, sections, out))
     times["html"] = (cpu, wall)

@@ -344,38 +344,3 @@ def test_text_renderer_puts_text_where_matplotlib_does() -> None:
     stock, stock_box = ink(FigureCanvasAgg)
     assert np.abs(np.subtract(ours_box, stock_box)).max() <= 2
     assert abs(int(ours.sum()) - int(stock.sum())) < 0.05 * stock.sum()  # the same amount of ink
-
-
-def test_after_warm_up_a_single_changed_chart_is_drawn_in_the_pool_with_the_same_bytes(  # type: ignore[no-untyped-def]
-    tmp_path, monkeypatch
-) -> None:
-    import threading
-    from dataclasses import replace
-
-    from ivp_pipeline.reports import chartset
-    from ivp_pipeline.reports.chartcache import write_index
-    from ivp_pipeline.reports.chartset import PendingCharts
-
-    monkeypatch.setattr(chartset, "_warm", threading.Event())
-    result = make_result(n_themes=3, first_month="2023-01-01", with_voortgang=False)
-    first = tmp_path / "first"
-    cold = PendingCharts(result, first / "figures")
-    cold.collect()
-    write_index(first, cold.index())
-    tr = result.trends
-    bump = (tr["municipality"] == "GM0168") & (tr["theme"] == tr["theme"].iloc[0])
-    moved = replace(result, trends=tr.assign(count_high=tr["count_high"].where(~bump, tr["count_high"] + 1)))
-    alone = PendingCharts(moved, tmp_path / "alone" / "figures", 2, previous=first)
-    assert alone.drawn == 1 and alone._starter is None  # fewer than MIN_POOL: drawn in this process
-    alone.collect()
-    chartset.warm_up(2)
-    assert chartset._warm.is_set()
-    pooled = PendingCharts(moved, tmp_path / "pooled" / "figures", 2, previous=first)
-    assert pooled.drawn == 1 and pooled._starter is not None  # the warm pool draws even one chart
-    pooled.collect()
-    for suffix in (".png", ".svg"):
-        name = "trends-losser" + suffix
-        assert (tmp_path / "pooled" / "figures" / name).read_bytes() == (
-            tmp_path / "alone" / "figures" / name
-        ).read_bytes()
-    chartset.warm_up(1)  # one worker: no pool, nothing started

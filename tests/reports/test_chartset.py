@@ -1,5 +1,5 @@
-"""The chart set across processes: a run whose charts are all unchanged loads no matplotlib and starts
-no pool; a pool of workers draws the same bytes as this process."""
+"""The chart set across processes: a run whose charts are all unchanged loads no matplotlib and forks
+no drawer; forked drawers draw the same bytes as this process."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ TESTS = Path(__file__).resolve().parents[1]
 # "-" for none) and prints what the process loaded and started.
 RUN = """
 import json, multiprocessing, sys
-from multiprocessing import forkserver
 from pathlib import Path
 from ivp_pipeline.reports import write_outputs
 from outputs_fixtures import make_result
@@ -28,7 +27,6 @@ if __name__ == "__main__":
                   progress=lambda stage, done, total: stages.append([stage, done, total]))
     print(json.dumps({
         "matplotlib": "matplotlib" in sys.modules,
-        "forkserver": forkserver._forkserver._forkserver_pid is not None,
         "children": len(multiprocessing.active_children()),
         "charts": [s for s in stages if s[0] == "Grafieken tekenen"],
     }))
@@ -53,21 +51,24 @@ def shas(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-def test_unchanged_charts_load_no_matplotlib_and_start_no_pool(tmp_path: Path) -> None:
+def test_unchanged_charts_load_no_matplotlib_and_fork_no_drawer(tmp_path: Path) -> None:
     pooled, serial, again = tmp_path / "pooled", tmp_path / "serial", tmp_path / "again"
     first = run(pooled, None, workers=2)
-    assert first["matplotlib"] is False  # the pool's workers drew; this process never loaded it
-    assert first["forkserver"] is True
-    assert run(serial, None, workers=1)["matplotlib"] is True  # drawn here, without a pool
+    assert first["matplotlib"] is False  # two forked children drew; this process never loaded it
+    assert first["children"] == 0  # both collected
+    assert run(serial, None, workers=1)["matplotlib"] is True  # drawn here, in this process
     assert shas(pooled / "figures") == shas(serial / "figures")  # same bytes from either path
     names = shas(pooled / "figures")
     assert {"waarom-losser.png", "waarom-noordoost-twente.svg", "voortgang.png"} <= set(names)
+    total = len(names) // 2
+    stages = first["charts"]
+    assert isinstance(stages, list)  # nothing copied, then one step per child's share
+    assert [s[1] for s in stages][0::2] == [0, total] and len(stages) == 3
+    assert 0 < stages[1][1] < total
 
     warm = run(again, pooled, workers=2)
-    total = len(names) // 2
     assert warm == {
         "matplotlib": False,
-        "forkserver": False,
         "children": 0,
         "charts": [["Grafieken tekenen", total, total]],  # every chart copied, at once
     }

@@ -34,3 +34,26 @@ def test_rows_where_keeps_the_row_order_and_several_columns() -> None:
     assert views.rows_where(frame, municipality="B")["v"].tolist() == [2, 5]
     assert views.rows_where(frame, municipality="C").empty
     assert views.rows_where(frame.iloc[0:0], municipality="A").empty
+
+
+def test_records_are_to_dict_records_for_every_kind_of_column() -> None:
+    frame = pd.DataFrame(
+        {
+            "text": pd.array(["a", None, "c"], dtype="string"),
+            "plain": ["x", "y", None],
+            "count": pd.array([1, None, 3], dtype="Int64"),
+            "rate": [0.5, float("nan"), 2.0],
+            "n": [1, 2, 3],
+            "flag": [True, False, True],
+            "when": pd.to_datetime(["2024-01-01", None, "2024-03-01"]),
+            "kind": pd.Categorical(["maand", "jaar", None]),
+        }
+    )
+    got, want = views.records(frame), frame.to_dict("records")
+    assert [list(r) for r in got] == [list(r) for r in want]
+    for g, w in zip(got, want, strict=True):
+        for key in w:
+            same = g[key] == w[key] or (g[key] != g[key] and w[key] != w[key]) or g[key] is w[key]
+            assert same and type(g[key]) is type(w[key]), (key, g[key], w[key])
+    assert got[1]["text"] is None and got[1]["count"] is None and got[0]["n"] == 1
+    assert views.records(frame) is got  # made once while the frame lives

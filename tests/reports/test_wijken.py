@@ -16,10 +16,21 @@ from matplotlib.colors import to_hex, to_rgba
 
 from ivp_pipeline.problems import IvpError
 from ivp_pipeline.reports import figures as figs
+from ivp_pipeline.reports import views
 from ivp_pipeline.reports.chartset import PendingCharts, draw
 from ivp_pipeline.reports.document import Figure, Table
 from ivp_pipeline.reports.drawing import draw_map
-from ivp_pipeline.reports.wijken import CLASSES, HIDDEN, UNKNOWN, colours, hidden_rows, map_chart, wijk_items
+from ivp_pipeline.reports.wijken import (
+    CLASSES,
+    HIDDEN,
+    TOP,
+    UNKNOWN,
+    _top,
+    colours,
+    hidden_rows,
+    map_chart,
+    wijk_items,
+)
 from ivp_pipeline.scoring.result import ScoreResult
 from ivp_pipeline.sources.geo import wijk_shapes
 from outputs_fixtures import make_result
@@ -204,3 +215,19 @@ def test_unreadable_boundary_file_is_a_problem(tmp_path: Path) -> None:
 
 def test_no_wijk_rows_no_items(result: ScoreResult) -> None:
     assert wijk_items(result, "geweld", "GM0173") == []
+
+
+def test_top_wijken_are_those_of_a_stable_sort_by_value_then_name() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(1, 9))
+        frame = pd.DataFrame(
+            {
+                "area_name": rng.choice(["Centrum", "Noord", "Oost", "Zuid"], n),
+                "value": rng.choice([1.0, 2.0, 2.0, 3.5, np.nan], n),
+                "row": range(n),
+            }
+        )
+        want = frame.sort_values(["value", "area_name"], ascending=[False, True], kind="stable").head(TOP)
+        got = _top(views.records(frame), frame["value"].to_numpy(float))
+        assert [r["row"] for r in got] == want["row"].tolist()

@@ -92,15 +92,17 @@ def test_a_units_numbers_do_not_depend_on_the_units_simulated_with_it(
         assert by_self.loc[unit, cols].equals(among.loc[unit, cols])
 
 
-@pytest.mark.parametrize("fork", [True, False], ids=["forked child", "thread"])
+@pytest.mark.parametrize("fork", [True, False], ids=["forked child", "in this process"])
 def test_kept_units_are_not_simulated_again_and_give_the_same_numbers(
     monkeypatch: pytest.MonkeyPatch, fork: bool
 ) -> None:
-    """In a forked child (Linux) or a thread, the memo comes back: the kept units are those of this
-    run and a unit whose inputs did not change is not simulated again (seen by a spy in a thread)."""
-    from ivp_pipeline.scoring import background, montecarlo
+    """In a forked child (Linux) or in this process, the memo comes back: the kept units are those
+    of this run and a unit whose inputs did not change is not simulated again (seen by a spy when
+    it runs in this process)."""
+    from ivp_pipeline import forked
+    from ivp_pipeline.scoring import montecarlo
 
-    monkeypatch.setattr(background, "FORK", fork and background.FORK)
+    monkeypatch.setattr(forked, "FORK", fork and forked.FORK)
     police, pop = f.synthetic(n_months=36)
     cfg, cat = ScoringConfig(draws=2000), load_catalogue(None)
     memo: dict[str, montecarlo.UnitSimulation] = {}

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 import scoring_fixtures as f
+from ivp_pipeline import forked
 from ivp_pipeline.schemas import POLICE, POPULATION
-from ivp_pipeline.scoring import background, montecarlo
+from ivp_pipeline.scoring import montecarlo
 from ivp_pipeline.steps import fingerprint, simcache
 from ivp_pipeline.steps import score as score_step
 from ivp_pipeline.workspace import Workspace
@@ -36,7 +37,7 @@ def simulated(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
         result.rank_probabilities.to_csv(out / "tables" / "rangkansen.csv", index=False)
         return [path, out / "tables" / "rangkansen.csv"]
 
-    monkeypatch.setattr(background, "FORK", False)  # in a thread, so the spy sees the calls
+    monkeypatch.setattr(forked, "FORK", False)  # in this process, so the spy sees the calls
     monkeypatch.setattr(montecarlo, "_simulate", spy)
     monkeypatch.setattr(score_step, "write_outputs", write)
     return calls

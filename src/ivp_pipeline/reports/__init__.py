@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ivp_pipeline.reports.changes import write_changes
     from ivp_pipeline.reports.chartset import CHART_SCOPES
     from ivp_pipeline.reports.options import ReportConfig, report_config
-    from ivp_pipeline.reports.outputs import warm_up_charts, write_outputs
+    from ivp_pipeline.reports.outputs import write_outputs
 
 # name -> (module, attribute)
 _EXPORTS = {
@@ -30,7 +30,6 @@ _EXPORTS = {
     "compare_changes": ("ivp_pipeline.reports.changes", "compare"),
     "report_config": ("ivp_pipeline.reports.options", "report_config"),
     "write_changes": ("ivp_pipeline.reports.changes", "write_changes"),
-    "warm_up_charts": ("ivp_pipeline.reports.outputs", "warm_up_charts"),
     "write_outputs": ("ivp_pipeline.reports.outputs", "write_outputs"),
 }
 __all__ = [
@@ -39,7 +38,6 @@ __all__ = [
     "change_summary",
     "compare_changes",
     "report_config",
-    "warm_up_charts",
     "write_changes",
     "write_outputs",
 ]

@@ -2,31 +2,29 @@
 
 A chart is planned first (`Plan`: the data, labels and size its drawing uses, no figure yet), so its
 content hash (reports/chartcache.py) is known before anything is drawn: a chart whose plan did not
-change since the previous reports/ is copied from there, the others are drawn, in a process pool.
+change since the previous reports/ is copied from there, the others are drawn, in forked children.
 Every figure of the reports is a chart of this set: the seven chart families, the contribution
 figures of "Waarom deze prioriteiten" (reports/why.py) and the wijk maps (reports/wijken.py), which
 only refer to the charts planned here.
 
 This module does not import matplotlib: the drawing code (reports/drawing.py, `DRAWING`) is loaded
-only where something is drawn, by the pool's workers or, without a pool, at `collect`.
+only where something is drawn: in the children that draw, or, with one worker, at `collect`.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
-import multiprocessing
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import forkserver
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from ivp_pipeline.forked import Forked
 from ivp_pipeline.reports import labels, numbers, views, why, wijken
 from ivp_pipeline.reports.chartcache import ChartCache, digest
 from ivp_pipeline.reports.charts.captions import MARKERS, gap_caption, left_out_caption
@@ -43,22 +41,9 @@ CHART_SCOPES = ("alle", "regio")
 # The module that draws (and imports matplotlib); named, not imported, so that a run without
 # anything to draw never loads it.
 DRAWING = "ivp_pipeline.reports.drawing"
-# Fewer charts than this are drawn in this process, unless the fork server was started early
-# (`warm_up`): a pool's start (a fork server importing the drawing code) costs more than drawing two.
-MIN_POOL = 3
-_warm = threading.Event()  # set by warm_up: the fork server is importing (or has) the drawing code
-
-
-def warm_up(workers: int) -> None:
-    """Start the chart pool's fork server now, so that it imports the drawing code (matplotlib) while
-    the caller computes: the charts found to need drawing later are then drawn in the pool at once,
-    however few. Nothing is drawn or imported here; with fewer than 2 workers there is no pool."""
-    if workers < 2:
-        return
-    mp = multiprocessing.get_context("forkserver")
-    mp.set_forkserver_preload([DRAWING])
-    forkserver.ensure_running()  # spawns the server and returns; the server imports on its own
-    _warm.set()
+# Charts per drawer at least: a drawer first imports the drawing code (matplotlib, some 0.4 s: about
+# two charts), so a few charts are drawn by one child, beside the other work of the run.
+PER_DRAWER = 4
 
 
 @dataclass(frozen=True)
@@ -135,12 +120,13 @@ class PendingCharts:
     """The charts of a report, drawn while the caller writes the tables and documents.
 
     Every chart is planned in this process; one whose digest (salted with `salt`, the program) matches
-    the previous reports/ (`previous`) is copied from there, unless `force`. Only when charts remain
-    to be drawn, and at least MIN_POOL of them (or any, after `warm_up`) with workers > 1, a process
-    pool (a fork server that preloads reports/drawing.py) is started, from a thread, so that this
-    process goes on with its own work while the workers start; the slowest charts are handed out
-    first. Fewer are drawn by `collect` in this process. The same code draws them either way, so
-    the bytes are the same.
+    the previous reports/ (`previous`) is copied from there, unless `force`. With workers > 1 the
+    charts that remain are drawn by that many forked children of this process (forked.py;
+    fewer for fewer than PER_DRAWER charts each), started here, each with its share of the charts (the slowest
+    first, each to the least loaded child): a child is a copy of this process, so it only imports
+    the drawing code (matplotlib), where a fresh process would import everything again. With one
+    worker they are drawn by `collect` in this process. The same code draws them either way, so the
+    bytes are the same.
     """
 
     def __init__(
@@ -164,26 +150,16 @@ class PendingCharts:
             cache.reuse(p.key, d, fig_dir) is not None for p, d in zip(self.plans, self.digests, strict=True)
         ]
         self._todo = [p for p, hit in zip(self.plans, self.reused, strict=True) if not hit]
-        self._pool: ProcessPoolExecutor | None = None
-        self._futures: list[Future[None]] = []
-        self._failed: BaseException | None = None
-        self._starter: threading.Thread | None = None
-        if workers > 1 and self._todo and (len(self._todo) >= MIN_POOL or _warm.is_set()):
+        self._drawers: list[tuple[int, Forked[None]]] = []  # (charts, the child drawing them)
+        if workers > 1 and self._todo:
             fig_dir.mkdir(parents=True, exist_ok=True)
-            n = min(workers, len(self._todo))
-            self._starter = threading.Thread(target=self._start, args=(n,), name="ivp-charts", daemon=True)
-            self._starter.start()
-
-    def _start(self, workers: int) -> None:
-        """Start the pool and hand it every chart (in a thread: starting the fork server blocks)."""
-        try:
-            mp = multiprocessing.get_context("forkserver")
-            mp.set_forkserver_preload([DRAWING])
-            self._pool = ProcessPoolExecutor(workers, mp_context=mp)
-            order = sorted(self._todo, key=lambda p: -p.cost)  # stable: report order among equals
-            self._futures = [self._pool.submit(draw_plans, [plan], self.dir) for plan in order]
-        except BaseException as err:  # handed to collect(), which raises it in the caller's thread
-            self._failed = err
+            try:
+                for share in shares(self._todo, workers):
+                    drawer = Forked(functools.partial(draw_plans, share, fig_dir))
+                    self._drawers.append((len(share), drawer))
+            except BaseException:
+                self.close()
+                raise
 
     @property
     def drawn(self) -> int:
@@ -191,25 +167,23 @@ class PendingCharts:
         return len(self._todo)
 
     def collect(self, done: Callable[[int, int], None] | None = None) -> list[Chart]:
-        """Wait for every chart; `done(ready, total)` after each. The charts in report order."""
+        """Wait for every chart; `done(ready, total)` after each (after each child's share when
+        children draw them). The charts in report order."""
         total = len(self.plans)
         ready = total - len(self._todo)
         if done:
             done(ready, total)
         try:
-            if self._starter is None:
+            if not self._drawers:
                 for plan in self._todo:
                     draw(plan, self.dir)
                     ready += 1
                     if done:
                         done(ready, total)
             else:
-                self._starter.join()
-                if self._failed is not None:
-                    raise self._failed
-                for future in self._futures:
-                    future.result()
-                    ready += 1
+                for count, drawer in self._drawers:
+                    drawer.result()
+                    ready += count
                     if done:
                         done(ready, total)
         finally:
@@ -229,11 +203,24 @@ class PendingCharts:
         return out
 
     def close(self) -> None:
-        if self._starter is not None:
-            self._starter.join()
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        """Stop the children still drawing (after an error); harmless once collected."""
+        for _count, drawer in self._drawers:
+            drawer.close()
+        self._drawers = []
+
+
+def shares(plans: Sequence[Plan], workers: int) -> list[list[Plan]]:
+    """The plans split over at most `workers` drawers, one per PER_DRAWER charts: the slowest first,
+    each to the drawer with the least work so far (`Plan.cost`); a share keeps report order among
+    its charts of equal cost."""
+    n = max(1, min(workers, -(-len(plans) // PER_DRAWER)))
+    out: list[list[Plan]] = [[] for _ in range(n)]
+    load = [0] * n
+    for plan in sorted(plans, key=lambda p: -p.cost):  # stable: report order among equals
+        k = load.index(min(load))
+        out[k].append(plan)
+        load[k] += max(plan.cost, 1)
+    return [share for share in out if share]
 
 
 def _split(frame: pd.DataFrame, keys: pd.Series, order: list[str]) -> list[tuple[str, pd.DataFrame]]:

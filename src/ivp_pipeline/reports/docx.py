@@ -50,6 +50,7 @@ CELL_PAD = 280  # twips: the cell's left and right margins (2 x 108) and some ai
 MIN_COLUMN = 567  # twips (1 cm): no column narrower
 WRAP_CHARS = 40  # a column of longer text wraps at about this many characters
 NOTE_STYLE = "Tabelnoot"
+_PLAIN = frozenset("\t\r\n")  # characters python-docx writes as elements of their own, not text
 
 
 def write_docx(sections: list[Section], out_dir: Path, *, title: str, subtitle: str, when: datetime) -> Path:
@@ -103,8 +104,10 @@ class _Writer:
         p = OxmlElement("w:p")
         self.end.addprevious(p)
         par = Paragraph(p, self.doc._body)
-        if text:
-            par.add_run(text)
+        if text and _PLAIN.isdisjoint(text):
+            p.add_r().add_t(text)  # what add_run(text) adds, without its walk over every character
+        elif text:
+            par.add_run(text)  # tabs and line breaks become their own elements
         style_id = self.ids.get(style) if style else None
         if style_id is not None:
             par._p.style = style_id

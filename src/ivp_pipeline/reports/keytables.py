@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ivp_pipeline.regions import municipality_label, unit_order
-from ivp_pipeline.reports import numbers, sentences
+from ivp_pipeline.reports import numbers, sentences, views
 from ivp_pipeline.reports.document import Table
 from ivp_pipeline.reports.public import (
     SECONDARY,
@@ -300,20 +300,26 @@ def bbv_tables(result: ScoreResult, halt: dict[str, float] | None = None) -> lis
     units = ordered(result, bbv[bbv["role"].isin(["region", "municipality"])])["unit"].drop_duplicates()
     end = str(bbv["period_end"].iloc[0])
     out = []
-    by_unit = dict(iter(bbv.groupby("unit", sort=False, observed=True)))  # one pass, not one per unit
+    by_unit: dict[Any, list[dict[str, Any]]] = {}  # one pass, not one per unit
+    for rec in views.records(bbv):
+        if not _missing(rec["unit"]):  # as groupby, which leaves rows without a unit out
+            by_unit.setdefault(rec["unit"], []).append(rec)
+    # Nederland's rate per theme, looked up once (not one .loc per row of every unit)
+    nl_rates = dict(zip(country.index, country["rate_per_1000"], strict=True))
+    if not country.index.is_unique:
+        nl_rates = {t: country.loc[t]["rate_per_1000"] for t in country.index}
     for unit in units:
         rows = by_unit[unit]
-        name = area_name(result, str(unit), str(rows["role"].iloc[0]))
+        name = area_name(result, str(unit), str(rows[0]["role"]))
         body = []
-        for rec in rows.to_dict("records"):
-            nl = country.loc[rec["theme"]] if rec["theme"] in country.index else None
+        for rec in rows:
             body.append(
                 [
                     f"{rec['label']} per 1.000 inwoners",
                     show.count(rec["count"]),
                     show.rate(rec["count"], rec["rate_per_1000"]),
                     show.interval(rec["count"], rec["rate_low"], rec["rate_high"]),
-                    sentences.rate(nl["rate_per_1000"]) if nl is not None else numbers.MISSING,
+                    sentences.rate(nl_rates[rec["theme"]]) if rec["theme"] in nl_rates else numbers.MISSING,
                 ]
             )
         value = (halt or {}).get(str(unit))

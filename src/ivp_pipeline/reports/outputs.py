@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from ivp_pipeline.forked import Forked
 from ivp_pipeline.reports.chartcache import write_index as write_chart_index
 from ivp_pipeline.reports.chartset import PendingCharts
-from ivp_pipeline.reports.chartset import warm_up as warm_up_pool
-from ivp_pipeline.reports.documents import write_documents
+from ivp_pipeline.reports.documents import build_sections, write_documents
 from ivp_pipeline.reports.public import for_audience
 from ivp_pipeline.reports.sheets import write_workbook
 from ivp_pipeline.reports.tables import write_tables
@@ -43,7 +43,7 @@ def write_outputs(
     With public=True small counts are suppressed first (reports/public.py). Returns the files
     written, in a stable order. A chart whose content hash (salted with `salt`, the program) is the
     one in `previous` (the reports/ this run replaces) is copied from there unless `force`; the
-    others are drawn in a process pool (one process per core) while this process writes the tables.
+    others are drawn in a process pool (one process per core) while the tables are written.
     `charts` is "alle" or "regio" (only the charts about the region as a whole; chartset.CHART_SCOPES).
     `progress(stage, done, total)` hears of each stage.
 
@@ -51,6 +51,11 @@ def write_outputs(
     chart set. Its pool, when anything is to be drawn, starts first and draws while this process
     writes the tables and the workbook; the charts are collected just before the documents, which
     read their files (the SVG for the HTML, the PNG for Word).
+
+    With more than one core the CSV tables and the workbook, which need neither the charts nor the
+    documents, are written by a forked child of this process (forked.py) while this process
+    plans and collects the charts and writes the documents; its errors are raised here as if it
+    had run here. The files are the same either way.
     """
     report = progress or _quiet
     result = for_audience(result, public=public)
@@ -58,33 +63,46 @@ def write_outputs(
     figures = out_dir / "figures"
     # presentation only: a theme without data has no score rather than a score of 0
     shown = replace(result, scores=without_empty_scores(result.scores))
-    pending = PendingCharts(
-        shown, figures, chart_workers(), previous=previous, salt=salt, force=force, scope=charts
-    )
+    workers = chart_workers()
+    tables.mkdir(parents=True, exist_ok=True)
+    # the tables and the workbook in a forked child (before the chart pool's thread starts), the
+    # charts and the documents here meanwhile
+    tabular = Forked(lambda: _write_tabular(result, shown, tables), parallel=workers > 1)
     try:
-        report(TABLES, 0, 1)
-        written = write_tables(result, tables)
-        written.append(write_workbook(shown, tables))
-        report(TABLES, 1, 1)
-        chart_list = pending.collect(lambda done, total: report(CHARTS, done, total))
+        pending = PendingCharts(
+            shown, figures, workers, previous=previous, salt=salt, force=force, scope=charts
+        )
+        try:
+            report(TABLES, 0, 1)
+            if not tabular.forked:
+                written = tabular.result()
+            report(TABLES, 1, 1)
+            # the sections name the charts' files, drawn or not yet: built while the pool draws
+            sections = build_sections(shown, pending.charts())
+            chart_list = pending.collect(lambda done, total: report(CHARTS, done, total))
+        finally:
+            pending.close()
+        chart_files = [p for c in chart_list for p in (c.png, c.svg)]
+        _remove_stale(figures, set(chart_files))
+        write_chart_index(out_dir, pending.index())
+        report(HTML, 0, 1)
+        documents = write_documents(shown, sections, out_dir)  # index.html, veiligheidsanalyse.docx
+        if tabular.forked:
+            written = tabular.result()
     finally:
-        pending.close()
-    chart_files = [p for c in chart_list for p in (c.png, c.svg)]
-    _remove_stale(figures, set(chart_files))
-    write_chart_index(out_dir, pending.index())
+        tabular.close()
     written += chart_files
-    report(HTML, 0, 1)
-    documents = write_documents(shown, chart_list, out_dir)  # index.html, veiligheidsanalyse.docx
     known = set(written)
     written += [p for p in documents if p not in known]
     report(HTML, 1, 1)
     return written
 
 
-def warm_up_charts() -> None:
-    """Start the chart pool's fork server before the scores are computed (steps/score.py), so that
-    drawing the charts whose data changed waits for no import (reports/chartset.py `warm_up`)."""
-    warm_up_pool(chart_workers())
+def _write_tabular(result: ScoreResult, shown: ScoreResult, tables: Path) -> list[Path]:
+    """tables/*.csv (of the result as it is) and the workbook (of the result as shown)."""
+    written = write_tables(result, tables)
+    written.append(write_workbook(shown, tables))
+    return written
 
 
 def chart_workers() -> int:

@@ -10,6 +10,8 @@ from ivp_pipeline.reports.sheets import CRITERIA_ORDER
 from ivp_pipeline.scoring.config import RANK_UNCERTAIN
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ivp_pipeline.reports.chartset import Chart
     from ivp_pipeline.scoring.result import ScoreResult
 
@@ -48,10 +50,20 @@ def score_rows(result: ScoreResult, code: str, profile: str) -> list[dict[str, A
 
 def _score_rows(result: ScoreResult, code: str, profile: str) -> list[dict[str, Any]]:
     themes = views.theme_labels(result)
-    data = views.ranked(views.scores_for(result, code, profile))
-    return [
-        _score_row({str(k): v for k, v in rec.items()}, themes, result) for rec in data.to_dict("records")
-    ]
+    ranked = views.derived(result.scores, ("ranked_by_unit",), _ranked_by_unit)
+    return [_score_row(rec, themes, result) for rec in ranked.get((code, profile), [])]
+
+
+def _ranked_by_unit(scores: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """The score rows as dicts in rank order (views.ranked), per (unit, profile) as text: the rank
+    order of the whole frame, taken apart (a stable sort keeps that order within every unit)."""
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    if scores.empty:
+        return out
+    for rec in views.records(views.ranked(scores)):
+        row = {str(k): v for k, v in rec.items()}
+        out.setdefault((str(row.get("municipality")), str(row.get("profile"))), []).append(row)
+    return out
 
 
 def _score(value: Any) -> str:

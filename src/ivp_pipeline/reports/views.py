@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionDtype
 
 from ivp_pipeline.regions import unit_order
 from ivp_pipeline.reports import labels
@@ -99,6 +100,43 @@ def _memo(frame: pd.DataFrame, what: tuple[str, ...], make: Callable[[pd.DataFra
 
 
 derived = _memo  # for the content modules: what they derive from one frame, once
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """`frame.to_dict("records")`, made once while the frame lives (the caller must not change them).
+
+    The same values: Python scalars for numpy columns, Timestamps for dates, pd.NA as None."""
+    return _memo(frame, ("records",), _records)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    if not frame.columns.is_unique:
+        return frame.to_dict("records")  # type: ignore[return-value]
+    names = frame.columns.tolist()
+    columns = []
+    for k, dtype in enumerate(frame.dtypes):
+        values = frame.iloc[:, k]  # iterated as to_dict iterates it (itertuples)
+        if isinstance(dtype, ExtensionDtype) or dtype.kind == "O":
+            columns.append([_native(v) for v in values])
+        else:
+            columns.append(list(values))
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _native(value: Any) -> Any:
+    """A numpy scalar as its Python value and pd.NA as None (as DataFrame.to_dict boxes them)."""
+    if value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        if isinstance(value, np.floating):
+            return float(value)
+        if isinstance(value, np.bool_):
+            return bool(value)
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.datetime64 | np.timedelta64):
+            return pd.Timestamp(value) if isinstance(value, np.datetime64) else pd.Timedelta(value)
+    return value
 
 
 def rows_where(frame: pd.DataFrame, **wanted: str) -> pd.DataFrame:

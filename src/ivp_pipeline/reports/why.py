@@ -54,7 +54,7 @@ def profile_weights(result: ScoreResult, profile: str) -> np.ndarray:
 
 def scaled_matrix(result: ScoreResult, municipality: str, themes: list[str]) -> tuple[np.ndarray, bool]:
     """(T, C) scaled criteria of the unit (NaN = unknown) and whether any value was suppressed."""
-    crit = result.criteria[result.criteria["municipality"].astype(str) == municipality]
+    crit = views.rows_where(result.criteria, municipality=municipality)
     out = np.full((len(themes), len(CRITERIA)), np.nan)
     suppressed = False
     row = {t: i for i, t in enumerate(themes)}
@@ -72,9 +72,11 @@ def scaled_matrix(result: ScoreResult, municipality: str, themes: list[str]) -> 
 
 def _ranked_themes(result: ScoreResult, municipality: str, profile: str) -> pd.DataFrame:
     """The scored, ranked themes of the unit in the profile, by rank."""
-    s = views.scores_for(result, municipality, profile)
-    s = s[pd.to_numeric(s["rank"], errors="coerce").notna()]
-    return views.ranked(s)
+    return views.derived(views.scores_for(result, municipality, profile), ("ranked_themes",), _scored)
+
+
+def _scored(s: pd.DataFrame) -> pd.DataFrame:
+    return views.ranked(s[pd.to_numeric(s["rank"], errors="coerce").notna()])
 
 
 def contributions(weights: np.ndarray, scaled: np.ndarray) -> np.ndarray:
@@ -131,7 +133,7 @@ def profiles_table(result: ScoreResult, municipality: str, ranges: dict[str, tup
     profs = views.profiles(result)
     main = views.default_profile(result)
     order = _ranked_themes(result, municipality, main)["theme"].astype(str).tolist()
-    s = result.scores[result.scores["municipality"].astype(str) == municipality]
+    s = views.rows_where(result.scores, municipality=municipality)
     rest = sorted(set(s["theme"].astype(str)) - set(order))
     names = views.theme_labels(result)
     by = {

@@ -63,17 +63,32 @@ def hidden_rows(frame: pd.DataFrame, column: str, t: int | None) -> np.ndarray:
 
 
 def _rows(result: ScoreResult, theme: str, municipality: str) -> pd.DataFrame:
+    """The wijk rows of one theme and unit (every wijk of the theme for the region), with their
+    `hidden` and `previous_hidden` marks, by municipality and wijk name. Made once per theme and
+    unit while the wijken frame lives: the analysis and the chart plans ask for each of them."""
     frame = result.extras.get("wijken")
     if frame is None or frame.empty:
         return pd.DataFrame()
-    frame = frame[frame["theme"].astype(str) == theme].reset_index(drop=True)
     t = public_threshold(result)
-    frame = frame.assign(
-        hidden=hidden_rows(frame, "count", t), previous_hidden=hidden_rows(frame, "previous_count", t)
-    )
-    if municipality != result.region.code:
-        frame = frame[frame["municipality"].astype(str) == municipality]
-    return frame.sort_values(["municipality", "area_name"], kind="stable")
+    cache: dict[tuple[str, str], pd.DataFrame] = views.derived(frame, ("wijk_rows", str(t)), _no_rows)
+    key = (theme, "" if municipality == result.region.code else municipality)
+    found = cache.get(key)
+    if found is None:
+        marked = cache.get((theme, ""))
+        if marked is None:  # the theme's rows with their marks, once (secondary suppression looks
+            # at every municipality of the theme)
+            marked = views.rows_where(frame, theme=theme).reset_index(drop=True)
+            marked = marked.assign(
+                hidden=hidden_rows(marked, "count", t),
+                previous_hidden=hidden_rows(marked, "previous_count", t),
+            )
+            marked = cache[(theme, "")] = marked.sort_values(["municipality", "area_name"], kind="stable")
+        found = cache[key] = marked if not key[1] else views.rows_where(marked, municipality=key[1])
+    return found
+
+
+def _no_rows(_frame: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    return {}
 
 
 def _first(frame: pd.DataFrame) -> dict[str, Any]:
@@ -99,7 +114,7 @@ def wijk_table(result: ScoreResult, theme: str, municipality: str, frame: pd.Dat
     has_rate = bool(pd.to_numeric(frame["rate_per_1000"], errors="coerce").notna().any())
     region = municipality == result.region.code
     rows = []
-    for rec in frame.to_dict("records"):
+    for rec in views.records(frame):
         if rec["hidden"]:
             count, interval, rate, rate_iv = _withheld(rec["count"], t), "", "", ""
         else:
@@ -153,29 +168,40 @@ def _withheld(value: Any, t: int | None) -> str:
 
 
 def _sentence(result: ScoreResult, theme: str, municipality: str, frame: pd.DataFrame) -> str:
-    shown = frame[~frame["hidden"] & pd.to_numeric(frame["count"], errors="coerce").notna()]
+    counts = pd.to_numeric(frame["count"], errors="coerce").to_numpy(float)
+    keep = ~frame["hidden"].to_numpy(bool) & ~np.isnan(counts)
+    shown = [rec for rec, kept in zip(views.records(frame), keep, strict=True) if kept]
     name = views.theme_label(result, theme)
     where = result.region.label(municipality)
-    if shown.empty:
+    if not shown:
         return f"Voor {name.lower()} in {where} zijn geen aantallen per wijk bekend."
-    key = "rate_per_1000" if shown["rate_per_1000"].notna().any() else "count"
-    top = shown.sort_values([key, "area_name"], ascending=[False, True], kind="stable").head(TOP)
+    rates = pd.to_numeric(frame["rate_per_1000"], errors="coerce").to_numpy(float)[keep]
+    key = "rate_per_1000" if (~np.isnan(rates)).any() else "count"
+    top = _top(shown, counts[keep] if key == "count" else rates)
     if key == "count":
-        parts = [f"{r['area_name']} ({numbers.integer(r['count'])})" for r in top.to_dict("records")]
+        parts = [f"{r['area_name']} ({numbers.integer(r['count'])})" for r in top]
         what = "de meeste registraties"
     else:
-        parts = [
-            f"{r['area_name']} ({numbers.decimal(r['rate_per_1000'])} per 1.000)"
-            for r in top.to_dict("records")
-        ]
+        parts = [f"{r['area_name']} ({numbers.decimal(r['rate_per_1000'])} per 1.000)" for r in top]
         what = "de hoogste cijfers per inwoner"
     return (
-        f"{name} in {where}, {_period(_first(top))}: {what} in "
+        f"{name} in {where}, {_period(top[0])}: {what} in "
         + ", ".join(parts[:-1])
         + (" en " if len(parts) > 1 else "")
         + parts[-1]
         + ". Bij kleine aantallen zegt een verschil tussen wijken weinig; zie de intervallen."
     )
+
+
+def _top(rows: list[dict[str, Any]], values: np.ndarray) -> list[dict[str, Any]]:
+    """The TOP rows by value, highest first (unknown last), then by wijk name (unknown last); ties
+    keep their order: a stable sort of the frame by [value, area_name], descending and ascending."""
+
+    def key(i: int) -> tuple[bool, float, bool, str]:
+        v, name = float(values[i]), rows[i]["area_name"]
+        return (v != v, 0.0 if v != v else -v, name is None, "" if name is None else str(name))
+
+    return [rows[i] for i in sorted(range(len(rows)), key=key)[:TOP]]
 
 
 def colours(frame: pd.DataFrame) -> tuple[dict[str, str], list[tuple[str, str]], str]:

@@ -23,10 +23,10 @@ import xlsxwriter
 from ivp_pipeline.reports.labels import column as column_label
 from ivp_pipeline.reports.labels import is_missing
 from ivp_pipeline.reports.sanitise import clean_text, looks_like_formula
+from ivp_pipeline.reports.xlsxfast import FastWorksheet, quote
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
-    from xlsxwriter.worksheet import Worksheet
 
 HEADER_ROW = 4  # rows 1-2 carry the title and a note, so a printed or pasted sheet explains itself
 INT = "#,##0"
@@ -144,7 +144,7 @@ class Book:
 
     def sheet(self, title: str) -> Sheet:
         """A new sheet (`title` already valid and unique: sanitise.sheet_title)."""
-        sheet = Sheet(self, self._book.add_worksheet(title))
+        sheet = Sheet(self, self._book.add_worksheet(title, worksheet_class=FastWorksheet))
         self._sheets.append(sheet)
         return sheet
 
@@ -174,7 +174,7 @@ class Book:
 class Sheet:
     """One worksheet, and what the page setup reads back: last row, widths, headers, value lengths."""
 
-    def __init__(self, book: Book, ws: Worksheet) -> None:
+    def __init__(self, book: Book, ws: FastWorksheet) -> None:
         self.book = book
         self.ws = ws
         self.max_row = 0
@@ -205,7 +205,7 @@ class Sheet:
             self.ws.set_row(row - 1, height)
 
 
-def _write(book: Book, ws: Worksheet, r: int, c: int, v: Any, fmt: str | None, style: str | None) -> None:
+def _write(book: Book, ws: FastWorksheet, r: int, c: int, v: Any, fmt: str | None, style: str | None) -> None:
     """One cleaned value (cell_value) at 0-based (r, c)."""
     if isinstance(v, str) and v:
         ws.write_string(r, c, v, book.format(style, None, looks_like_formula(v)))
@@ -319,35 +319,37 @@ def _cells(col: Col, values: list[Any]) -> list[Any]:
 def _emit(ws: Sheet, j: int, cells: list[Any], fmt: str | None, fmts: list[str | None] | None) -> int:
     """Write stored values below the header of column j (fmts: per cell, else `fmt`); returns the
     widest value as shown."""
-    book, sheet, c = ws.book, ws.ws, j - 1
+    book, c = ws.book, j - 1
     number = book.format(None, fmt)
     when = book.format(None, fmt or DEFAULT_DATE)
     quoted = book.format(None, None, True)
+    per_row = None
+    if fmts is not None:  # made in the order of the cells (the order of the formats is in the bytes)
+        per_row = [
+            (book.format(None, f), book.format(None, f or DEFAULT_DATE))
+            if not (v is None or v == "")
+            else _NONE
+            for f, v in zip(fmts, cells, strict=True)
+        ]
+    if not ws.ws.put_column(c, HEADER_ROW, cells, number, when, quoted, per_row):
+        _emit_cells(ws, c, cells, number, when, quoted, per_row)
     widest = longest = 0
-    r = HEADER_ROW - 1
     for i, v in enumerate(cells):
-        r += 1
         if v is None or v == "":  # an empty text is no cell, as a missing value
             continue
         if fmts is not None:
             fmt = fmts[i]
-            number, when = book.format(None, fmt), book.format(None, fmt or DEFAULT_DATE)
         t = type(v)
         if t is float:
-            sheet.write_number(r, c, v, number)
             shown = len(f"{v} (gelijk)") if fmt == TIED_RANK else len(f"{v:,.2f}")
             longest = 10 if longest < 10 else longest
         elif t is str:
-            quote = v[:1] in _RISKY and looks_like_formula(v)
-            sheet.write_string(r, c, v, quoted if quote else None)
             shown = max(map(len, v.splitlines()), default=0)
             longest = max(longest, len(v))
         elif t is int:
-            sheet.write_number(r, c, v, number)
             shown = len(f"{v} (gelijk)") if fmt == TIED_RANK else len(str(v))
             longest = 10 if longest < 10 else longest
         else:  # a date or time
-            sheet.write_datetime(r, c, v, when)
             shown = 16 if fmt == DATETIME else 10
             longest = 10 if longest < 10 else longest
         if shown > widest:
@@ -357,8 +359,35 @@ def _emit(ws: Sheet, j: int, cells: list[Any], fmt: str | None, fmts: list[str |
     return widest
 
 
-# first characters after which a text may read as a formula (looks_like_formula strips blanks first)
-_RISKY = frozenset("=+-@ \t")
+_NONE: tuple[None, None] = (None, None)
+
+
+def _emit_cells(
+    ws: Sheet,
+    c: int,
+    cells: list[Any],
+    number: Format | None,
+    when: Format | None,
+    quoted: Format | None,
+    per_row: list[tuple[Format | None, Format | None]] | None,
+) -> None:
+    """The cells of a column one by one through XlsxWriter's write methods (a column that does not
+    fit in a sheet: XlsxWriter leaves out the cells beyond its last row)."""
+    sheet = ws.ws
+    r = HEADER_ROW - 1
+    for i, v in enumerate(cells):
+        r += 1
+        if v is None or v == "":
+            continue
+        if per_row is not None:
+            number, when = per_row[i]
+        t = type(v)
+        if t is float or t is int:
+            sheet.write_number(r, c, v, number)
+        elif t is str:
+            sheet.write_string(r, c, v, quoted if quote(v) else None)
+        else:
+            sheet.write_datetime(r, c, v, when)
 
 
 def _missing(value: Any) -> bool:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import MutableMapping
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from ivp_pipeline.catalogue import Catalogue
+from ivp_pipeline.forked import Forked
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig, municipality_label, unit_order
 from ivp_pipeline.scoring import facts, scales, tables
-from ivp_pipeline.scoring.background import Background
 from ivp_pipeline.scoring.config import CRITERIA, ScoringConfig, for_region
 from ivp_pipeline.scoring.criteria import criteria_frame
 from ivp_pipeline.scoring.inputs import Inputs
@@ -89,19 +89,22 @@ def compute(
     # Composite themes (ranked = false in the catalogue) are scored but not ranked against their parts.
     ranked = pairs["theme"].map({t.id: t.ranked for t in cat.themes.values()}).to_numpy(bool)
     groups = [np.flatnonzero((pairs["unit"].to_numpy() == u) & ranked) for u in units]
-    # The Monte Carlo runs beside the tables that do not need it (scoring/background.py: a forked
+    # The Monte Carlo runs beside the tables that do not need it (ivp_pipeline/forked.py: a forked
     # child on Linux), from the model as it is now; the kept units come back with its result.
-    with Background(
-        _simulate_kept,
-        replace(m, pairs=m.pairs.copy()),  # in a thread (not Linux) it must not share the frame
-        profiles,
-        groups,
-        cfg.seed,
-        cfg.draws,
-        cfg.weight_concentration,
-        cfg.top_n,
-        None if memo is None else dict(memo),
-    ) as running:
+    running = Forked(
+        functools.partial(
+            _simulate_kept,
+            m,
+            profiles,
+            groups,
+            cfg.seed,
+            cfg.draws,
+            cfg.weight_concentration,
+            cfg.top_n,
+            None if memo is None else dict(memo),
+        )
+    )
+    try:
         criteria = criteria_frame(m, theme_tab, perception, prof_tab, point, w.label("baseline"), ref or "")
         criteria = _local_notes(criteria, local_in)
         # the province and Nederland are the scoring's reference areas; peers and baseline as configured
@@ -124,6 +127,8 @@ def compute(
             "wijken": wijk_table(inputs.wijken, inputs.population, theme_codes(cat)),
         }
         sim, kept = running.result()
+    finally:
+        running.close()
     if memo is not None:
         memo.clear()
         memo.update(kept)

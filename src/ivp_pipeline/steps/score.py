@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline import atomic, store
 from ivp_pipeline.problems import IvpError, Problem
-from ivp_pipeline.reports import warm_up_charts, write_outputs
+from ivp_pipeline.reports import write_outputs
 from ivp_pipeline.schemas import LOCAL_FIGURES, POLICE, POPULATION, PROFESSIONAL, SURVEY, Dataset
 from ivp_pipeline.scoring import (
     POLICE_LEVELS,
@@ -109,7 +109,6 @@ def score(
         stored = None if force else fingerprint.stored_score(target, key)
         if stored is not None:
             return ScoreRun(None, shown, [], unchanged=True, stored=stored, folder=target)
-        warm_up_charts()  # the pool's server loads the drawing code while the scores are computed
         report(READ, 0, 1)
         inputs = read_inputs(ws)
         report(READ, 1, 1)
