@@ -1,97 +1,72 @@
-"""The `ivp` command: thin glue over the library. Each subcommand lives in its own module."""
+"""The `ivp` command: thin glue over the library. Each subcommand lives in its own module, the
+command line itself (typer) in cli/application.py.
+
+`main` loads nothing before it has looked at the command line: `ivp ingest` first has the ingest
+start reading its first large new file in the background (steps/readahead.py), and only then loads
+typer, pydantic and the rest, while that file is hashed, counted and parsed. `app` and
+`help_screen` are loaded from cli/application.py when first asked for.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import typer
-from typer._click.utils import _detect_program_name
+if TYPE_CHECKING:
+    from ivp_pipeline.cli.application import app as app
+    from ivp_pipeline.cli.application import help_screen as help_screen
 
-from ivp_pipeline.cli import (
-    fetch_cmd,
-    ingest_cmd,
-    init_cmd,
-    refresh_cmd,
-    score_cmd,
-    status_cmd,
-    template_cmd,
-)
-from ivp_pipeline.cli.common import CONTEXT, Group, dutch_help_panels
-
-dutch_help_panels()
-
-app = typer.Typer(
-    name="ivp",
-    help=(
-        "Onderbouwing van het Integraal Veiligheidsplan: cijfers van politie, enquêtes en professionals "
-        "inlezen, kandidaat-prioriteiten scoren en rapporteren."
-    ),
-    epilog="Afsluitcodes: 0 alles geschreven, 3 geschreven maar rijen afgewezen, 1 niets geschreven, "
-    "2 verkeerde opdrachtregel.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    context_settings=CONTEXT,
-    cls=Group,
-)
-
-for module in (init_cmd, ingest_cmd, fetch_cmd, refresh_cmd, status_cmd, template_cmd, score_cmd):
-    module.register(app)
-
-
-def _version(value: bool) -> None:
-    if value:
-        from ivp_pipeline import __version__
-
-        typer.echo(f"ivp {__version__}")
-        raise typer.Exit(0)
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            "-V",
-            metavar="",
-            callback=_version,
-            is_eager=True,
-            help="Toon het versienummer en stop.",
-        ),
-    ] = False,
-) -> None:
-    """Onderbouwing van het Integraal Veiligheidsplan: inlezen, scoren, rapporteren."""
+# `ivp ingest`'s options: those that take a value, and flags. Any other option (--help, a typo) and
+# nothing is read ahead: typer then says what it says.
+_INGEST_VALUES = {"--workspace", "-w"}
+_INGEST_FLAGS = {"--keep-going", "--allow-shrink"}
 
 
 def main() -> None:
-    if not help_screen(sys.argv[1:]):
-        app()
+    args = sys.argv[1:]
+    ahead = ingest_arguments(args)
+    if ahead is not None:
+        from ivp_pipeline.steps.readahead import read_first_file_ahead
+
+        read_first_file_ahead(*ahead)
+    from ivp_pipeline.cli.application import run
+
+    run(args)
 
 
-def help_screen(args: Sequence[str]) -> bool:
-    """`ivp [COMMAND ...] --help`: draw that help screen without parsing the command line.
+def ingest_arguments(args: Sequence[str]) -> tuple[Path, list[Path]] | None:
+    """(workspace, paths) of an `ivp ingest` command line, or None for any other command line or
+    one this reading is not sure of (typer parses it in full, as for any command)."""
+    if not args or args[0] != "ingest":
+        return None
+    workspace, paths = Path("."), list[Path]()
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--":
+            paths.extend(Path(p) for p in rest)
+        elif arg in _INGEST_VALUES:
+            value = next(rest, None)
+            if value is None:
+                return None
+            workspace = Path(value)
+        elif arg.startswith("--workspace="):
+            workspace = Path(arg.split("=", 1)[1])
+        elif arg in _INGEST_FLAGS:
+            continue
+        elif arg.startswith("-"):
+            return None
+        else:
+            paths.append(Path(arg))
+    return workspace, paths
 
-    The normal path runs every option of the command through typer's value checks first, which
-    loads pydantic: half the time of a help screen (issue 13 wants it under 0.3 s). Only a plain
-    `ivp`, `ivp COMMAND`, `ivp template SUB` followed by -h/--help takes this path; anything else
-    (another option, an unknown command) goes the normal way. tests/cli/test_help.py checks that both
-    paths draw the same screen for every command.
-    """
-    if not args or args[-1] not in CONTEXT["help_option_names"]:
-        return False
-    names = args[:-1]
-    if any(name.startswith("-") for name in names):
-        return False
-    command = typer.main.get_command(app)
-    ctx = command.context_class(command, info_name=_detect_program_name(), **command.context_settings)
-    for name in names:
-        sub = command.get_command(ctx, name) if isinstance(command, typer.core.TyperGroup) else None
-        if sub is None:
-            return False
-        ctx = sub.context_class(sub, info_name=name, parent=ctx, **sub.context_settings)
-        command = sub
-    typer.echo(ctx.get_help(), color=ctx.color)
-    return True
+
+def __getattr__(name: str) -> object:
+    if name in ("app", "help_screen"):
+        from ivp_pipeline.cli import application
+
+        value = getattr(application, name)
+        globals()[name] = value  # asked once
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

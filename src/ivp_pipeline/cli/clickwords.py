@@ -62,10 +62,9 @@ def dutch_error(exc: Any) -> str:
     return text
 
 
-def install() -> None:
-    """Let typer print its usage errors through `dutch_error` (typer calls rich_utils.rich_format_error)."""
-    import typer.rich_utils as ru
-
+def install(ru: Any) -> None:
+    """Let typer print its usage errors through `dutch_error` (typer calls rich_format_error of
+    `ru`, typer.rich_utils)."""
     original = ru.rich_format_error
     if getattr(original, "dutch", False):
         return

@@ -15,10 +15,11 @@ import importlib
 from typing import TYPE_CHECKING
 
 from ivp_pipeline.sources.base import Head, ReadContext, ReaderModule, Source, digest, sha256_of
-from ivp_pipeline.sources.detection import READERS, detect
+from ivp_pipeline.sources.detection import READERS, detect, read_ahead
 from ivp_pipeline.sources.geo import GEO_FOLDER, wijk_shapes
 from ivp_pipeline.sources.police.fetch.config import FetchConfig, fetch_config
 from ivp_pipeline.sources.professional.privacy import KEY_FILE, load_key
+from ivp_pipeline.sources.readahead import discard as forget_read_ahead
 from ivp_pipeline.sources.startup import lean_start
 
 if TYPE_CHECKING:
@@ -62,10 +63,12 @@ __all__ = [
     "digest",
     "fetch_config",
     "fetch_tables",
+    "forget_read_ahead",
     "lean_start",
     "load_key",
     "local_figures_workbook",
     "professional_template",
+    "read_ahead",
     "sha256_of",
     "survey_template",
     "wijk_shapes",

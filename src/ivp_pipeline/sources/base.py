@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ivp_pipeline.problems import Problem
 from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig
 from ivp_pipeline.schemas import Dataset
+from ivp_pipeline.sources import readahead
 from ivp_pipeline.sources.textio import may_pass_row_limit
 
 if TYPE_CHECKING:
@@ -32,7 +33,11 @@ def digest(path: Path, *, count: bool = True) -> tuple[str, int | None]:
     """The content hash and, for a file large enough for the row limit to matter (textio), its
     newlines, in one read: the hash in a helper thread (hashlib lets go of the GIL) while this one
     counts, so the count of a national file (0.1 s) costs no time of its own. `count=False`: the
-    hash alone (a file that is probably unchanged need not be counted)."""
+    hash alone (a file that is probably unchanged need not be counted). A file read ahead
+    (readahead.py) was hashed and counted while it was parsed."""
+    ahead = readahead.digest_of(path)
+    if ahead is not None:
+        return ahead[0], ahead[1] if count and may_pass_row_limit(path.stat().st_size) else None
     if not count or not may_pass_row_limit(path.stat().st_size):
         return sha256_of(path), None
     h = hashlib.sha256()

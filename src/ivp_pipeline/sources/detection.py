@@ -16,6 +16,9 @@ from ivp_pipeline.sources.base import Head, ReaderModule, Source
 from ivp_pipeline.sources.officeformat import MAX_WORKBOOK_BYTES, ZIP_MAGIC, office_format_problem
 from ivp_pipeline.sources.textio import MAX_TEXT_BYTES, check_row_limit, decode_head, read_head
 
+# Files smaller than this are not read ahead: their parse is over before a head start would count.
+READ_AHEAD_BYTES = 32 << 20
+
 # The reader modules in detection order (most specific first). A reader module defines `KIND`,
 # `DATASET`, `sniff(head) -> bool` and `read(source, ctx) -> Iterator[pyarrow.Table]`.
 READERS: tuple[str, ...] = (
@@ -93,3 +96,21 @@ def detect(source: Source) -> ReaderModule:
             hint="zie de README voor de vormen die ivp leest; haal andere bestanden uit data/raw",
         )
     )
+
+
+def read_ahead(source: Source) -> bool:
+    """Have the reader of a large file start on it in the background (sources/readahead.py), if
+    that reader can (it has `read_ahead`); True when it started. Never raises: a file that cannot
+    be read, sniffed or planned is left to `detect` and its reader, which say why."""
+    try:
+        size = source.path.stat().st_size
+        if not READ_AHEAD_BYTES <= size <= MAX_TEXT_BYTES or read_head(source.path, 4) == ZIP_MAGIC:
+            return False
+        head = make_head(source)
+        for mod in _readers():
+            if mod.sniff(head):
+                start = getattr(mod, "read_ahead", None)
+                return bool(start(source)) if start is not None else False
+    except (IvpError, OSError):
+        pass
+    return False

@@ -24,39 +24,21 @@ from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.regions import RegionConfig, region_config
 from ivp_pipeline.schemas import DATASETS, Dataset
 from ivp_pipeline.sources import (
-    GEO_FOLDER,
     KEY_FILE,
     ReadContext,
     Source,
     detect,
     digest,
+    forget_read_ahead,
     lean_start,
     load_key,
-    sha256_of,
 )
+from ivp_pipeline.steps.rawfiles import expand, personal, shown_name
 from ivp_pipeline.store import Transaction
 from ivp_pipeline.workspace import Workspace
 
 # Manifest key: the catalogue a file was read with (only for readers that use the theme labels).
 CATALOGUE_KEY = "catalogue"
-# Files in data/raw that are documentation or provenance, not data.
-IGNORED_NAMES = {"README.md", "README.txt", "LEESMIJ.md", ".gitkeep"}
-IGNORED_SUFFIXES = (".provenance.json", ".md")
-# Folders of data/raw that `ivp score` reads itself, not ingest: the wijk boundaries (maps).
-IGNORED_FOLDERS = {GEO_FOLDER}
-# Files that office programs and file managers leave beside the real ones: skipped with a note.
-TEMPORARY_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
-
-
-def is_temporary(name: str) -> bool:
-    """Excel's `~$` owner file, LibreOffice's `.~lock.<name>#`, Windows' Thumbs.db and the like."""
-    lower = name.lower()
-    return (
-        lower.startswith("~$")
-        or (lower.startswith(".~lock.") and lower.endswith("#"))
-        or lower in TEMPORARY_NAMES
-        or (lower.startswith("~") and lower.endswith(".tmp"))
-    )
 
 
 @dataclass
@@ -117,37 +99,6 @@ def ingestion_time() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def expand(paths: Iterable[Path], temporary: list[Path] | None = None) -> list[Path]:
-    """Files under the given paths, sorted (later names win when figures overlap), hidden ones skipped.
-
-    Temporary files (`is_temporary`) are left out too, and collected in `temporary` when given.
-    """
-    files: set[Path] = set()
-    temp: set[Path] = set()
-    for p in paths:
-        if p.is_dir():
-            candidates = [f for f in p.rglob("*") if f.is_file()]
-        elif p.exists():
-            candidates = [p]
-        else:
-            raise IvpError(Problem("missing-path", "dit bestand of deze map bestaat niet", file=str(p)))
-        for f in candidates:
-            if is_temporary(f.name):
-                temp.add(f.resolve())
-                continue
-            rel_parts = f.relative_to(p).parts if p.is_dir() else (f.name,)
-            if any(part.startswith(".") for part in rel_parts):
-                continue
-            if p.is_dir() and rel_parts[0] in IGNORED_FOLDERS and len(rel_parts) > 1:
-                continue
-            if f.name in IGNORED_NAMES or f.name.endswith(IGNORED_SUFFIXES):
-                continue
-            files.add(f.resolve())
-    if temporary is not None:
-        temporary.extend(sorted(temp))
-    return sorted(files)
-
-
 def ingest(
     ws: Workspace,
     paths: Iterable[Path] | None = None,
@@ -164,6 +115,20 @@ def ingest(
     (`would-remove`) unless `allow_shrink`.
     """
     lean_start()  # no pandas, no huge pages (sources/startup.py): a fifth of a national ingest
+    try:
+        return _ingest(ws, paths, keep_going=keep_going, allow_shrink=allow_shrink, on_file=on_file)
+    finally:
+        forget_read_ahead()  # what was read ahead (steps/readahead.py) and not taken is not kept
+
+
+def _ingest(
+    ws: Workspace,
+    paths: Iterable[Path] | None,
+    *,
+    keep_going: bool,
+    allow_shrink: bool,
+    on_file: Callable[[FileOutcome], None] | None,
+) -> IngestReport:
     temporary: list[Path] = []
     targets = list(paths) if paths else [ws.raw]
     files = expand(targets, temporary)
@@ -183,7 +148,7 @@ def ingest(
     region = region_config(data, file)  # the professional reader accepts the region's municipalities
     # the whole of data/raw, walked once more only when ingest was given other paths
     raw_files = files if targets == [ws.raw] else expand([ws.raw]) if ws.raw.is_dir() else []
-    present = frozenset(shown_name(ws, f) for f in raw_files if _personal(ws, f))
+    present = frozenset(shown_name(ws, f) for f in raw_files if personal(ws, f))
     reading = _Reading(ws, themes, _fingerprint(themes, region), region, allow_shrink, present)
     with atomic.workspace_lock(ws.lock_file):
         tx = Transaction(ws.processed)
@@ -245,7 +210,7 @@ def _ingest_file(
     tx: Transaction, reading: _Reading, path: Path, entries: dict[str, Any], by_sha: dict[str, str]
 ) -> FileOutcome:
     # A file known by its name is hashed alone: most likely it is unchanged and will not be read.
-    known = not _personal(reading.ws, path) and reading.ws.relative(path) in entries
+    known = not personal(reading.ws, path) and reading.ws.relative(path) in entries
     sha, lines = digest(path, count=not known)
     name = shown_name(reading.ws, path, sha)
     previous = entries.get(name)
@@ -412,40 +377,6 @@ def _as_version_of(parts: dict[str, pa.Table], earlier: str) -> dict[str, pa.Tab
             table = table.set_column(i, "source_file", pa.array([earlier] * table.num_rows, pa.string()))
         out[code] = table
     return out
-
-
-# Files in data/raw/<PERSONAL_FOLDER>/ are the professionals' own workbooks, often named after the
-# person ("inbreng_jan_jansen.xlsx"), and so is any workbook outside the folders of downloads:
-# everywhere ivp writes or shows a file name they are called by their content's hash instead
-# (docs/inputs.md, "What is and is not scrubbed"). Downloads (police, population, survey) keep their
-# names: CBS and data.politie.nl name them after the table and the date.
-PERSONAL_FOLDER = "professional"
-DOWNLOAD_FOLDERS = ("police", "population", "survey", "geo")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
-SHOWN_HASH_CHARS = 12
-
-
-def _personal(ws: Workspace, path: Path) -> bool:
-    try:
-        parts = path.resolve().relative_to(ws.raw.resolve()).parts
-    except ValueError:  # a file given on the command line outside data/raw
-        parts = ()
-    if parts[:1] == (PERSONAL_FOLDER,):
-        return True
-    return path.suffix.lower() in WORKBOOK_SUFFIXES and (not parts or parts[0] not in DOWNLOAD_FOLDERS)
-
-
-def _pseudonymous(ws: Workspace, path: Path, sha: str | None = None) -> str:
-    """data/raw/professional/bestand-<first 12 of the sha256>.xlsx: the folder and the extension kept,
-    the name (perhaps a respondent's) replaced by the file's hash (`sha256sum` finds the file)."""
-    folder = ws.relative(path.parent)
-    digest = (sha or sha256_of(path))[:SHOWN_HASH_CHARS]
-    return f"{folder}/bestand-{digest}{path.suffix.lower()}"
-
-
-def shown_name(ws: Workspace, path: Path, sha: str | None = None) -> str:
-    """The name under which a file appears in the manifest, the store, every report and the terminal."""
-    return _pseudonymous(ws, path, sha) if _personal(ws, path) else ws.relative(path)
 
 
 def _empty(name: str) -> Problem:

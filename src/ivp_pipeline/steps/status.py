@@ -10,7 +10,7 @@ from typing import Any
 
 from ivp_pipeline import store
 from ivp_pipeline.schemas import DATASETS, Dataset
-from ivp_pipeline.steps.ingest import expand, shown_name
+from ivp_pipeline.steps.rawfiles import expand, shown_name
 from ivp_pipeline.workspace import Workspace
 
 # The column that says which period a row is about, per dataset (professional input has none).

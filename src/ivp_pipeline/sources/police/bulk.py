@@ -10,8 +10,11 @@ are physical lines.
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -20,6 +23,7 @@ import pyarrow.csv as pacsv
 
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.schemas import POLICE
+from ivp_pipeline.sources import readahead
 from ivp_pipeline.sources.base import Head, ReadContext, Source
 from ivp_pipeline.sources.police.cells import CodedCells
 from ivp_pipeline.sources.police.common import (
@@ -32,6 +36,7 @@ from ivp_pipeline.sources.police.layout import CodedLayout, coded_layout
 from ivp_pipeline.sources.police.table import PoliceTableBuilder
 from ivp_pipeline.sources.textio import (
     MAX_LINE_CHARS,
+    MAX_TEXT_ROWS,
     decode_head,
     detect_encoding,
     encoding_error,
@@ -60,17 +65,10 @@ def sniff(head: Head) -> bool:
 
 
 def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
-    raw = read_head(source.path)
-    encoding = detect_encoding(raw, source.name)
-    sample = decode_head(raw, source.name)
-    first = sample.splitlines()[0]
-    delimiter = sniff_delimiter(first)
-    header = next(csv.reader([first], delimiter=delimiter))
-    table_id = sidecar_table_id(source)
-    layout = coded_layout([h.strip() for h in header], source, table_id)
+    plan = _plan(source)
     ctx.meta["kind_detail"] = "cbs-bulk-csv"
-    builder = PoliceTableBuilder(source, layout.measure, table_id, layout.area)
-    reader = _BulkReader(source, ctx, layout, builder, header, encoding, delimiter, '"' in sample)
+    builder = PoliceTableBuilder(source, plan.layout.measure, plan.table_id, plan.layout.area)
+    reader = _BulkReader(source, ctx, plan, builder)
     reader.run()
     already = len(ctx.rejects)
     table = builder.finish(ctx, remap_rows=reader.line_numbers)
@@ -82,54 +80,99 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
         yield table
 
 
+def read_ahead(source: Source) -> bool:
+    """Start hashing, counting and parsing the file in the background (sources/readahead.py), with
+    the options `read` will ask for; raises what planning raises (then nothing is started)."""
+    plan = _plan(source)
+    readahead.start(source.path, plan, functools.partial(_parse, plan=plan), MAX_TEXT_ROWS)
+    return True
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a bulk CSV is parsed, from its first 64 KB: equal plans parse the same file the same way."""
+
+    encoding: str
+    delimiter: str
+    quoted: bool
+    header: tuple[str, ...]
+    layout: CodedLayout
+    table_id: str | None
+
+    @property
+    def names(self) -> list[str]:
+        """The header's own spelling of the four columns read."""
+        raw = {h.strip(): h for h in self.header}
+        return [raw[c] for c in self.layout.columns]
+
+
+def _plan(source: Source) -> _Plan:
+    raw = read_head(source.path)
+    encoding = detect_encoding(raw, source.name)
+    sample = decode_head(raw, source.name)
+    first = sample.splitlines()[0]
+    delimiter = sniff_delimiter(first)
+    header = next(csv.reader([first], delimiter=delimiter))
+    table_id = sidecar_table_id(source)
+    layout = coded_layout([h.strip() for h in header], source, table_id)
+    return _Plan(encoding, delimiter, '"' in sample, tuple(header), layout, table_id)
+
+
+def _parse(path: Path | BinaryIO, plan: _Plan) -> tuple[pa.Table, list[str]]:
+    """The four columns of the file (or of a stream of it), each dictionary-encoded, and the text of
+    the lines with the wrong number of fields (skipped). Whole, not streamed: the blocks are parsed
+    in parallel threads, and a national file's columns take some 60 MB as codes."""
+    invalid: list[str] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:  # from the parsing threads (only its count is used)
+        invalid.append(row.text or "")
+        return "skip"
+
+    names = plan.names
+    table = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(
+            block_size=BLOCK_SIZE,
+            encoding="utf8" if plan.encoding == "utf-8-sig" else plan.encoding,
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=plan.delimiter,
+            # The CBS export has no quotes (one line, one row); a re-export may quote text fields
+            # (`0;"0.0.0 ";"NL01  ";...`): quotes are honoured when the first 64 KB hold one.
+            quote_char='"' if plan.quoted else False,
+            ignore_empty_lines=False,  # keeps line numbers exact; blank lines are skipped below
+            invalid_row_handler=on_invalid,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            # Dictionary-encoded while parsing: a column of millions of cells arrives as
+            # small integer codes into its few thousand distinct cells.
+            column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
+            include_columns=names,
+            strings_can_be_null=False,
+        ),
+    )
+    return table, invalid
+
+
 class _BulkReader:
-    def __init__(self, source: Source, ctx: ReadContext, layout: CodedLayout, builder: PoliceTableBuilder,
-                 header: list[str], encoding: str, delimiter: str, quoted: bool) -> None:  # fmt: skip
-        self.source, self.ctx, self.layout = source, ctx, layout
-        self.cells = CodedCells(builder, layout.area_kind, sidecar_period_statuses(source))
+    def __init__(self, source: Source, ctx: ReadContext, plan: _Plan, builder: PoliceTableBuilder) -> None:
+        self.source, self.ctx, self.plan, self.layout = source, ctx, plan, plan.layout
+        self.cells = CodedCells(builder, plan.layout.area_kind, sidecar_period_statuses(source))
         self.builder = builder
-        self.raw_names = {h.strip(): h for h in header}
-        self.width, self.encoding, self.delimiter, self.quoted = len(header), encoding, delimiter, quoted
+        self.width, self.encoding, self.delimiter = len(plan.header), plan.encoding, plan.delimiter
+        self.quoted = plan.quoted
         self.records = 0  # records pyarrow delivered (blank lines included, malformed lines not)
         self.invalid: list[str] = []
         self.pending: list[tuple[int, Problem]] = []  # rejects by record index, lines fixed at the end
         self._bad_lines: np.ndarray | None = None
 
     def run(self) -> None:
-
-        names = [self.raw_names[c] for c in self.layout.columns]
-
-        def on_invalid(row: pacsv.InvalidRow) -> str:  # from the parsing threads (only its count is used)
-            self.invalid.append(row.text or "")
-            return "skip"
-
         try:
-            # Whole, not streamed: the blocks are parsed in parallel threads, and a national file's
-            # columns take some 60 MB as codes.
-            table = pacsv.read_csv(
-                self.source.path,
-                read_options=pacsv.ReadOptions(
-                    block_size=BLOCK_SIZE,
-                    encoding="utf8" if self.encoding == "utf-8-sig" else self.encoding,
-                ),
-                parse_options=pacsv.ParseOptions(
-                    delimiter=self.delimiter,
-                    # The CBS export has no quotes (one line, one row); a re-export may quote text fields
-                    # (`0;"0.0.0 ";"NL01  ";...`): quotes are honoured when the first 64 KB hold one.
-                    quote_char='"' if self.quoted else False,
-                    ignore_empty_lines=False,  # keeps line numbers exact; blank lines are skipped below
-                    invalid_row_handler=on_invalid,
-                ),
-                convert_options=pacsv.ConvertOptions(
-                    # Dictionary-encoded while parsing: a column of millions of cells arrives as
-                    # small integer codes into its few thousand distinct cells.
-                    column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
-                    include_columns=names,
-                    strings_can_be_null=False,
-                ),
-            )
-            self._resolve([_Coded(table.column(n)) for n in names])
-            del table
+            # read ahead while the program started (readahead.py), or now
+            taken = readahead.take(self.source.path, self.plan)
+            table, self.invalid = taken if taken is not None else _parse(self.source.path, self.plan)
+            self._resolve([_Coded(table.column(n)) for n in self.plan.names])
+            del table, taken
             # What the parser held is free now: give it back before the table is built.
             pa.default_memory_pool().release_unused()
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:

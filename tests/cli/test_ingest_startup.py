@@ -1,0 +1,77 @@
+"""What `ivp` does before typer loads: `ivp ingest` reads its first large new file ahead (its command
+line read by `cli.ingest_arguments`), and rich's help machinery loads only for help and errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ivp_pipeline.cli import ingest_arguments
+from ivp_pipeline.workspace import Workspace
+from police_fixtures import BULK, write
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["ingest"], (Path("."), [])),
+        (["ingest", "-w", "ws"], (Path("ws"), [])),
+        (
+            ["ingest", "--workspace=ws", "a.csv", "--keep-going", "b"],
+            (Path("ws"), [Path("a.csv"), Path("b")]),
+        ),
+        (["ingest", "--allow-shrink", "--", "-odd.csv"], (Path("."), [Path("-odd.csv")])),
+        (["ingest", "--help"], None),  # typer draws the help, nothing is read
+        (["ingest", "-w"], None),  # typer says the value is missing
+        (["ingest", "--bogus", "x"], None),
+        (["score", "-w", "ws"], None),
+        ([], None),
+    ],
+)
+def test_an_ingest_command_line_is_read_before_typer(args: list[str], expected: object) -> None:
+    assert ingest_arguments(args) == expected
+
+
+# `ivp ingest -w WS` in a fresh process, as the console script runs it; prints whether rich's help
+# machinery (typer.rich_utils) was loaded and whether the read-ahead was taken.
+INGEST = """
+import sys
+from ivp_pipeline.sources import detection, readahead
+detection.READ_AHEAD_BYTES = 1
+taken = []
+take = readahead.take
+readahead.take = lambda path, token: taken.append(path.name) or take(path, token)
+sys.argv = ["ivp", "ingest", "-w", sys.argv[1]]
+from ivp_pipeline.cli import main
+code = None
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print("rich_utils" if "typer.rich_utils" in sys.modules else "no rich_utils", taken, code, file=sys.stderr)
+"""
+
+
+def test_ingest_reads_ahead_and_loads_no_help_machinery(ws: Workspace) -> None:
+    write(ws, "47013NED.csv", BULK)
+    done = subprocess.run(
+        [sys.executable, "-c", INGEST, str(ws.root)], capture_output=True, text=True, check=False
+    )
+    assert done.stderr.strip().splitlines()[-1] == "no rich_utils ['47013NED.csv'] 0", done.stderr
+    assert (ws.processed / "police" / "municipality=GM1774" / "part-0.parquet").exists()
+
+
+def test_a_usage_error_is_still_dutch(ws: Workspace) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "from ivp_pipeline.cli import main; main()", "ingest", "--bogus"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1", "PATH": "/usr/bin:/bin",
+             "PYTHONPATH": ":".join(sys.path)},
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "Onbekende optie: --bogus" in done.stderr and "Fout" in done.stderr
