@@ -4,9 +4,8 @@ The door of the layer: steps call `write_outputs` (and `changes` for `ivp refres
 
 Each name is loaded from its module when it is first used (PEP 562), so a process that needs only
 part of the layer does not import all of it: steps/settings.py reads the report options without
-the report code, and the chart pool's workers import reports/drawing.py (matplotlib and the chart
-functions) without the tables, workbook and documents. The imports under TYPE_CHECKING name every
-arrow for mypy and import-linter.
+the report code, and only a process that draws imports reports/drawing.py (matplotlib and the
+chart functions). The imports under TYPE_CHECKING name every arrow for mypy and import-linter.
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ class Plan:
 
     @property
     def cost(self) -> int:
-        """A rough drawing cost (panels), to hand the slowest charts to the pool first."""
+        """A rough drawing cost (panels), to hand the slowest charts out first."""
         return int(self.grid.get("nrows", 1)) * int(self.grid.get("ncols", 1))
 
 

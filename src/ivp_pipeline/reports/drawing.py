@@ -1,9 +1,9 @@
 """Draw planned charts: the painter of each chart family and `draw`, which writes <key>.png and .svg.
 
-Only the processes that draw import this module, and with it matplotlib: the chart pool's workers
-(their fork server preloads it) and, when a run draws without a pool, the run itself at the moment
-it draws. reports/chartset.py plans the charts without matplotlib and names this module by its
-dotted path (`chartset.DRAWING`), so a run whose charts are all unchanged never loads it.
+Only the processes that draw import this module, and with it matplotlib: the forked children that
+draw (reports/chartset.py) and, with one worker, the run itself at the moment it draws.
+reports/chartset.py plans the charts without matplotlib and names this module by its dotted path
+(`chartset.DRAWING`), so a run whose charts are all unchanged never loads it.
 """
 
 from __future__ import annotations

@@ -43,12 +43,12 @@ def write_outputs(
     With public=True small counts are suppressed first (reports/public.py). Returns the files
     written, in a stable order. A chart whose content hash (salted with `salt`, the program) is the
     one in `previous` (the reports/ this run replaces) is copied from there unless `force`; the
-    others are drawn in a process pool (one process per core) while the tables are written.
+    others are drawn by forked children (one per core at most) while the tables are written.
     `charts` is "alle" or "regio" (only the charts about the region as a whole; chartset.CHART_SCOPES).
     `progress(stage, done, total)` hears of each stage.
 
     Every figure (the chart families, the contribution figures and the wijk maps) is a chart of the
-    chart set. Its pool, when anything is to be drawn, starts first and draws while this process
+    chart set. Its drawers, when anything is to be drawn, start first and draw while this process
     writes the tables and the workbook; the charts are collected just before the documents, which
     read their files (the SVG for the HTML, the PNG for Word).
 
@@ -65,7 +65,7 @@ def write_outputs(
     shown = replace(result, scores=without_empty_scores(result.scores))
     workers = chart_workers()
     tables.mkdir(parents=True, exist_ok=True)
-    # the tables and the workbook in a forked child (before the chart pool's thread starts), the
+    # the tables and the workbook in a forked child (before the chart drawers are forked), the
     # charts and the documents here meanwhile
     tabular = Forked(lambda: _write_tabular(result, shown, tables), parallel=workers > 1)
     try:
@@ -77,7 +77,7 @@ def write_outputs(
             if not tabular.forked:
                 written = tabular.result()
             report(TABLES, 1, 1)
-            # the sections name the charts' files, drawn or not yet: built while the pool draws
+            # the sections name the charts' files, drawn or not yet: built while the drawers draw
             sections = build_sections(shown, pending.charts())
             chart_list = pending.collect(lambda done, total: report(CHARTS, done, total))
         finally:
