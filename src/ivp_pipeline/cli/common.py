@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib.machinery import ModuleSpec
 from pathlib import Path
-from types import ModuleType
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 from ivp_pipeline.cli import clickwords
+from ivp_pipeline.importhook import after_import
 from ivp_pipeline.problems import IvpError, Problem
 
 # The exit codes of every command (README.md, "Exit codes"; tests/cli/test_exit_codes.py).
@@ -136,39 +133,15 @@ class Group(TyperGroup):
         return _dutch(super().get_help_option(ctx))
 
 
+RICH_UTILS = "typer.rich_utils"
+
+
 def dutch_help_panels() -> None:
     """The headings of the help screens and the usage errors in Dutch (typer reads these names when it
     draws the help; its errors pass through clickwords), set when typer loads `typer.rich_utils`:
     only for a help screen or an error. A command that runs without either never loads it, nor the
     markdown and syntax highlighting of rich it brings (some 0.1 s of `ivp ingest`)."""
-    loaded = sys.modules.get(RICH_UTILS)
-    if loaded is not None:
-        _dutch_rich_utils(loaded)
-    elif not any(isinstance(finder, _OnRichUtils) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _OnRichUtils())
-
-
-RICH_UTILS = "typer.rich_utils"
-
-
-class _OnRichUtils:
-    """A meta path finder that makes `typer.rich_utils` Dutch as soon as it has loaded."""
-
-    def find_spec(self, name: str, path: Any = None, target: Any = None) -> ModuleSpec | None:
-        if name != RICH_UTILS:
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:
-            return spec
-        exec_module = spec.loader.exec_module
-
-        def exec_then_dutch(module: ModuleType) -> None:
-            exec_module(module)
-            _dutch_rich_utils(module)
-
-        spec.loader.exec_module = exec_then_dutch  # type: ignore[method-assign]  # this module's loader only
-        return spec
+    after_import(RICH_UTILS, _dutch_rich_utils)
 
 
 def _dutch_rich_utils(ru: Any) -> None:

@@ -17,14 +17,14 @@ nothing is done).
 from __future__ import annotations
 
 import ctypes
-import importlib.util
 import sys
 from collections.abc import Sequence
-from importlib.machinery import ModuleSpec
 from types import ModuleType
 
 import pyarrow as pa
 import pyarrow.lib
+
+from ivp_pipeline import importhook
 
 PANDAS = "pandas"
 _PR_SET_THP_DISABLE = 41  # linux/prctl.h
@@ -40,26 +40,9 @@ class _NoPandas:
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
 
 
-class _LookAgain:
-    """A meta path finder that, once pandas is imported, has pyarrow take it into account."""
-
-    def find_spec(
-        self, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None
-    ) -> ModuleSpec | None:
-        if name != PANDAS:
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:
-            return spec
-        exec_module = spec.loader.exec_module
-
-        def exec_then_look_again(module: ModuleType) -> None:
-            exec_module(module)
-            _ = pyarrow.lib._pandas_api.pd  # pyarrow's import check again: it finds pandas now
-
-        spec.loader.exec_module = exec_then_look_again  # type: ignore[method-assign]  # pandas' loader only
-        return spec
+def _look_again(_pandas: ModuleType) -> None:
+    """pyarrow's import check again, right after pandas has loaded: it finds pandas now."""
+    _ = pyarrow.lib._pandas_api.pd
 
 
 def lean_start() -> None:
@@ -81,7 +64,7 @@ def without_huge_pages() -> None:
 
 def without_pandas() -> None:
     """Let pyarrow start without pandas, unless pandas is imported already (then it costs nothing)."""
-    if PANDAS in sys.modules or any(isinstance(f, _LookAgain) for f in sys.meta_path):
+    if PANDAS in sys.modules or importhook.waiting(PANDAS):
         return
     blocker = _NoPandas()
     sys.meta_path.insert(0, blocker)
@@ -89,4 +72,4 @@ def without_pandas() -> None:
         pa.array([0])  # pyarrow's first conversion: it looks for pandas now, and finds none
     finally:
         sys.meta_path.remove(blocker)
-    sys.meta_path.insert(0, _LookAgain())
+    importhook.after_import(PANDAS, _look_again)
