@@ -553,15 +553,18 @@ def _simulate(
     done = 0
     with ThreadPoolExecutor(THREADS) as threads:
         pool = threads if THREADS > 1 else None
+        simulated: list[int] = []  # the units of `sub`: made again only when a unit has stopped
         while active:
             d = min(BATCH, draws - done)
-            idx = np.concatenate([units[u].rows for u in active])
-            pos = np.full(m.n_pairs, -1)
-            pos[idx] = np.arange(len(idx))
-            sub = _subset(m, idx, pos)
-            sub_groups = [pos[g] for g in groups if len(g) and pos[g[0]] >= 0]
-            max_rank = max((len(g) for g in sub_groups), default=0)
-            batch = draw_values(sub, Layout.of(sub), d, [rngs[i] for i in idx], pool)
+            if active != simulated:
+                idx = np.concatenate([units[u].rows for u in active])
+                pos = np.full(m.n_pairs, -1)
+                pos[idx] = np.arange(len(idx))
+                sub = _subset(m, idx, pos)
+                sub_groups = [pos[g] for g in groups if len(g) and pos[g[0]] >= 0]
+                max_rank = max((len(g) for g in sub_groups), default=0)
+                layout, sub_rngs, simulated = Layout.of(sub), [rngs[i] for i in idx], active
+            batch = draw_values(sub, layout, d, sub_rngs, pool)
             weights = {n: draw_weights(w, concentration, seed, n, d, wrngs[n]) for n, w in profiles.items()}
             batch_scores = {n: np.empty((sub.n_pairs, d), dtype=np.float32) for n in profiles}
             step = max(MIN_BLOCK, BLOCK_CELLS // max(sub.n_pairs, 1))
