@@ -35,7 +35,7 @@ def test_an_ingest_command_line_is_read_before_typer(args: list[str], expected: 
     assert ingest_arguments(args) == expected
 
 
-# `ivp ingest -w WS` in a fresh process, as the console script runs it; prints whether rich's help
+# `ivp ingest -w WS` in a fresh process, as the console script runs it (`main` without leaving); prints whether rich's help
 # machinery (typer.rich_utils) was loaded and whether the read-ahead was taken.
 INGEST = """
 import sys
@@ -45,12 +45,8 @@ taken = []
 take = readahead.take
 readahead.take = lambda path, token: taken.append(path.name) or take(path, token)
 sys.argv = ["ivp", "ingest", "-w", sys.argv[1]]
-from ivp_pipeline.cli import main
-code = None
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
+from ivp_pipeline.cli import command
+code = command(sys.argv[1:])
 print("rich_utils" if "typer.rich_utils" in sys.modules else "no rich_utils", taken, code, file=sys.stderr)
 """
 

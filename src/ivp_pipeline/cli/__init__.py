@@ -5,14 +5,21 @@ command line itself (typer) in cli/application.py.
 start reading its first large new file in the background (steps/readahead.py), and only then loads
 typer, pydantic and the rest, while that file is hashed, counted and parsed. `app` and
 `help_screen` are loaded from cli/application.py when first asked for.
+
+When the command is done, `main` leaves at once (`leave`): it flushes the standard streams and
+runs the exit handlers, then ends the process without tearing down the 1,200 modules a score has
+loaded, which takes some 0.4 s of the run. An error that is a bug still ends the normal way, with
+its traceback.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from ivp_pipeline.cli.application import app as app
@@ -24,8 +31,13 @@ _INGEST_VALUES = {"--workspace", "-w"}
 _INGEST_FLAGS = {"--keep-going", "--allow-shrink"}
 
 
-def main() -> None:
-    args = sys.argv[1:]
+def main() -> NoReturn:
+    """The console script `ivp`: run the command line, then leave at once with its exit status."""
+    leave(command(sys.argv[1:]))
+
+
+def command(args: Sequence[str]) -> int | str | None:
+    """Run the command line `args` (after `ivp`); its exit code (SystemExit's: None means 0)."""
     ahead = ingest_arguments(args)
     if ahead is not None:
         from ivp_pipeline.steps.readahead import read_first_file_ahead
@@ -33,7 +45,27 @@ def main() -> None:
         read_first_file_ahead(*ahead)
     from ivp_pipeline.cli.application import run
 
-    run(args)
+    try:
+        run(args)
+    except SystemExit as stop:
+        return stop.code  # type: ignore[return-value]  # click exits with an int (or None)
+    return 0
+
+
+def leave(code: int | str | None) -> NoReturn:
+    """End the process with `code` as `sys.exit` would (a text is printed and means 1), but without
+    the interpreter's teardown of every loaded module: the streams are flushed and the exit handlers
+    run first, so nothing written is lost."""
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+    status = code if isinstance(code, int) else 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`ivp status | head`): nothing more to say
+            continue
+    atexit._run_exitfuncs()
+    os._exit(status)
 
 
 def ingest_arguments(args: Sequence[str]) -> tuple[Path, list[Path]] | None:
