@@ -12,6 +12,12 @@ raises the error in this process, as if the function had run here. Where fork is
 (Windows; macOS, whose system libraries are not fork-safe with threads), or with `parallel=False`,
 the function runs in this process when `result()` is first called, so the outcome is the same.
 
+A `Standby` child is forked before this process has imported much (`ivp score` starts one for the
+charts at start-up, cli/__init__.py): it imports the modules it will need meanwhile, on the other
+core, and then runs the one call it is sent (pickled: a module function and its arguments) as a
+`Forked` child would. A standby never sent a call ends when this process does (its request pipe
+closes).
+
 Threads at fork time: only the thread that forks goes on in the child. The threads this process
 may have then (the progress display, pyarrow's and the BLAS library's idle pools) are not used by
 the child's work, which prints nothing; pyarrow, jemalloc and OpenBLAS re-initialise themselves
@@ -21,14 +27,16 @@ in a forked child, and so do the interpreter's own locks.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import pickle
 import signal
 import sys
+import threading
 import traceback
 import warnings
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Sequence
+from typing import BinaryIO, Generic, TypeVar
 
 from ivp_pipeline.problems import IvpError
 
@@ -62,6 +70,13 @@ class Forked(Generic[T]):
         self._read = -1
         if parallel and FORK:
             self._start(fn)
+
+    @classmethod
+    def _adopt(cls, pid: int, read: int) -> Forked[T]:
+        """The handle of a child forked elsewhere (a Standby) that sends its outcome on `read`."""
+        job: Forked[T] = cls(lambda: None, parallel=False)  # type: ignore[arg-type,return-value]
+        job._pid, job._read, job._fn = pid, read, None
+        return job
 
     def _start(self, fn: Callable[[], T]) -> None:
         read, write = os.pipe()  # not inherited by exec'd processes (PEP 446)
@@ -124,6 +139,119 @@ class Forked(Generic[T]):
                 os.waitpid(self._pid, 0)
             self._pid = 0
         self._fn = None
+
+
+class Standby:
+    """A child forked now that imports `modules` and then waits for the one call `send` gives it.
+
+    Where fork is missing or unsafe (`FORK`) nothing is started: `send` then returns None and the
+    caller does the work its usual way.
+    """
+
+    def __init__(self, modules: Sequence[str]) -> None:
+        self._pid, self._send, self._reply = 0, -1, -1
+        if not FORK:
+            return
+        request, self._send = os.pipe()
+        self._reply, reply_w = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                os.close(self._send)
+                os.close(self._reply)
+                sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (ends with the process)
+                for name in modules:
+                    with contextlib.suppress(Exception):  # its call raises it again, to the parent
+                        importlib.import_module(name)
+                with os.fdopen(request, "rb") as incoming:
+                    data = _message(incoming)
+                if data:  # else the parent ended (or closed the standby) without a call
+                    message = _outcome(lambda: _call(data))
+                    with os.fdopen(reply_w, "wb") as out:
+                        out.write(message)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(request)
+        os.close(reply_w)
+        self._pid = pid
+
+    @property
+    def ready(self) -> bool:
+        """Whether a child waits for a call (not yet sent one, not closed)."""
+        return self._pid != 0 and self._send >= 0
+
+    def send(self, fn: Callable[..., T], *args: object) -> Forked[T] | None:
+        """`fn(*args)` run by the standby child (fn a module-level function; fn and args are
+        pickled); its handle, or None when no child waits (then run it another way)."""
+        if not self.ready:
+            return None
+        data = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+        send, self._send = self._send, -1
+
+        def write() -> None:  # in a thread: a large call must not wait for the child's imports
+            with os.fdopen(send, "wb") as out:
+                out.write(len(data).to_bytes(8, "little") + data)
+
+        threading.Thread(target=write, name="standby-send", daemon=True).start()
+        job: Forked[T] = Forked._adopt(self._pid, self._reply)
+        self._pid, self._reply = 0, -1
+        return job
+
+    def close(self) -> None:
+        """Stop an unused child (it may still be importing) and reap it."""
+        if self._send >= 0:
+            os.close(self._send)
+            os.close(self._reply)
+            self._send = self._reply = -1
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGTERM)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._pid, 0)
+            self._pid = 0
+
+
+def _message(incoming: BinaryIO) -> bytes:
+    """One length-prefixed message, or b"" at the end of the pipe. The length, not the end of the
+    pipe, ends it: children forked after the standby hold copies of the pipe's writing end."""
+    head = incoming.read(8)
+    if len(head) < 8:
+        return b""
+    size = int.from_bytes(head, "little")
+    data = incoming.read(size)
+    return data if len(data) == size else b""
+
+
+def _call(data: bytes) -> object:
+    fn, args = pickle.loads(data)
+    return fn(*args)
+
+
+# The standby of this process (`ivp score` starts one for the charts; reports/chartset.py takes it).
+_STANDBY: dict[str, Standby] = {}
+
+
+def stand_by(name: str, modules: Sequence[str]) -> None:
+    """Start the standby child `name`, importing `modules` (where fork is safe; once)."""
+    if FORK and name not in _STANDBY:
+        _STANDBY[name] = Standby(modules)
+
+
+def take_standby(name: str) -> Standby | None:
+    """The standby child `name` if one was started and not taken yet (taken once)."""
+    return _STANDBY.pop(name, None)
+
+
+def stop_standby(name: str) -> None:
+    """Stop the standby child `name` if it was not taken (a run that has nothing for it)."""
+    standby = take_standby(name)
+    if standby is not None:
+        standby.close()
 
 
 def _outcome(fn: Callable[[], object]) -> bytes:

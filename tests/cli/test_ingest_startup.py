@@ -35,8 +35,8 @@ def test_an_ingest_command_line_is_read_before_typer(args: list[str], expected: 
     assert ingest_arguments(args) == expected
 
 
-# `ivp ingest -w WS` in a fresh process, as the console script runs it (`main` without leaving); prints whether rich's help
-# machinery (typer.rich_utils) was loaded and whether the read-ahead was taken.
+# `ivp ingest -w WS` in a fresh process, as the console script runs it (`main` without leaving);
+# prints whether rich's help machinery (typer.rich_utils) was loaded and whether the read-ahead was taken.
 INGEST = """
 import sys
 from ivp_pipeline.sources import detection, readahead

@@ -84,3 +84,93 @@ def test_the_childs_output_does_not_reach_the_terminal(capfd: pytest.CaptureFixt
     assert child.forked and child.result() == "klaar"
     out, err = capfd.readouterr()
     assert "kind" not in out and "kind" not in err
+
+
+# --- Standby: a child forked early that imports meanwhile and runs the one call it is sent ---------
+
+
+def _where(text: str) -> tuple[int, str, bool]:
+    return os.getpid(), text.upper(), "colorsys" in sys.modules
+
+
+def _fails() -> None:
+    raise ValueError("kapot in de wachtende")
+
+
+def _size(data: bytes) -> int:
+    return len(data)
+
+
+def _sleep(seconds: float) -> None:
+    import time
+
+    time.sleep(seconds)
+
+
+def test_a_standby_imports_its_modules_and_runs_the_call_it_is_sent() -> None:
+    sys.modules.pop("colorsys", None)
+    standby = forked.Standby(["colorsys"])
+    assert standby.ready
+    job = standby.send(_where, "kind")
+    assert job is not None and not standby.ready
+    pid, text, preloaded = job.result()
+    assert pid != os.getpid() and text == "KIND" and preloaded
+    assert "colorsys" not in sys.modules  # imported there, not here
+    assert standby.send(_where, "again") is None  # one call only
+
+
+def test_the_error_of_a_standbys_call_is_raised_here() -> None:
+    job = forked.Standby([]).send(_fails)
+    assert job is not None
+    with pytest.raises(ValueError, match="kapot in de wachtende"):
+        job.result()
+
+
+def test_a_large_call_reaches_the_standby_whole() -> None:
+    job = forked.Standby(["colorsys"]).send(_size, b"x" * 5_000_000)  # far beyond a pipe's buffer
+    assert job is not None and job.result() == 5_000_000
+
+
+def test_children_forked_after_the_standby_do_not_hold_up_its_call() -> None:
+    # a later child inherits the standby's request pipe; the call is length-prefixed, so the standby
+    # does not wait for that child to close it
+    import time
+
+    standby = forked.Standby([])
+    sleeper = Forked(lambda: _sleep(5))
+    started = time.monotonic()
+    job = standby.send(_where, "x")
+    assert job is not None and job.result()[1] == "X"
+    assert time.monotonic() - started < 4
+    sleeper.close()
+
+
+def test_an_unused_standby_is_stopped_and_reaped() -> None:
+    standby = forked.Standby(["colorsys"])
+    pid = standby._pid
+    standby.close()
+    assert not standby.ready and standby.send(_where, "x") is None
+    with pytest.raises(ChildProcessError):  # reaped: no such child any more
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_without_fork_there_is_no_standby(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "FORK", False)
+    standby = forked.Standby(["colorsys"])
+    assert not standby.ready and standby.send(_where, "x") is None
+    forked.stand_by("test", ["colorsys"])
+    assert forked.take_standby("test") is None
+
+
+def test_a_named_standby_is_taken_once_and_stopped_when_left() -> None:
+    forked.stand_by("test", [])
+    forked.stand_by("test", [])  # once: the second call starts nothing
+    first = forked.take_standby("test")
+    assert first is not None and forked.take_standby("test") is None
+    first.close()
+    forked.stand_by("test", [])
+    pid = forked._STANDBY["test"]._pid
+    forked.stop_standby("test")
+    assert forked.take_standby("test") is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)

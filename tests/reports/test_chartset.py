@@ -14,8 +14,12 @@ TESTS = Path(__file__).resolve().parents[1]
 # Writes the reports of a small fixture result into argv[1] (with argv[2] as the previous reports/,
 # "-" for none) and prints what the process loaded and started.
 RUN = """
-import json, multiprocessing, sys
+import json, multiprocessing, os, sys
 from pathlib import Path
+if os.environ.get("STANDBY"):  # as `ivp score` starts: the drawer forked before anything is imported
+    from ivp_pipeline.steps.drawer import start_drawer
+    start_drawer()
+from ivp_pipeline import forked
 from ivp_pipeline.reports import write_outputs
 from outputs_fixtures import make_result
 
@@ -29,13 +33,15 @@ if __name__ == "__main__":
         "matplotlib": "matplotlib" in sys.modules,
         "children": len(multiprocessing.active_children()),
         "charts": [s for s in stages if s[0] == "Grafieken tekenen"],
+        "standby_left": forked.take_standby("charts") is not None,
     }))
 """
 
 
-def run(out: Path, previous: Path | None, workers: int) -> dict[str, object]:
+def run(out: Path, previous: Path | None, workers: int, standby: bool = False) -> dict[str, object]:
     env = {
         **os.environ,
+        "STANDBY": "1" if standby else "",
         "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
         "IVP_CHART_WORKERS": str(workers),
         "SOURCE_DATE_EPOCH": "1764547200",
@@ -71,7 +77,19 @@ def test_unchanged_charts_load_no_matplotlib_and_fork_no_drawer(tmp_path: Path) 
         "matplotlib": False,
         "children": 0,
         "charts": [["Grafieken tekenen", total, total]],  # every chart copied, at once
+        "standby_left": False,
     }
     assert shas(again / "figures") == names
     index = json.loads((again / ".charts.json").read_text(encoding="utf-8"))
     assert {f"{k}{s}" for k in index["charts"] for s in (".png", ".svg")} == set(names)
+
+
+def test_the_drawer_forked_at_start_up_draws_the_same_bytes(tmp_path: Path) -> None:
+    serial, early = tmp_path / "serial", tmp_path / "early"
+    run(serial, None, workers=1)
+    done = run(early, None, workers=2, standby=True)
+    assert done["matplotlib"] is False and done["children"] == 0
+    assert done["standby_left"] is False  # it was handed the first share of the charts
+    stages = done["charts"]
+    assert isinstance(stages, list) and len(stages) == 3  # its share, then the forked drawer's
+    assert shas(early / "figures") == shas(serial / "figures")

@@ -3,8 +3,9 @@ command line itself (typer) in cli/application.py.
 
 `main` loads nothing before it has looked at the command line: `ivp ingest` first has the ingest
 start reading its first large new file in the background (steps/readahead.py), and only then loads
-typer, pydantic and the rest, while that file is hashed, counted and parsed. `app` and
-`help_screen` are loaded from cli/application.py when first asked for.
+typer, pydantic and the rest, while that file is hashed, counted and parsed. `ivp score` likewise
+first forks the child that will draw its charts (steps/drawer.py), which imports matplotlib
+meanwhile. `app` and `help_screen` are loaded from cli/application.py when first asked for.
 
 When the command is done, `main` leaves at once (`leave`): it flushes the standard streams and
 runs the exit handlers, then ends the process without tearing down the 1,200 modules a score has
@@ -43,12 +44,16 @@ def command(args: Sequence[str]) -> int | str | None:
         from ivp_pipeline.steps.readahead import read_first_file_ahead
 
         read_first_file_ahead(*ahead)
+    elif draws_charts(args):
+        from ivp_pipeline.steps.drawer import start_drawer
+
+        start_drawer()
     from ivp_pipeline.cli.application import run
 
     try:
         run(args)
     except SystemExit as stop:
-        return stop.code  # type: ignore[return-value]  # click exits with an int (or None)
+        return stop.code  # click exits with an int (or None)
     return 0
 
 
@@ -57,7 +62,7 @@ def leave(code: int | str | None) -> NoReturn:
     the interpreter's teardown of every loaded module: the streams are flushed and the exit handlers
     run first, so nothing written is lost."""
     if isinstance(code, str):
-        print(code, file=sys.stderr)
+        sys.stderr.write(code + "\n")
     status = code if isinstance(code, int) else 0 if code is None else 1
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -92,6 +97,11 @@ def ingest_arguments(args: Sequence[str]) -> tuple[Path, list[Path]] | None:
         else:
             paths.append(Path(arg))
     return workspace, paths
+
+
+def draws_charts(args: Sequence[str]) -> bool:
+    """Whether the command line is an `ivp score` that may draw charts (not a help screen)."""
+    return bool(args) and args[0] == "score" and not {"-h", "--help"} & set(args[1:])
 
 
 def __getattr__(name: str) -> object:

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from ivp_pipeline.reports.options import ReportConfig, report_config
     from ivp_pipeline.reports.outputs import write_outputs
 
+# `ivp score` forks the child that will draw the charts before it imports anything (steps/drawer.py):
+# the child imports these meanwhile, and reports/chartset.py hands it the charts to draw.
+DRAWER = "charts"
+DRAWER_MODULES = ("ivp_pipeline.reports.chartset", "ivp_pipeline.reports.drawing")
+
 # name -> (module, attribute)
 _EXPORTS = {
     "CHART_SCOPES": ("ivp_pipeline.reports.chartset", "CHART_SCOPES"),
@@ -33,6 +38,8 @@ _EXPORTS = {
 }
 __all__ = [
     "CHART_SCOPES",
+    "DRAWER",
+    "DRAWER_MODULES",
     "ReportConfig",
     "change_summary",
     "compare_changes",

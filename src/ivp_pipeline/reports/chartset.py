@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ivp_pipeline import forked
 from ivp_pipeline.forked import Forked
-from ivp_pipeline.reports import labels, numbers, views, why, wijken
+from ivp_pipeline.reports import DRAWER, labels, numbers, views, why, wijken
 from ivp_pipeline.reports.chartcache import ChartCache, digest
 from ivp_pipeline.reports.charts.captions import MARKERS, gap_caption, left_out_caption
 
@@ -153,13 +154,22 @@ class PendingCharts:
         self._drawers: list[tuple[int, Forked[None]]] = []  # (charts, the child drawing them)
         if workers > 1 and self._todo:
             fig_dir.mkdir(parents=True, exist_ok=True)
+            # the drawer forked at start-up (steps/drawer.py) has matplotlib loaded already: it takes
+            # the first share; the others are drawn by children forked now
+            standby = forked.take_standby(DRAWER)
             try:
                 for share in shares(self._todo, workers):
-                    drawer = Forked(functools.partial(draw_plans, share, fig_dir))
+                    drawer = standby.send(draw_plans, share, fig_dir) if standby is not None else None
+                    standby = None
+                    if drawer is None:
+                        drawer = Forked(functools.partial(draw_plans, share, fig_dir))
                     self._drawers.append((len(share), drawer))
             except BaseException:
                 self.close()
                 raise
+            finally:
+                if standby is not None:
+                    standby.close()
 
     @property
     def drawn(self) -> int:

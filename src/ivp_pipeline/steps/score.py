@@ -29,7 +29,7 @@ from ivp_pipeline.scoring import (
     with_what_if,
 )
 from ivp_pipeline.sources import GEO_FOLDER, wijk_shapes
-from ivp_pipeline.steps import fingerprint, settings, simcache
+from ivp_pipeline.steps import drawer, fingerprint, settings, simcache
 from ivp_pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def score(
         cfg = cfg.model_copy(update=updates)
     catalogue = settings.catalogue(ws)
     charts = settings.report(ws).charts
-    with atomic.workspace_lock(ws.lock_file):
+    with atomic.workspace_lock(ws.lock_file), drawer.stopped_at_end():
         key = fingerprint.score_fingerprint(ws, public=public, seed=seed, draws=draws, weights=weights)
         target = fingerprint.report_dir(ws, public=public)
         stored = None if force else fingerprint.stored_score(target, key)

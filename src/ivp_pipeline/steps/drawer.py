@@ -1,0 +1,35 @@
+"""`ivp score`'s chart drawer, forked at start-up (cli/__init__.py) before anything heavy is imported.
+
+The child imports pandas, matplotlib and the drawing code on the other core while this process
+imports its own modules, reads the store and computes; reports/chartset.py then sends it the charts
+to draw (forked.py `Standby`), so no drawer imports matplotlib after the scores are known. Unused (a
+score with nothing new, an error), it ends with this process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ivp_pipeline import forked
+from ivp_pipeline.reports import DRAWER, DRAWER_MODULES
+
+
+def start_drawer() -> None:
+    """Fork the standby drawer (where fork is safe; once per process)."""
+    forked.stand_by(DRAWER, DRAWER_MODULES)
+
+
+def stop_drawer() -> None:
+    """Stop the standby drawer if the run did not hand it charts (nothing new, nothing to draw, an
+    error): it would otherwise go on importing after this process has ended."""
+    forked.stop_standby(DRAWER)
+
+
+@contextmanager
+def stopped_at_end() -> Iterator[None]:
+    """Stop the standby drawer when the block ends, however it ends."""
+    try:
+        yield
+    finally:
+        stop_drawer()
