@@ -1,8 +1,9 @@
 """One function run beside this process, in a forked child, while this process goes on with its own work.
 
-Three things are computed this way, each beside work that needs nothing of it: the Monte Carlo beside
-the key figures, indicators and other tables (scoring/pipeline.py), the CSV tables and the workbook
-beside the analysis and the documents (reports/outputs.py), and the charts (reports/chartset.py). On
+Four things are computed this way, each beside work that needs nothing of it: the tables made from
+the inputs alone (key figures, trends, funnel, wijken) and the Monte Carlo, both beside the model,
+criteria and indicators (scoring/pipeline.py), the CSV tables and the workbook beside the analysis
+and the documents (reports/outputs.py), and the charts (reports/chartset.py). On
 two cores each then gets a core; threads would share one interpreter lock, which pandas and the
 writers hold most of the time. The child is a copy of this process made by `os.fork` (no new
 interpreter, nothing imported again, the input handed over by the copy of memory, not pickled); it

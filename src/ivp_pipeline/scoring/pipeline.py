@@ -65,70 +65,71 @@ def compute(
     ref = _reference(clean, inputs.population, kind, cfg)
     all_units = {**units, **({ref: (ref,)} if ref else {})}
     series = facts.unit_series(clean, avail, all_units, kind)
-    inh = _inhabitants(inputs.population, all_units, w, scope)
-    pub = published(series)  # read once: theme_table and indicators_frame share it
-    theme_tab, code_tab = theme_table(pub, theme_codes(cat), windows, inh)
-
     theme_ids = sorted(cat.themes)
-    pairs = pd.DataFrame([(u, t) for u in units for t in theme_ids], columns=["unit", "theme"])
-    perception = perception_table(inputs.survey, cat, units, cfg, region.basisteam)
-    prof_tab, prof_groups = professional_tables(inputs.professional, list(units), theme_ids, region.code)
-    m = _model(pairs, theme_tab, code_tab, perception, prof_groups, ref)
-    # local figures feed the volume criterion only where the catalogue names them (docs/method.md 7b)
-    local_in = volume_inputs(inputs.local_figures, inputs.population, units, cat)
-    if len(local_in):
-        index = {(u, t): i for i, (u, t) in enumerate(zip(pairs["unit"], pairs["theme"], strict=True))}
-        m.local_pair = np.array([index[k] for k in zip(local_in["unit"], local_in["theme"], strict=True)])
-        m.local_scaled = scales.volume(local_in["rate"].to_numpy(float))
-
-    point = criteria_arrays(
-        m, m.code_x[None, :], m.x0[None, :], m.ind_value[None, :], m.prof_point()[None, :]
-    )
-    s_point = stack(point)
-    profiles = {n: np.array([p.weights()[c] for c in CRITERIA]) for n, p in cfg.all_profiles().items()}
-    # Composite themes (ranked = false in the catalogue) are scored but not ranked against their parts.
-    ranked = pairs["theme"].map({t.id: t.ranked for t in cat.themes.values()}).to_numpy(bool)
-    groups = [np.flatnonzero((pairs["unit"].to_numpy() == u) & ranked) for u in units]
-    # The Monte Carlo runs beside the tables that do not need it (ivp_pipeline/forked.py: a forked
-    # child on Linux), from the model as it is now; the kept units come back with its result.
-    running = Forked(
+    # the province and Nederland are the scoring's reference areas; peers and baseline as configured
+    given = comparison or Comparison()
+    comparison = Comparison(cfg.reference_area, cfg.fallback_reference_area, given.peers, given.baseline_year)
+    # The tables made from the inputs alone (key figures, trends, funnel, voices, local figures,
+    # wijken) are made beside the model and the Monte Carlo, in a forked child (forked.py).
+    side = Forked(
         functools.partial(
-            _simulate_kept,
-            m,
-            profiles,
-            groups,
-            cfg.seed,
-            cfg.draws,
-            cfg.weight_concentration,
-            cfg.top_n,
-            None if memo is None else dict(memo),
+            _side_tables, inputs, cat, clean, avail, series, units, all_units, windows, kind, ref,
+            comparison, region.code,
         )
-    )
+    )  # fmt: skip
     try:
-        criteria = criteria_frame(m, theme_tab, perception, prof_tab, point, w.label("baseline"), ref or "")
-        criteria = _local_notes(criteria, local_in)
-        # the province and Nederland are the scoring's reference areas; peers and baseline as configured
-        given = comparison or Comparison()
-        comparison = Comparison(
-            cfg.reference_area, cfg.fallback_reference_area, given.peers, given.baseline_year
+        inh = _inhabitants(inputs.population, all_units, w, scope)
+        pub = published(series)  # read once: theme_table and indicators_frame share it
+        theme_tab, code_tab = theme_table(pub, theme_codes(cat), windows, inh)
+
+        pairs = pd.DataFrame([(u, t) for u in units for t in theme_ids], columns=["unit", "theme"])
+        perception = perception_table(inputs.survey, cat, units, cfg, region.basisteam)
+        prof_tab, prof_groups = professional_tables(inputs.professional, list(units), theme_ids, region.code)
+        m = _model(pairs, theme_tab, code_tab, perception, prof_groups, ref)
+        # local figures feed the volume criterion only where the catalogue names them (docs/method.md 7b)
+        local_in = volume_inputs(inputs.local_figures, inputs.population, units, cat)
+        if len(local_in):
+            index = {(u, t): i for i, (u, t) in enumerate(zip(pairs["unit"], pairs["theme"], strict=True))}
+            m.local_pair = np.array([index[k] for k in zip(local_in["unit"], local_in["theme"], strict=True)])
+            m.local_scaled = scales.volume(local_in["rate"].to_numpy(float))
+
+        point = criteria_arrays(
+            m, m.code_x[None, :], m.x0[None, :], m.ind_value[None, :], m.prof_point()[None, :]
         )
-        keyfig = key_figures(clean, inputs.population, cat, units, windows, kind, comparison)
-        indicators = tables.indicators_frame(
-            clean, code_tab, pub, windows, all_units, inh, perception, cfg, list(units)
+        s_point = stack(point)
+        profiles = {n: np.array([p.weights()[c] for c in CRITERIA]) for n, p in cfg.all_profiles().items()}
+        # Composite themes (ranked = false in the catalogue) are scored but not ranked against their parts.
+        ranked = pairs["theme"].map({t.id: t.ranked for t in cat.themes.values()}).to_numpy(bool)
+        groups = [np.flatnonzero((pairs["unit"].to_numpy() == u) & ranked) for u in units]
+        # The Monte Carlo runs beside the tables that do not need it (a forked child too), from the
+        # model as it is now; the kept units come back with its result.
+        running = Forked(
+            functools.partial(
+                _simulate_kept,
+                m,
+                profiles,
+                groups,
+                cfg.seed,
+                cfg.draws,
+                cfg.weight_concentration,
+                cfg.top_n,
+                None if memo is None else dict(memo),
+            )
         )
-        trends = tables.trends_frame(
-            series, theme_codes(cat), inputs.population, all_units, list(units), w.kind, w.latest_end
-        )
-        funnel = tables.funnel_frame(clean, avail, inputs.population, cat, windows, ref, list(units))
-        extras = {
-            **keyfig,
-            **voices_extras(inputs.professional, list(units), theme_ids, region.code),
-            "local_figures": local_figures_table(inputs.local_figures, inputs.population, units),
-            "wijken": wijk_table(inputs.wijken, inputs.population, theme_codes(cat)),
-        }
-        sim, kept = running.result()
+        try:
+            criteria = criteria_frame(
+                m, theme_tab, perception, prof_tab, point, w.label("baseline"), ref or ""
+            )
+            criteria = _local_notes(criteria, local_in)
+            indicators = tables.indicators_frame(
+                clean, code_tab, pub, windows, all_units, inh, perception, cfg, list(units)
+            )
+            sim, kept = running.result()
+        finally:
+            running.close()
+        extras, trends, funnel = side.result()
     finally:
-        running.close()
+        side.close()
     if memo is not None:
         memo.clear()
         memo.update(kept)
@@ -181,6 +182,38 @@ def compute(
         extras=extras,
         region=region,
     )
+
+
+def _side_tables(
+    inputs: Inputs,
+    cat: Catalogue,
+    clean: pd.DataFrame,
+    avail: pd.DataFrame,
+    series: pd.DataFrame,
+    units: dict[str, tuple[str, ...]],
+    all_units: dict[str, tuple[str, ...]],
+    windows: dict[str, facts.Windows],
+    kind: str,
+    ref: str | None,
+    comparison: Comparison,
+    region_code: str,
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+    """(extras, trends, funnel): the tables of the result that need neither the model nor the Monte
+    Carlo (run in the background)."""
+    w = windows.get("crime") or next(iter(windows.values()))
+    codes = theme_codes(cat)
+    theme_ids = sorted(cat.themes)
+    extras = {
+        **key_figures(clean, inputs.population, cat, units, windows, kind, comparison),
+        **voices_extras(inputs.professional, list(units), theme_ids, region_code),
+        "local_figures": local_figures_table(inputs.local_figures, inputs.population, units),
+        "wijken": wijk_table(inputs.wijken, inputs.population, codes),
+    }
+    trends = tables.trends_frame(
+        series, codes, inputs.population, all_units, list(units), w.kind, w.latest_end
+    )
+    funnel = tables.funnel_frame(clean, avail, inputs.population, cat, windows, ref, list(units))
+    return extras, trends, funnel
 
 
 def _simulate_kept(
