@@ -1,13 +1,15 @@
-"""`ivp score`'s chart drawer, forked at start-up (cli/__init__.py) before anything heavy is imported.
+"""`ivp score`'s chart drawer, forked at start-up (cli/__init__.py) once pandas is imported.
 
-The child imports pandas, matplotlib and the drawing code on the other core while this process
-imports its own modules, reads the store and computes; reports/chartset.py then sends it the charts
-to draw (forked.py `Standby`), so no drawer imports matplotlib after the scores are known. Unused (a
-score with nothing new, an error), it ends with this process.
+The child imports matplotlib, scipy and the drawing code on the other core while this process
+imports the rest of its modules, reads the store and computes; reports/chartset.py then sends it the
+charts to draw (forked.py `Standby`), so no drawer imports matplotlib after the scores are known.
+It is forked after pandas (with numpy and pyarrow), which both processes need: imported once, not
+twice. Unused (a score with nothing new, an error), it is stopped, or ends with this process.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,7 +18,9 @@ from ivp_pipeline.reports import DRAWER, DRAWER_MODULES
 
 
 def start_drawer() -> None:
-    """Fork the standby drawer (where fork is safe; once per process)."""
+    """Fork the standby drawer (where fork is safe; once per process), after importing pandas."""
+    if forked.FORK:
+        importlib.import_module("pandas")  # both need it: imported here, before the fork
     forked.stand_by(DRAWER, DRAWER_MODULES)
 
 

@@ -11,6 +11,7 @@ check costs tens of milliseconds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -82,8 +83,10 @@ def _hash_tree(h: Any, root: Path, *, skip: Iterable[str] = ()) -> None:
         h.update(b"\0")
 
 
+@functools.cache
 def program_digest() -> str:
-    """The package's own files (code, templates, shipped data) and the library versions."""
+    """The package's own files (code, templates, shipped data) and the library versions; hashed
+    once per process (a score needs it twice), as the program does not change while it runs."""
     h = hashlib.sha256(b"ivp-program\0")
     _hash_tree(h, _PACKAGE)
     for lib in LIBRARIES:
