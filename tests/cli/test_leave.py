@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -9,8 +10,9 @@ import pytest
 
 
 def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # output stays buffered
     return subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, timeout=60
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, timeout=60, env=env
     )
 
 
@@ -54,3 +56,13 @@ def test_a_bug_still_ends_with_its_traceback() -> None:
     )
     assert done.returncode == 1
     assert "Traceback" in done.stderr and "ZeroDivisionError: bug" in done.stderr
+
+
+def test_while_a_thread_of_ours_runs_it_exits_the_normal_way() -> None:
+    done = _python(
+        "import threading, time\n"
+        "threading.Thread(target=lambda: (time.sleep(0.5), print('thread done'))).start()\n"
+        "from ivp_pipeline.cli import leave\n"
+        "leave(4)\n"
+    )
+    assert (done.returncode, done.stdout) == (4, "thread done\n")

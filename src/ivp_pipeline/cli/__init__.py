@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -60,16 +61,20 @@ def command(args: Sequence[str]) -> int | str | None:
 def leave(code: int | str | None) -> NoReturn:
     """End the process with `code` as `sys.exit` would (a text is printed and means 1), but without
     the interpreter's teardown of every loaded module: the streams are flushed and the exit handlers
-    run first, so nothing written is lost."""
+    run first, so nothing written is lost. While a thread of ours still runs it exits the normal way,
+    so that Python waits for that thread as always."""
+    main = threading.main_thread()
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not main):
+        raise SystemExit(code)
     if isinstance(code, str):
         sys.stderr.write(code + "\n")
     status = code if isinstance(code, int) else 0 if code is None else 1
+    atexit._run_exitfuncs()  # first: what they write is flushed too
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (`ivp status | head`): nothing more to say
             continue
-    atexit._run_exitfuncs()
     os._exit(status)
 
 
