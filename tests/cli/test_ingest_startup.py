@@ -3,6 +3,7 @@ line read by `cli.ingest_arguments`), and rich's help machinery loads only for h
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,19 +36,22 @@ def test_an_ingest_command_line_is_read_before_typer(args: list[str], expected: 
     assert ingest_arguments(args) == expected
 
 
-# `ivp ingest -w WS` in a fresh process, as the console script runs it (`main` without leaving);
-# prints whether rich's help machinery (typer.rich_utils) was loaded and whether the read-ahead was taken.
+# `ivp ingest -w WS` in a fresh process, as the console script runs it; prints (at exit: `main` ends
+# the process itself) whether rich's help machinery (typer.rich_utils) was loaded and whether the
+# read-ahead was taken.
 INGEST = """
-import sys
+import atexit, gc, sys
 from ivp_pipeline.sources import detection, readahead
 detection.READ_AHEAD_BYTES = 1
 taken = []
 take = readahead.take
 readahead.take = lambda path, token: taken.append(path.name) or take(path, token)
 sys.argv = ["ivp", "ingest", "-w", sys.argv[1]]
-from ivp_pipeline.cli import command
-code = command(sys.argv[1:])
-print("rich_utils" if "typer.rich_utils" in sys.modules else "no rich_utils", taken, code, file=sys.stderr)
+from ivp_pipeline.cli import main
+atexit.register(lambda: print("rich_utils" if "typer.rich_utils" in sys.modules else "no rich_utils",
+                              taken, gc.isenabled(), gc.get_freeze_count() > 10_000, file=sys.stderr))
+main()
+print("main returned", file=sys.stderr)
 """
 
 
@@ -56,8 +60,29 @@ def test_ingest_reads_ahead_and_loads_no_help_machinery(ws: Workspace) -> None:
     done = subprocess.run(
         [sys.executable, "-c", INGEST, str(ws.root)], capture_output=True, text=True, check=False
     )
-    assert done.stderr.strip().splitlines()[-1] == "no rich_utils ['47013NED.csv'] 0", done.stderr
+    assert done.returncode == 0, done.stderr
+    # ... and the collector back on for the command, over objects the imports made frozen
+    assert done.stderr.strip().splitlines()[-1] == "no rich_utils ['47013NED.csv'] True True", done.stderr
+    assert "main returned" not in done.stderr  # the process ended in `main` (cli.leave)
+    assert "ingelezen" in done.stdout  # the report reached the pipe before the process ended
     assert (ws.processed / "police" / "municipality=GM1774" / "part-0.parquet").exists()
+
+
+def test_ingest_with_rejected_rows_exits_3_through_the_quick_exit(ws: Workspace) -> None:
+    write(ws, "47013NED.csv", BULK + "7;9.9.9 ;GM1774;2024MM01;       1\n")  # line 9: unknown code
+    done = subprocess.run(
+        [sys.executable, "-c", "from ivp_pipeline.cli import main; main()", "ingest", "-w", str(ws.root)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"COLUMNS": "200", "TERM": "dumb", "NO_COLOR": "1", "PATH": "/usr/bin:/bin",
+             "PYTHONPATH": ":".join(sys.path)},
+    )  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    # the report, flushed before the process ended: 8 rows read, 7 accepted, 1 rejected
+    assert "│ ingelezen │ 8 │ 7 │ 1 │ 0 │" in re.sub(r" +", " ", done.stdout), done.stdout
+    rejects = (ws.processed / "_rejects.csv").read_text(encoding="utf-8")
+    assert "unknown-code" in rejects and "9.9.9" in rejects
 
 
 def test_a_usage_error_is_still_dutch(ws: Workspace) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import numpy as np
 import pytest
 
 from ivp_pipeline.problems import IvpError
+from ivp_pipeline.sources import ReadContext, Source, detect
+from ivp_pipeline.sources.police.table import _dense_order
 from police_fixtures import BULK, CBS_OWN, ODATA_ROWS, PORTAL, STATLINE, odata_text, read, rows, write
 
 
@@ -437,3 +440,68 @@ def test_detection_imports_a_reader_only_when_it_gets_there(tmp_path):
     imported = set(ast.literal_eval(modules))
     assert {"odata", "bulk"} <= imported and not {"labels", "statline", "local", "reader"} & imported
     assert heavy == "[]"
+
+
+def _bulk(lines: list[tuple[str, str, str, str]]) -> str:
+    body = "".join(
+        f"{i};{off:<6};{area};{per};{value:>8}\n" for i, (off, area, per, value) in enumerate(lines)
+    )
+    return BULK.split("\n", 1)[0] + "\n" + body
+
+
+# Every code x municipality x month once, in the order CBS writes its bulk file (code, area, period)
+CBS_ORDER = [
+    (off, area, f"2024MM0{m}", str(10 * k + m))
+    for k, (off, area) in enumerate(
+        [("1.1.1", "GM1774"), ("1.1.1", "GM0168"), ("2.6.10", "GM1774"), ("2.6.10", "GM0168")]
+    )
+    for m in (1, 2, 3)
+]
+
+
+def test_a_bulk_file_in_the_cbs_order_comes_out_grouped_and_in_key_order(ws):
+    path = write(ws, "cbs.csv", _bulk(CBS_ORDER))
+    source = Source(path, ws.relative(path), "0" * 64)
+    ctx = ReadContext()
+    [table] = list(detect(source).read(source, ctx))
+    assert ctx.rejects == [] and table.num_rows == 12
+    got = [(r["municipality"], r["offence_code"], r["period_start"].month, r["value"], r["source_row"])
+           for r in table.to_pylist()]  # fmt: skip
+    # GM0168 before GM1774; within each, code then month; each value still with its own line
+    assert got == [
+        ("GM0168", "1.1.1", 1, 11, 5), ("GM0168", "1.1.1", 2, 12, 6), ("GM0168", "1.1.1", 3, 13, 7),
+        ("GM0168", "2.6.10", 1, 31, 11), ("GM0168", "2.6.10", 2, 32, 12), ("GM0168", "2.6.10", 3, 33, 13),
+        ("GM1774", "1.1.1", 1, 1, 2), ("GM1774", "1.1.1", 2, 2, 3), ("GM1774", "1.1.1", 3, 3, 4),
+        ("GM1774", "2.6.10", 1, 21, 8), ("GM1774", "2.6.10", 2, 22, 9), ("GM1774", "2.6.10", 3, 23, 10),
+    ]  # fmt: skip
+    # One level, one kind of period, no table id: one code for every row, or none
+    for name, entries in (("area_level", ["gemeente"]), ("period_kind", ["month"]), ("table_id", [])):
+        column = table[name].chunk(0)
+        assert column.dictionary.to_pylist() == entries, name
+    assert table["area_level"].chunk(0).indices.to_pylist() == [0] * 12
+    assert table["table_id"].null_count == 12
+
+
+def test_a_repeated_key_in_a_full_bulk_file_is_rejected_and_the_first_row_wins(ws):
+    repeat = [*CBS_ORDER, ("1.1.1", "GM0168", "2024MM02", "99")]  # line 14: the key of line 6 again
+    table, ctx, _kind = read(ws, write(ws, "twice.csv", _bulk(repeat)))
+    assert [(p.code, p.row, p.value) for p in ctx.rejects] == [("duplicate-row", 14, "GM0168 1.1.1 2024MM02")]
+    assert table.num_rows == 12
+    assert [r["value"] for r in rows(table) if r["source_row"] == 6] == [12]
+
+
+def test_a_cell_outside_ascii_is_named_as_written(ws):
+    _table, ctx, _kind = read(
+        ws, write(ws, "e.csv", _bulk([*CBS_ORDER[:2], ("1.1.é", "GM1774", "2024MM03", "1")]))
+    )
+    assert [(p.code, p.row, p.value) for p in ctx.rejects] == [("unknown-code", 4, "1.1.é ")]
+
+
+def test_rows_are_placed_at_their_keys_only_when_each_key_is_there_once():
+    rng = np.random.default_rng(7)
+    key = rng.permutation(1000).astype(np.int32)
+    assert np.array_equal(_dense_order(key), np.argsort(key, kind="stable"))
+    gaps = np.delete(np.arange(1500), np.arange(0, 1500, 3))[rng.permutation(1000)]  # span 1.5x
+    assert np.array_equal(_dense_order(gaps), np.argsort(gaps, kind="stable"))
+    assert _dense_order(np.array([3, 1, 3, 0])) is None  # a key twice: the sort rejects the repeat
+    assert _dense_order(np.array([0, 5000])) is None  # sparse: sorted instead

@@ -443,3 +443,24 @@ def test_a_new_partition_file_is_written_under_its_name_and_a_stored_one_replace
     assert staged.stat().st_ino != inode
     tx.commit()
     assert read_dataset(ws.processed, POLICE)["value"].to_pylist() == [5]
+
+
+def test_a_partition_file_has_the_bytes_of_the_default_write_batch(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WRITE_BATCH makes the writer encode more values per step; the file stays byte for byte the one
+    pyarrow's default (1024 values a step) writes, for a partition of several thousand rows."""
+    from ivp_pipeline.store import transaction
+
+    rows = police_rows([i % 50 or None for i in range(5000)])
+
+    def written(root: Path) -> bytes:
+        tx = Transaction(root)
+        tx.upsert(POLICE, "GM1774", rows)
+        tx.commit()
+        return partition_path(root, POLICE, "GM1774").read_bytes()
+
+    ours = written(ws.processed)
+    monkeypatch.setattr(transaction, "WRITE_BATCH", 1024)
+    assert transaction.WRITE_BATCH < rows.num_rows < 1 << 16
+    assert written(tmp_path / "processed") == ours

