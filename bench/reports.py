@@ -9,7 +9,8 @@ writers can be timed again and again without recomputing:
 
 `time` prints the CPU seconds (user + system of this process) and wall seconds of each part, the
 best of `--repeat` rounds. The parts: tables (CSV), workbook, analysis (document sections, including
-the small figures why.py and wijken.py draw), html, docx.
+the small figures why.py and wijken.py draw), the HTML and Word drafts (made while the charts are
+drawn) and their writing (the pictures and the files, once the charts are drawn).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ivp_pipeline.reports import analysis, html, outputs, views
-from ivp_pipeline.reports.docx import write_docx
+from ivp_pipeline.reports import analysis, outputs
+from ivp_pipeline.reports.documents import draft_documents
 from ivp_pipeline.reports.sheets import write_workbook
 from ivp_pipeline.reports.tables import write_tables
 from ivp_pipeline.steps.score import score
@@ -52,17 +53,26 @@ def capture(workspace: Path, target: Path) -> None:
         seen["shown"], seen["charts"] = shown, charts
         return original_sections(shown, charts)
 
-    def documents(_shown: Any, _sections: Any, out_dir: Path) -> list[Path]:
-        figures = target.with_suffix(".figures")
-        shutil.rmtree(figures, ignore_errors=True)
-        shutil.copytree(out_dir / "figures", figures)
-        seen["out_dir"] = out_dir
-        target.write_bytes(pickle.dumps(seen, protocol=pickle.HIGHEST_PROTOCOL))
-        raise _Captured
+    class Drafts:
+        """Stands for the drafted documents: written once the charts are drawn, where it captures."""
+
+        def __init__(self, out_dir: Path) -> None:
+            self.out_dir = out_dir
+
+        def write(self) -> list[Path]:
+            figures = target.with_suffix(".figures")
+            shutil.rmtree(figures, ignore_errors=True)
+            shutil.copytree(self.out_dir / "figures", figures)
+            seen["out_dir"] = self.out_dir
+            target.write_bytes(pickle.dumps(seen, protocol=pickle.HIGHEST_PROTOCOL))
+            raise _Captured
+
+    def drafts(_shown: Any, _sections: Any, out_dir: Path) -> Drafts:
+        return Drafts(out_dir)
 
     outputs.write_tables = tables
     outputs.build_sections = sections
-    outputs.write_documents = documents
+    outputs.draft_documents = drafts
     os.environ["IVP_CHART_WORKERS"] = "1"  # everything in this process (no forked writer)
     try:
         score(Workspace.at(workspace), force=True)
@@ -93,18 +103,10 @@ def run_once(state: dict[str, Any], out: Path) -> dict[str, tuple[float, float]]
     times["workbook"] = (cpu, wall)
     cpu, wall, sections = _clock(lambda: analysis.build(shown, charts))
     times["analysis"] = (cpu, wall)
-    cpu, wall, _ = _clock(lambda: html.render_report(shown, sections, out))
-    times["html"] = (cpu, wall)
-    cpu, wall, _ = _clock(
-        lambda: write_docx(
-            sections,
-            out,
-            title=html.title(shown),
-            subtitle=html.subtitle(shown),
-            when=views.reference_date(shown),
-        )
-    )
-    times["docx"] = (cpu, wall)
+    cpu, wall, drafts = _clock(lambda: draft_documents(shown, sections, out))
+    times["html+docx draft"] = (cpu, wall)  # while the charts are drawn
+    cpu, wall, _ = _clock(drafts.write)
+    times["html+docx write"] = (cpu, wall)  # once they are: the pictures and the files
     return times
 
 
@@ -131,10 +133,10 @@ def time_parts(pickled: Path, repeat: int, profile: Path | None) -> None:
             prof = cProfile.Profile()
             prof.runcall(run_once, state, Path(tmp) / "reports")
             prof.dump_stats(profile)
-    print(f"{'part':14s} {'cpu s':>7s} {'wall s':>7s}   ({pickled.name}, best of {repeat})")
+    print(f"{'part':16s} {'cpu s':>7s} {'wall s':>7s}   ({pickled.name}, best of {repeat})")
     for part, (cpu, wall) in best.items():
-        print(f"{part:14s} {cpu:7.3f} {wall:7.3f}")
-    print(f"{'total':14s} {sum(c for c, _ in best.values()):7.3f} {sum(w for _, w in best.values()):7.3f}")
+        print(f"{part:16s} {cpu:7.3f} {wall:7.3f}")
+    print(f"{'total':16s} {sum(c for c, _ in best.values()):7.3f} {sum(w for _, w in best.values()):7.3f}")
 
 
 def main() -> None:

@@ -87,3 +87,24 @@ def test_public_mode_hides_small_counts(result: ScoreResult) -> None:
 
 def test_nothing_for_a_theme_without_local_figures(result: ScoreResult) -> None:
     assert local_items(result, "geweld", "GM0173") == []
+
+
+def test_rows_in_the_order_of_a_stable_sort_and_groupby_of_their_frame() -> None:
+    from ivp_pipeline.reports import views
+    from ivp_pipeline.reports.localfigures import _by_figure, _sorted
+
+    frame = pd.DataFrame(
+        {
+            "figure": ["riec", "halt", None, "halt", "riec", "halt"],
+            "period_start": pd.to_datetime(
+                ["2024-01-01", "2025-01-01", "2024-01-01", None, "2023-01-01", "2024-01-01"]
+            ),
+            "n": [0, 1, 2, 3, 4, 5],
+        }
+    )
+    want = frame.sort_values(["figure", "period_start"], kind="stable")
+    got = _sorted(views.records(frame))
+    assert [r["n"] for r in got] == want["n"].tolist() == [5, 1, 3, 4, 0, 2]
+    assert [[r["n"] for r in g] for g in _by_figure(got)] == [
+        g["n"].tolist() for _f, g in want.groupby("figure")
+    ]  # the row without a figure is in no group

@@ -65,3 +65,19 @@ def test_unscored_theme_has_no_range() -> None:
     now, best, worst = rank_ranges(scaled, WEIGHTS)
     assert np.isnan(now[2]) and np.isnan(best[2]) and np.isnan(worst[2])
     assert now[0] == 1
+
+
+def test_top_changes_are_found_by_mask_as_by_the_sets_of_names() -> None:
+    from ivp_pipeline.scoring.sensitivity import _changed, _top
+
+    nan = float("nan")
+    rk = np.array([[1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 4.0, 3.0], [nan, 1.0, 2.0, 3.0], [3.0, 3.0, 3.0, 1.0]])
+    base = {"a", "b", "c"}
+    by_sets = [set(_top(r, THEMES, 3)) != base for r in rk]
+    assert by_sets == [False, True, True, True]  # NaN (no score) is never in the top
+    assert _changed(rk, THEMES, 3, base).tolist() == by_sets
+    # a theme named twice: the sets of names decide ("a" in the top either way)
+    twice = ["a", "a", "c", "d"]
+    row = np.array([[4.0, 1.0, 2.0, 3.0]])
+    assert _changed(row, twice, 3, {"a", "c"}).tolist() == [True]  # {"a", "c", "d"}
+    assert _changed(np.array([[4.0, 1.0, 2.0, 5.0]]), twice, 3, {"a", "c"}).tolist() == [False]

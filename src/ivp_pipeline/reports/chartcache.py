@@ -22,8 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ivp_pipeline.reports.views import column_arrays
+
 INDEX = ".charts.json"
-FORMAT = 2  # 2: columns hashed by their values (1: pandas row hashes)
+FORMAT = 3  # 3: text columns as their lengths and characters (2: each value's repr; 1: row hashes)
 SUFFIXES = (".png", ".svg")
 
 
@@ -52,7 +54,7 @@ def _feed(h: Any, obj: Any) -> None:
         _feed(h, [str(c) for c in obj.columns])
         _feed(h, [str(t) for t in obj.dtypes])
         h.update(_values(obj.index))
-        for _name, column in obj.items():
+        for column in column_arrays(obj):
             h.update(_values(column))
     elif isinstance(obj, pd.Series):
         h.update(f"series:{obj.name!r}:{obj.dtype}\0".encode())
@@ -73,16 +75,22 @@ def _feed(h: Any, obj: Any) -> None:
         raise TypeError(f"cannot hash {type(obj).__name__} for the chart cache")
 
 
-def _values(values: pd.Series | pd.Index) -> bytes:
-    """The values of a column: the raw bytes of a plain numeric or date column, else each value's
-    type and repr (text, markers such as "<5", missing values), which no memory address enters."""
+def _values(values: Any) -> bytes:
+    """The values of a column (a Series, Index or array): the raw bytes of a plain numeric or
+    date column; a text column as the lengths and then the characters of its values; else each
+    value's type and repr (text, markers such as "<5", missing values), which no memory address
+    enters."""
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "biufmM":
-        array = np.ascontiguousarray(values.to_numpy())
+        array = np.ascontiguousarray(np.asarray(values))
         return f"{array.dtype}:{len(array)}\0".encode() + array.tobytes()
+    items = values.tolist()
+    if all(type(v) is str for v in items):
+        lengths = ",".join(map(str, map(len, items)))
+        return f"strs:{len(items)}:{lengths}\0{''.join(items)}\0".encode("utf-8", "surrogatepass")
     parts = [
         "\0" if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else _scalar(v)
-        for v in values.tolist()
+        for v in items
     ]
     return ("\x1f".join(parts) + f"\0{len(parts)}\0").encode()
 

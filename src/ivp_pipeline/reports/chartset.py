@@ -265,6 +265,7 @@ class _Context:
         self.names = views.municipality_labels(result)
         self.themes = views.theme_labels(result)
         self._sources: dict[tuple[str, ...], str] = {}
+        self._by_rank: dict[str, pd.DataFrame] = {}
 
     def _plan(
         self,
@@ -291,7 +292,14 @@ class _Context:
         return {"args": args, "kwargs": kwargs}
 
     def _ordered(self, code: str) -> pd.DataFrame:
-        return views.scores_for(self.r, code, self.profile).sort_values(["rank", "theme"])
+        """The unit's scores of the default profile by rank and theme (three charts ask; made once,
+        the caller must not change it)."""
+        found = self._by_rank.get(code)
+        if found is None:
+            found = self._by_rank[code] = views.scores_for(self.r, code, self.profile).sort_values(
+                ["rank", "theme"]
+            )
+        return found
 
     def priorities(self, code: str) -> Plan | None:
         data = self._ordered(code)
@@ -447,7 +455,7 @@ class _Context:
         if len(highlight) > len(MARKERS):
             highlight = {}  # a marker and legend entry each only while they stay distinguishable
         theme_names = {t: views.theme_label(self.r, t, self.themes) for t in themes}
-        panels = [(theme_names[t], fu[theme_of == t]) for t in themes]
+        panels = [(theme_names[t], rows) for t, rows in _split(fu, theme_of, themes)]
         caption = (
             f"Aantal per 1.000 inwoners (laatste 12 maanden) tegen het aantal inwoners; de horizontale "
             f"lijn is {ref_name}, de stippellijnen zijn exacte Poisson-grenzen (95 % en 99,8 %). "

@@ -11,9 +11,11 @@ Dutch core properties. The same sections give the same bytes: the dates come fro
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -21,15 +23,24 @@ from docx.document import Document as DocumentType
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.image import Image
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.shape import CT_Inline
+from docx.oxml.text.run import CT_R
 from docx.section import Section as WordSection
 from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from ivp_pipeline.atomic import write_bytes_atomic
 from ivp_pipeline.reports.document import Figure, Section, Table
+
+if TYPE_CHECKING:
+    from docx.opc.phys_pkg import PhysPkgWriter
+    from docx.parts.image import ImagePart
 
 FILE = "veiligheidsanalyse.docx"
 TOC_HINT = (
@@ -55,24 +66,67 @@ _PLAIN = frozenset("\t\r\n")  # characters python-docx writes as elements of the
 
 def write_docx(sections: list[Section], out_dir: Path, *, title: str, subtitle: str, when: datetime) -> Path:
     """Write the sections to out_dir/veiligheidsanalyse.docx and return its path."""
-    doc = document(sections, title=title, subtitle=subtitle, when=when)
-    _NEEDS.clear()
-    buf = io.BytesIO()
-    doc.save(buf)
-    path = out_dir / FILE
-    write_bytes_atomic(
-        path, stable_zip(buf.getvalue(), when), fsync=False
-    )  # into the staging folder: swap_in syncs it
-    return path
+    return draft_docx(sections, title=title, subtitle=subtitle, when=when).write(out_dir)
+
+
+def draft_docx(sections: list[Section], *, title: str, subtitle: str, when: datetime) -> DocxDraft:
+    """The document of `sections` without its pictures, which need the PNG files: built while the
+    charts are still drawn; `DocxDraft.write` adds the pictures and writes the file."""
+    doc, writer = _build(sections, title=title, subtitle=subtitle, when=when, drawn=False)
+    return DocxDraft(doc, writer, sections, title, subtitle, when)
+
+
+class DocxDraft:
+    """A document whose figures are placeholders: a paragraph with an empty run for each picture,
+    its shape id already counted. Every figure is assumed to have its PNG; if one has none when the
+    draft is written, the document is built again without it (as the one-pass `document` does, so
+    the figure numbers still follow one another)."""
+
+    def __init__(
+        self,
+        doc: DocumentType,
+        writer: _Writer,
+        sections: list[Section],
+        title: str,
+        subtitle: str,
+        when: datetime,
+    ) -> None:
+        self.doc, self.writer, self.sections = doc, writer, sections
+        self.title, self.subtitle, self.when = title, subtitle, when
+
+    def write(self, out_dir: Path) -> Path:
+        """Add the pictures (the charts are drawn now) and write out_dir/veiligheidsanalyse.docx."""
+        if all(png.is_file() for _run, png, _id in self.writer.pictures):
+            self.writer.place_pictures()
+            doc = self.doc
+        else:
+            doc = document(self.sections, title=self.title, subtitle=self.subtitle, when=self.when)
+        _NEEDS.clear()
+        path = out_dir / FILE
+        write_bytes_atomic(
+            path, package_bytes(doc, self.when), fsync=False
+        )  # into the staging folder: swap_in syncs it
+        return path
 
 
 def document(sections: list[Section], *, title: str, subtitle: str, when: datetime) -> DocumentType:
+    """The whole document in one pass: a figure whose PNG does not exist is left out."""
+    doc, writer = _build(sections, title=title, subtitle=subtitle, when=when, drawn=True)
+    writer.place_pictures()
+    return doc
+
+
+def _build(
+    sections: list[Section], *, title: str, subtitle: str, when: datetime, drawn: bool
+) -> tuple[DocumentType, _Writer]:
+    """The document with its pictures still to place (`_Writer.place_pictures`); `drawn`: the PNG
+    files exist already, and a figure without one is left out."""
     _NEEDS.clear()
     doc = Document()
     _page(doc)
     _styles(doc)
     _properties(doc, title, subtitle, when)
-    w = _Writer(doc)
+    w = _Writer(doc, drawn=drawn)
     w.paragraph(title, "Title")
     w.paragraph(subtitle)
     w.paragraph("Inhoud", "TOC Heading")
@@ -81,7 +135,7 @@ def document(sections: list[Section], *, title: str, subtitle: str, when: dateti
     _update_fields_on_open(doc)
     for section in sections:
         w.section(section, 1)
-    return doc
+    return doc, w
 
 
 class _Writer:
@@ -89,8 +143,11 @@ class _Writer:
     name up through the whole styles part for every paragraph) and keeping the page orientation
     (instead of reading the section properties back for every item)."""
 
-    def __init__(self, doc: DocumentType) -> None:
+    def __init__(self, doc: DocumentType, *, drawn: bool = True) -> None:
         self.doc = doc
+        self.drawn = drawn  # the PNG files exist: a figure without one is left out
+        # (the run that gets the picture, its PNG, its shape id) of each figure, in document order
+        self.pictures: list[tuple[CT_R, Path, int]] = []
         self.ids = {s.name: s.style_id for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
         self.landscape = doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE
         self.counter = {"Figuur": 0, "Tabel": 0}
@@ -101,6 +158,14 @@ class _Writer:
 
     def paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
         """A paragraph of the named style (a style the template lacks: the normal style)."""
+        style_id = self.ids.get(style) if style else None
+        if _fast(text):
+            # the XML python-docx makes for it, parsed in one go (its element API costs ten times more)
+            pstyle = f'<w:pPr><w:pStyle w:val="{escape(style_id, _QUOTE)}"/></w:pPr>' if style_id else ""
+            run = f"<w:r>{_t(text)}</w:r>" if text else ""
+            p = parse_xml(f"<w:p {_W}>{pstyle}{run}</w:p>")
+            self.end.addprevious(p)
+            return Paragraph(p, self.doc._body)
         p = OxmlElement("w:p")
         self.end.addprevious(p)
         par = Paragraph(p, self.doc._body)
@@ -108,7 +173,6 @@ class _Writer:
             p.add_r().add_t(text)  # what add_run(text) adds, without its walk over every character
         elif text:
             par.add_run(text)  # tabs and line breaks become their own elements
-        style_id = self.ids.get(style) if style else None
         if style_id is not None:
             par._p.style = style_id
         return par
@@ -146,11 +210,25 @@ class _Writer:
         self.landscape = landscape
 
     def caption(self, kind: str, text: str) -> Paragraph:
-        """'Figuur 3: ...' with a SEQ field (Word renumbers and lists them), the number also as text."""
+        """'Figuur 3: ...' with a SEQ field (Word renumbers and lists them), the number also as text.
+        A table's caption stays with its table; a figure's caption follows its figure."""
         self.counter[kind] += 1
+        number = str(self.counter[kind])
+        instruction = f"SEQ {kind} \\* ARABIC"
+        style_id = self.ids.get("Caption")
+        if style_id is not None and _fast(text):
+            # what the python-docx calls below make, as XML parsed in one go
+            keep = "<w:keepNext/>" if kind == "Tabel" else '<w:keepNext w:val="0"/>'
+            p = parse_xml(
+                f'<w:p {_W}><w:pPr><w:pStyle w:val="{escape(style_id, _QUOTE)}"/>{keep}</w:pPr>'
+                f"<w:r>{_t(f'{kind} ')}</w:r>{_field_xml(instruction, number)}"
+                f"<w:r>{_t(f': {text}')}</w:r></w:p>"
+            )
+            self.end.addprevious(p)
+            return Paragraph(p, self.doc._body)
         par = self.paragraph(style="Caption")
         par.add_run(f"{kind} ")
-        _field(par, f"SEQ {kind} \\* ARABIC", str(self.counter[kind]))
+        _field(par, instruction, number)
         par.add_run(f": {text}")
         par.paragraph_format.keep_with_next = kind == "Tabel"
         return par
@@ -162,24 +240,39 @@ class _Writer:
             self.paragraph(table.note, NOTE_STYLE)
 
     def figure(self, figure: Figure) -> None:
-        if not figure.png.is_file():
+        if self.drawn and not figure.png.is_file():
             return
         par = self.paragraph()
         par.paragraph_format.keep_with_next = True
-        par.add_run()._r.add_drawing(self.picture(figure.png))
+        if self.shape_id is None:
+            # python-docx's next id of the document as it is at its first picture
+            self.shape_id = self.doc.part.next_id
+        self.pictures.append((par.add_run()._r, figure.png, self.shape_id))
+        self.shape_id += 1  # a picture holds one id (its docPr; the picture's own id is 0)
         self.caption("Figuur", figure.caption)
 
-    def picture(self, png: Path) -> CT_Inline:
-        """What Run.add_picture adds, with the shape ids counted here: python-docx finds the next id
-        by searching the whole document for every picture, which grows with the document."""
+    def place_pictures(self) -> None:
+        """What Run.add_picture adds to each figure's run, in document order (so the image parts and
+        their relationship ids are numbered as the pictures appear), with the shape ids counted by
+        `figure`: python-docx finds the next id by searching the whole document for every picture,
+        and the image part of a picture by hashing every image part so far, both of which grow with
+        the document. An image used twice is one part (its first), as with python-docx."""
         part = self.doc.part
-        rid, image = part.get_or_add_image(str(png))
-        cx, cy = image.scaled_dimensions(TEXT_WIDTH, None)
-        if self.shape_id is None:
-            self.shape_id = part.next_id
-        inline = CT_Inline.new_pic_inline(self.shape_id, rid, image.filename, cx, cy)
-        self.shape_id += 1  # a picture holds one id (its docPr; the picture's own id is 0)
-        return inline
+        images = part.package.image_parts
+        by_sha1: dict[str, ImagePart] = {}
+        for existing in images:
+            by_sha1.setdefault(existing.sha1, existing)
+        for run, png, shape_id in self.pictures:
+            image = Image.from_file(str(png))
+            image_part = by_sha1.get(image.sha1)
+            if image_part is None:
+                # ImageParts.get_or_add_image_part without its search
+                image_part = by_sha1[image.sha1] = images._add_image_part(image)
+            rid = part.relate_to(image_part, RT.IMAGE)
+            image = image_part.image
+            cx, cy = image.scaled_dimensions(TEXT_WIDTH, None)
+            run.add_drawing(CT_Inline.new_pic_inline(shape_id, rid, image.filename, cx, cy))
+        self.pictures = []
 
 
 def _page(doc: DocumentType) -> None:
@@ -348,6 +441,35 @@ def _fld_char(par: Paragraph, kind: str) -> None:
     par.add_run()._r.append(el)
 
 
+_W = nsdecls("w")
+_QUOTE = {'"': "&quot;"}
+# characters XML 1.0 does not allow (lxml refuses them): such a text takes python-docx's way
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _fast(text: str) -> bool:
+    """A text whose paragraph can be written as XML: no tab or line break (python-docx writes
+    those as elements), not blank (the parser drops blank text), nothing XML forbids."""
+    return not text or (_PLAIN.isdisjoint(text) and bool(text.strip()) and not _NOT_XML.search(text))
+
+
+def _t(text: str) -> str:
+    """A w:t of `text` as python-docx's CT_R.add_t writes it (space kept when it starts or ends one)."""
+    space = ' xml:space="preserve"' if len(text.strip()) < len(text) else ""
+    return f"<w:t{space}>{escape(text)}</w:t>"
+
+
+def _field_xml(instruction: str, shown: str) -> str:
+    """The runs `_field` adds, as XML."""
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {escape(instruction)} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f"<w:r>{_t(shown)}</w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
 def _field(par: Paragraph, instruction: str, shown: str) -> None:
     """A complex field (begin, instruction, separate, cached result, end) inside the paragraph."""
 
@@ -375,17 +497,37 @@ def _update_fields_on_open(doc: DocumentType) -> None:
     settings.append(el)
 
 
-def stable_zip(data: bytes, when: datetime) -> bytes:
-    """The same entries in the same order with a fixed timestamp and mode: same content, same bytes.
-    Pictures are stored, the XML deflated."""
+def package_bytes(doc: DocumentType, when: datetime) -> bytes:
+    """The .docx of `doc`: python-docx's parts in python-docx's order (what Document.save writes),
+    with a fixed timestamp and mode: same content, same bytes. Pictures are stored, the XML deflated.
+    Written here in one pass: Document.save deflates every part, pictures too, and a second pass
+    that fixes the timestamps would read them back and deflate them again."""
+    package = doc.part.package
+    for part in package.parts:
+        part.before_marshal()
+    entries = _Entries()
+    # python-docx's own writer, to an object that keeps the entries (its `write(uri, blob)`)
+    PackageWriter._write_content_types_stream(entries, package.parts)
+    PackageWriter._write_pkg_rels(entries, package.rels)
+    PackageWriter._write_parts(cast("PhysPkgWriter", entries), package.parts)
     stamp = max(when, datetime(1980, 1, 1)).timetuple()[:6]
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, blob in entries.items:
+            fixed = zipfile.ZipInfo(name, date_time=stamp)
             # pictures are compressed already: deflating them again costs time and saves 8 %
-            stored = info.filename.startswith("word/media/")
+            stored = name.startswith("word/media/")
             fixed.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            dst.writestr(fixed, blob)
     return out.getvalue()
+
+
+class _Entries:
+    """The members of a package as python-docx's PackageWriter hands them to its zip writer."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        self.items.append((pack_uri.membername, blob))

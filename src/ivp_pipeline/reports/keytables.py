@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ivp_pipeline.regions import municipality_label, unit_order
@@ -172,12 +174,10 @@ def keyfigure_table(result: ScoreResult, theme: str) -> Table | None:
     kf = frame(result, "keyfigures")
     if kf.empty:
         return None
-    rows = ordered(result, kf[kf["theme"] == theme])
-    if rows.empty or rows["count"].isna().all():
+    rows = theme_rows(result, theme)
+    if not rows.records or rows.no_counts:
         return None  # no police code measures the theme (or nothing of it was ever published)
     show = Shown(result)
-    rows = show.protect(rows)
-    base = str(rows["base_label"].iloc[0])
     header = [
         "Gebied",
         "Aantal (12 mnd)",
@@ -186,11 +186,11 @@ def keyfigure_table(result: ScoreResult, theme: str) -> Table | None:
         "Vorige 12 mnd",
         "Verandering",
         "Toets",
-        f"Basis {base} per 1.000",
+        f"Basis {rows.base_label} per 1.000",
         "Tegenover basis",
     ]
     body = []
-    for rec in rows.to_dict("records"):
+    for rec in rows.records:
         name = area_name(result, str(rec["unit"]), str(rec["role"]))
         x1, x0, xb = rec["count"], rec["prev_count"], rec["base_count"]
         if rec["role"] == "peers" and _missing(x1) and _missing(x0):
@@ -209,13 +209,13 @@ def keyfigure_table(result: ScoreResult, theme: str) -> Table | None:
                 show.verdict((x1, xb), str(rec["base_verdict"]), rec["base_p"]),
             ]
         )
-    end = str(rows["period_end"].iloc[0])
     note = (
-        f"Twaalf maanden tot en met {sentences.month_year(end)}. Interval: exact Poisson-interval (95%). "
-        "Toets: exacte toets voor twee Poisson-aantallen (binomiaal, voorwaardelijk op het totaal); "
-        '"waarschijnlijk meer/minder" bij p < 0,05. Onbekend: niet elke maand gepubliceerd.'
+        f"Twaalf maanden tot en met {sentences.month_year(rows.period_end)}. Interval: exact "
+        "Poisson-interval (95%). Toets: exacte toets voor twee Poisson-aantallen (binomiaal, "
+        'voorwaardelijk op het totaal); "waarschijnlijk meer/minder" bij p < 0,05. Onbekend: niet '
+        "elke maand gepubliceerd."
     )
-    if not (rows["role"] == "peers").any():
+    if not rows.peers:
         note += " " + NO_PEERS
     return Table(
         f"Kerncijfers {theme_label(result, theme)}",
@@ -226,17 +226,126 @@ def keyfigure_table(result: ScoreResult, theme: str) -> Table | None:
     )
 
 
+@dataclass(frozen=True)
+class ThemeRows:
+    """The key-figure rows of one theme in `ordered` order, `Shown.protect`ed, as records
+    (`DataFrame.to_dict("records")`), with what the table says of them as a whole."""
+
+    records: list[dict[str, Any]]
+    no_counts: bool = True  # every count unknown (or no row)
+    base_label: str = ""  # of the first row
+    period_end: str = ""  # of the first row
+    peers: bool = False  # a row of the peer group
+
+
+def theme_rows(result: ScoreResult, theme: str) -> ThemeRows:
+    """`ThemeRows` of one theme, made once per theme while the key figures live, for the table and
+    the drafted texts (the caller must not change them)."""
+    kf = frame(result, "keyfigures")
+    threshold = public_threshold(result)
+    cache: dict[str, ThemeRows] = views.derived(kf, ("keyfigure_rows", str(threshold)), _no_rows)
+    hit = cache.get(theme)
+    if hit is None:
+        hit = cache[theme] = (
+            _theme_rows(result, kf, theme) if threshold is None else _protected(result, kf, theme)
+        )
+    return hit
+
+
+def _no_rows(_frame: pd.DataFrame) -> dict[str, ThemeRows]:
+    return {}
+
+
+def _protected(result: ScoreResult, kf: pd.DataFrame, theme: str) -> ThemeRows:
+    """Public mode: the theme's rows taken from the frame and protected (secondary suppression)."""
+    rows = Shown(result).protect(ordered(result, kf[kf["theme"] == theme]))
+    if rows.empty:
+        return ThemeRows([])
+    return ThemeRows(
+        views.records(rows),
+        no_counts=bool(rows["count"].isna().all()),
+        base_label=str(rows["base_label"].iloc[0]),
+        period_end=str(rows["period_end"].iloc[0]),
+        peers=bool((rows["role"] == "peers").any()),
+    )
+
+
+def _theme_rows(result: ScoreResult, kf: pd.DataFrame, theme: str) -> ThemeRows:
+    """What `_protected` gives without a threshold (nothing to protect), picked from the records of
+    the whole frame made once: a frame per theme costs more than its rows."""
+    whole: _Whole = views.derived(kf, ("keyfigure_whole",), _whole)
+    at = whole.themes.get(theme, [])
+    if not at:
+        return ThemeRows([])
+    # `ordered`, on the theme's rows
+    pairs = {whole.units[i]: whole.roles[i] for i in at}
+    position = _positions(tuple(sorted(pairs.items())))
+    at = [at[j] for j in sorted(range(len(at)), key=lambda j: position[whole.units[at[j]]])]
+    first = at[0]
+    return ThemeRows(
+        [whole.records[i] for i in at],
+        no_counts=bool(whole.no_count[at].all()),
+        base_label=str(kf["base_label"].iat[first]),
+        period_end=str(kf["period_end"].iat[first]),
+        peers=bool(whole.peers[at].any()),
+    )
+
+
+@dataclass(frozen=True)
+class _Whole:
+    records: list[dict[str, Any]]
+    themes: dict[str, list[int]]  # theme -> its rows' positions (as `kf["theme"] == theme` selects)
+    units: list[str]  # as text
+    roles: list[str]  # as text
+    no_count: np.ndarray  # count unknown
+    peers: np.ndarray  # role "peers" (missing: not)
+
+
+def _whole(kf: pd.DataFrame) -> _Whole:
+    themes: dict[str, list[int]] = {}
+    for i, t in enumerate(kf["theme"].tolist()):
+        if isinstance(t, str):
+            themes.setdefault(t, []).append(i)
+    return _Whole(
+        views.records(kf),
+        themes,
+        kf["unit"].astype(str).tolist(),
+        kf["role"].astype(str).tolist(),
+        kf["count"].isna().to_numpy(dtype=bool),
+        (kf["role"] == "peers").fillna(False).to_numpy(dtype=bool),
+    )
+
+
 def theme_label(result: ScoreResult, theme: str) -> str:
     kf = frame(result, "keyfigures")
-    got = kf.loc[kf["theme"] == theme, "label"] if not kf.empty else pd.Series(dtype=str)
-    return str(got.iloc[0]).lower() if len(got) else theme
+    if kf.empty:
+        return theme
+    first: dict[str, int] = views.derived(kf, ("keyfigure_labels",), _first_rows)
+    return str(kf["label"].iat[first[theme]]).lower() if theme in first else theme
 
 
-def comparison_rates(result: ScoreResult, rows: pd.DataFrame) -> dict[str, float]:
-    """{"Overijssel": 2.1, "Nederland": 1.6, "vergelijkingsgemeenten": 1.2} for one theme."""
+def _first_rows(kf: pd.DataFrame) -> dict[str, int]:
+    """Theme -> the position of its first row."""
+    out: dict[str, int] = {}
+    for i, theme in enumerate(kf["theme"].tolist()):
+        if isinstance(theme, str):
+            out.setdefault(theme, i)
+    return out
+
+
+COMPARISON_ROLES = frozenset({"province", "country", "peers"})
+OWN_ROLES = frozenset({"region", "municipality"})
+
+
+def comparison_rates(result: ScoreResult, rows: pd.DataFrame | list[dict[str, Any]]) -> dict[str, float]:
+    """{"Overijssel": 2.1, "Nederland": 1.6, "vergelijkingsgemeenten": 1.2} for one theme (its rows
+    or their records)."""
     out: dict[str, float] = {}
     show = Shown(result)
-    for rec in rows[rows["role"].isin(["province", "country", "peers"])].to_dict("records"):
+    records = rows if isinstance(rows, list) else views.records(rows)
+    for rec in records:
+        if rec["role"] not in COMPARISON_ROLES:
+            continue
         if show.hidden(rec["count"]):
             continue
         name = area_name(result, str(rec["unit"]), str(rec["role"]))
@@ -251,10 +360,12 @@ def theme_texts(result: ScoreResult, theme: str) -> list[str]:
     if kf.empty:
         return []
     show = Shown(result)
-    rows = show.protect(ordered(result, kf[kf["theme"] == theme]))
-    cmp = comparison_rates(result, rows)
+    records = theme_rows(result, theme).records
+    cmp = comparison_rates(result, records)
     out = []
-    for rec in rows[rows["role"].isin(["region", "municipality"])].to_dict("records"):
+    for rec in records:
+        if rec["role"] not in OWN_ROLES:
+            continue
         counts = [rec[c] for c in COUNT_COLUMNS]
         if any(show.hidden(c) for c in counts):
             name = area_name(result, str(rec["unit"]), str(rec["role"]))

@@ -75,9 +75,9 @@ def local_items(result: ScoreResult, theme: str, municipality: str) -> list[Item
     if sub.empty:
         return []
     t = public_threshold(result)
-    sub = sub.sort_values(["figure", "period_start"], kind="stable")
+    records = _sorted(views.records(sub))
     rows = []
-    for rec in sub.to_dict("records"):
+    for rec in records:
         small = _small(rec, t)
         rate = _rate_marker(rec, t) if small else numbers.decimal(rec["rate"], missing="")
         interval = (
@@ -96,7 +96,7 @@ def local_items(result: ScoreResult, theme: str, municipality: str) -> list[Item
                 "" if labels.is_missing(rec["supplier"]) else str(rec["supplier"]),
             ]
         )
-    items: list[Item] = [s for s in (_sentence(g, t, municipality) for _f, g in sub.groupby("figure")) if s]
+    items: list[Item] = [s for s in (_sentence(g, t, municipality) for g in _by_figure(records)) if s]
     items.append(
         Table(
             caption=f"Lokale cijfers, {result.region.label(municipality)}",
@@ -112,9 +112,30 @@ def local_items(result: ScoreResult, theme: str, municipality: str) -> list[Item
     return items
 
 
-def _sentence(g: pd.DataFrame, t: int | None, municipality: str) -> str:
+def _sorted(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records by figure, then period start, unknown last in each, ties in their order (what a
+    stable `sort_values(["figure", "period_start"])` of their frame gives)."""
+
+    def key(rec: dict[str, Any]) -> tuple[bool, Any, bool, Any]:
+        figure, start = rec["figure"], rec["period_start"]
+        return (labels.is_missing(figure), "" if labels.is_missing(figure) else figure,
+                labels.is_missing(start), 0 if labels.is_missing(start) else start)  # fmt: skip
+
+    return sorted(records, key=key)
+
+
+def _by_figure(records: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The sorted records of each figure in the figures' order (as `groupby("figure")`, which
+    leaves out rows without a figure)."""
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for rec in records:
+        if not labels.is_missing(rec["figure"]):
+            groups.setdefault(rec["figure"], []).append(rec)
+    return list(groups.values())
+
+
+def _sentence(recs: list[dict[str, Any]], t: int | None, municipality: str) -> str:
     """'Halt-verwijzingen in Oldenzaal: 41 in 2025 (2,1 per 10.000 jongeren), 38 in 2024.'"""
-    recs = g.to_dict("records")
     last = recs[-1]
     where = municipality_label(municipality)
     head = f"{last['figure_label']} in {where}: "

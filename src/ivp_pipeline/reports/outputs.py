@@ -11,7 +11,7 @@ from pathlib import Path
 from ivp_pipeline.forked import Forked
 from ivp_pipeline.reports.chartcache import write_index as write_chart_index
 from ivp_pipeline.reports.chartset import PendingCharts
-from ivp_pipeline.reports.documents import build_sections, write_documents
+from ivp_pipeline.reports.documents import build_sections, draft_documents
 from ivp_pipeline.reports.public import for_audience
 from ivp_pipeline.reports.sheets import write_workbook
 from ivp_pipeline.reports.tables import write_tables
@@ -49,8 +49,9 @@ def write_outputs(
 
     Every figure (the chart families, the contribution figures and the wijk maps) is a chart of the
     chart set. Its drawers, when anything is to be drawn, start first and draw while this process
-    writes the tables and the workbook; the charts are collected just before the documents, which
-    read their files (the SVG for the HTML, the PNG for Word).
+    writes the tables and the workbook, builds the document sections and drafts both documents
+    (documents.draft_documents); the charts are collected just before the documents are finished,
+    which needs their files (the SVG for the HTML, the PNG for Word).
 
     With more than one core the CSV tables and the workbook, which need neither the charts nor the
     documents, are written by a forked child of this process (forked.py) while this process
@@ -79,6 +80,8 @@ def write_outputs(
             report(TABLES, 1, 1)
             # the sections name the charts' files, drawn or not yet: built while the drawers draw
             sections = build_sections(shown, pending.charts())
+            # and the documents but for their pictures, which need the drawn files
+            drafts = draft_documents(shown, sections, out_dir)
             chart_list = pending.collect(lambda done, total: report(CHARTS, done, total))
         finally:
             pending.close()
@@ -86,7 +89,7 @@ def write_outputs(
         _remove_stale(figures, set(chart_files))
         write_chart_index(out_dir, pending.index())
         report(HTML, 0, 1)
-        documents = write_documents(shown, sections, out_dir)  # index.html, veiligheidsanalyse.docx
+        documents = drafts.write()  # index.html, veiligheidsanalyse.docx
         if tabular.forked:
             written = tabular.result()
     finally:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from pandas.api.extensions import ExtensionDtype
 
 from ivp_pipeline.regions import unit_order
 from ivp_pipeline.reports import labels
@@ -114,13 +113,21 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         return frame.to_dict("records")  # type: ignore[return-value]
     names = frame.columns.tolist()
     columns = []
-    for k, dtype in enumerate(frame.dtypes):
-        values = frame.iloc[:, k]  # iterated as to_dict iterates it (itertuples)
-        if isinstance(dtype, ExtensionDtype) or dtype.kind == "O":
+    for values in column_arrays(frame):
+        if isinstance(values, np.ndarray) and values.dtype.kind != "O":
+            columns.append(values.tolist())  # Python scalars, as iterating the column gives them
+        else:  # text, extension types and dates (Timestamps) as iterating the column gives them
             columns.append([_native(v) for v in values])
-        else:
-            columns.append(list(values))
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def column_arrays(frame: pd.DataFrame) -> list[Any]:
+    """The frame's columns as their arrays (numpy, or pandas' own for dates, text and extension
+    types), by pandas' own accessor: a Series made for each column costs more than its values."""
+    get = getattr(frame, "_get_column_array", None)
+    if get is None:  # pragma: no cover - a pandas without it
+        return [column.array for _name, column in frame.items()]
+    return [get(k) for k in range(frame.shape[1])]
 
 
 def _native(value: Any) -> Any:

@@ -53,7 +53,24 @@ def profile_weights(result: ScoreResult, profile: str) -> np.ndarray:
 
 
 def scaled_matrix(result: ScoreResult, municipality: str, themes: list[str]) -> tuple[np.ndarray, bool]:
-    """(T, C) scaled criteria of the unit (NaN = unknown) and whether any value was suppressed."""
+    """(T, C) scaled criteria of the unit (NaN = unknown) and whether any value was suppressed.
+    Made once per unit and themes while the criteria live (the chart plans and the analysis ask);
+    a copy each time."""
+    made: dict[tuple[str, tuple[str, ...]], tuple[np.ndarray, bool]] = views.derived(
+        result.criteria, ("scaled_matrix",), _nothing_made
+    )
+    key = (municipality, tuple(themes))
+    if key not in made:
+        made[key] = _scaled_matrix(result, municipality, themes)
+    out, suppressed = made[key]
+    return out.copy(), suppressed
+
+
+def _nothing_made(_frame: pd.DataFrame) -> dict[tuple[str, tuple[str, ...]], tuple[np.ndarray, bool]]:
+    return {}
+
+
+def _scaled_matrix(result: ScoreResult, municipality: str, themes: list[str]) -> tuple[np.ndarray, bool]:
     crit = views.rows_where(result.criteria, municipality=municipality)
     out = np.full((len(themes), len(CRITERIA)), np.nan)
     suppressed = False

@@ -23,6 +23,7 @@ wijken of a municipality sum to its count in the main tables): a count hidden th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -91,9 +92,48 @@ def _no_rows(_frame: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
     return {}
 
 
-def _first(frame: pd.DataFrame) -> dict[str, Any]:
-    """The period columns of the first row (all rows of one theme and unit share the period)."""
-    return {c: frame[c].iat[0] for c in ("period_start", "period_end", "period_kind")}
+@dataclass(frozen=True)
+class _Unit:
+    """The wijk rows of one theme and unit (`_rows`, not empty) as the analysis reads them: records
+    (`DataFrame.to_dict("records")`) and the counts, rates (NaN: unknown or marked) and marks."""
+
+    records: list[dict[str, Any]]
+    counts: np.ndarray
+    rates: np.ndarray
+    hidden: np.ndarray
+
+
+def _unit(result: ScoreResult, theme: str, municipality: str) -> _Unit:
+    """`_Unit` of the theme and unit: the theme's made once, each unit's picked from it (the caller
+    must not change it)."""
+    frame = result.extras["wijken"]
+    t = public_threshold(result)
+    cache: dict[str, tuple[_Unit, np.ndarray]] = views.derived(frame, ("wijk_units", str(t)), _no_units)
+    region = result.region.code
+    whole = cache.get(theme)
+    if whole is None:
+        marked = _rows(result, theme, region)
+        unit = _Unit(
+            views.records(marked),
+            pd.to_numeric(marked["count"], errors="coerce").to_numpy(float),
+            pd.to_numeric(marked["rate_per_1000"], errors="coerce").to_numpy(float),
+            marked["hidden"].to_numpy(bool),
+        )
+        whole = cache[theme] = (unit, marked["municipality"].astype(str).to_numpy(dtype=object))
+    unit, units = whole
+    if municipality == region:
+        return unit
+    at = np.flatnonzero(units == municipality)
+    return _Unit([unit.records[i] for i in at], unit.counts[at], unit.rates[at], unit.hidden[at])
+
+
+def _no_units(_frame: pd.DataFrame) -> dict[str, tuple[_Unit, np.ndarray]]:
+    return {}
+
+
+def _first(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The period of the first row (all rows of one theme and unit share the period)."""
+    return {c: records[0][c] for c in ("period_start", "period_end", "period_kind")}
 
 
 def _period(rec: Mapping[Any, Any]) -> str:
@@ -109,12 +149,13 @@ def _interval(low: Any, high: Any) -> str:
     return f"{numbers.decimal(low)}-{numbers.decimal(high)}"
 
 
-def wijk_table(result: ScoreResult, theme: str, municipality: str, frame: pd.DataFrame) -> Table:
+def wijk_table(result: ScoreResult, theme: str, municipality: str, unit: _Unit) -> Table:
     t = public_threshold(result)
-    has_rate = bool(pd.to_numeric(frame["rate_per_1000"], errors="coerce").notna().any())
+    has_rate = bool((~np.isnan(unit.rates)).any())
     region = municipality == result.region.code
+    records = unit.records
     rows = []
-    for rec in views.records(frame):
+    for rec in records:
         if rec["hidden"]:
             count, interval, rate, rate_iv = _withheld(rec["count"], t), "", "", ""
         else:
@@ -134,7 +175,7 @@ def wijk_table(result: ScoreResult, theme: str, municipality: str, frame: pd.Dat
     header = (["Gemeente"] if region else []) + ["Wijk", "Aantal", "95%-interval", "Periode ervoor"]
     if has_rate:
         header += ["Per 1.000 inwoners", "95%-interval"]
-    first = _first(frame)
+    first = _first(records)
     note = (
         f"Geregistreerde misdrijven of meldingen per wijk in {_period(first)}; interval exact (Poisson). "
         "Onbekend: niet gepubliceerd of geheimgehouden, nooit 0."
@@ -167,15 +208,15 @@ def _withheld(value: Any, t: int | None) -> str:
     return f"<{t}" if _small(value, t) else "afgeschermd"
 
 
-def _sentence(result: ScoreResult, theme: str, municipality: str, frame: pd.DataFrame) -> str:
-    counts = pd.to_numeric(frame["count"], errors="coerce").to_numpy(float)
-    keep = ~frame["hidden"].to_numpy(bool) & ~np.isnan(counts)
-    shown = [rec for rec, kept in zip(views.records(frame), keep, strict=True) if kept]
+def _sentence(result: ScoreResult, theme: str, municipality: str, unit: _Unit) -> str:
+    counts = unit.counts
+    keep = ~unit.hidden & ~np.isnan(counts)
+    shown = [rec for rec, kept in zip(unit.records, keep, strict=True) if kept]
     name = views.theme_label(result, theme)
     where = result.region.label(municipality)
     if not shown:
         return f"Voor {name.lower()} in {where} zijn geen aantallen per wijk bekend."
-    rates = pd.to_numeric(frame["rate_per_1000"], errors="coerce").to_numpy(float)[keep]
+    rates = unit.rates[keep]
     key = "rate_per_1000" if (~np.isnan(rates)).any() else "count"
     top = _top(shown, counts[keep] if key == "count" else rates)
     if key == "count":
@@ -278,7 +319,8 @@ def map_chart(
         "legend": legend,
     }
     missing = sorted(codes - set(shapes["area_code"].astype(str)))
-    caption = f"{name} per wijk, {result.region.label(municipality)}: {what} in {_period(_first(frame))}"
+    when = _period(_first(_unit(result, theme, municipality).records))
+    caption = f"{name} per wijk, {result.region.label(municipality)}: {what} in {when}"
     if missing:
         caption += f" ({len(missing)} wijk(en) zonder grens in het kaartbestand niet getekend)"
     return chart_key(result, theme, municipality), title, caption, data
@@ -296,12 +338,15 @@ def wijk_items(
 ) -> list[Item]:
     """The wijk sentence, table and map of one theme and unit; the map is the unit's wijk chart of
     the theme among `charts` (the chart set draws it), when there is one."""
-    frame = _rows(result, theme, municipality)
-    if frame.empty:
+    frame = result.extras.get("wijken")
+    if frame is None or frame.empty or _rows(result, theme, result.region.code).empty:
+        return []
+    unit = _unit(result, theme, municipality)
+    if not unit.records:
         return []
     items: list[Item] = [
-        _sentence(result, theme, municipality, frame),
-        wijk_table(result, theme, municipality, frame),
+        _sentence(result, theme, municipality, unit),
+        wijk_table(result, theme, municipality, unit),
     ]
     figure = chart_figure(charts, "wijken", municipality, theme)
     if figure is not None:

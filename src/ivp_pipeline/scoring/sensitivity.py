@@ -62,6 +62,15 @@ def _top(rank_row: F, themes: list[str], top_n: int) -> tuple[str, ...]:
     return tuple(t for t, r in zip(themes, rank_row, strict=True) if not np.isnan(r) and r <= top_n)
 
 
+def _changed(rk: F, themes: list[str], top_n: int, base: set[str]) -> np.ndarray:
+    """Per row of ranks (G, T): is its top n another set of themes than `base`?"""
+    if len(set(themes)) < len(themes):  # a theme twice: compare the sets of names
+        return np.array([set(_top(r, themes, top_n)) != base for r in rk], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        top = rk <= top_n  # NaN (no score) is never in the top
+    return (top != np.array([t in base for t in themes], dtype=bool)).any(axis=1)
+
+
 def weight_sensitivity(
     scaled: F, weights: F, themes: list[str], criteria: list[str], top_n: int = 3, step: float = STEP
 ) -> list[WeightChange]:
@@ -73,7 +82,7 @@ def weight_sensitivity(
     for c, name in enumerate(criteria):
         w = float(weights[c])
         rk = _ranks(scaled, moved_weights(weights, c, grid))
-        changed = np.array([set(_top(r, themes, top_n)) != base_set for r in rk])
+        changed = _changed(rk, themes, top_n, base_set)
         down_idx = [i for i in np.flatnonzero(changed) if grid[i] < w - 1e-12]
         up_idx = [i for i in np.flatnonzero(changed) if grid[i] > w + 1e-12]
         d = max(down_idx, key=lambda i: grid[i]) if down_idx else None

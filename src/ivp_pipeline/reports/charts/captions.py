@@ -59,7 +59,11 @@ def _unknown(frame: pd.DataFrame) -> np.ndarray:
     """Which rows are own periods (the months, when the frame holds months) with an unknown count."""
     missing = frame["count"].isna().to_numpy(dtype=bool, copy=True)  # as labels.is_missing, per value
     if "period_kind" in frame.columns:
-        months = frame["period_kind"].astype(str).to_numpy() == "month"
+        # the kinds are text ("month", "quarter", "year"; missing: not a month)
+        kinds = frame["period_kind"].tolist()
+        months = np.fromiter(
+            (isinstance(k, str) and k == "month" for k in kinds), dtype=bool, count=len(kinds)
+        )
         if months.any():
             missing = missing & months
     return missing
@@ -95,9 +99,17 @@ def left_out(frame: pd.DataFrame, highlight: dict[str, str]) -> list[str]:
 
 def left_out_caption(frame: pd.DataFrame, highlight: dict[str, str], themes: dict[str, str]) -> str:
     """'Weggelaten zonder volledig venster van 12 maanden: Oldenzaal (Woninginbraak).' or ''."""
+    # `left_out` of each theme's rows, in one pass over the frame
+    gone: dict[str, set[str]] = {}
+    rows = zip(
+        frame["theme"].astype(str), frame["area_code"].astype(str), frame["rate_per_1000"], strict=True
+    )
+    for theme, code, rate in rows:
+        if is_missing(rate):
+            gone.setdefault(theme, set()).add(code)
     parts = []
     for theme, name in themes.items():
-        names = left_out(frame[frame["theme"].astype(str) == theme], highlight)
+        names = [n for code, n in highlight.items() if code in gone.get(theme, ())]
         if names:
             parts.append(f"{', '.join(names)} ({name})")
     if not parts:
