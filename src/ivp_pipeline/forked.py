@@ -14,7 +14,7 @@ raises the error in this process, as if the function had run here. Where fork is
 the function runs in this process when `result()` is first called, so the outcome is the same.
 
 A `Standby` child is forked before this process has imported much (`ivp score` starts one for the
-charts at start-up, cli/__init__.py): it imports the modules it will need meanwhile, on the other
+charts at start-up, cli/score_cmd.py): it imports the modules it will need meanwhile, on the other
 core, and then runs the one call it is sent (pickled: a module function and its arguments) as a
 `Forked` child would. A standby never sent a call ends when this process does (its request pipe
 closes).

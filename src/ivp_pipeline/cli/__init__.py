@@ -3,9 +3,8 @@ command line itself (typer) in cli/application.py.
 
 `main` loads nothing before it has looked at the command line: `ivp ingest` first has the ingest
 start reading its first large new file in the background (steps/readahead.py), and only then loads
-typer, pydantic and the rest, while that file is hashed, counted and parsed. `ivp score` likewise
-first forks the child that will draw its charts (steps/drawer.py), which imports matplotlib
-meanwhile. `app` and `help_screen` are loaded from cli/application.py when first asked for.
+typer, pydantic and the rest, while that file is hashed, counted and parsed. `app` and
+`help_screen` are loaded from cli/application.py when first asked for.
 
 When the command is done, `main` leaves at once (`leave`): it flushes the standard streams and
 runs the exit handlers, then ends the process without tearing down the 1,200 modules a score has
@@ -51,10 +50,6 @@ def command(args: Sequence[str]) -> int | str | None:
         from ivp_pipeline.steps.readahead import read_first_file_ahead
 
         read_first_file_ahead(*ahead)
-    elif draws_charts(args):
-        from ivp_pipeline.steps.drawer import start_drawer
-
-        start_drawer()
     from ivp_pipeline.cli.application import run
 
     if ahead is not None:
@@ -111,11 +106,6 @@ def ingest_arguments(args: Sequence[str]) -> tuple[Path, list[Path]] | None:
         else:
             paths.append(Path(arg))
     return workspace, paths
-
-
-def draws_charts(args: Sequence[str]) -> bool:
-    """Whether the command line is an `ivp score` that may draw charts (not a help screen)."""
-    return bool(args) and args[0] == "score" and not {"-h", "--help"} & set(args[1:])
 
 
 def __getattr__(name: str) -> object:

@@ -93,6 +93,9 @@ def score(
         typer.echo(UNCHANGED.format(reports=folder))
         return
     from ivp_pipeline.cli.output import StageProgress
+    from ivp_pipeline.steps.drawer import start_drawer
+
+    start_drawer()  # the child that will draw the charts imports matplotlib while this process goes on
     from ivp_pipeline.steps.score import score as run_score
 
     with user_errors(), StageProgress() as progress:

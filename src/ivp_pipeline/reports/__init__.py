@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ivp_pipeline.reports.options import ReportConfig, report_config
     from ivp_pipeline.reports.outputs import write_outputs
 
-# `ivp score` forks the child that will draw the charts before it imports anything (steps/drawer.py):
+# `ivp score` forks the child that will draw the charts at start-up, once pandas is in (steps/drawer.py):
 # the child imports these meanwhile, and reports/chartset.py hands it the charts to draw.
 DRAWER = "charts"
 DRAWER_MODULES = ("ivp_pipeline.reports.chartset", "ivp_pipeline.reports.drawing")

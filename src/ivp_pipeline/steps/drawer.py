@@ -1,10 +1,12 @@
-"""`ivp score`'s chart drawer, forked at start-up (cli/__init__.py) once pandas is imported.
+"""`ivp score`'s chart drawer, forked at start-up (cli/score_cmd.py) once pandas is imported.
 
 The child imports matplotlib, scipy and the drawing code on the other core while this process
 imports the rest of its modules, reads the store and computes; reports/chartset.py then sends it the
 charts to draw (forked.py `Standby`), so no drawer imports matplotlib after the scores are known.
-It is forked after pandas (with numpy and pyarrow), which both processes need: imported once, not
-twice. Unused (a score with nothing new, an error), it is stopped, or ends with this process.
+The command starts it once it knows there is something to score (not for a score with nothing
+new, which imports no pandas at all). It is forked after pandas (with numpy and pyarrow), which
+both processes need: imported once, not twice. Unused (nothing to draw, an error), it is stopped,
+or ends with this process.
 """
 
 from __future__ import annotations
