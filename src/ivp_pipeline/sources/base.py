@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -10,13 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ivp_pipeline.problems import Problem
-from ivp_pipeline.regions import DEFAULT_REGION, RegionConfig
 from ivp_pipeline.schemas import Dataset
 from ivp_pipeline.sources import readahead
 from ivp_pipeline.sources.textio import may_pass_row_limit
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from ivp_pipeline.regions import RegionConfig
 
 
 def sha256_of(path: Path) -> str:
@@ -87,6 +89,13 @@ def missing_column(label: str, file: str, hint: str, sheet: str = "", row: int |
     )
 
 
+def _default_region() -> RegionConfig:
+    """The default [region] (loaded when a context is made: regions imports pydantic, which a police
+    file's read-ahead must not wait for)."""
+    region: RegionConfig = importlib.import_module("ivp_pipeline.regions").DEFAULT_REGION
+    return region
+
+
 def _no_key() -> bytes:
     raise RuntimeError("this read has no pseudonym key (a bug: the caller must pass one)")
 
@@ -99,7 +108,7 @@ class ReadContext:
     themes: Mapping[str, str] = field(default_factory=dict)  # theme id -> Dutch label (the catalogue)
     pseudonym_key: Callable[[], bytes] = _no_key  # the workspace's key, created when first needed
     # The workspace's [region]: which municipalities and region name the professional reader accepts.
-    region: RegionConfig = DEFAULT_REGION
+    region: RegionConfig = field(default_factory=_default_region)
     rows_read: int = 0
     rejects: list[Problem] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)  # e.g. table_id, periods, measure
