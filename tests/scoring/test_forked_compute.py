@@ -46,3 +46,19 @@ def test_forked_and_in_process_compute_give_the_same_result(
         pd.testing.assert_frame_equal(a[name], b[name], check_exact=True, obj=name)
     assert list(apart.extras) == list(here.extras)  # the same tables, in the same order
     assert apart.method == here.method
+
+
+def test_meanwhile_runs_once_while_the_children_compute(tmp_path: Path) -> None:
+    import scoring_fixtures as f
+    from ivp_pipeline.catalogue import load_catalogue
+    from ivp_pipeline.scoring.config import ScoringConfig
+
+    police, pop = f.synthetic(n_months=24, first="2023-01-01")
+    calls: list[int] = []
+    result = compute(
+        f.inputs(police, pop),
+        ScoringConfig(draws=500),
+        load_catalogue(None),
+        meanwhile=lambda: calls.append(1),
+    )
+    assert calls == [1] and len(result.scores)

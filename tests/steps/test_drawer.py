@@ -58,3 +58,19 @@ def test_a_score_that_fails_stops_the_drawer(ws: Workspace) -> None:
     with pytest.raises(IvpError):
         score_step.score(ws)  # no processed police data
     assert forked.take_standby(DRAWER) is None and _reaped(pid)
+
+
+def test_the_report_writers_are_not_imported_with_the_score_step() -> None:
+    # steps/score.py loads them through `reports.load` while the Monte Carlo runs (compute's
+    # `meanwhile`), not when it is imported
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ivp_pipeline.steps.score\n"
+        "print('ivp_pipeline.reports.outputs' in sys.modules, 'docx' in sys.modules)\n"
+        "from ivp_pipeline import reports; reports.load()\n"
+        "print('ivp_pipeline.reports.outputs' in sys.modules, 'docx' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "True", "True"]

@@ -43,10 +43,17 @@ __all__ = [
     "ReportConfig",
     "change_summary",
     "compare_changes",
+    "load",
     "report_config",
     "write_changes",
     "write_outputs",
 ]
+
+
+def load() -> None:
+    """Import the report writers now (some 0.3 s), instead of when first used: `ivp score` does it
+    while its Monte Carlo runs, when it would otherwise only wait."""
+    __getattr__("write_outputs")
 
 
 def __getattr__(name: str) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,7 @@ def compute(
     comparison: Comparison | None = None,
     region: RegionConfig = DEFAULT_REGION,
     memo: MutableMapping[str, UnitSimulation] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> ScoreResult:
     """Score every theme for each municipality in scope and for the region as a whole.
 
@@ -48,7 +49,9 @@ def compute(
     `region` (the `[region]` of ivp.toml) gives the region total its code and name, the basisteam and
     the defaults of the scope and the reference areas. `memo` keeps the Monte Carlo of each unit
     between runs (scoring/montecarlo.py `simulate`): a unit whose inputs did not change is not
-    simulated again, with the same numbers.
+    simulated again, with the same numbers. `meanwhile` is called once this process has done its
+    own part, while the forked children still compute (work of the caller's that would otherwise
+    wait: `ivp score` imports its report writers).
     """
     cfg = for_region(cfg, region)
     clean = facts.clean_police(inputs.police)
@@ -124,6 +127,8 @@ def compute(
             indicators = tables.indicators_frame(
                 clean, code_tab, pub, windows, all_units, inh, perception, cfg, list(units)
             )
+            if meanwhile is not None:
+                meanwhile()
             sim, kept = running.result()
         finally:
             running.close()
