@@ -130,3 +130,14 @@ def test_unknown_code_in_config_and_unknown_profile(
     result = scored(ws, runner)
     assert result.exit_code == 1
     assert "[unknown-code]" in result.stderr and "themes.geweld.crime" in result.stderr
+
+
+def test_the_elapsed_time_counts_from_the_start_of_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import ivp_pipeline.cli
+    from ivp_pipeline.cli.output import StageProgress
+
+    # the process started 12.3 s ago (imports and start-up included): that is what the user waited
+    monkeypatch.setattr(ivp_pipeline.cli, "STARTED", time.perf_counter() - 12.3)
+    assert StageProgress().elapsed() == "Klaar in 12,3 s."

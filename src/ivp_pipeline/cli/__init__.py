@@ -19,6 +19,7 @@ import gc
 import os
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -26,6 +27,10 @@ from typing import TYPE_CHECKING, NoReturn
 if TYPE_CHECKING:
     from ivp_pipeline.cli.application import app as app
     from ivp_pipeline.cli.application import help_screen as help_screen
+
+# When the command started (as this package is first imported): `ivp score` counts its elapsed time
+# from here, start-up included (cli/output.py StageProgress).
+STARTED = time.perf_counter()
 
 # `ivp ingest`'s options: those that take a value, and flags. Any other option (--help, a typo) and
 # nothing is read ahead: typer then says what it says.

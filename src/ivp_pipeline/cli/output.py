@@ -77,12 +77,12 @@ class StageProgress:
     """
 
     def __init__(self) -> None:
-        import time
-
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.started = time.perf_counter()
+        from ivp_pipeline.cli import STARTED
+
+        self.started = STARTED  # the time the user waits: start-up included
         self.console = Console(stderr=True, highlight=False)
         self.display = Progress(
             TextColumn("{task.description:<32}"),
