@@ -191,6 +191,7 @@ def test_threads_do_not_change_a_number(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(montecarlo, "THREADS", 1)
     alone = compute(inputs, cfg, cat)
     monkeypatch.setattr(montecarlo, "THREADS", 3)  # more threads than the machine may have
+    monkeypatch.setattr(montecarlo, "THREADED_PAIRS", 0)  # threads for a simulation this small too
     threaded = compute(inputs, cfg, cat)
     assert threaded.scores.equals(alone.scores)
     assert threaded.rank_probabilities.equals(alone.rank_probabilities)

@@ -46,6 +46,11 @@ MAX_SE_P_TOP = 0.002
 # Threads for the Monte Carlo (numpy's draws and array arithmetic release the GIL): at most the
 # machine's cores, and 2 at most (`ivp score` shares the machine with its chart pool).
 THREADS = max(1, min(2, os.cpu_count() or 1))
+# A chunk of fewer unit x theme pairs than this is drawn in one thread: a small simulation (a sample
+# run, or the one unit whose input changed) runs beside the other tables of `scoring.compute`, which
+# keep the other core busy, so a second thread only adds contention; a large one (the chunks of a
+# national run) outlasts them and gets the second core. Threads never change a number.
+THREADED_PAIRS = 130
 Pool = ThreadPoolExecutor
 T = TypeVar("T")
 
@@ -552,7 +557,7 @@ def _simulate(
     active = list(range(len(units)))
     done = 0
     with ThreadPoolExecutor(THREADS) as threads:
-        pool = threads if THREADS > 1 else None
+        pool = threads if THREADS > 1 and m.n_pairs >= THREADED_PAIRS else None
         simulated: list[int] = []  # the units of `sub`: made again only when a unit has stopped
         while active:
             d = min(BATCH, draws - done)
