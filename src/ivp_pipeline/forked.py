@@ -75,31 +75,13 @@ class Forked(Generic[T]):
     @classmethod
     def _adopt(cls, pid: int, read: int) -> Forked[T]:
         """The handle of a child forked elsewhere (a Standby) that sends its outcome on `read`."""
-        job: Forked[T] = cls(lambda: None, parallel=False)  # type: ignore[arg-type,return-value]
+        job: Forked[T] = cls.__new__(cls)
         job._pid, job._read, job._fn = pid, read, None
         return job
 
     def _start(self, fn: Callable[[], T]) -> None:
         read, write = os.pipe()  # not inherited by exec'd processes (PEP 446)
-        sys.stdout.flush()  # nothing buffered twice
-        sys.stderr.flush()
-        with warnings.catch_warnings():
-            # Python 3.12+ warns of fork with threads running; ours are idle (module docstring)
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-        if pid == 0:  # the child: run, send the outcome, leave without the parent's clean-up
-            code = 1
-            try:
-                os.close(read)
-                # its own standard streams: a lock another thread of the parent held at the fork (the
-                # progress display writing to the terminal) can then not stop a warning of the child
-                sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (ends with the process)
-                message = _outcome(fn)
-                with os.fdopen(write, "wb") as out:
-                    out.write(message)
-                code = 0
-            finally:
-                os._exit(code)
+        pid = _fork(lambda: _write_all(write, _outcome(fn)), read)
         os.close(write)
         self._pid, self._read, self._fn = pid, read, None
 
@@ -155,29 +137,17 @@ class Standby:
             return
         request, self._send = os.pipe()
         self._reply, reply_w = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                os.close(self._send)
-                os.close(self._reply)
-                sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (ends with the process)
-                for name in modules:
-                    with contextlib.suppress(Exception):  # its call raises it again, to the parent
-                        importlib.import_module(name)
-                with os.fdopen(request, "rb") as incoming:
-                    data = _message(incoming)
-                if data:  # else the parent ended (or closed the standby) without a call
-                    message = _outcome(lambda: _call(data))
-                    with os.fdopen(reply_w, "wb") as out:
-                        out.write(message)
-                code = 0
-            finally:
-                os._exit(code)
+
+        def child() -> None:
+            for name in modules:
+                with contextlib.suppress(Exception):  # its call raises it again, to the parent
+                    importlib.import_module(name)
+            with os.fdopen(request, "rb") as incoming:
+                data = _message(incoming)
+            if data:  # else the parent ended (or closed the standby) without a call
+                _write_all(reply_w, _outcome(lambda: _call(data)))
+
+        pid = _fork(child, self._send, self._reply)
         os.close(request)
         os.close(reply_w)
         self._pid = pid
@@ -195,11 +165,9 @@ class Standby:
         data = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
         send, self._send = self._send, -1
 
-        def write() -> None:  # in a thread: a large call must not wait for the child's imports
-            with os.fdopen(send, "wb") as out:
-                out.write(len(data).to_bytes(8, "little") + data)
-
-        threading.Thread(target=write, name="standby-send", daemon=True).start()
+        message = len(data).to_bytes(8, "little") + data
+        # in a thread: a large call must not wait for the child's imports
+        threading.Thread(target=_write_all, args=(send, message), name="standby-send", daemon=True).start()
         job: Forked[T] = Forked._adopt(self._pid, self._reply)
         self._pid, self._reply = 0, -1
         return job
@@ -215,6 +183,37 @@ class Standby:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self._pid, 0)
             self._pid = 0
+
+
+def _fork(child: Callable[[], None], *parents_ends: int) -> int:
+    """Fork this process; the child's pid here. The child closes `parents_ends` (this process's ends
+    of their pipes), points its standard streams at /dev/null (a lock another thread of the parent
+    held at the fork, the progress display writing to the terminal, can then not stop a warning of
+    the child), runs `child` and leaves with `os._exit`, without the parent's clean-up: 0 when
+    `child` returned, 1 when it raised."""
+    sys.stdout.flush()  # nothing buffered twice
+    sys.stderr.flush()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns of fork with threads running; ours are idle (module docstring)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            for fd in parents_ends:
+                os.close(fd)
+            sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (ends with the process)
+            child()
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """`data` into the pipe end `fd`, which is closed afterwards."""
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
 
 
 def _message(incoming: BinaryIO) -> bytes:

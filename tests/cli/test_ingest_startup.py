@@ -68,16 +68,21 @@ def test_ingest_reads_ahead_and_loads_no_help_machinery(ws: Workspace) -> None:
     assert (ws.processed / "police" / "municipality=GM1774" / "part-0.parquet").exists()
 
 
-def test_ingest_with_rejected_rows_exits_3_through_the_quick_exit(ws: Workspace) -> None:
-    write(ws, "47013NED.csv", BULK + "7;9.9.9 ;GM1774;2024MM01;       1\n")  # line 9: unknown code
-    done = subprocess.run(
-        [sys.executable, "-c", "from ivp_pipeline.cli import main; main()", "ingest", "-w", str(ws.root)],
+def console_script(args: list[str], columns: int) -> subprocess.CompletedProcess[str]:
+    """`ivp ARGS` as the console script runs it, on a plain terminal `columns` wide."""
+    return subprocess.run(
+        [sys.executable, "-c", "from ivp_pipeline.cli import main; main()", *args],
         capture_output=True,
         text=True,
         check=False,
-        env={"COLUMNS": "200", "TERM": "dumb", "NO_COLOR": "1", "PATH": "/usr/bin:/bin",
+        env={"COLUMNS": str(columns), "TERM": "dumb", "NO_COLOR": "1", "PATH": "/usr/bin:/bin",
              "PYTHONPATH": ":".join(sys.path)},
     )  # fmt: skip
+
+
+def test_ingest_with_rejected_rows_exits_3_through_the_quick_exit(ws: Workspace) -> None:
+    write(ws, "47013NED.csv", BULK + "7;9.9.9 ;GM1774;2024MM01;       1\n")  # line 9: unknown code
+    done = console_script(["ingest", "-w", str(ws.root)], columns=200)
     assert done.returncode == 3, done.stderr
     # the report, flushed before the process ended: 8 rows read, 7 accepted, 1 rejected
     assert "│ ingelezen │ 8 │ 7 │ 1 │ 0 │" in re.sub(r" +", " ", done.stdout), done.stdout
@@ -86,13 +91,6 @@ def test_ingest_with_rejected_rows_exits_3_through_the_quick_exit(ws: Workspace)
 
 
 def test_a_usage_error_is_still_dutch(ws: Workspace) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", "from ivp_pipeline.cli import main; main()", "ingest", "--bogus"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1", "PATH": "/usr/bin:/bin",
-             "PYTHONPATH": ":".join(sys.path)},
-    )  # fmt: skip
+    done = console_script(["ingest", "--bogus"], columns=100)
     assert done.returncode == 2
     assert "Onbekende optie: --bogus" in done.stderr and "Fout" in done.stderr
