@@ -39,6 +39,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import BinaryIO, Generic, TypeVar
 
+from ivp_pipeline.loading import loading
 from ivp_pipeline.problems import IvpError
 
 T = TypeVar("T")
@@ -139,9 +140,10 @@ class Standby:
         self._reply, reply_w = os.pipe()
 
         def child() -> None:
-            for name in modules:
-                with contextlib.suppress(Exception):  # its call raises it again, to the parent
-                    importlib.import_module(name)
+            with loading():
+                for name in modules:
+                    with contextlib.suppress(Exception):  # its call raises it again, to the parent
+                        importlib.import_module(name)
             with os.fdopen(request, "rb") as incoming:
                 data = _message(incoming)
             if data:  # else the parent ended (or closed the standby) without a call

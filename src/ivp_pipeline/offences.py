@@ -19,6 +19,16 @@ from ivp_pipeline.schemas import MEASURES, ROLLUP_CODE
 _LEADING_CODE = re.compile(r"^(\d\.\d\.\d{1,2}|[A-Z]\d{2,3})(?:\s+|$)")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"), None)
 
+# The council's standard safety indicators (BBV, waarstaatjegemeente.nl), by police crime code.
+# Geweldsmisdrijven are the crimes against persons 1.4.1-1.4.7; 1.4.1 zeden is published per year
+# only, so a monthly window counts 1.4.2-1.4.7 (docs/method.md, "BBV-indicatoren").
+BBV: dict[str, tuple[str, tuple[str, ...]]] = {
+    "winkeldiefstal": ("Winkeldiefstallen", ("2.5.2",)),
+    "geweld": ("Geweldsmisdrijven", ("1.4.1", "1.4.2", "1.4.3", "1.4.4", "1.4.5", "1.4.6", "1.4.7")),
+    "woninginbraak": ("Diefstallen uit woning", ("1.1.1",)),
+    "vernieling": ("Vernielingen en beschadigingen", ("2.2.1",)),
+}
+
 
 @dataclass(frozen=True)
 class Offence:

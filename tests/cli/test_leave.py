@@ -66,3 +66,17 @@ def test_while_a_thread_of_ours_runs_it_exits_the_normal_way() -> None:
         "leave(4)\n"
     )
     assert (done.returncode, done.stdout) == (4, "thread done\n")
+
+
+def test_every_command_loads_the_program_without_a_collection() -> None:
+    # cli.command loads the command line with the collector off and freezes what it built (loading.py)
+    code = (
+        "import gc\n"
+        "runs = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and runs.append(1))\n"
+        "from ivp_pipeline.cli import command\n"
+        "code = command(['status', '--help'])\n"
+        "print(code, gc.isenabled(), gc.get_freeze_count() > 10_000)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-3:] == ["0", "True", "True"]

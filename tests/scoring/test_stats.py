@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from ivp_pipeline.scoring import scales
-from ivp_pipeline.scoring.stats import poisson_ci, rate_ratio, smoothed_ratio
+from ivp_pipeline.scoring.scales import smoothed_ratio
+from ivp_pipeline.scoring.stats import poisson_ci, rate_ratio
 
 
 @pytest.mark.parametrize(

@@ -74,3 +74,26 @@ def test_the_report_writers_are_not_imported_with_the_score_step() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False", "True", "True"]
+
+
+def test_the_drawer_loads_no_scipy() -> None:
+    # the standby drawer imports the chart modules after pandas; a typical run copies its funnels
+    # (the only charts that need scipy.special, through scoring.stats) from the last reports
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pandas\n"
+        "from ivp_pipeline import reports\n"
+        "for name in reports.DRAWER_MODULES: __import__(name)\n"
+        "print(sorted(m for m in ('scipy', 'ivp_pipeline.scoring.stats', 'ivp_pipeline.scoring.montecarlo')"
+        " if m in sys.modules))\n"
+        "from ivp_pipeline.reports.charts.funnel import poisson_limits\n"
+        "import numpy as np\n"
+        "low, high = poisson_limits(np.array([10.0]), 0.95)\n"
+        "print(round(float(low[0]), 3), round(float(high[0]), 3), 'scipy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = done.stdout.splitlines()
+    assert lines[0] == "[]"
+    assert lines[1] == "4.795 18.39 True"  # Garwood limits of 10: 4.795 and 18.390

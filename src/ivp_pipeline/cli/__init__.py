@@ -15,7 +15,6 @@ its traceback.
 from __future__ import annotations
 
 import atexit
-import gc
 import os
 import sys
 import threading
@@ -23,6 +22,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
+
+from ivp_pipeline.loading import loading
 
 if TYPE_CHECKING:
     from ivp_pipeline.cli.application import app as app
@@ -46,20 +47,16 @@ def main() -> NoReturn:
 def command(args: Sequence[str]) -> int | str | None:
     """Run the command line `args` (after `ivp`); its exit code (SystemExit's: None means 0)."""
     ahead = ingest_arguments(args)
-    if ahead is not None:
-        # No garbage collection while the program loads: the imports make next to no garbage, and a
-        # full collection over what they made held the GIL for 50 ms while the parse read ahead
-        # waited for it. Frozen, those objects are never looked at again; collections resume for the
-        # command.
-        gc.disable()
-        from ivp_pipeline.steps.readahead import read_first_file_ahead
+    # No garbage collection while the program loads (loading.py): the imports make next to no
+    # garbage, and for `ivp ingest` a full collection over what they made held the GIL for 50 ms
+    # while the parse read ahead waited for it.
+    with loading():
+        if ahead is not None:
+            from ivp_pipeline.steps.readahead import read_first_file_ahead
 
-        read_first_file_ahead(*ahead)
-    from ivp_pipeline.cli.application import run
+            read_first_file_ahead(*ahead)
+        from ivp_pipeline.cli.application import run
 
-    if ahead is not None:
-        gc.freeze()
-        gc.enable()
     try:
         run(args)
     except SystemExit as stop:

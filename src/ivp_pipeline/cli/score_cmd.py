@@ -93,10 +93,12 @@ def score(
         typer.echo(UNCHANGED.format(reports=folder))
         return
     from ivp_pipeline.cli.output import StageProgress
+    from ivp_pipeline.loading import loading
     from ivp_pipeline.steps.drawer import start_drawer
 
-    start_drawer()  # the child that will draw the charts imports matplotlib while this process goes on
-    from ivp_pipeline.steps.score import score as run_score
+    with loading():  # without garbage collection (loading.py)
+        start_drawer()  # the child that will draw the charts imports matplotlib while this goes on
+        from ivp_pipeline.steps.score import score as run_score
 
     with user_errors(), StageProgress() as progress:
         run = run_score(

@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ivp_pipeline.loading import loading
+
 if TYPE_CHECKING:
     from ivp_pipeline.reports.changes import compare as compare_changes
     from ivp_pipeline.reports.changes import summary as change_summary
@@ -53,7 +55,8 @@ __all__ = [
 def load() -> None:
     """Import the report writers now (some 0.3 s), instead of when first used: `ivp score` does it
     while its Monte Carlo runs, when it would otherwise only wait."""
-    __getattr__("write_outputs")
+    with loading():
+        __getattr__("write_outputs")
 
 
 def __getattr__(name: str) -> Any:

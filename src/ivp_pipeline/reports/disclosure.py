@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ivp_pipeline.scoring.keyfigures import BBV  # the police codes of each BBV indicator
+from ivp_pipeline.offences import BBV  # the police codes of each BBV indicator
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult

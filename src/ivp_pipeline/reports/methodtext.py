@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ivp_pipeline.offences import BBV
 from ivp_pipeline.regions import DEFAULT_REGION
 from ivp_pipeline.reports import labels, numbers, views
 from ivp_pipeline.reports.document import Item, Section, Table
 from ivp_pipeline.reports.method import WINDOWS_APART_WARNING, method_rows, weights, windows, windows_apart
 from ivp_pipeline.reports.public import public_threshold
 from ivp_pipeline.reports.sheets import public_text
-from ivp_pipeline.scoring.keyfigures import BBV
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.result import ScoreResult

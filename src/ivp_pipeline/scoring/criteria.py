@@ -8,7 +8,8 @@ from numpy.typing import NDArray
 
 from ivp_pipeline.scoring.config import CRITERIA
 from ivp_pipeline.scoring.model import F, Model
-from ivp_pipeline.scoring.stats import poisson_ci, rate_ratios, smoothed_ratio
+from ivp_pipeline.scoring.scales import smoothed_ratio
+from ivp_pipeline.scoring.stats import poisson_ci, rate_ratios
 
 UNITS = {
     "volume": "per 1.000 inwoners per jaar",

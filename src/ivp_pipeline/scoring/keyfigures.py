@@ -23,6 +23,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ivp_pipeline.catalogue import Catalogue
+from ivp_pipeline.offences import BBV
 from ivp_pipeline.scoring.facts import DURATION_MONTHS, Windows, available_periods, unit_series
 from ivp_pipeline.scoring.police import inhabitants_at, population_lookup, values_of
 from ivp_pipeline.scoring.stats import poisson_ci, rate_ratios
@@ -30,15 +31,6 @@ from ivp_pipeline.scoring.stats import poisson_ci, rate_ratios
 F = NDArray[np.float64]
 PEERS = "PEERS"  # the unit code of the peer group (the comparable municipalities of [region] peers)
 ALPHA = 0.05
-# The council's standard safety indicators (BBV, waarstaatjegemeente.nl), by police crime code.
-# Geweldsmisdrijven are the crimes against persons 1.4.1-1.4.7; 1.4.1 zeden is published per year
-# only, so a monthly window counts 1.4.2-1.4.7 (docs/method.md, "BBV-indicatoren").
-BBV: dict[str, tuple[str, tuple[str, ...]]] = {
-    "winkeldiefstal": ("Winkeldiefstallen", ("2.5.2",)),
-    "geweld": ("Geweldsmisdrijven", ("1.4.1", "1.4.2", "1.4.3", "1.4.4", "1.4.5", "1.4.6", "1.4.7")),
-    "woninginbraak": ("Diefstallen uit woning", ("1.1.1",)),
-    "vernieling": ("Vernielingen en beschadigingen", ("2.2.1",)),
-}
 # change verdicts (reports/sentences.py words them)
 HIGHER, LOWER, NO_CLEAR, SAME, UNKNOWN = "higher", "lower", "no_clear_change", "same", "unknown"
 KEYFIGURES = (

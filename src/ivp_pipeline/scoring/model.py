@@ -15,7 +15,6 @@ from numpy.typing import NDArray
 
 from ivp_pipeline.scoring import scales
 from ivp_pipeline.scoring.config import CRITERIA
-from ivp_pipeline.scoring.stats import smoothed_ratio
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -113,9 +112,9 @@ def criteria_arrays(
         out = {
             "volume": np.where(police_ok, scales.volume(rate), np.nan),
             "harm": np.where(police_ok, scales.harm(harm_rate), np.nan),
-            "trend": np.where(trend_ok, scales.ratio(smoothed_ratio(x1, m.py1, x0, m.py0)), np.nan),
+            "trend": np.where(trend_ok, scales.ratio(scales.smoothed_ratio(x1, m.py1, x0, m.py0)), np.nan),
             "comparison": np.where(
-                comp_ok, scales.ratio(smoothed_ratio(x1, m.py1, m.ref_x, m.ref_py)), np.nan
+                comp_ok, scales.ratio(scales.smoothed_ratio(x1, m.py1, m.ref_x, m.ref_py)), np.nan
             ),
         }
         if len(m.local_pair):

@@ -56,6 +56,22 @@ def ratio(rr: ArrayLike) -> NDArray[np.float64]:
     return np.clip(s, 0.0, 100.0, out=s)
 
 
+def smoothed_ratio(
+    x1: ArrayLike, t1: ArrayLike, x0: ArrayLike, t0: ArrayLike, pseudo: float = 1.0
+) -> NDArray[np.float64]:
+    """Rate ratio after adding one pseudo-event shared by exposure: finite for zero counts, shrunk to 1.
+
+    ((x1 + k t1/(t1+t0)) / t1) / ((x0 + k t0/(t1+t0)) / t0), k = `pseudo`: 0 against 0 gives exactly 1
+    ('no change'), 1 against 0 does not jump to infinity, and large counts are hardly affected.
+    The point estimate that `ratio` puts on the score scale (pure numpy: the chart drawer, which
+    imports this module through the model, loads no scipy).
+    """
+    x1, t1, x0, t0 = (np.asarray(v, dtype=float) for v in (x1, t1, x0, t0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = t1 / (t1 + t0)
+        return ((x1 + pseudo * share) / t1) / ((x0 + pseudo * (1 - share)) / t0)
+
+
 def perception(z: ArrayLike) -> NDArray[np.float64]:
     """z = (value - comparison) / margin, sign flipped for 'higher is better' indicators."""
     return _clip(50.0 + 50.0 * np.asarray(z, dtype=float) / PERCEPTION_SPAN)

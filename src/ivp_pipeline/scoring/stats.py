@@ -118,18 +118,3 @@ def _odds(p: ArrayLike) -> F:
     p = np.asarray(p, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(p >= 1, np.inf, p / (1 - p))
-
-
-def smoothed_ratio(
-    x1: ArrayLike, t1: ArrayLike, x0: ArrayLike, t0: ArrayLike, pseudo: float = 1.0
-) -> NDArray[np.float64]:
-    """Rate ratio after adding one pseudo-event shared by exposure: finite for zero counts, shrunk to 1.
-
-    ((x1 + k t1/(t1+t0)) / t1) / ((x0 + k t0/(t1+t0)) / t0), k = `pseudo`: 0 against 0 gives exactly 1
-    ('no change'), 1 against 0 does not jump to infinity, and large counts are hardly affected.
-    Used as the point estimate on the score scale.
-    """
-    x1, t1, x0, t0 = (np.asarray(v, dtype=float) for v in (x1, t1, x0, t0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = t1 / (t1 + t0)
-        return ((x1 + pseudo * share) / t1) / ((x0 + pseudo * (1 - share)) / t0)

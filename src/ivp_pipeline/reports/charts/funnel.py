@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import textwrap
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,6 @@ from ivp_pipeline.reports.charts import (
 )
 from ivp_pipeline.reports.charts.captions import MARKERS, left_out, left_out_caption
 from ivp_pipeline.reports.labels import number
-from ivp_pipeline.scoring.stats import poisson_ci
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,8 +31,13 @@ __all__ = ["MARKERS", "left_out", "left_out_caption", "plot_funnel", "poisson_li
 
 
 def poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (Garwood) Poisson limits around an expected count: scoring.stats.poisson_ci at the level."""
-    return poisson_ci(expected, alpha=1 - level)
+    """Exact (Garwood) Poisson limits around an expected count: scoring.stats.poisson_ci at the level.
+
+    scoring.stats (and with it scipy, 0.2 s) is loaded only when a funnel is drawn: the chart drawer
+    of a typical `ivp score` copies its funnels from the last reports and never needs it."""
+    stats = importlib.import_module("ivp_pipeline.scoring.stats")
+    limits: tuple[np.ndarray, np.ndarray] = stats.poisson_ci(expected, alpha=1 - level)
+    return limits
 
 
 def level_label(level: float) -> str:
