@@ -8,8 +8,8 @@ import pytest
 import scoring_fixtures as f
 from ivp_pipeline.catalogue import load_catalogue
 from ivp_pipeline.scoring.config import ScoringConfig
-from ivp_pipeline.scoring.model import Model, _sum_by_pair, criteria_arrays, ranks
-from ivp_pipeline.scoring.montecarlo import PoissonTable, interval_rows, merged_codes
+from ivp_pipeline.scoring.model import Model, _sum_by_pair, criteria_arrays, ranks, weighted_scores
+from ivp_pipeline.scoring.montecarlo import PoissonTable, combine, interval_rows, merged_codes, rank_counts
 from ivp_pipeline.scoring.montecarlo import poisson as poisson_counts
 from ivp_pipeline.scoring.pipeline import compute
 from ivp_pipeline.scoring.stats import binomial_p, poisson_ci, rate_ratio, rate_ratios
@@ -68,7 +68,7 @@ def test_poisson_counts_by_inversion_have_the_poisson_distribution() -> None:
             k[0] if table.cdf[0] > 0 else k[1],
             k[np.argmax(table.cdf > at[3])],
         ]
-        counts = poisson_counts(np.random.default_rng(11), np.array([mean]), 200_000)[:, 0]
+        counts = poisson_counts(np.random.default_rng(11), np.array([mean]), 200_000)[0]
         values, seen = np.unique(counts, return_counts=True)
         expected = poisson.pmf(values, mean) * len(counts)
         keep = expected > 20
@@ -139,6 +139,88 @@ def test_sum_by_pair_adds_each_pairs_columns_in_column_order() -> None:
     assert np.array_equal(got[:, [1, 3]], np.zeros((2, 2)))  # pairs without codes: 0
 
 
+def test_sum_by_pair_of_draws_stored_value_by_value_gives_the_same_sums() -> None:
+    """The Monte Carlo's draws are (K, D) arrays handed over as their (D, K) transposes: the sums are
+    those of the same values stored draw by draw, bit for bit, stored pair by pair."""
+    rng = np.random.default_rng(4)
+    pair = np.array([0, 0, 0, 2, 3, 3, 3, 3, 3, 3])  # pair 1 has no column; pair 3 has six
+    stored = rng.uniform(0, 100, (len(pair), 700)) * rng.uniform(0.1, 9.0, (len(pair), 1))
+    view = stored[:, 100:356].T  # (D, K), each column contiguous
+    got = _sum_by_pair(view, pair, 4)
+    want = _sum_by_pair(np.ascontiguousarray(view), pair, 4)
+    assert got.shape == (256, 4) and got.T.flags.c_contiguous
+    assert np.array_equal(got, want)
+    assert np.array_equal(got[:, 1], np.zeros(256))
+    assert np.array_equal(
+        got[:, 3], ((((view[:, 4] + view[:, 5]) + view[:, 6]) + view[:, 7]) + view[:, 8]) + view[:, 9]
+    )
+
+
+def test_rank_counts_pair_by_pair_count_the_ranks_of_model_ranks() -> None:
+    """rank_counts of (P, D) scores is the histogram of model.ranks over the draws: ties after
+    rounding to 9 decimals share the better rank, unscored pairs have none, groups differ in size."""
+    rng = np.random.default_rng(8)
+    d = 300
+    scores = np.round(rng.uniform(0, 100, (d, 9)), 0)  # whole numbers: many ties
+    scores[:, 3] = np.nan  # never scored
+    scores[::4, 8] = np.nan  # scored in some draws only
+    scores[:, 6] = scores[:, 5] + 4e-10  # equal after rounding to 9 decimals
+    scores[:, 7] = scores[:, 5] + 6e-10  # not equal
+    groups = [np.array([0, 1, 2, 3]), np.array([8, 5, 6, 7, 4]), np.array([], dtype=np.int64)]
+    got = rank_counts(np.ascontiguousarray(scores.T), groups, 5)
+    r = ranks(scores, groups)
+    want = np.array([[np.sum(r[:, p] == k) for k in range(1, 6)] for p in range(9)], dtype=float)
+    assert np.array_equal(got, want)
+    assert got[3].sum() == 0 and got[8].sum() == d - 75 and got[0].sum() == d
+    assert np.array_equal(got[6], got[5]) and not np.array_equal(got[7], got[5])
+    assert got[7, 0] == np.sum(scores[:, 7] >= np.fmax(scores[:, 4], np.nan_to_num(scores[:, 8], nan=-1)))
+
+
+def test_combine_is_weighted_scores_with_the_fills_bit_for_bit() -> None:
+    """combine (pair by pair, in place, zero-weight criteria left out) gives the scores of
+    model.weighted_scores with the fills, NaN where the available weight is 0 in a draw."""
+    rng = np.random.default_rng(9)
+    c, d, p = 6, 200, 5
+    s = rng.uniform(0, 100, (c, d, p))
+    s[:4, :, 1] = np.nan  # no police figures
+    s[4:, :, 2] = np.nan  # no perception, no professionals
+    s[:, :, 4] = np.nan  # nothing at all
+    fill = rng.uniform(0, 100, (c, d, p))
+    filled = np.where(np.isnan(s), fill, s)
+    avail = ~np.isnan(s[:, 0, :])  # (C, P)
+    patterns, of_pair = np.unique(avail.T, axis=0, return_inverse=True)
+    for profile in ([0.15, 0.15, 0.05, 0.05, 0.3, 0.3], [0.3, 0.3, 0.2, 0.2, 0, 0], [0, 0, 0, 0, 0.5, 0.5]):
+        w = np.zeros((d, c))
+        pos = np.array(profile) > 0
+        w[:, pos] = rng.dirichlet(50 * np.array(profile)[pos], size=d)
+        want = weighted_scores(s, w, fill)[0]  # (D, P)
+        got = combine(np.ascontiguousarray(filled.transpose(0, 2, 1)), patterns, of_pair, w)
+        assert np.array_equal(got.T, want, equal_nan=True)
+        assert np.isnan(got[4]).all()
+    # the last profile weighs perception and professionals only: pair 2 has neither, pair 1 both
+    assert np.isnan(got[2]).all() and not np.isnan(got[1]).any()
+
+
+def test_interval_rows_of_long_rows_are_exact_when_the_prefilter_sample_misleads() -> None:
+    """Rows of 70,000 draws select their tails from a prefiltered set; where the every-16th sample
+    holds the extremes (its threshold leaves too few values), the row is partitioned whole."""
+    n = 70_000
+    rng = np.random.default_rng(5)
+    values = rng.permutation(n).astype(np.float32)
+    misleading = np.empty(n, dtype=np.float32)
+    order = np.sort(values)
+    sampled = np.zeros(n, dtype=bool)
+    sampled[::16] = True
+    k = sampled.sum()
+    misleading[sampled] = np.r_[order[: k // 2], order[n - (k - k // 2) :]]  # the sample: both tails
+    misleading[~sampled] = rng.permutation(order[k // 2 : n - (k - k // 2)])
+    rows = np.stack([values, misleading, np.round(values / 1000), np.full(n, 7.0, dtype=np.float32)])
+    low, high = interval_rows(rows)
+    for r in range(len(rows)):
+        assert low[r] == np.percentile(rows[r], 2.5) and high[r] == np.percentile(rows[r], 97.5)
+    assert (low[3], high[3]) == (7.0, 7.0)
+
+
 @pytest.mark.parametrize("n", [2, 3, 41, 2000, 70_001])
 def test_interval_rows_are_numpys_percentiles_bit_for_bit(n: int) -> None:
     draws = np.random.default_rng(n).normal(50, 20, size=(5, n)).astype(np.float32)
@@ -181,6 +263,39 @@ def test_simulation_numbers_are_pinned() -> None:
     prof_rows = c[(c["criterion"] == "professionals") & c["raw_low"].notna()]
     assert len(prof_rows) == 70
     assert float(prof_rows["raw_high"].sum()) == pytest.approx(320.33333349227905, abs=1e-9)
+
+
+def test_simulation_numbers_over_several_batches_are_pinned() -> None:
+    """25,000 draws: two full batches (the second drawn into the first's arrays), a shorter third one
+    and intervals from the prefiltered tails. Pinned from the draw-major implementation of random
+    scheme 2 (before issue 13's pair-major kernel): the kernel changed no number."""
+    police, pop = f.synthetic(n_months=36)
+    themes = load_catalogue(None).themes
+    prof = [
+        f.professional_row("NOT", org, f"r{i}", theme, "size", 1 + (i * 7 + j) % 5)
+        for i, org in enumerate(("politie", "welzijn", "zorg"))
+        for j, theme in enumerate(themes)
+    ]
+    inputs = f.inputs(police, pop, professional=prof)
+    result = compute(inputs, ScoringConfig(draws=25_000, seed=7), load_catalogue(None))
+    assert result.method["draws"] == 25_000
+    s = result.scores.set_index(["municipality", "profile", "theme"])
+    pinned = {
+        ("GM0168", "evenwichtig", "drugs_alcohol"): (19.2423095703125, 60.79393005371094, 0.02512),
+        ("NOT", "feiten", "woninginbraak"): (49.96531677246094, 73.82881164550781, 0.49336),
+        ("GM1774", "beleving_professionals", "jeugd"): (22.354642868041992, 86.5146713256836, 0.30924),
+    }
+    for key, (low, high, p_top) in pinned.items():
+        assert s.loc[key, "score_low"] == low and s.loc[key, "score_high"] == high
+        assert s.loc[key, "p_top3"] == pytest.approx(p_top, abs=1e-12)
+    assert float(s["score_low"].sum()) == pytest.approx(5698.123142242432, abs=1e-9)
+    assert float(s["score_high"].sum()) == pytest.approx(14872.546154022217, abs=1e-9)
+    squares = float((result.rank_probabilities["probability"].fillna(0) ** 2).sum())
+    assert squares == pytest.approx(20.6039904448, abs=1e-9)
+    c = result.criteria
+    prof_rows = c[(c["criterion"] == "professionals") & c["raw_low"].notna()]
+    assert len(prof_rows) == 70
+    assert (float(prof_rows["raw_low"].sum()), float(prof_rows["raw_high"].sum())) == (95.0, 320.0)
 
 
 def test_threads_do_not_change_a_number(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -61,8 +61,17 @@ def _sum_by_pair(values: F, pair: NDArray[np.int64], n_pairs: int) -> F:
     """values (D, K) summed into (D, P) by the pair of each column, in column order per pair.
 
     Slot by slot (the first column of every pair, then the second, ...): O(D K), where a one-hot
-    matrix product costs O(D K P); the same sums, added in the same order.
+    matrix product costs O(D K P); the same sums, added in the same order. Values stored column by
+    column (the transpose of a (K, D) array: the Monte Carlo's draws) are summed row by row of that
+    array, and the sums come back in the same layout ((P, D) transposed).
     """
+    if values.ndim == 2 and values.shape[0] > 1 and values.strides[0] < values.strides[1]:
+        rows = values.T
+        out_rows = np.zeros((n_pairs, rows.shape[1]))
+        if len(rows):
+            for cols, targets in _slots(pair.astype(np.int64, copy=False).tobytes(), n_pairs):
+                out_rows[targets] += rows[cols]
+        return out_rows.T
     out = np.zeros((values.shape[0], n_pairs))
     if not values.shape[1]:
         return out
@@ -90,7 +99,8 @@ def _slots(pair_bytes: bytes, n_pairs: int) -> list[tuple[NDArray[np.intp], NDAr
 def criteria_arrays(
     m: Model, code_x: F, x0: F, ind_value: F, prof_mean: F, local_fill: F | None = None
 ) -> dict[str, F]:
-    """Scaled criteria (D, P) for D sets of values; NaN where a criterion is not available.
+    """Scaled criteria (D, P) for D sets of values; NaN where a criterion is not available. Draws
+    stored value by value (transposes of (K, D) arrays) give criteria stored pair by pair.
 
     Where the catalogue names local figures for a theme, the volume criterion is the mean of the
     police volume and each named figure on the same scale. An unknown figure takes the police volume

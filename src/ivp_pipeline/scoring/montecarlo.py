@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from scipy.special import pdtr
 
 from ivp_pipeline.scoring.config import CRITERIA
-from ivp_pipeline.scoring.model import F, Model, criteria_arrays, rank_table, stack
+from ivp_pipeline.scoring.model import F, Model, criteria_arrays, stack
 
 # What each stream draws and in which order; part of every memo key. 2 (issue 13): the codes of a
 # pair with the same harm weight drawn as one Poisson count (their sum; the criteria use no more),
@@ -302,17 +302,23 @@ class Fills:
 
 @dataclass
 class Batch:
-    """One batch of draws of the observed values and of the 0-100 fills of missing criteria."""
+    """One batch of draws of the observed values and of the 0-100 fills of missing criteria, a row
+    per value (each pair's draws are contiguous: its stream writes them in one sweep)."""
 
-    code_x: F  # (D, K) code counts
-    x0: F  # (D, P) baseline counts
-    ind: F  # (D, I) survey values
-    prof: F  # (D, P) professional means
+    code_x: F  # (K, D) code counts
+    x0: F  # (P, D) baseline counts
+    ind: F  # (I, D) survey values
+    prof: F  # (P, D) professional means
     fill: Fills
 
 
 def draw_values(
-    m: Model, layout: Layout, d: int, rngs: list[np.random.Generator], pool: Pool | None = None
+    m: Model,
+    layout: Layout,
+    d: int,
+    rngs: list[np.random.Generator],
+    pool: Pool | None = None,
+    reuse: Batch | None = None,
 ) -> Batch:
     """`d` draws of every observed value, pair by pair from the pair's own stream.
 
@@ -322,53 +328,70 @@ def draw_values(
     the half-width of a 95 % interval), the professionals' two-stage bootstrap, then one row of d
     uniform 0-100 values for each missing criterion, in the order of CRITERIA. With a `pool`, runs of
     pairs are drawn in threads; each pair keeps its own stream, so the numbers do not depend on them.
-    """
-    code_x = np.zeros((d, len(m.code_x)))
-    x0 = np.full((d, m.n_pairs), np.nan)
-    ind = np.empty((d, len(m.ind_value)))
-    prof = np.full((d, m.n_pairs), np.nan)
 
-    def run(pairs: range) -> list[tuple[int, int, F]]:
-        fills = []
+    `reuse`: the previous batch of the same model, layout and `d`, whose arrays are overwritten (the
+    rows that no draw writes, a count of 0 and the NaN of a missing value, are the same in every
+    batch): no new pages to fault in and no NaN to write per batch.
+    """
+    fill_p, fill_c = np.nonzero(layout.unknown.T)  # pair by pair, criteria in the order of CRITERIA
+    fill_at = np.searchsorted(fill_p, np.arange(m.n_pairs + 1))
+    if reuse is not None and reuse.x0.shape == (m.n_pairs, d):
+        code_x, x0, ind, prof, fills = reuse.code_x, reuse.x0, reuse.ind, reuse.prof, reuse.fill.values
+    else:
+        code_x = np.zeros((len(m.code_x), d))
+        x0 = np.full((m.n_pairs, d), np.nan)
+        ind = np.empty((len(m.ind_value), d))
+        prof = np.full((m.n_pairs, d), np.nan)
+        fills = np.empty((len(fill_p), d))
+
+    def run(pairs: range) -> None:
         for p in pairs:
             rng = rngs[p]
             k = layout.codes[p]
             k = k[m.code_x[k] > 0]
             if len(k):
-                code_x[:, k] = poisson(rng, m.code_x[k], d)
+                poisson(rng, m.code_x[k], d, out=code_x, rows=k)
             if m.x0[p] > 0:
-                x0[:, p] = poisson(rng, m.x0[p : p + 1], d)[:, 0]
+                poisson(rng, m.x0[p : p + 1], d, out=x0, rows=[p])
             elif m.x0[p] == 0:
-                x0[:, p] = 0.0
+                x0[p] = 0.0
             i = layout.indicators[p]
             if len(i):
-                ind[:, i] = rng.normal(m.ind_value[i], m.ind_margin[i] / 1.96, size=(d, len(i)))
+                # rng.normal(value, se, (d, n)): value + se z of the same standard normal z, whose
+                # draw alone skips the per-value broadcasting of numpy's normal (4x dearer)
+                z = rng.standard_normal((d, len(i))).T
+                ind[i] = z * (m.ind_margin[i] / 1.96)[:, None] + m.ind_value[i][:, None]
             groups = m.prof_groups.get(p)
             if groups:
-                prof[:, p] = bootstrap_professionals(groups, rng, d)
-            fills += [
-                (int(c), p, rng.uniform(0.0, 100.0, size=d)) for c in np.flatnonzero(layout.unknown[:, p])
-            ]
-        return fills
+                prof[p] = bootstrap_professionals(groups, rng, d)
+            for r in range(fill_at[p], fill_at[p + 1]):
+                # rng.uniform(0, 100) is 0 + 100 u of the same uniform u: drawn in place
+                row = fills[r]
+                rng.random(out=row)
+                row *= 100.0
 
-    rows = [row for part in _each(pool, run, _runs(len(rngs), pool)) for row in part]
-    fill = Fills(
-        np.array([c for c, _, _ in rows], dtype=np.int64),
-        np.array([p for _, p, _ in rows], dtype=np.int64),
-        np.stack([v for _, _, v in rows]) if rows else np.zeros((0, d)),
-    )
-    return Batch(code_x, x0, ind, prof, fill)
+    _each(pool, run, _runs(len(rngs), pool))
+    return Batch(code_x, x0, ind, prof, Fills(fill_c.astype(np.int64), fill_p.astype(np.int64), fills))
 
 
-def poisson(rng: np.random.Generator, lam: F, d: int) -> F:
-    """(d, len(lam)) Poisson counts with means `lam` (> 0), by inversion: one uniform per count,
-    mapped through the count's distribution function (`PoissonTable`). One 53-bit uniform costs a
-    fraction of a rejection sampler's draw; the counts have the Poisson distribution exactly, up to a
-    probability below 1e-20 in the far tails (docs/method.md)."""
+def poisson(
+    rng: np.random.Generator,
+    lam: F,
+    d: int,
+    out: F | None = None,
+    rows: NDArray[np.int64] | list[int] | range | None = None,
+) -> F:
+    """(len(lam), d) Poisson counts with means `lam` (> 0), a row per mean, by inversion: one uniform
+    per count, mapped through the count's distribution function (`PoissonTable`). One 53-bit uniform
+    costs a fraction of a rejection sampler's draw; the counts have the Poisson distribution exactly,
+    up to a probability below 1e-20 in the far tails (docs/method.md). With `out`, the counts go to
+    its rows `rows` (and `out` is returned)."""
     u = rng.random((len(lam), d))
-    out = np.empty((d, len(lam)))
-    for j, mean in enumerate(lam.tolist()):
-        out[:, j] = _table(mean).counts(u[j])
+    if out is None:
+        out, rows = np.empty((len(lam), d)), range(len(lam))
+    assert rows is not None
+    for j, (row, mean) in enumerate(zip(rows, lam.tolist(), strict=True)):
+        _table(mean).counts(u[j], out[row])
     return out
 
 
@@ -380,6 +403,7 @@ class PoissonTable:
     first: int
     cdf: F
     guide: NDArray[np.intp]
+    values: F  # first + 0..n-1 as floats: the count of each place of cdf
 
     @classmethod
     def of(cls, mean: float) -> PoissonTable:
@@ -391,15 +415,15 @@ class PoissonTable:
         cdf[-1] = 1.0  # a uniform in [0, 1) never passes the last count
         size = max(64, 4 * len(k))
         guide = np.searchsorted(cdf, np.arange(size) / size, side="right")
-        return cls(first, cdf, guide)
+        return cls(first, cdf, guide, k.astype(float))
 
-    def counts(self, u: F) -> F:
-        """The smallest count whose distribution function exceeds each uniform `u`."""
+    def counts(self, u: F, out: F | None = None) -> F:
+        """The smallest count whose distribution function exceeds each uniform `u` (into `out`)."""
         x = self.guide[(u * len(self.guide)).astype(np.intp)]
         off = self.cdf[x] <= u  # the bucket of u holds a step of the distribution function
         if off.any():
             x[off] = np.searchsorted(self.cdf, u[off], side="right")
-        return (x + self.first).astype(float)
+        return np.take(self.values, x, out=out)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -479,41 +503,50 @@ class _Scoring:
         """Rank counts per profile over the blocks."""
         m, batch = self.m, self.batch
         fill = batch.fill
-        n_criteria = len(CRITERIA)
         counts = {n: np.zeros((m.n_pairs, self.max_rank)) for n in self.weights}
-        buffer = np.empty((n_criteria, self.step, m.n_pairs))
+        buffer = np.empty((len(CRITERIA), m.n_pairs, self.step))
         volume = CRITERIA.index("volume")
-        d = batch.code_x.shape[0]
+        d = batch.x0.shape[1]
         coverage: tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.intp]] | None = None
         for b in blocks:
             lo, hi = b * self.step, min(d, (b + 1) * self.step)
             local_fill = None
             if len(m.local_pair):
                 # an unknown local figure (named by the catalogue) is drawn like a missing criterion
-                local_fill = np.zeros((hi - lo, m.n_pairs))
+                rows = np.zeros((m.n_pairs, hi - lo))
                 vol = fill.criterion == volume
-                local_fill[:, fill.pair[vol]] = fill.values[vol, lo:hi].T
+                rows[fill.pair[vol]] = fill.values[vol, lo:hi]
+                local_fill = rows.T
+            # the draws are stored value by value: their (D, K) views give criteria stored pair by
+            # pair, and the whole block is scored and ranked in that layout (C, P, D)
             crit = criteria_arrays(
-                m, batch.code_x[lo:hi], batch.x0[lo:hi], batch.ind[lo:hi], batch.prof[lo:hi], local_fill
+                m,
+                batch.code_x[:, lo:hi].T,
+                batch.x0[:, lo:hi].T,
+                batch.ind[:, lo:hi].T,
+                batch.prof[:, lo:hi].T,
+                local_fill,
             )
-            s = np.stack([crit[c] for c in CRITERIA], out=buffer[:, : hi - lo])
+            s = buffer[:, :, : hi - lo]
+            for c, name in enumerate(CRITERIA):
+                s[c] = crit[name].T
             del crit
             # which criteria a pair has is the same in every draw (Layout.unknown takes it from the
             # point estimate): read it from the block's first draw, then fill the missing ones
-            avail = ~np.isnan(s[:, 0, :])  # (C, P)
+            avail = ~np.isnan(s[:, :, 0])  # (C, P)
             if len(fill.pair):
                 missing = ~avail[fill.criterion, fill.pair]  # a local figure's row fills in criteria_arrays
                 rc, rp = fill.criterion[missing], fill.pair[missing]
-                if not np.isnan(s[rc, :, rp]).all():
+                if not np.isnan(s[rc, rp]).all():
                     raise AssertionError("a criterion missing in the first draw but not in every draw")
-                s[rc, :, rp] = fill.values[missing, lo:hi]
-            if np.isnan(s).any():
+                s[rc, rp] = fill.values[missing, lo:hi]
+            if not np.isfinite(s.sum()):  # criteria are 0-100: only a NaN makes the sum not finite
                 raise AssertionError("a criterion missing in a draw but not in the point estimate")
             if coverage is None or not np.array_equal(avail, coverage[0]):
                 coverage = (avail, *np.unique(avail.T, axis=0, return_inverse=True))
             for name, w in self.weights.items():
-                sc = combine(s, coverage[1], coverage[2], w[lo:hi])
-                self.scores[name][:, lo:hi] = sc.T  # (P, D) in float32: percentiles need no more
+                sc = combine(s, coverage[1], coverage[2], w[lo:hi])  # (P, D)
+                self.scores[name][:, lo:hi] = sc  # in float32: percentiles need no more
                 counts[name] += rank_counts(sc, self.groups, self.max_rank)
         return counts
 
@@ -526,7 +559,8 @@ class _Unit:
     groups: list[NDArray[np.int64]]  # its ranked pairs, as indices into `rows`
     counts: dict[str, F]
     scores: dict[str, list[NDArray[np.float32]]]
-    profs: list[NDArray[np.float32]]
+    rated: NDArray[np.intp]  # its pairs with professionals' ratings (the others have none in any draw)
+    profs: list[NDArray[np.float32]]  # the draws of the rated pairs' mean rating
 
 
 def _simulate(
@@ -548,11 +582,9 @@ def _simulate(
         at[rows] = np.arange(len(rows))
         own = [at[g] for g in groups if len(g) and at[g[0]] >= 0]
         width = max((len(g) for g in own), default=0)
-        units.append(
-            _Unit(
-                rows, own, {n: np.zeros((len(rows), width)) for n in profiles}, {n: [] for n in profiles}, []
-            )
-        )
+        rated = np.flatnonzero([int(r) in m.prof_groups for r in rows])
+        counts = {n: np.zeros((len(rows), width)) for n in profiles}
+        units.append(_Unit(rows, own, counts, {n: [] for n in profiles}, rated, []))
     out: list[UnitSimulation | None] = [None] * len(units)
     active = list(range(len(units)))
     done = 0
@@ -569,7 +601,8 @@ def _simulate(
                 sub_groups = [pos[g] for g in groups if len(g) and pos[g[0]] >= 0]
                 max_rank = max((len(g) for g in sub_groups), default=0)
                 layout, sub_rngs, simulated = Layout.of(sub), [rngs[i] for i in idx], active
-            batch = draw_values(sub, layout, d, sub_rngs, pool)
+                batch = None
+            batch = draw_values(sub, layout, d, sub_rngs, pool, batch)
             weights = {n: draw_weights(w, concentration, seed, n, d, wrngs[n]) for n, w in profiles.items()}
             batch_scores = {n: np.empty((sub.n_pairs, d), dtype=np.float32) for n in profiles}
             step = max(MIN_BLOCK, BLOCK_CELLS // max(sub.n_pairs, 1))
@@ -579,7 +612,6 @@ def _simulate(
             for part in _each(pool, scored.run, _runs(n_blocks, pool)):  # whole numbers: any order
                 for name in profiles:
                     counts[name] += part[name]
-            prof = np.ascontiguousarray(batch.prof.T, dtype=np.float32)
             done += d
             still = []
             for u in active:
@@ -589,7 +621,7 @@ def _simulate(
                     width = unit.counts[name].shape[1]
                     unit.counts[name] += counts[name][at, :width]
                     unit.scores[name].append(batch_scores[name][at])
-                unit.profs.append(prof[at])
+                unit.profs.append(batch.prof[at[unit.rated]].astype(np.float32))
                 if done < draws and not (done >= MIN_DRAWS and _precise(unit.counts, done, top_n)):
                     still.append(u)
                 else:
@@ -609,41 +641,91 @@ def _finish(unit: _Unit, done: int) -> UnitSimulation:
         share[unranked | (c.sum(axis=1) == 0)] = np.nan  # never ranked: no score in any draw
         dist[name] = share
     bounds = {n: interval_rows(np.concatenate(v, axis=1)) for n, v in unit.scores.items()}
+    p_low, p_high = np.full(len(unit.rows), np.nan), np.full(len(unit.rows), np.nan)
+    if len(unit.rated):
+        p_low[unit.rated], p_high[unit.rated] = interval_rows(np.concatenate(unit.profs, axis=1))
     return UnitSimulation(
         {n: b[0] for n, b in bounds.items()},
         {n: b[1] for n, b in bounds.items()},
         dist,
-        interval_rows(np.concatenate(unit.profs, axis=1)),
+        (p_low, p_high),
         done,
     )
 
 
 def combine(s: F, patterns: NDArray[np.bool_], of_pair: NDArray[np.intp], weights: F) -> F:
-    """`model.weighted_scores(s, weights, fill)[0]` for the criteria (C, D, P) with the fills already
-    in `s`: the weighted mean in one pass (einsum), without (C, D, P) temporaries. Which criteria a
-    pair has is the same in every draw: `patterns` (n, C) are the distinct ones, `of_pair` (P,) the
-    pattern of each pair (np.unique of the (P, C) availability).
+    """`model.weighted_scores(s, weights, fill)[0].T` for the criteria (C, P, D) (pair by pair) with
+    the fills already in `s`; (P, D). The products are summed criterion by criterion, as np.sum over
+    the criteria does (and einsum: the same bits), in place; a criterion whose weight is 0 in every
+    draw adds +0.0 to a sum >= 0 and is left out. Which criteria a pair has is the same in every
+    draw: `patterns` (n, C) are the distinct ones, `of_pair` (P,) the pattern of each pair (np.unique
+    of the (P, C) availability).
 
     Coverage (the available weight) only decides whether a pair has a score; it is summed once per
     pattern, not per pair."""
-    covered = weights @ patterns.T.astype(float)  # (D, patterns)
-    scored = (covered > 1e-12)[:, of_pair.reshape(-1)]
-    total = np.einsum("dc,cdp->dp", weights, s)
-    weight = weights.sum(axis=1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(scored, total / weight, np.nan)
+    uncovered = (weights @ patterns.T.astype(float) <= 1e-12).T  # (patterns, D)
+    total = np.zeros(s.shape[1:])
+    term = np.empty(s.shape[1:])
+    for c in np.flatnonzero(weights.any(axis=0)).tolist():
+        total += np.multiply(s[c], weights[:, c], out=term)
+    total /= weights.sum(axis=1)
+    of_pair = of_pair.reshape(-1)
+    some = np.flatnonzero(uncovered.any(axis=1)[of_pair])  # pairs unscored in some draw
+    if len(some):
+        total[some] = np.where(uncovered[of_pair[some]], np.nan, total[some])
+    return total
 
 
 def rank_counts(scores: F, groups: list[NDArray[np.int64]], max_rank: int) -> F:
-    """(P, max_rank): in how many draws (rows of `scores`) each pair had rank 1, 2, ... (the ranks
-    of `model.ranks`, counted without building them)."""
-    n_pairs = scores.shape[1]
-    table = rank_table(scores, groups)
-    if table is None:
+    """(P, max_rank): in how many draws (columns of `scores`, (P, D)) each pair had rank 1, 2, ...
+    (the ranks of `model.ranks`: 1 + the number of scored pairs of its group with a higher score,
+    compared after rounding to 9 decimals), counted without building them.
+
+    Pair-major: each comparison runs along a pair's contiguous draws (`model.rank_table`, draw-major,
+    compares runs as short as a group), on 8-bit counters in place. The scores are compared as
+    rint(score 1e9), the steps of np.round(score, 9) before its division by 1e9, which keeps every
+    order and tie (distinct integers below 2^53 stay distinct after the division). An unscored pair
+    or a padding place is counted in an extra rank column that is dropped."""
+    n_pairs = scores.shape[0]
+    kept = tuple(np.asarray(g, dtype=np.int64).tobytes() for g in groups if len(g))
+    layout = _rank_layout(kept, n_pairs, max_rank)
+    if layout is None:
         return np.zeros((n_pairs, max_rank))
-    index, ok, higher = table
-    cells = (higher + index * max_rank)[ok]  # padding is never ok
-    return np.bincount(cells, minlength=n_pairs * max_rank).reshape(n_pairs, max_rank).astype(float)
+    take, pad, base = layout
+    width = take.shape[1]
+    key = scores[take]  # (G, W, D)
+    np.multiply(key, 1e9, out=key)
+    np.rint(key, out=key)
+    key[pad] = np.nan
+    unscored = np.isnan(key)
+    np.copyto(key, -np.inf, where=unscored)  # an unscored pair is never higher
+    higher = np.zeros(key.shape, dtype=np.int8 if max_rank < 127 else np.int64)
+    beats = np.empty(key.shape, dtype=bool)
+    for j in range(width):  # how many pairs j beat each pair
+        np.greater(key[:, j : j + 1], key, out=beats)
+        higher += beats
+    np.copyto(higher, max_rank, where=unscored, casting="unsafe")
+    cells = np.add(higher, base[:, :, None], dtype=np.intp)
+    counts = np.bincount(cells.reshape(-1), minlength=(n_pairs + 1) * (max_rank + 1))
+    return counts.reshape(n_pairs + 1, max_rank + 1)[:n_pairs, :max_rank].astype(float)
+
+
+@functools.lru_cache(maxsize=64)
+def _rank_layout(
+    groups: tuple[bytes, ...], n_pairs: int, max_rank: int
+) -> tuple[NDArray[np.intp], NDArray[np.bool_], NDArray[np.intp]] | None:
+    """The groups padded to the widest: `take` (G, W) the pair at each place (0 at padding), `pad`
+    where the padding is, and `base` (G, W) the first cell of each place's pair in the rank counts
+    (for max_rank + 1 columns; padding counts in a row past the last pair). None without groups."""
+    if not groups:
+        return None
+    rows = [np.frombuffer(g, dtype=np.int64) for g in groups]
+    width = max(len(g) for g in rows)
+    index = np.full((len(rows), width), n_pairs, dtype=np.intp)
+    for r, g in enumerate(rows):
+        index[r, : len(g)] = g
+    pad = index == n_pairs
+    return np.where(pad, 0, index), pad, index * (max_rank + 1)
 
 
 def _precise(counts: dict[str, F], done: int, top_n: int) -> bool:
@@ -677,26 +759,79 @@ def interval_rows(draws: NDArray[np.floating[Any]], level: float = 0.95) -> tupl
 
 def _percentiles(rows: NDArray[np.floating[Any]], qs: tuple[float, ...]) -> list[NDArray[Any]]:
     """`np.percentile(rows, q, axis=1)` for each q (no NaN), bit for bit: numpy's virtual index
-    (n - 1) q and its interpolation in the rows' dtype, after one np.partition for all q.
-
-    The partition fixes the upper of the two order statistics of a low q and the lower one of a high
-    q; the other is the largest value left of it (or the smallest right of it): half the kth."""
+    (n - 1) q and its interpolation, in the rows' dtype, between the two order statistics around it
+    (`_order_stats`)."""
     n = rows.shape[1]
     spots = []
     for q in qs:
         v = (n - 1) * np.true_divide(q, 100)
         lo = int(np.floor(v))
         spots.append((lo, min(lo + 1, n - 1), float(v - lo)))
-    kth = sorted({hi if hi <= n // 2 else lo for lo, hi, _ in spots})
-    part = np.partition(rows, kth, axis=1)
+    stats = _order_stats(rows, sorted({i for lo, hi, _ in spots for i in (lo, hi)}))
     out = []
     for lo, hi, g in spots:
-        if hi == lo:
-            a = b = part[:, lo]
-        elif hi in kth:
-            a, b = part[:, :hi].max(axis=1), part[:, hi]
-        else:
-            a, b = part[:, lo], part[:, lo + 1 :].min(axis=1)
+        a, b = stats[lo], stats[hi]
         diff = b - a
         out.append(b - diff * (1 - g) if g >= 0.5 else a + diff * g)
+    return out
+
+
+# Rows of at least this many draws select their tail order statistics from a prefiltered candidate
+# set; shorter ones take one np.partition (`_order_stats`).
+PREFILTER_DRAWS = 4096
+SAMPLE_STRIDE = 16
+
+
+def _order_stats(rows: NDArray[np.floating[Any]], ranks: list[int]) -> dict[int, NDArray[Any]]:
+    """The order statistics `ranks` (0-based, ascending) of each row (no NaN), exactly.
+
+    A long row is not partitioned whole: the tails' ranks lie among its few smallest or largest
+    values. Every SAMPLE_STRIDE-th value gives a threshold per tail that leaves, with a margin of
+    four binomial standard deviations, more values beyond it than the tail's ranks need; the values
+    beyond the thresholds (one comparison pass and one compaction) are partitioned per row. A value
+    beyond a threshold is smaller (larger) than every other value, so its rank among them is its
+    rank in the row. A row whose threshold left too few values (the margin failed) is partitioned
+    whole: the numbers never depend on the shortcut. np.partition of a 70,000-draw row costs some
+    15 ns a value, the prefilter about 3."""
+    n_rows, n = rows.shape
+    low = [i for i in ranks if i < n // 2]
+    high = [i for i in ranks if i >= n // 2]
+    if n < PREFILTER_DRAWS or not n_rows:
+        part = np.partition(rows, ranks, axis=1)
+        return {i: part[:, i] for i in ranks}
+    sample = rows[:, ::SAMPLE_STRIDE]
+    m = sample.shape[1]
+
+    def place(need: int) -> int:  # the sample's order statistic that leaves `need` values beyond it
+        per = need / SAMPLE_STRIDE
+        return min(m - 1, int(per + 4.0 * np.sqrt(per) + 4.0))
+
+    need_low = max(low) + 1 if low else 0
+    need_high = n - min(high) if high else 0
+    at_low, at_high = place(need_low), m - 1 - place(need_high)
+    cut = np.partition(sample, sorted({at_low, at_high}), axis=1)
+    t_low, t_high = cut[:, at_low : at_low + 1], cut[:, at_high : at_high + 1]
+    below, above = rows <= t_low, rows >= t_high
+    n_below, n_above = below.sum(axis=1), above.sum(axis=1)
+    either = below | above
+    flat = rows[either]  # row by row, in draw order
+    ends = np.cumsum(either.sum(axis=1))
+    out = {i: np.empty(n_rows, dtype=rows.dtype) for i in ranks}
+    for r in range(n_rows):
+        if n_below[r] < need_low or n_above[r] < need_high:
+            part = np.partition(rows[r], ranks)
+            for i in ranks:
+                out[i][r] = part[i]
+            continue
+        cand = flat[(ends[r - 1] if r else 0) : ends[r]]
+        if low:
+            part = np.partition(cand[cand <= t_low[r, 0]], low)
+            for i in low:
+                out[i][r] = part[i]
+        if high:
+            top = cand[cand >= t_high[r, 0]]
+            shift = n - len(top)  # values below the high threshold rank before every one of these
+            part = np.partition(top, [i - shift for i in high])
+            for i in high:
+                out[i][r] = part[i - shift]
     return out

@@ -28,7 +28,7 @@ def log_scale(value: ArrayLike, lo: float, hi: float) -> NDArray[np.float64]:
     stays NaN. Computed in place (the Monte Carlo scales millions of values per batch)."""
     v = np.asarray(value, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.log10(v, out=np.empty(v.shape))
+        s = np.log10(v, out=np.empty_like(v))
         s -= np.log10(lo)
         s /= np.log10(hi) - np.log10(lo)
         s *= 100.0
@@ -48,7 +48,7 @@ def ratio(rr: ArrayLike) -> NDArray[np.float64]:
     """50 + 50 log2(r) / log2(RATIO_SPAN), 0 for r <= 0, clipped to 0-100; NaN stays NaN (in place)."""
     r = np.asarray(rr, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.log2(r, out=np.empty(r.shape))
+        s = np.log2(r, out=np.empty_like(r))
         s *= 50.0
         s /= np.log2(RATIO_SPAN)
         s += 50.0
