@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from ivp_pipeline.reports.sanitise import MAX_CELL_CHARS, clean_text, csv_text, sheet_title
 from ivp_pipeline.reports.sheets import write_workbook
 from ivp_pipeline.reports.tables import write_tables
+from ivp_pipeline.reports.workbook import DATETIME, TIED_RANK, Book, _column_width, _emit
 from outputs_fixtures import INJECTION_NOTE, PHONE_NOTE, make_result
 
 
@@ -273,3 +274,29 @@ def test_sanitise() -> None:
     assert sheet_title("a/b:c?" + "x" * 40, taken) == "a-b-c-" + "x" * 25
     assert sheet_title("Losser", taken) == "Losser"
     assert sheet_title("losser", taken) == "losser (2)"
+
+
+@pytest.mark.parametrize("fmt", [None, "0.0", TIED_RANK, DATETIME])
+def test_column_width_by_kind_is_the_width_of_every_cell(fmt: str | None) -> None:
+    cells = [
+        999.996,
+        -0.0,
+        12.5,
+        None,
+        "",
+        7,
+        "twee\nregels tekst",
+        "kort",
+        datetime(2026, 1, 1),
+        3.25,
+        -1234.5,
+    ]
+    by_kind, by_cell = Book(datetime(2026, 1, 1)), Book(datetime(2026, 1, 1))
+    a, b = by_kind.sheet("a"), by_cell.sheet("a")
+    widest = _emit(a, 1, list(cells), fmt, None)
+    assert widest == _emit(b, 1, list(cells), fmt, [fmt] * len(cells))  # one cell at a time
+    assert a.longest == b.longest == {1: 17}  # the text of two lines, 17 characters
+    # its longest line "regels tekst" (12) is wider than "-1,234.50" (9), not than "-1234.5 (gelijk)"
+    assert widest == {None: 12, "0.0": 12, TIED_RANK: 16, DATETIME: 16}[fmt]
+    assert _column_width([-0.0], None) == (5, 10)  # "-0.00": the sign of minus zero counts
+    assert _column_width([True], None) is None  # a kind the cell loop must see

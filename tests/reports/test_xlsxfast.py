@@ -24,9 +24,10 @@ COLUMN = [
     datetime(2024, 2, 1, 9, 30),
     LONG,
 ]
+NUMBERS = [1.5, None, 3, -0.0, 1e-300, 2.0, None, 12345678.9]  # a column of numbers only
 
 
-def _book(sheet_class: type[Worksheet], fast: bool) -> bytes:
+def _book(sheet_class: type[Worksheet], fast: bool, column: list = COLUMN) -> bytes:  # type: ignore[type-arg]
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(
         buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
@@ -46,9 +47,9 @@ def _book(sheet_class: type[Worksheet], fast: bool) -> bytes:
     ws.write_formula(4, 2, "=1+1", None, 2)
     for col in (1, 3):
         if fast:
-            assert ws.put_column(col, 4, COLUMN, number, when, quoted)
+            assert ws.put_column(col, 4, column, number, when, quoted)
         else:
-            for i, v in enumerate(COLUMN):
+            for i, v in enumerate(column):
                 r = 4 + i
                 if v is None or v == "":
                     continue
@@ -70,6 +71,12 @@ def test_fast_worksheet_writes_the_bytes_of_xlsxwriter() -> None:
     stock = _book(Worksheet, fast=False)
     assert _book(FastWorksheet, fast=False) == stock  # the sheet-data writer alone
     assert _book(FastWorksheet, fast=True) == stock  # and the column writer
+
+
+def test_a_column_of_numbers_writes_the_bytes_of_xlsxwriter() -> None:
+    stock = _book(Worksheet, fast=False, column=NUMBERS)
+    assert _book(FastWorksheet, fast=True, column=NUMBERS) == stock
+    assert stock != _book(Worksheet, fast=False)  # another column: other bytes
 
 
 def test_a_column_beyond_the_last_row_is_left_to_xlsxwriter() -> None:

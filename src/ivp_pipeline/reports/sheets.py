@@ -130,16 +130,20 @@ def _priority_table(
     present = [c for c in CRITERIA_ORDER if c in set(crit["criterion"].astype(str))]
     present += sorted(set(crit["criterion"].astype(str)) - set(present))
     lookup = {
-        (str(t), str(c)): v for t, c, v in zip(crit["theme"], crit["criterion"], crit["scaled"], strict=True)
+        (str(t), str(c)): v
+        for t, c, v in zip(
+            crit["theme"].tolist(), crit["criterion"].tolist(), crit["scaled"].tolist(), strict=True
+        )
     }
+    themes = frame["theme"].tolist()  # plain values once (iterating an Arrow column converts each)
     for c in present:
         frame[f"crit_{c}"] = pd.Series(
-            [lookup.get((str(t), c)) for t in frame["theme"]], index=frame.index, dtype=object
+            [lookup.get((str(t), c)) for t in themes], index=frame.index, dtype=object
         )
     others = [p for p in views.profiles(result) if p != profile]
     for p in others:
         ranks = views.scores_for(result, code, p).set_index("theme")["rank"]
-        frame[f"rank_{p}"] = [ranks.get(t) for t in frame["theme"]]
+        frame[f"rank_{p}"] = [ranks.get(t) for t in themes]
     cols = [
         Col("rank", "Rang", INT, fmt_of=tied_rank_format),
         Col("theme", "Thema", convert=t_label),

@@ -333,6 +333,13 @@ def _emit(ws: Sheet, j: int, cells: list[Any], fmt: str | None, fmts: list[str |
         ]
     if not ws.ws.put_column(c, HEADER_ROW, cells, number, when, quoted, per_row):
         _emit_cells(ws, c, cells, number, when, quoted, per_row)
+    if fmts is None:
+        found = _column_width(cells, fmt)
+        if found is not None:
+            widest, longest = found
+            if longest:
+                ws.longest[j] = max(ws.longest.get(j, 0), longest)
+            return widest
     widest = longest = 0
     for i, v in enumerate(cells):
         if v is None or v == "":  # an empty text is no cell, as a missing value
@@ -360,6 +367,45 @@ def _emit(ws: Sheet, j: int, cells: list[Any], fmt: str | None, fmts: list[str |
 
 
 _NONE: tuple[None, None] = (None, None)
+_PLAIN = frozenset({float, int, str, type(None), datetime, date, pd.Timestamp})
+
+
+def _column_width(cells: list[Any], fmt: str | None) -> tuple[int, int] | None:
+    """(widest value as shown, longest value) of a column of one number format, as _emit's loop
+    finds them, by kind of value: the widest of the numbers shown as 1,234.56 is that of the
+    largest or the most negative one. None: a kind of value the loop must see one by one."""
+    kinds = set(map(type, cells))
+    if not kinds <= _PLAIN:
+        return None
+    widest = longest = 0
+    if float in kinds:
+        floats = [v for v in cells if type(v) is float]
+        if fmt == TIED_RANK:
+            widest = max(len(f"{v} (gelijk)") for v in floats)
+        else:
+            # the shown length grows with the size of the number; a minus sign (also of -0.0) adds one
+            positive = [v for v in floats if v > 0 or (v == 0 and math.copysign(1.0, v) > 0)]
+            negative = [v for v in floats if v < 0 or (v == 0 and math.copysign(1.0, v) < 0)]
+            for pick in (max(positive, default=None), min(negative, default=None)):
+                if pick is not None:
+                    widest = max(widest, len(f"{pick:,.2f}"))
+        longest = 10
+    if int in kinds:
+        ints = [v for v in cells if type(v) is int]
+        if fmt == TIED_RANK:
+            widest = max(widest, *(len(f"{v} (gelijk)") for v in ints))
+        else:
+            widest = max(widest, *(len(str(v)) for v in ints))
+        longest = 10
+    if kinds & {datetime, date, pd.Timestamp}:
+        widest = max(widest, 16 if fmt == DATETIME else 10)
+        longest = 10
+    if str in kinds:
+        texts = {v for v in cells if type(v) is str and v}  # labels and codes repeat: each once
+        if texts:
+            widest = max(widest, *(max(map(len, v.splitlines()), default=0) for v in texts))
+            longest = max(longest, *map(len, texts))
+    return widest, longest
 
 
 def _emit_cells(

@@ -67,6 +67,15 @@ class FastWorksheet(Worksheet):
         half = self.xls_strmax // 2
         default_date = self.default_date_format
         top = bottom = -1
+        if formats is None and all(type(v) is float or type(v) is int or v is None for v in values):
+            # a column of numbers (the most common kind): the same cells, with less to check per cell
+            rows = [r for r, v in enumerate(values, first_row) if v is not None]
+            for r in rows:
+                table[r][col] = CellNumberTuple(values[r - first_row], number)
+            if rows:
+                self._check_dimensions(rows[0], col)
+                self._check_dimensions(rows[-1], col)
+            return True
         r = first_row - 1
         for i, v in enumerate(values):
             r += 1
@@ -131,6 +140,7 @@ class FastWorksheet(Worksheet):
                 found = xf[id(fmt)] = f' s="{fmt._get_xf_index()}"'
             return found
 
+        xf_get = xf.get
         col_styles: dict[int, str] = {}
         for c, info in col_info.items():
             if info.column_format is not None:
@@ -155,7 +165,7 @@ class FastWorksheet(Worksheet):
                 kind = type(cell)
                 fmt = cell.format
                 if fmt:
-                    s = style(fmt)
+                    s = xf_get(id(fmt)) or style(fmt)
                 elif row_style:
                     s = row_style
                 else:

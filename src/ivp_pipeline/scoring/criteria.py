@@ -36,7 +36,13 @@ def criteria_frame(
     rows: list[tuple[object, ...]] = []
     overall = prof[prof["criterion"] == "overall"]
     prof_overall = {(rec["municipality"], rec["theme"]): rec for rec in overall.to_dict("records")}
-    by_pair = {k: g for k, g in perception.groupby(["unit", "theme"], sort=False)}
+    # the perception rows of each pair, as positions into its columns (no frame per pair)
+    by_pair = perception.groupby(["unit", "theme"], sort=False).indices if len(perception) else {}
+    p_sign = np.where(perception["direction"] == "higher_worse", 1.0, -1.0)
+    p_value, p_comp, p_margin = (
+        perception[c].to_numpy(float) for c in ("value", "comparison_value", "margin")
+    )
+    p_indicator = perception["indicator"].astype(str).tolist()
     # the exact intervals and tests of every pair at once (scoring/stats.py works on columns)
     x1s, py1s, x0s, py0s = (t[c].to_numpy(float) for c in ("x1", "py1", "x0", "py0"))
     oks = ~np.isnan(x1s) & (py1s > 0)
@@ -84,12 +90,7 @@ def criteria_frame(
                      note or "geen referentiegebied"))  # fmt: skip
         ind = by_pair.get((unit, theme))
         if ind is not None and len(ind):
-            sign = np.where(ind["direction"] == "higher_worse", 1.0, -1.0)
-            z = (
-                sign
-                * (ind["value"].to_numpy(float) - ind["comparison_value"].to_numpy(float))
-                / ind["margin"].to_numpy(float)
-            )
+            z = p_sign[ind] * (p_value[ind] - p_comp[ind]) / p_margin[ind]
             z = z[~np.isnan(z)]
             rows.append(
                 (
@@ -100,7 +101,7 @@ def criteria_frame(
                     np.nan,
                     np.nan,
                     float(len(z)),
-                    ", ".join(ind["indicator"].astype(str)),
+                    ", ".join(p_indicator[i] for i in ind),
                 )
             )
         else:

@@ -20,9 +20,11 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.schemas import POLICE, ROLLUP_CODE
@@ -49,8 +51,10 @@ class Windows:
 
     def period_end(self, start: pd.Timestamp) -> pd.Timestamp:
         """Last day of the period that starts at `start`."""
-
-        return start + pd.DateOffset(months=DURATION_MONTHS[self.kind]) - pd.Timedelta(days=1)
+        # cached by value and by kind of value: equal timestamps of another unit or zone differ
+        return _period_end(
+            self.kind, start, type(start), str(getattr(start, "unit", "")), str(getattr(start, "tz", ""))
+        )
 
     def periods(self, which: str) -> list[pd.Timestamp]:
         """The period starts of the latest or baseline window (empty without a baseline)."""
@@ -86,6 +90,11 @@ class Windows:
         return f"{pd.Timestamp(start).date()}..{self.period_end(pd.Timestamp(end)).date()}"
 
 
+@functools.lru_cache(maxsize=1024)
+def _period_end(kind: str, start: pd.Timestamp, *_kind_of_value: object) -> pd.Timestamp:
+    return start + pd.DateOffset(months=DURATION_MONTHS[kind]) - pd.Timedelta(days=1)
+
+
 @functools.lru_cache(maxsize=256)
 def _period_range(start: pd.Timestamp, end: pd.Timestamp, months: int) -> list[pd.Timestamp]:
     out, p = [], start
@@ -98,7 +107,8 @@ def _period_range(start: pd.Timestamp, end: pd.Timestamp, months: int) -> list[p
 def clean_police(police: pd.DataFrame) -> pd.DataFrame:
     """Columns area_code, measure, offence_code, period, period_kind, value (NaN = not counted), counted."""
 
-    df = police[[c for c in POLICE.schema.names if c in police.columns]].copy()
+    # a selection of columns (copy on write: the new columns below never reach `police`)
+    df = police[[c for c in POLICE.schema.names if c in police.columns]]
     df["period"] = pd.to_datetime(df["period_start"])
     df["counted"] = df["value_state"].isin(COUNTED)
     value = pd.to_numeric(df["value"], errors="coerce").astype(float)
@@ -109,8 +119,7 @@ def clean_police(police: pd.DataFrame) -> pd.DataFrame:
 
 def period_kind(clean: pd.DataFrame, areas: list[str]) -> str:
     """Monthly figures when the scope has any, else yearly ones."""
-    sub = clean[clean["area_code"].isin(areas) & clean["counted"]]
-    kinds = set(sub["period_kind"].unique())
+    kinds = set(clean.loc[clean["area_code"].isin(areas) & clean["counted"], "period_kind"].unique())
     if "month" in kinds:
         return "month"
     if "year" in kinds:
@@ -127,8 +136,14 @@ def period_kind(clean: pd.DataFrame, areas: list[str]) -> str:
 
 def available_periods(clean: pd.DataFrame, kind: str) -> pd.DataFrame:
     """(area_code, measure, period) triples where that table published some figure for the area."""
-    sub = clean[(clean["period_kind"] == kind) & clean["counted"]]
-    return sub[["area_code", "measure", "period"]].drop_duplicates().reset_index(drop=True)
+    sub = clean.loc[(clean["period_kind"] == kind) & clean["counted"], ["area_code", "measure", "period"]]
+    if not len(sub):
+        return sub.reset_index(drop=True)
+    # drop_duplicates over integer codes of the three columns (each text hashed once per run)
+    codes = [factorised(sub[c])[0] for c in ("area_code", "measure", "period")]
+    sizes = [int(c.max()) + 2 for c in codes]  # a missing value (-1) is a value of its own here
+    key = ((codes[0] + 1) * sizes[1] + codes[1] + 1) * sizes[2] + codes[2] + 1
+    return sub[~pd.Series(key).duplicated().to_numpy()].reset_index(drop=True)
 
 
 def unit_periods(
@@ -204,7 +219,28 @@ def unit_series(
     Periods without any row stay absent: unknown, never zero.
     """
     del avail  # kept for the call signature; a code's own rows say whether it was published
-    details = clean[(clean["period_kind"] == kind) & (clean["offence_code"] != ROLLUP_CODE)]
+    areas = {a for members in units.values() for a in members}
+    if len(areas) <= FEW_AREAS:  # a few comparison units: their rows first
+        clean = clean[clean["area_code"].isin(areas).to_numpy(bool)]
+    mask = (clean["period_kind"].to_numpy(object) == kind) & (
+        clean["offence_code"].to_numpy(object) != ROLLUP_CODE
+    )
+    value = clean["value"].to_numpy(float)[mask]
+    known = value[~np.isnan(value)]
+    if bool(mask.any()) and bool(np.all(known == np.floor(known))) and float(np.abs(known).sum()) < 2.0**52:
+        # whole numbers (counts): every sum is exact in any order, so the sums per key are made
+        # with numpy over integer keys (_Keys), not by a groupby over the text columns
+        return _Keys(clean, mask).series(units)
+    details = clean.loc[mask, ["area_code", "measure", "offence_code", "period", "value", "counted"]]
+    return _series_by_groupby(details, units)
+
+
+# Up to this many areas, unit_series first takes their rows out of the whole table.
+FEW_AREAS = 50
+
+
+def _series_by_groupby(details: pd.DataFrame, units: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """unit_series by pandas groupby (any values: the sums in pandas' own order)."""
     details = details.assign(_missing=(~details["counted"]).astype(int), _ok=details["counted"].astype(int))
     # Units of one area (municipalities, reference areas) are grouped all at once, by area; only
     # the units of several areas (the region, the peer group) need a pass of their own.
@@ -226,8 +262,140 @@ def unit_series(
         out.insert(0, "unit", unit)
         frames.append(out)
     if not frames:
-        return pd.DataFrame(columns=["unit", "measure", "offence_code", "period", "count", "missing"])
+        return _empty_series()
     return pd.concat(frames, ignore_index=True)
+
+
+SERIES_COLUMNS = ["unit", "measure", "offence_code", "period", "count", "missing"]
+
+
+def _empty_series() -> pd.DataFrame:
+    return pd.DataFrame(columns=SERIES_COLUMNS)
+
+
+class _Keys:
+    """The detail rows of unit_series as integer keys: each key column factorised in sorted order,
+    so that the keys sort as the groups of a sorted groupby over the columns do."""
+
+    def __init__(self, clean: pd.DataFrame, mask: np.ndarray) -> None:
+        self.columns = {name: clean[name] for name in ("measure", "offence_code", "period")}
+        codes, self.uniques = [], []
+        for name in ("area_code", "measure", "offence_code", "period"):
+            c, u = factorised(clean[name])
+            codes.append(c[mask])
+            self.uniques.append(u)
+        # a missing key is left out, as groupby leaves out a group with a missing key
+        keep = (codes[0] >= 0) & (codes[1] >= 0) & (codes[2] >= 0) & (codes[3] >= 0)
+        value = clean["value"].to_numpy(float)[mask]
+        ok = clean["counted"].to_numpy(bool)[mask]
+        if not keep.all():
+            codes = [c[keep] for c in codes]
+            value, ok = value[keep], ok[keep]
+        self.area, measure, code, period = codes
+        self.sizes = (len(self.uniques[1]), len(self.uniques[2]), len(self.uniques[3]))
+        _, nc, nper = self.sizes
+        self.inner = (measure * nc + code) * nper + period  # one integer per measure x code x period
+        self.value = np.where(np.isnan(value), 0.0, value)
+        self.has_value = (~np.isnan(value)).astype(np.int64)
+        self.ok = ok.astype(np.int64)
+        self.missing = (~ok).astype(np.int64)
+
+    def series(self, units: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+        """The frame of unit_series: the units in their order, each sorted by measure, code, period."""
+        n_inner = max(1, int(np.prod(self.sizes)))
+        # every area at once: sums per (area, measure, code, period), sorted by that key
+        key = self.area * n_inner + self.inner
+        if len(key) and bool(np.all(key[1:] >= key[:-1])):  # as stored: sorted already
+            first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+            keys = key[first]
+            total, has, missing, ok = (
+                np.add.reduceat(v, first) if len(v) else v
+                for v in (self.value, self.has_value, self.missing, self.ok)
+            )
+        else:
+            keys, inverse = np.unique(key, return_inverse=True)
+            size = len(keys)
+            total, has, missing, ok = (
+                np.bincount(inverse, weights=v, minlength=size)
+                for v in (self.value, self.has_value, self.missing, self.ok)
+            )
+            missing, ok, has = missing.astype(np.int64), ok.astype(np.int64), has.astype(np.int64)
+        key_area = keys // n_inner
+        key_inner = keys % n_inner
+        position = {str(a): i for i, a in enumerate(self.uniques[0])}
+        # keys are sorted by area first: the rows of each area are one run
+        starts = np.searchsorted(key_area, np.arange(len(position) + 1))
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        names: list[str] = []
+        for unit, areas in units.items():
+            distinct = set(areas)
+            idx = [position[a] for a in distinct if a in position]
+            if not idx:
+                continue
+            if len(distinct) == 1:
+                take = slice(starts[idx[0]], starts[idx[0] + 1])
+                inner, count, miss = key_inner[take], total[take].astype(float), missing[take]
+                count[(has[take] == 0) | (ok[take] < 1)] = np.nan
+            else:
+                # a few thousand measure x code x period keys: summed by key over every area
+                rows = np.concatenate([np.arange(starts[a], starts[a + 1]) for a in sorted(idx)])
+                back = key_inner[rows]
+                inner = np.flatnonzero(np.bincount(back, minlength=n_inner))
+                count = np.bincount(back, weights=total[rows], minlength=n_inner)[inner]
+                seen = np.bincount(back, weights=has[rows], minlength=n_inner)[inner]
+                miss = np.bincount(back, weights=missing[rows], minlength=n_inner)[inner].astype(np.int64)
+                areas_ok = np.bincount(back, weights=ok[rows], minlength=n_inner)[inner]
+                count[(seen == 0) | (areas_ok < len(distinct))] = np.nan
+            if len(inner):
+                parts.append((inner, count, miss))
+                names.append(unit)
+        if not parts:
+            return _empty_series()
+        inner = np.concatenate([p[0] for p in parts])
+        _, nc, nper = self.sizes
+        unit_index = np.repeat(np.arange(len(names)), [len(p[0]) for p in parts])
+        return pd.DataFrame(
+            {
+                "unit": _texts(names, unit_index),
+                "measure": _taken(self.uniques[1], inner // (nper * nc), self.columns["measure"]),
+                "offence_code": _taken(self.uniques[2], (inner // nper) % nc, self.columns["offence_code"]),
+                "period": _taken(self.uniques[3], inner % nper, self.columns["period"]),
+                "count": np.concatenate([p[1] for p in parts]),
+                "missing": np.concatenate([p[2] for p in parts]).astype(np.int64),
+            }
+        )
+
+
+def factorised(column: pd.Series) -> tuple[np.ndarray, Any]:
+    """pd.factorize(column, sort=True), with text factorised by its runs: a stored police table
+    is sorted, so its text columns repeat each value many rows in a row, and only the first row of
+    each run needs hashing."""
+    if isinstance(column.dtype, np.dtype) or not len(column):
+        codes, uniques = pd.factorize(column, sort=True)
+        return codes.astype(np.int64), uniques
+    values = column.to_numpy(dtype=object)
+    head = np.empty(len(values), dtype=bool)
+    head[0] = True
+    try:
+        np.not_equal(values[1:], values[:-1], out=head[1:])
+    except (TypeError, ValueError):  # a value without a plain answer to != (pd.NA)
+        codes, uniques = pd.factorize(column, sort=True)
+        return codes.astype(np.int64), uniques
+    first = np.flatnonzero(head)
+    codes, uniques = pd.factorize(pd.Series(values[first], dtype=column.dtype), sort=True)
+    return np.repeat(codes.astype(np.int64), np.diff(np.append(first, len(values)))), uniques
+
+
+def _texts(names: list[str], index: np.ndarray) -> pd.Series:
+    """names[index] as a column of pandas' default text dtype (what a column made of str gets)."""
+    arrow = pa.array(names, type=pa.string()).take(pa.array(index))
+    return pd.Series(arrow.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=np.nan)}.get))
+
+
+def _taken(uniques: Any, codes: np.ndarray, like: pd.Series) -> pd.Series:
+    """The values `codes` point at among `uniques`, in the dtype of the column `like`."""
+    values = pd.Index(uniques).take(codes)
+    return pd.Series(values, dtype=like.dtype)
 
 
 def _series(rows: pd.DataFrame, by: list[str], n_areas: int) -> pd.DataFrame:

@@ -24,8 +24,8 @@ from numpy.typing import NDArray
 
 from ivp_pipeline.catalogue import Catalogue
 from ivp_pipeline.offences import BBV
-from ivp_pipeline.scoring.facts import DURATION_MONTHS, Windows, available_periods, unit_series
-from ivp_pipeline.scoring.police import inhabitants_at, population_lookup, values_of
+from ivp_pipeline.scoring.facts import DURATION_MONTHS, Windows, unit_series
+from ivp_pipeline.scoring.police import inhabitants_at, key_runs, population_lookup
 from ivp_pipeline.scoring.stats import poisson_ci, rate_ratios
 
 F = NDArray[np.float64]
@@ -103,8 +103,12 @@ def key_figures(
     windows: dict[str, Windows],
     kind: str,
     comparison: Comparison,
+    known: tuple[pd.DataFrame, dict[str, tuple[str, ...]]] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """{"keyfigures": per unit x theme, "bbv": per unit x BBV indicator, "areas": inhabitants by age}."""
+    """{"keyfigures": per unit x theme, "bbv": per unit x BBV indicator, "areas": inhabitants by age}.
+
+    `known` is (series, its units): facts.unit_series of `clean` made already for those units
+    (scoring.compute has it); only the other units are summed here."""
     roles = {u: ("region" if len(a) > 1 else "municipality") for u, a in units.items()}
     every = dict(units)
     for code, role in ((comparison.province, "province"), (comparison.country, "country")):
@@ -114,10 +118,10 @@ def key_figures(
     if comparison.peers:
         every[PEERS] = tuple(comparison.peers)
         roles[PEERS] = "peers"
-    series = unit_series(clean, available_periods(clean, kind), every, kind)
-    counts = _lookup(series)
+    series = _series_of(clean, every, kind, known)
     lookup = population_lookup(population)
     span = {m: spans(w, comparison.baseline_year) for m, w in windows.items()}
+    counts = _lookup(series, {p for s in span.values() for p in (*s.latest, *s.previous, *s.baseline)})
     themes = [
         (t.id, t.label, [(m, c) for m, c in t.codes() if m in windows])
         for t in sorted(catalogue.themes.values(), key=lambda t: t.id)
@@ -158,12 +162,53 @@ def areas_frame(
 Counts = dict[tuple[str, str, str], dict[pd.Timestamp, float]]  # (unit, measure, code) -> period -> n
 
 
-def _lookup(series: pd.DataFrame) -> Counts:
+def _series_of(
+    clean: pd.DataFrame,
+    units: dict[str, tuple[str, ...]],
+    kind: str,
+    known: tuple[pd.DataFrame, dict[str, tuple[str, ...]]] | None,
+) -> pd.DataFrame:
+    """facts.unit_series of `units`, taking the rows of the units `known` has (same areas) from it."""
+    if known is None:
+        return unit_series(clean, pd.DataFrame(), units, kind)
+    series, made = known
+    reuse = {u for u, a in units.items() if made.get(u) == a}
+    rest = {u: a for u, a in units.items() if u not in reuse}
+    mine = series[series["unit"].isin(list(reuse))] if len(reuse) < len(made) else series
+    if not rest:
+        return mine
+    return pd.concat([mine, unit_series(clean, pd.DataFrame(), rest, kind)], ignore_index=True)
+
+
+def _lookup(series: pd.DataFrame, periods: set[pd.Timestamp] | None = None) -> Counts:
+    """(unit, measure, code) -> period -> count (NaN: not published). With `periods`, a code keeps
+    only those periods, unless none of them has a count while another period has (window_count
+    then must still see that the unit has figures for the code)."""
+    if not len(series):
+        return {}
+    keys, bounds = key_runs(series)
+    codes, uniques = pd.factorize(series["period"], use_na_sentinel=False)
+    plain = np.empty(len(uniques), dtype=object)
+    plain[:] = [pd.Timestamp(u) for u in uniques]
+    stamps = plain[codes]
+    count = series["count"].to_numpy(float)
+    has = ~np.isnan(count)
+    if periods is None or len(set(keys)) < len(keys):  # a key in two runs: every period of it
+        keep = np.ones(len(count), dtype=bool)
+    else:
+        keep = series["period"].isin(list(periods)).to_numpy(bool)
     out: Counts = {}
-    keys = (values_of(series[k], str) for k in ("unit", "measure", "offence_code"))
-    periods = values_of(series["period"], pd.Timestamp)
-    for u, m, c, p, x in zip(*keys, periods, series["count"].to_numpy(float).tolist(), strict=True):
-        out.setdefault((u, m, c), {})[p] = x
+    starts, ends = bounds[:-1].tolist(), bounds[1:].tolist()
+    for key, a, b in zip(keys, starts, ends, strict=True):
+        sel = keep[a:b]
+        if not sel.all() and (has[a:b][sel].any() or not has[a:b].any()):
+            got = dict(zip(stamps[a:b][sel].tolist(), count[a:b][sel].tolist(), strict=True))
+        else:
+            got = dict(zip(stamps[a:b].tolist(), count[a:b].tolist(), strict=True))
+        if key in out:  # the same key in another run: as one run after the other
+            out[key].update(got)
+        else:
+            out[key] = got
     return out
 
 

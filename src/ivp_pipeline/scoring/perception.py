@@ -87,11 +87,17 @@ def perception_table(
     ):
         reference.setdefault(key[:3], key[3])
     rows = []
+    # the latest rows as records once, and per area the positions of its rows (in latest's order)
+    records = _records(latest)
+    at: dict[object, list[int]] = {}
+    for i, area in enumerate(latest["area_code"].tolist()):
+        at.setdefault(area, []).append(i)
+    fallback = [records[i] for i in at.get(basisteam, [])] if basisteam else []
     for unit, areas in units.items():
         # The basisteam covers the municipalities of the region (Noordoost-Twente: exactly the four):
         # it is the region's own figure.
-        own = _records(latest[latest["area_code"].isin(areas if len(areas) == 1 else (unit, basisteam))])
-        fallback = _records(latest[latest["area_code"] == basisteam] if basisteam else latest.iloc[0:0])
+        mine = set(areas if len(areas) == 1 else (unit, basisteam))
+        own = [records[i] for i in sorted(i for a in mine for i in at.get(a, []))]
         for theme in catalogue.themes.values():
             for rule in theme.survey:
                 picked = [r for r in own if rule.matches(r["indicator"], r["indicator_label"])]

@@ -82,7 +82,7 @@ def compute(
     )  # fmt: skip
     try:
         inh = _inhabitants(inputs.population, all_units, w, scope)
-        pub = published(series)  # read once: theme_table and indicators_frame share it
+        pub = published(series, windows)  # read once: theme_table and indicators_frame share it
         theme_tab, code_tab = theme_table(pub, theme_codes(cat), windows, inh)
 
         pairs = pd.DataFrame([(u, t) for u in units for t in theme_ids], columns=["unit", "theme"])
@@ -209,7 +209,7 @@ def _side_tables(
     codes = theme_codes(cat)
     theme_ids = sorted(cat.themes)
     extras = {
-        **key_figures(clean, inputs.population, cat, units, windows, kind, comparison),
+        **key_figures(clean, inputs.population, cat, units, windows, kind, comparison, (series, all_units)),
         **voices_extras(inputs.professional, list(units), theme_ids, region_code),
         "local_figures": local_figures_table(inputs.local_figures, inputs.population, units),
         "wijken": wijk_table(inputs.wijken, inputs.population, codes),

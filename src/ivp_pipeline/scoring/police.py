@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ivp_pipeline.catalogue import Catalogue
@@ -85,24 +86,107 @@ def values_of(column: pd.Series, kind: Callable[[Any], Any]) -> list[Any]:
     return [plain[c] for c in codes.tolist()]
 
 
-def published(series: pd.DataFrame) -> Published:
+def published(series: pd.DataFrame, windows: dict[str, Windows] | None = None) -> Published:
     """The series of each unit x measure x code (a NaN count = not published, left out of counts).
 
     Read once per series by the caller and shared by theme_table and code_windows (latest and
-    baseline): a national series has millions of rows."""
+    baseline): a national series has millions of rows. With `windows`, a series keeps only the
+    periods of those windows (the periods theme_table and code_windows read); every unit x
+    measure x code of the series is there all the same."""
     out: Published = {}
-    # plain Python values first: iterating pandas (Arrow-backed) columns element by element is slow
+    missing_column = series["missing"]
+    if (
+        not len(series)
+        or not isinstance(missing_column.dtype, np.dtype)
+        or missing_column.dtype.kind not in "iu"
+    ):
+        return _published_rows(series, windows)
+    keys, bounds = key_runs(series)
+    period_codes, period_values = pd.factorize(series["period"], use_na_sentinel=False)
+    periods = np.empty(len(period_values), dtype=object)
+    periods[:] = [pd.Timestamp(p) for p in period_values]
+    count = series["count"].to_numpy(float)
+    missing = missing_column.to_numpy()
+    # the rows of each run with a count, and with unpublished area rows: one dict(zip()) per run
+    inside = _inside(series["period"], windows)
+    known = np.flatnonzero(~np.isnan(count) & inside)
+    unseen = np.flatnonzero((missing != 0) & inside)
+    known_at = np.searchsorted(known, bounds).tolist()
+    unseen_at = np.searchsorted(unseen, bounds).tolist()
+    known_periods = periods[period_codes[known]].tolist()
+    known_counts = count[known].tolist()
+    unseen_periods = periods[period_codes[unseen]].tolist()
+    unseen_counts = [int(x) for x in missing[unseen].tolist()]
+    for g, key in enumerate(keys):
+        a, b = known_at[g], known_at[g + 1]
+        c, d = unseen_at[g], unseen_at[g + 1]
+        counts = dict(zip(known_periods[a:b], known_counts[a:b], strict=True))
+        miss = dict(zip(unseen_periods[c:d], unseen_counts[c:d], strict=True))
+        got = out.get(key)
+        if got is None:
+            out[key] = CodeSeries(counts, miss)
+        else:  # the same key in another run (rows not grouped): as one run after the other
+            _merge(got, counts, miss)
+    return out
+
+
+def _merge(got: CodeSeries, counts: dict[pd.Timestamp, float], miss: dict[pd.Timestamp, int]) -> None:
+    got.counts.update(counts)
+    got.missing.update(miss)
+
+
+def _inside(period: pd.Series, windows: dict[str, Windows] | None) -> np.ndarray:
+    """Per row: does its period lie in the span of the windows (every row without windows)?"""
+    if not windows:
+        return np.ones(len(period), dtype=bool)
+    starts = [w.baseline_start or w.latest_start for w in windows.values()]
+    first, last = min(starts), max(w.latest_end for w in windows.values())
+    return ((period >= first) & (period <= last)).to_numpy(bool)
+
+
+def _published_rows(series: pd.DataFrame, windows: dict[str, Windows] | None = None) -> Published:
+    """published, row by row (any column types)."""
+    out: Published = {}
     keys = (values_of(series[k], str) for k in ("unit", "measure", "offence_code"))
     periods = values_of(series["period"], pd.Timestamp)
     counts = series["count"].to_numpy(float).tolist()
     missing = series["missing"].to_numpy().tolist()
-    for u, m, c, p, x, miss in zip(*keys, periods, counts, missing, strict=True):
+    inside = _inside(series["period"], windows).tolist()
+    for u, m, c, p, x, miss, keep in zip(*keys, periods, counts, missing, inside, strict=True):
         cs = out.setdefault((u, m, c), CodeSeries({}, {}))
+        if not keep:
+            continue
         if x == x:  # not NaN
             cs.counts[p] = x
         if miss:
             cs.missing[p] = int(miss)
     return out
+
+
+def key_runs(series: pd.DataFrame) -> tuple[list[tuple[str, str, str]], np.ndarray]:
+    """The runs of rows of one (unit, measure, offence_code) in a series, in row order: their keys
+    (as str) and bounds (run g is rows bounds[g] to bounds[g + 1]). A series made by
+    facts.unit_series has one run per key; a key may come back in a later run otherwise."""
+    n = len(series)
+    change = np.zeros(n, dtype=bool)
+    if n:
+        change[0] = True
+    for name in ("unit", "measure", "offence_code"):
+        change[1:] |= _changes(series[name])
+    first = np.flatnonzero(change)
+    heads = [values_of(series[name].iloc[first], str) for name in ("unit", "measure", "offence_code")]
+    return list(zip(*heads, strict=True)), np.append(first, n)
+
+
+def _changes(column: pd.Series) -> np.ndarray:
+    """Per row after the first: does it hold another value than the row before it?"""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "python" and dtype.na_value is not pd.NA:
+        # each distinct text is one shared object (scoring.as_frame): compared mostly by identity
+        values = column.to_numpy(dtype=object)
+        return np.asarray(np.not_equal(values[1:], values[:-1]), dtype=bool)
+    codes, _ = pd.factorize(column, use_na_sentinel=False)
+    return np.asarray(codes[1:] != codes[:-1], dtype=bool)
 
 
 def _known(rows: CodeSeries, periods: list[pd.Timestamp]) -> list[pd.Timestamp]:

@@ -49,8 +49,10 @@ INDICATOR_EXTRAS = (
 
 def _unit_order(units: pd.Series) -> pd.Series:
     """Sort key: the position of each unit in regions.unit_order."""
-    order = {u: i for i, u in enumerate(unit_order(units.astype(str)))}
-    return units.astype(str).map(order)
+    text = units.astype(str)
+    # each distinct unit once, in the order of first appearance (as unit_order takes them)
+    order = {u: i for i, u in enumerate(unit_order(pd.unique(text.to_numpy(dtype=object))))}
+    return text.map(order)
 
 
 def scores_frame(
@@ -125,6 +127,11 @@ def _sources_by_area(
         & (clean["period"] <= end)
     ]
     out: dict[tuple[str, str], set[str]] = {}
+    if len(sub):  # each (area, code, file) once: many periods share them
+        codes = [facts.factorised(sub[c])[0] for c in ("area_code", "offence_code", "source_file")]
+        sizes = [int(c.max()) + 2 for c in codes]
+        key = ((codes[0] + 1) * sizes[1] + codes[1] + 1) * sizes[2] + codes[2] + 1
+        sub = sub[~pd.Series(key).duplicated().to_numpy()]
     keys = zip(
         sub["area_code"].astype(str).tolist(),
         sub["offence_code"].astype(str).tolist(),
@@ -273,9 +280,21 @@ def trends_frame(
     lo, hi = poisson_ci(g["count"].to_numpy(float))
     g["count_low"], g["count_high"] = lo, hi
     lookup = population_lookup(population)
-    years = {(u, y) for u, y in zip(g["unit"], g["period"].dt.year, strict=True)}
-    inh = {(u, y): inhabitants_at(lookup, units[u], y) for u, y in years}
-    g["inhabitants"] = [inh[(u, y)] for u, y in zip(g["unit"], g["period"].dt.year, strict=True)]
+    # each unit x year once: a national series has hundreds of thousands of rows
+    unit_codes, unit_names = pd.factorize(g["unit"])
+    year = g["period"].dt.year.to_numpy(np.int64)
+    first_year = int(year.min()) if len(year) else 0
+    pair = unit_codes.astype(np.int64) * (int(year.max()) - first_year + 1 if len(year) else 1) + (
+        year - first_year
+    )
+    pair_codes, _ = pd.factorize(pair)
+    _, first_row = np.unique(pair_codes, return_index=True)  # the first row of each unit x year
+    names = [str(u) for u in unit_names]
+    values = np.array(
+        [inhabitants_at(lookup, units[names[unit_codes[i]]], int(year[i])) for i in first_row.tolist()],
+        dtype=float,
+    )
+    g["inhabitants"] = values[pair_codes] if len(pair) else np.zeros(0, dtype=float)
     g["rate_per_1000"] = g["count"] / g["inhabitants"] * 1000
     g = g.rename(columns={"unit": "municipality", "period": "period_start"})
     g["period_kind"] = kind
@@ -299,6 +318,9 @@ def theme_periods(series: pd.DataFrame, codes: pd.DataFrame, kind: str) -> pd.Da
     published in it (for every area of the unit, see facts.unit_series): a suppressed, not applicable
     or not published code, or a month absent from the download, makes the month unknown, not 0.
     """
+    fast = _theme_periods_by_keys(series, codes, kind)
+    if fast is not None:
+        return fast
     s = series.merge(codes[["theme", "measure", "offence_code"]], on=["measure", "offence_code"])
     if s.empty:
         return pd.DataFrame({"unit": [], "theme": [], "period": pd.to_datetime([]), "count": []})
@@ -326,6 +348,94 @@ def theme_periods(series: pd.DataFrame, codes: pd.DataFrame, kind: str) -> pd.Da
     count = np.where(complete, frame["sum"].to_numpy(float), np.nan)
     return pd.DataFrame(
         {"unit": frame["unit"], "theme": frame["theme"], "period": frame["period"], "count": count}
+    )
+
+
+def _theme_periods_by_keys(series: pd.DataFrame, codes: pd.DataFrame, kind: str) -> pd.DataFrame | None:
+    """theme_periods over integer keys, without merging the series with the codes: the same rows
+    when every count is a whole number (sums exact in any order), no key is missing and no theme
+    names a code twice; None otherwise (theme_periods then merges and groups as pandas does)."""
+    count = series["count"].to_numpy(float)
+    has = ~np.isnan(count)
+    keys = ["unit", "measure", "offence_code", "period"]
+    spec = codes[["theme", "measure", "offence_code"]]
+    if (
+        not len(series)
+        or not bool(np.all(count[has] == np.floor(count[has])))
+        or bool(series[keys].isna().to_numpy().any())
+        or bool(spec.isna().to_numpy().any())
+        or bool(spec.duplicated().any())
+    ):
+        return None
+    unit_codes, unit_names = facts.factorised(series["unit"])  # sorted, as groupby sorts
+    measure_codes, measures = facts.factorised(series["measure"])
+    code_codes, code_names = facts.factorised(series["offence_code"])
+    n_codes = len(code_names)
+    n_pairs = len(measures) * n_codes
+    pair = measure_codes * n_codes + code_codes  # the (measure, code) of each row
+    theme_codes, theme_names = pd.factorize(spec["theme"], sort=True)
+    m_at = {str(v): i for i, v in enumerate(measures)}
+    c_at = {str(v): i for i, v in enumerate(code_names)}
+    links = [
+        (m_at[str(m)] * n_codes + c_at[str(c)], t)
+        for m, c, t in zip(
+            spec["measure"].tolist(), spec["offence_code"].tolist(), theme_codes.tolist(), strict=True
+        )
+        if str(m) in m_at and str(c) in c_at
+    ]
+    if not links:
+        return None
+    link = np.array(sorted(links), dtype=np.int64)  # by pair, then theme: the rows of the merge
+    per_pair = np.bincount(link[:, 0], minlength=n_pairs)
+    start = np.concatenate(([0], np.cumsum(per_pair)))
+    k = per_pair[pair]  # the themes of each row
+    rows = np.repeat(np.arange(len(series)), k)
+    if not len(rows):
+        return None
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(k) - k, k)
+    theme = link[start[pair[rows]] + within, 1]
+    n_themes = len(theme_names)
+    group = unit_codes[rows] * n_themes + theme  # unit x theme, in sorted order
+    # the codes each unit x theme has rows for, and the span of its periods
+    present = np.bincount(
+        np.unique(group * n_pairs + pair[rows]) // n_pairs, minlength=len(unit_names) * n_themes
+    )
+    stamp = series["period"].to_numpy()
+    seconds = stamp.astype("datetime64[s]").astype(np.int64)
+    span = pd.Series(seconds[rows]).groupby(group, sort=True).agg(["min", "max"])
+    groups = span.index.to_numpy(np.int64)
+    first = span["min"].to_numpy().astype("datetime64[s]").astype("datetime64[M]")
+    last = span["max"].to_numpy().astype("datetime64[s]").astype("datetime64[M]")
+    step = STEP_MONTHS.get(kind, 1)
+    n = (last - first).astype(int) // step + 1  # every period from the first to the last
+    offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    period = (np.repeat(first, n) + offset * step).astype(series["period"].dtype)
+    frame_group = np.repeat(groups, n)
+    # the known counts per unit x theme x period: sum and number of code rows
+    frame_seconds = period.astype("datetime64[s]").astype(np.int64)
+    low = min(int(seconds.min()), int(frame_seconds.min()))
+    width = max(int(seconds.max()), int(frame_seconds.max())) - low + 1
+    known = has[rows]
+    key = group[known] * width + (seconds[rows][known] - low)
+    uniq, back = np.unique(key, return_inverse=True)
+    sums = np.bincount(back, weights=count[rows][known], minlength=len(uniq))
+    sizes = np.bincount(back, minlength=len(uniq))
+    want = frame_group * width + (frame_seconds - low)
+    at = np.minimum(np.searchsorted(uniq, want), max(len(uniq) - 1, 0))
+    found = (uniq[at] == want) if len(uniq) else np.zeros(len(want), dtype=bool)
+    complete = found & (np.where(found, sizes[at] if len(uniq) else 0, -1) == present[frame_group])
+    values = np.where(complete, sums[at] if len(uniq) else np.nan, np.nan)
+    units = np.asarray([unit_names[i] for i in range(len(unit_names))], dtype=object)
+    themes = np.asarray(list(theme_names), dtype=object)
+    unit_type: Any = series["unit"].dtype
+    theme_type: Any = spec["theme"].dtype
+    return pd.DataFrame(
+        {
+            "unit": pd.array(units[frame_group // n_themes], dtype=unit_type),
+            "theme": pd.array(themes[frame_group % n_themes], dtype=theme_type),
+            "period": period,
+            "count": values,
+        }
     )
 
 
@@ -410,7 +520,7 @@ def funnel_frame(
     year = int(last.year)
     lookup = population_lookup(population)
     inh = {u: (inhabitants_at(lookup, a, year),) * 2 for u, a in units.items()}
-    t, _ = theme_table(published(series), theme_codes(cat), windows, inh)
+    t, _ = theme_table(published(series, windows), theme_codes(cat), windows, inh)
     if t.empty:
         return pd.DataFrame(columns=list(FUNNEL))
     ref_rows = t[t["unit"] == ref] if ref else t.iloc[0:0]
