@@ -3,6 +3,7 @@ line read by `cli.ingest_arguments`), and rich's help machinery loads only for h
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -94,3 +95,26 @@ def test_a_usage_error_is_still_dutch(ws: Workspace) -> None:
     done = console_script(["ingest", "--bogus"], columns=100)
     assert done.returncode == 2
     assert "Onbekende optie: --bogus" in done.stderr and "Fout" in done.stderr
+
+
+def test_numpy_imported_for_an_ingest_starts_no_blas_threads() -> None:
+    # OpenBLAS starts a thread per core on import (on a machine of one core both counts are 1)
+    code = (
+        "import os, sys\n"
+        "from ivp_pipeline.cli import one_blas_thread\n"
+        "if sys.argv[1] == 'one':\n"
+        "    with one_blas_thread():\n"
+        "        import numpy\n"
+        "else:\n"
+        "    import numpy\n"
+        "print(len(os.listdir('/proc/self/task')), os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    runs = {
+        how: subprocess.run(
+            [sys.executable, "-c", code, how], capture_output=True, text=True, check=True, env=env
+        ).stdout.split()
+        for how in ("one", "default")
+    }
+    assert runs["one"] == ["1", "None"]  # one thread, and the environment as it was
+    assert runs["default"] == [str(min(os.cpu_count() or 1, 64)), "None"]

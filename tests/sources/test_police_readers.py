@@ -398,13 +398,13 @@ def test_portal_csv_cut_inside_its_last_quoted_field_is_truncated(ws):
 def test_bulk_read_in_many_parse_blocks_gives_the_same_rows_and_rejects(ws, monkeypatch):
     # pyarrow parses blocks in parallel, each with its own dictionary of cells: the reader unifies
     # them, so rows, values, states and the lines of rejects do not depend on where blocks end.
-    from ivp_pipeline.sources.police import bulk
+    from ivp_pipeline.sources.police import early
 
     good = [f"{20 + i};1.1.1 ;GM0173;{2020 + i % 5}MM{1 + i // 5:02d};{i:>8}\n" for i in range(40)]
     bad = "60;9.9.9 ;GM0168;2024MM01;       1\n61;1.1.1 ;GM0168;2024MM01\n" + good[0][:20]
     path = write(ws, "blocks.csv", BULK + "".join(good) + bad)
     whole, whole_ctx, _kind = read(ws, path)
-    monkeypatch.setattr(bulk, "BLOCK_SIZE", 128)
+    monkeypatch.setattr(early, "BLOCK_SIZE", 128)
     blocks, blocks_ctx, _kind = read(ws, path)
     assert blocks.equals(whole) and whole.num_rows == 7 + 40
     assert rows(whole)[-1]["value"] == 39 and rows(whole)[-1]["source_row"] == 48

@@ -146,3 +146,36 @@ def test_the_switch_interval_is_short_only_while_a_read_ahead_runs(tmp_path: Pat
     readahead.discard()
     assert seen == [readahead.SWITCH_INTERVAL] * 2
     assert sys.getswitchinterval() == before
+
+
+def test_the_read_ahead_sniffs_with_the_readers_own_sniffers_in_detection_order() -> None:
+    import importlib
+
+    readers = [reader for reader, *_rest in detection.AHEAD]
+    assert readers == list(detection.READERS[: len(readers)])
+    for reader, module, sniffer, start in detection.AHEAD:
+        light, mod = importlib.import_module(module), importlib.import_module(reader)
+        assert mod.sniff is getattr(light, sniffer)
+        assert getattr(mod, "read_ahead", None) is (getattr(light, start) if start else None)
+
+
+def test_the_parse_starts_before_the_readers_and_pydantic_are_loaded(ws: Workspace) -> None:
+    import subprocess
+
+    write(ws, "47013NED.csv", BULK)
+    code = (
+        "import sys\n"
+        "from ivp_pipeline.sources import detection, readahead\n"
+        "from ivp_pipeline.steps.readahead import read_first_file_ahead\n"
+        "detection.READ_AHEAD_BYTES = 1\n"
+        f"started = read_first_file_ahead({str(ws.root)!r})\n"
+        "loaded = [m for m in ('pydantic', 'ivp_pipeline.regions', 'ivp_pipeline.sources.police.cells',"
+        " 'ivp_pipeline.sources.police.odata', 'ivp_pipeline.sources.police.bulk', 'pyarrow.compute')"
+        " if m in sys.modules]\n"
+        "job = next(iter(readahead._jobs.values()))\n"
+        "table, invalid = job.parsed.result()\n"
+        "print(started, loaded, table.num_rows, invalid)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # started on the light module alone (sources/police/early.py): the 7 rows of the fixture parsed
+    assert done.stdout.split() == ["True", "[]", "7", "[]"], done.stderr

@@ -19,7 +19,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -37,6 +38,10 @@ STARTED = time.perf_counter()
 # nothing is read ahead: typer then says what it says.
 _INGEST_VALUES = {"--workspace", "-w"}
 _INGEST_FLAGS = {"--keep-going", "--allow-shrink"}
+# numpy's OpenBLAS starts a thread per core when numpy is imported, which spins a while waiting for
+# work: for `ivp ingest`, which multiplies no matrices, that slowed the import by some 40 ms and took
+# a core from the parse read ahead. One thread, for the import only (the variable is read then).
+_ONE_BLAS_THREAD = "OPENBLAS_NUM_THREADS"
 
 
 def main() -> NoReturn:
@@ -52,7 +57,8 @@ def command(args: Sequence[str]) -> int | str | None:
     # while the parse read ahead waited for it.
     with loading():
         if ahead is not None:
-            from ivp_pipeline.steps.readahead import read_first_file_ahead
+            with one_blas_thread():
+                from ivp_pipeline.steps.readahead import read_first_file_ahead  # imports numpy
 
             read_first_file_ahead(*ahead)
         from ivp_pipeline.cli.application import run
@@ -62,6 +68,20 @@ def command(args: Sequence[str]) -> int | str | None:
     except SystemExit as stop:
         return stop.code  # click exits with an int (or None)
     return 0
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """numpy imported within starts OpenBLAS with one thread (unless the user chose a number);
+    the environment is as before afterwards, for any process this one starts."""
+    chosen = _ONE_BLAS_THREAD in os.environ
+    if not chosen:
+        os.environ[_ONE_BLAS_THREAD] = "1"
+    try:
+        yield
+    finally:
+        if not chosen:
+            os.environ.pop(_ONE_BLAS_THREAD, None)
 
 
 def leave(code: int | str | None) -> NoReturn:

@@ -33,6 +33,21 @@ READERS: tuple[str, ...] = (
 )
 
 
+# What the read-ahead sniffs with: the first readers in detection order, up to the last that can read
+# ahead, each as (reader module, the light module holding its sniffer and read-ahead, the sniffer's
+# name there, the read-ahead's name or ""). The readers take `sniff` and `read_ahead` from there
+# (tests/sources/test_readahead.py checks that they are the same functions, in READERS' order).
+AHEAD: tuple[tuple[str, str, str, str], ...] = (
+    ("ivp_pipeline.sources.police.odata", "ivp_pipeline.sources.police.early", "sniff_odata", ""),
+    (
+        "ivp_pipeline.sources.police.bulk",
+        "ivp_pipeline.sources.police.early",
+        "sniff_bulk",
+        "read_ahead_bulk",
+    ),
+)
+
+
 def reader_modules() -> list[ReaderModule]:
     """Every reader module (imports them all)."""
     return list(_readers())
@@ -100,17 +115,18 @@ def detect(source: Source) -> ReaderModule:
 
 def read_ahead(source: Source) -> bool:
     """Have the reader of a large file start on it in the background (sources/readahead.py), if
-    that reader can (it has `read_ahead`); True when it started. Never raises: a file that cannot
-    be read, sniffed or planned is left to `detect` and its reader, which say why."""
+    that reader can; True when it started. Sniffs with the light modules of AHEAD, in detection
+    order, so that the parse starts before the readers' own modules are loaded. Never raises: a file
+    that cannot be read, sniffed or planned is left to `detect` and its reader, which say why."""
     try:
         size = source.path.stat().st_size
         if not READ_AHEAD_BYTES <= size <= MAX_TEXT_BYTES or read_head(source.path, 4) == ZIP_MAGIC:
             return False
         head = make_head(source)
-        for mod in _readers():
-            if mod.sniff(head):
-                start = getattr(mod, "read_ahead", None)
-                return bool(start(source)) if start is not None else False
+        for _reader, module, sniffer, start in AHEAD:
+            light = importlib.import_module(module)
+            if getattr(light, sniffer)(head):
+                return bool(getattr(light, start)(source)) if start else False
     except (IvpError, OSError):
         pass
     return False

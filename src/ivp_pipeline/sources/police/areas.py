@@ -12,11 +12,6 @@ import re
 from ivp_pipeline.problems import Problem
 from ivp_pipeline.regions import Region, clean_code, normalise_name, registry, wijk_or_buurt
 
-COLUMN_KINDS = {  # OData/bulk column name -> area column kind
-    "RegioS": "regios",
-    "WijkenEnBuurten": "wijken",
-    "Plaatsen": "plaatsen",
-}
 LABEL_KINDS = {  # normalised StatLine/portal header -> area column kind
     "regio's": "regios",
     "regios": "regios",

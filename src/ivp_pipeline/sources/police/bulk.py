@@ -4,75 +4,48 @@ pyarrow parses the file in blocks, in parallel, as text only, each column dictio
 national file (3.6 M rows) arrives as small integer codes into a few thousand distinct cells. Only
 the distinct cells go through Python (resolved once per file, after the blocks' dictionaries are
 unified); every row is then a numpy lookup, so the happy path has no per-row Python. Row numbers
-are physical lines.
+are physical lines. The sniffer, plan and parse are in early.py, which the read-ahead uses before
+this module is loaded.
 """
 
 from __future__ import annotations
 
 import csv
-import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, BinaryIO
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.schemas import POLICE
 from ivp_pipeline.sources import readahead
-from ivp_pipeline.sources.base import Head, ReadContext, Source
+from ivp_pipeline.sources.base import ReadContext, Source
+from ivp_pipeline.sources.police import early
 from ivp_pipeline.sources.police.cells import CodedCells
-from ivp_pipeline.sources.police.common import (
-    CRIME_WORDS,
-    OFFENCE_COLUMNS,
-    sidecar_period_statuses,
-    sidecar_table_id,
-)
-from ivp_pipeline.sources.police.layout import CodedLayout, coded_layout
+from ivp_pipeline.sources.police.common import sidecar_period_statuses
 from ivp_pipeline.sources.police.table import PoliceTableBuilder
-from ivp_pipeline.sources.textio import (
-    MAX_LINE_CHARS,
-    MAX_TEXT_ROWS,
-    decode_head,
-    detect_encoding,
-    encoding_error,
-    ends_with_newline,
-    header_fields,
-    read_head,
-    sniff_delimiter,
-)
+from ivp_pipeline.sources.textio import MAX_LINE_CHARS, encoding_error, ends_with_newline
 
 KIND = "police-bulk-csv"
 DATASET = POLICE
-BLOCK_SIZE = 2 << 20  # bytes per parse block: larger blocks parse no faster and hold more memory
-CELLS = pa.dictionary(pa.int32(), pa.binary())  # how the parser hands over a column (see _parse)
 FIRST_DATA_LINE = 2
-
-
-def sniff(head: Head) -> bool:
-    if not head.text:
-        return False
-    fields = header_fields(head.text)
-    if not fields or fields[0] != "ID" or "Perioden" not in fields:
-        return False
-    if any(f in OFFENCE_COLUMNS for f in fields):
-        return True
-    # Other CBS crime tables are claimed too, so that they are refused with a clear reason.
-    return "Marges" not in fields and any(CRIME_WORDS.search(f) for f in fields)
+TAKE_THREADS = 2  # for the lookups of every row (`_resolve`): more cores add little to what is memory-bound
+# the sniffer and the read-ahead live with the plan and parse (early.py): detection reads ahead with them
+sniff = early.sniff_bulk
+read_ahead = early.read_ahead_bulk
 
 
 def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
-    plan = _plan(source)
+    plan = early.plan(source)
     ctx.meta["kind_detail"] = "cbs-bulk-csv"
     builder = PoliceTableBuilder(source, plan.layout.measure, plan.table_id, plan.layout.area)
     reader = _BulkReader(source, ctx, plan, builder)
     reader.run()
     already = len(ctx.rejects)
-    table = builder.finish(ctx, remap_rows=reader.line_numbers)
+    table = builder.finish(ctx, remap_rows=None if reader.numbered else reader.line_numbers)
     rows = reader.line_numbers(np.array([record for record, _p in reader.pending], np.int64))
     found = [p.at(row=int(r)) for (_rec, p), r in zip(reader.pending, rows, strict=True)]
     found += reader.malformed()
@@ -81,90 +54,17 @@ def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
         yield table
 
 
-def read_ahead(source: Source) -> bool:
-    """Start hashing, counting and parsing the file in the background (sources/readahead.py), with
-    the options `read` will ask for; raises what planning raises (then nothing is started)."""
-    plan = _plan(source)
-    readahead.start(source.path, plan, functools.partial(_parse, plan=plan), MAX_TEXT_ROWS)
-    return True
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """How a bulk CSV is parsed, from its first 64 KB: equal plans parse the same file the same way."""
-
-    encoding: str
-    delimiter: str
-    quoted: bool
-    header: tuple[str, ...]
-    layout: CodedLayout
-    table_id: str | None
-
-    @property
-    def names(self) -> list[str]:
-        """The header's own spelling of the four columns read."""
-        raw = {h.strip(): h for h in self.header}
-        return [raw[c] for c in self.layout.columns]
-
-
-def _plan(source: Source) -> _Plan:
-    raw = read_head(source.path)
-    encoding = detect_encoding(raw, source.name)
-    sample = decode_head(raw, source.name)
-    first = sample.splitlines()[0]
-    delimiter = sniff_delimiter(first)
-    header = next(csv.reader([first], delimiter=delimiter))
-    table_id = sidecar_table_id(source)
-    layout = coded_layout([h.strip() for h in header], source, table_id)
-    return _Plan(encoding, delimiter, '"' in sample, tuple(header), layout, table_id)
-
-
-def _parse(path: Path | BinaryIO, plan: _Plan) -> tuple[pa.Table, list[str]]:
-    """The four columns of the file (or of a stream of it), each dictionary-encoded, and the text of
-    the lines with the wrong number of fields (skipped). Whole, not streamed: the blocks are parsed
-    in parallel threads, and a national file's columns take some 60 MB as codes."""
-    invalid: list[str] = []
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:  # from the parsing threads (only its count is used)
-        invalid.append(row.text or "")
-        return "skip"
-
-    names = plan.names
-    table = pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(
-            block_size=BLOCK_SIZE,
-            encoding="utf8" if plan.encoding == "utf-8-sig" else plan.encoding,
-        ),
-        parse_options=pacsv.ParseOptions(
-            delimiter=plan.delimiter,
-            # The CBS export has no quotes (one line, one row); a re-export may quote text fields
-            # (`0;"0.0.0 ";"NL01  ";...`): quotes are honoured when the first 64 KB hold one.
-            quote_char='"' if plan.quoted else False,
-            ignore_empty_lines=False,  # keeps line numbers exact; blank lines are skipped below
-            invalid_row_handler=on_invalid,
-        ),
-        convert_options=pacsv.ConvertOptions(
-            # Dictionary-encoded while parsing: a column of millions of cells arrives as
-            # small integer codes into its few thousand distinct cells. Bytes, not text: the
-            # distinct cells are decoded once each (`_Coded`), which checks the encoding of every
-            # cell as pyarrow's own check of every row did, at an eighth less of the parse.
-            column_types=dict.fromkeys(names, CELLS),
-            include_columns=names,
-            strings_can_be_null=False,
-        ),
-    )
-    return table, invalid
-
-
 class _BulkReader:
-    def __init__(self, source: Source, ctx: ReadContext, plan: _Plan, builder: PoliceTableBuilder) -> None:
+    def __init__(
+        self, source: Source, ctx: ReadContext, plan: early.Plan, builder: PoliceTableBuilder
+    ) -> None:
         self.source, self.ctx, self.plan, self.layout = source, ctx, plan, plan.layout
         self.cells = CodedCells(builder, plan.layout.area_kind, sidecar_period_statuses(source))
         self.builder = builder
         self.width, self.encoding, self.delimiter = len(plan.header), plan.encoding, plan.delimiter
         self.quoted = plan.quoted
         self.records = 0  # records pyarrow delivered (blank lines included, malformed lines not)
+        self.numbered = False  # the builder was handed line numbers, not record indices
         self.invalid: list[str] = []
         self.pending: list[tuple[int, Problem]] = []  # rejects by record index, lines fixed at the end
         self._bad_lines: np.ndarray | None = None
@@ -173,7 +73,7 @@ class _BulkReader:
         try:
             # read ahead while the program started (readahead.py), or now
             taken = readahead.take(self.source.path, self.plan)
-            table, self.invalid = taken if taken is not None else _parse(self.source.path, self.plan)
+            table, self.invalid = taken if taken is not None else early.parse(self.source.path, self.plan)
             self._resolve([_Coded(table.column(n)) for n in self.plan.names])
             del table, taken
             # What the parser held is free now: give it back before the table is built.
@@ -206,24 +106,28 @@ class _BulkReader:
         lookups = (self.cells.offence, self.cells.area, self.cells.period)
         found = [[lookup(v) for v in column.cells] for column, lookup in zip(columns, lookups, strict=False)]
         found_v = [self.cells.value(v) for v in columns[3].cells]
-        # np.take, not [codes]: it takes the int32 codes as they are (fancy indexing copies them first)
-        ids = [
-            column.take(np.array([f if isinstance(f, int) else -1 for f in per_cell], np.int32))
-            for column, per_cell in zip(columns, found, strict=False)
-        ]
-        values = columns[3].take(np.array([f[0] if isinstance(f, tuple) else 0 for f in found_v], np.int64))
-        states = columns[3].take(np.array([f[1] if isinstance(f, tuple) else -1 for f in found_v], np.int8))
+        per_cell = [np.array([f if isinstance(f, int) else -1 for f in cells], np.int32) for cells in found]
+        per_cell.append(np.array([f[0] if isinstance(f, tuple) else 0 for f in found_v], np.int64))
+        per_cell.append(np.array([f[1] if isinstance(f, tuple) else -1 for f in found_v], np.int8))
+        taken = [*columns[:3], columns[3], columns[3]]
+        # five lookups over every row, two at a time (numpy lets go of the GIL): ids, value, state
+        with ThreadPoolExecutor(max_workers=TAKE_THREADS) as pool:
+            *ids, values, states = pool.map(_Coded.take, taken, per_cell)
         n = len(states)
-        records = np.arange(n, dtype=np.int64)
         self.records = n
-        if all(isinstance(f, int) for per_cell in found for f in per_cell) and all(
+        if all(isinstance(f, int) for cells in found for f in cells) and all(
             isinstance(f, tuple) for f in found_v
         ):
             # Every distinct cell resolved (an empty one does not: blank lines take the path below),
-            # so every row is accepted: no masks, no copies.
+            # so every row is accepted: no masks, no copies; without malformed lines a row's record
+            # index is its line less FIRST_DATA_LINE, so the rows are numbered by their lines here.
             self.ctx.rows_read += n
-            self.builder.add_arrays(ids[1], ids[0], ids[2], values, states, records)
+            self.numbered = not self.invalid
+            first = FIRST_DATA_LINE if self.numbered else 0
+            rows = np.arange(first, n + first, dtype=np.int64)
+            self.builder.add_arrays(ids[1], ids[0], ids[2], values, states, rows)
             return
+        records = np.arange(n, dtype=np.int64)
         per_column: list[list[Any]] = [*found, found_v]
         issues = [
             (column.codes(), column.cells, per_cell)

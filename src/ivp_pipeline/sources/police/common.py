@@ -9,6 +9,11 @@ from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.sources.base import Source
 
 OFFENCE_COLUMNS = {"SoortMisdrijf": "crime", "Overlast": "overlast"}
+COLUMN_KINDS = {  # OData/bulk area column name -> area column kind (police/areas.py)
+    "RegioS": "regios",
+    "WijkenEnBuurten": "wijken",
+    "Plaatsen": "plaatsen",
+}
 COUNT_COLUMN = re.compile(r"^Geregistr?eerde(Misdrijven|Overlast)_\d+$")
 _TABLE_ID = re.compile(r"(?<![0-9A-Za-z])(\d{5}[A-Z]{3})(?![0-9A-Za-z])")
 # Column names that mark a crime table of CBS's own (83648NED, 83651NED...), not of the police.

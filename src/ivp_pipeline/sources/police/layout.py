@@ -6,8 +6,12 @@ from dataclasses import dataclass
 
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.sources.base import Source
-from ivp_pipeline.sources.police.areas import COLUMN_KINDS
-from ivp_pipeline.sources.police.common import COUNT_COLUMN, OFFENCE_COLUMNS, not_a_police_table
+from ivp_pipeline.sources.police.common import (
+    COLUMN_KINDS,
+    COUNT_COLUMN,
+    OFFENCE_COLUMNS,
+    not_a_police_table,
+)
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ numbered 1, 2, ... across all pages in file order; a reject names the row's posi
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.schemas import POLICE, VALUE_STATES
-from ivp_pipeline.sources.base import Head, ReadContext, Source
+from ivp_pipeline.sources.base import ReadContext, Source
+from ivp_pipeline.sources.police import early
 from ivp_pipeline.sources.police.cells import CodedCells
 from ivp_pipeline.sources.police.common import sidecar_period_statuses, sidecar_table_id, table_id_in
 from ivp_pipeline.sources.police.layout import coded_layout
@@ -25,11 +25,7 @@ if TYPE_CHECKING:
 
 KIND = "police-odata-json"
 DATASET = POLICE
-_START = re.compile(r'^\s*(\[\s*)?\{\s*"(odata\.metadata|value|odata\.nextLink)"')
-
-
-def sniff(head: Head) -> bool:
-    return bool(head.text) and bool(_START.match(head.text or ""))
+sniff = early.sniff_odata  # in early.py: the read-ahead sniffs with it before this module is loaded
 
 
 def read(source: Source, ctx: ReadContext) -> Iterator[pa.Table]:
