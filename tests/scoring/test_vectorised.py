@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -12,6 +15,7 @@ from ivp_pipeline.scoring.model import Model, _sum_by_pair, criteria_arrays, ran
 from ivp_pipeline.scoring.montecarlo import PoissonTable, combine, interval_rows, merged_codes, rank_counts
 from ivp_pipeline.scoring.montecarlo import poisson as poisson_counts
 from ivp_pipeline.scoring.pipeline import compute
+from ivp_pipeline.scoring.result import ScoreResult
 from ivp_pipeline.scoring.stats import binomial_p, poisson_ci, rate_ratio, rate_ratios
 
 
@@ -303,6 +307,7 @@ def test_threads_do_not_change_a_number(monkeypatch: pytest.MonkeyPatch) -> None
 
     police, pop = f.synthetic(n_months=36)
     inputs, cfg, cat = f.inputs(police, pop), ScoringConfig(draws=2500), load_catalogue(None)
+    monkeypatch.setattr(montecarlo, "PROCESSES", 1)  # threads are for a simulation in one process
     monkeypatch.setattr(montecarlo, "THREADS", 1)
     alone = compute(inputs, cfg, cat)
     monkeypatch.setattr(montecarlo, "THREADS", 3)  # more threads than the machine may have
@@ -311,3 +316,42 @@ def test_threads_do_not_change_a_number(monkeypatch: pytest.MonkeyPatch) -> None
     assert threaded.scores.equals(alone.scores)
     assert threaded.rank_probabilities.equals(alone.rank_probabilities)
     assert threaded.criteria.equals(alone.criteria)
+
+
+def test_processes_do_not_change_a_number(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The units to simulate are dealt to this process and forked children (PROCESSES): the numbers
+    are those of one process, and the units are simulated in as many processes."""
+    from ivp_pipeline import forked
+    from ivp_pipeline.scoring import montecarlo
+
+    police, pop = f.synthetic(n_months=36)
+    inputs, cfg, cat = f.inputs(police, pop), ScoringConfig(draws=2500), load_catalogue(None)
+    real = montecarlo._simulate
+    log = tmp_path / "pids.txt"
+
+    def spy(m, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with log.open("a") as out:  # the process that simulates these units
+            out.write(f"{os.getpid()} {' '.join(sorted(set(m.pairs['unit'])))}\n")
+        return real(m, *args, **kwargs)
+
+    monkeypatch.setattr(montecarlo, "_simulate", spy)
+
+    def run(processes: int) -> tuple[ScoreResult, dict[str, str]]:
+        monkeypatch.setattr(montecarlo, "PROCESSES", processes)
+        log.write_text("")
+        result = compute(inputs, cfg, cat)
+        units = {u: pid for line in log.read_text().splitlines() for pid, *us in [line.split()] for u in us}
+        return result, units
+
+    alone, one = run(1)
+    assert sorted(one) == ["GM0168", "GM0173", "GM0183", "GM1774", "NOT"] and len(set(one.values())) == 1
+    split, two = run(2)
+    assert sorted(two) == sorted(one)
+    if forked.FORK:  # dealt in turn: the 1st, 3rd and 5th unit here, the 2nd and 4th in a child
+        assert len(set(two.values())) == 2
+    assert split.scores.equals(alone.scores)
+    assert split.rank_probabilities.equals(alone.rank_probabilities)
+    assert split.criteria.equals(alone.criteria)
+    monkeypatch.setattr(forked, "FORK", False)  # where fork is unsafe: everything in this process
+    _, here = run(2)
+    assert len(set(here.values())) == 1
