@@ -101,7 +101,7 @@ def test_numpy_imported_for_an_ingest_starts_no_blas_threads() -> None:
     # OpenBLAS starts a thread per core on import (on a machine of one core both counts are 1)
     code = (
         "import os, sys\n"
-        "from ivp_pipeline.cli import one_blas_thread\n"
+        "from ivp_pipeline.loading import one_blas_thread\n"
         "if sys.argv[1] == 'one':\n"
         "    with one_blas_thread():\n"
         "        import numpy\n"

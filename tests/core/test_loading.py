@@ -57,3 +57,23 @@ def test_a_score_loads_its_modules_without_a_collection() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "True", "True"]
+
+
+def test_a_lazy_name_is_imported_when_first_asked_for_then_an_ordinary_attribute() -> None:
+    code = (
+        "import sys\n"
+        "import ivp_pipeline.store as store\n"
+        "print('ivp_pipeline.store.transaction' in sys.modules, 'merge' in vars(store))\n"
+        "merge = store.merge\n"
+        "print('ivp_pipeline.store.transaction' in sys.modules, vars(store)['merge'] is merge)\n"
+        "try:\n"
+        "    store.nothing_of_that_name\n"
+        "except AttributeError as e:\n"
+        "    print(e)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [
+        "False False",
+        "True True",
+        "module 'ivp_pipeline.store' has no attribute 'nothing_of_that_name'",
+    ]

@@ -49,7 +49,7 @@ def _by_groupby(clean: pd.DataFrame, units: dict[str, tuple[str, ...]]) -> pd.Da
 def test_unit_series_by_integer_keys_gives_the_groupby_numbers() -> None:
     for shuffle in (False, True):
         clean = _clean(shuffle)
-        series = facts.unit_series(clean, pd.DataFrame(), UNITS, "month")
+        series = facts.unit_series(clean, UNITS, "month")
         pd.testing.assert_frame_equal(series, _by_groupby(clean, UNITS), check_exact=True)
         assert [str(t) for t in series.dtypes] == ["str", "str", "str", "datetime64[s]", "float64", "int64"]
         assert list(dict.fromkeys(series["unit"])) == ["GM0173", "GM0168", "NOT", "PV23"]
@@ -70,7 +70,7 @@ def test_unit_series_by_integer_keys_gives_the_groupby_numbers() -> None:
 def test_unit_series_of_fractions_sums_as_pandas_does() -> None:
     clean = _clean()
     clean.loc[clean["value"] == 7, "value"] = 0.1  # not a count: summed by the groupby
-    series = facts.unit_series(clean, pd.DataFrame(), UNITS, "month")
+    series = facts.unit_series(clean, UNITS, "month")
     pd.testing.assert_frame_equal(series, _by_groupby(clean, UNITS), check_exact=True)
     region = series[(series["unit"] == "NOT") & (series["offence_code"] == "1.1.1")]
     assert region["count"].tolist()[3] == 8.1
@@ -80,14 +80,14 @@ def test_unit_series_of_a_few_units_and_of_none() -> None:
     clean = _clean()
     few = {"PV23": ("PV23",), "X": ("GM0173", "GM0168")}
     pd.testing.assert_frame_equal(
-        facts.unit_series(clean, pd.DataFrame(), few, "month"), _by_groupby(clean, few), check_exact=True
+        facts.unit_series(clean, few, "month"), _by_groupby(clean, few), check_exact=True
     )
-    empty = facts.unit_series(clean, pd.DataFrame(), {"GM1774": ("GM1774",)}, "month")
+    empty = facts.unit_series(clean, {"GM1774": ("GM1774",)}, "month")
     assert empty.empty and list(empty.columns) == facts.SERIES_COLUMNS
 
 
 def test_published_keeps_every_code_and_only_the_periods_of_the_windows() -> None:
-    series = facts.unit_series(_clean(), pd.DataFrame(), UNITS, "month")
+    series = facts.unit_series(_clean(), UNITS, "month")
     every = police._published_rows(series)
     pub = police.published(series)
     assert list(pub) == list(every)
@@ -113,7 +113,7 @@ def test_key_figures_of_a_series_made_before_are_the_same() -> None:
     clean = kf.police(counts)
     comparison = Comparison("PV23", "", ("GM1735",))
     made = {**kf.UNITS, "PV23": ("PV23",)}
-    series = facts.unit_series(clean, pd.DataFrame(), made, "month")
+    series = facts.unit_series(clean, made, "month")
     args = (clean, kf.population(kf.INHABITANTS), kf.CATALOGUE, kf.UNITS, kf.WINDOWS, "month", comparison)
     fresh, reused = key_figures(*args), key_figures(*args, (series, made))
     for name in ("keyfigures", "bbv", "areas"):
@@ -124,7 +124,7 @@ def test_key_figures_of_a_series_made_before_are_the_same() -> None:
 
 
 def test_theme_periods_by_integer_keys_gives_the_merged_numbers(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    series = facts.unit_series(_clean(), pd.DataFrame(), UNITS, "month")
+    series = facts.unit_series(_clean(), UNITS, "month")
     codes = pd.DataFrame(
         [
             ("a", "crime", "1.1.1", 1.0),

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import scoring_fixtures as f
@@ -237,16 +240,31 @@ def test_interval_rows_are_numpys_percentiles_bit_for_bit(n: int) -> None:
     assert low[4] == np.nanpercentile(draws[4], 2.5) and high[4] == np.nanpercentile(draws[4], 97.5)
 
 
+def _region_ratings(themes: Iterable[str]) -> list[dict[str, Any]]:
+    """Ratings of every theme for the region by three organisation types, one respondent each."""
+    return [
+        f.professional_row("NOT", org, f"r{i}", theme, "size", 1 + (i * 7 + j) % 5)
+        for i, org in enumerate(("politie", "welzijn", "zorg"))
+        for j, theme in enumerate(themes)
+    ]
+
+
+def _assert_pinned(
+    scores: pd.DataFrame, pinned: dict[tuple[str, str, str], tuple[float, float, float]]
+) -> None:
+    """Interval bounds exactly and P(top 3) to 1e-12, per (municipality, profile, theme)."""
+    for key, (low, high, p_top) in pinned.items():
+        assert scores.loc[key, "score_low"] == low and scores.loc[key, "score_high"] == high
+        assert scores.loc[key, "p_top3"] == pytest.approx(p_top, abs=1e-12)
+
+
 def test_simulation_numbers_are_pinned() -> None:
     """Pinned from random scheme 2 (scoring/montecarlo.py SCHEME): a change of what the streams draw
     shows here, and must come with a new SCHEME (kept simulations are keyed by it)."""
     police, pop = f.synthetic(n_months=36)
     themes = load_catalogue(None).themes
     prof = [
-        f.professional_row("NOT", org, f"r{i}", theme, "size", 1 + (i * 7 + j) % 5)
-        for i, org in enumerate(("politie", "welzijn", "zorg"))
-        for j, theme in enumerate(themes)
-    ] + [
+        *_region_ratings(themes),
         f.professional_row("GM0168", "zorg", "r9", "drugs_alcohol", "size", 2),
         f.professional_row("GM0168", "zorg", "r8", "drugs_alcohol", "size", 5),
     ]
@@ -258,9 +276,7 @@ def test_simulation_numbers_are_pinned() -> None:
         ("NOT", "feiten", "woninginbraak"): (49.877113342285156, 73.8677749633789, 0.4848),
         ("GM1774", "evenwichtig", "jeugd"): (36.55079650878906, 77.62068176269531, 0.3252),
     }
-    for key, (low, high, p_top) in pinned.items():
-        assert s.loc[key, "score_low"] == low and s.loc[key, "score_high"] == high
-        assert s.loc[key, "p_top3"] == pytest.approx(p_top, abs=1e-12)
+    _assert_pinned(s, pinned)
     squares = float((result.rank_probabilities["probability"].fillna(0) ** 2).sum())
     assert squares == pytest.approx(20.65727296, abs=1e-9)
     c = result.criteria
@@ -275,11 +291,7 @@ def test_simulation_numbers_over_several_batches_are_pinned() -> None:
     scheme 2 (before issue 13's pair-major kernel): the kernel changed no number."""
     police, pop = f.synthetic(n_months=36)
     themes = load_catalogue(None).themes
-    prof = [
-        f.professional_row("NOT", org, f"r{i}", theme, "size", 1 + (i * 7 + j) % 5)
-        for i, org in enumerate(("politie", "welzijn", "zorg"))
-        for j, theme in enumerate(themes)
-    ]
+    prof = _region_ratings(themes)
     inputs = f.inputs(police, pop, professional=prof)
     result = compute(inputs, ScoringConfig(draws=25_000, seed=7), load_catalogue(None))
     assert result.method["draws"] == 25_000
@@ -289,9 +301,7 @@ def test_simulation_numbers_over_several_batches_are_pinned() -> None:
         ("NOT", "feiten", "woninginbraak"): (49.96531677246094, 73.82881164550781, 0.49336),
         ("GM1774", "beleving_professionals", "jeugd"): (22.354642868041992, 86.5146713256836, 0.30924),
     }
-    for key, (low, high, p_top) in pinned.items():
-        assert s.loc[key, "score_low"] == low and s.loc[key, "score_high"] == high
-        assert s.loc[key, "p_top3"] == pytest.approx(p_top, abs=1e-12)
+    _assert_pinned(s, pinned)
     assert float(s["score_low"].sum()) == pytest.approx(5698.123142242432, abs=1e-9)
     assert float(s["score_high"].sum()) == pytest.approx(14872.546154022217, abs=1e-9)
     squares = float((result.rank_probabilities["probability"].fillna(0) ** 2).sum())

@@ -19,12 +19,11 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from ivp_pipeline.loading import loading
+from ivp_pipeline.loading import lazy_names, loading, one_blas_thread
 
 if TYPE_CHECKING:
     from ivp_pipeline.cli.application import app as app
@@ -38,10 +37,6 @@ STARTED = time.perf_counter()
 # nothing is read ahead: typer then says what it says.
 _INGEST_VALUES = {"--workspace", "-w"}
 _INGEST_FLAGS = {"--keep-going", "--allow-shrink"}
-# numpy's OpenBLAS starts a thread per core when numpy is imported, which spins a while waiting for
-# work: for `ivp ingest`, which multiplies no matrices, that slowed the import by some 40 ms and took
-# a core from the parse read ahead. One thread, for the import only (the variable is read then).
-_ONE_BLAS_THREAD = "OPENBLAS_NUM_THREADS"
 
 
 def main() -> NoReturn:
@@ -68,20 +63,6 @@ def command(args: Sequence[str]) -> int | str | None:
     except SystemExit as stop:
         return stop.code  # click exits with an int (or None)
     return 0
-
-
-@contextmanager
-def one_blas_thread() -> Iterator[None]:
-    """numpy imported within starts OpenBLAS with one thread (unless the user chose a number);
-    the environment is as before afterwards, for any process this one starts."""
-    chosen = _ONE_BLAS_THREAD in os.environ
-    if not chosen:
-        os.environ[_ONE_BLAS_THREAD] = "1"
-    try:
-        yield
-    finally:
-        if not chosen:
-            os.environ.pop(_ONE_BLAS_THREAD, None)
 
 
 def leave(code: int | str | None) -> NoReturn:
@@ -130,11 +111,6 @@ def ingest_arguments(args: Sequence[str]) -> tuple[Path, list[Path]] | None:
     return workspace, paths
 
 
-def __getattr__(name: str) -> object:
-    if name in ("app", "help_screen"):
-        from ivp_pipeline.cli import application
-
-        value = getattr(application, name)
-        globals()[name] = value  # asked once
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(
+    __name__, {"app": "ivp_pipeline.cli.application", "help_screen": "ivp_pipeline.cli.application"}
+)

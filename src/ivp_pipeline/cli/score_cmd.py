@@ -92,9 +92,8 @@ def score(
         print_top(stored.top(shown or stored.default, top), shown or stored.default)
         typer.echo(UNCHANGED.format(reports=folder))
         return
-    from ivp_pipeline.cli import one_blas_thread
     from ivp_pipeline.cli.output import StageProgress
-    from ivp_pipeline.loading import loading
+    from ivp_pipeline.loading import loading, one_blas_thread
     from ivp_pipeline.steps.drawer import start_drawer
 
     with loading(), one_blas_thread():  # without garbage collection (loading.py), one BLAS thread

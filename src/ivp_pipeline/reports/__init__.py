@@ -10,10 +10,9 @@ chart functions). The imports under TYPE_CHECKING name every arrow for mypy and 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ivp_pipeline.loading import loading
+from ivp_pipeline.loading import lazy_names, loading
 
 if TYPE_CHECKING:
     from ivp_pipeline.reports.changes import compare as compare_changes
@@ -59,10 +58,4 @@ def load() -> None:
         __getattr__("write_outputs")
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attribute = _EXPORTS[name]
-    value = getattr(importlib.import_module(module), attribute)
-    globals()[name] = value  # once loaded, an ordinary attribute
-    return value
+__getattr__ = lazy_names(__name__, _EXPORTS)

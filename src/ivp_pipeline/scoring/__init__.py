@@ -10,8 +10,9 @@ import-linter see every name through the `TYPE_CHECKING` imports below.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from ivp_pipeline.loading import lazy_names
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.config import CRITERIA, ScoringConfig, for_region, scoring_config
@@ -50,12 +51,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value  # asked once
-    return value
+__getattr__ = lazy_names(__name__, _LAZY)
 
 
 __all__ = [

@@ -208,9 +208,7 @@ def _windows(last: pd.Timestamp, kind: str, baseline_years: int, series_break: s
     )
 
 
-def unit_series(
-    clean: pd.DataFrame, avail: pd.DataFrame, units: dict[str, tuple[str, ...]], kind: str
-) -> pd.DataFrame:
+def unit_series(clean: pd.DataFrame, units: dict[str, tuple[str, ...]], kind: str) -> pd.DataFrame:
     """Counts per unit x measure x code x period (details only).
 
     Columns unit, measure, offence_code, period, count, missing (area rows of that code and period
@@ -218,7 +216,6 @@ def unit_series(
     the unit has a counted value: a region figure is never the sum of the published members only.
     Periods without any row stay absent: unknown, never zero.
     """
-    del avail  # kept for the call signature; a code's own rows say whether it was published
     areas = {a for members in units.values() for a in members}
     if len(areas) <= FEW_AREAS:  # a few comparison units: their rows first
         clean = clean[clean["area_code"].isin(areas).to_numpy(bool)]

@@ -170,14 +170,14 @@ def _series_of(
 ) -> pd.DataFrame:
     """facts.unit_series of `units`, taking the rows of the units `known` has (same areas) from it."""
     if known is None:
-        return unit_series(clean, pd.DataFrame(), units, kind)
+        return unit_series(clean, units, kind)
     series, made = known
     reuse = {u for u, a in units.items() if made.get(u) == a}
     rest = {u: a for u, a in units.items() if u not in reuse}
     mine = series[series["unit"].isin(list(reuse))] if len(reuse) < len(made) else series
     if not rest:
         return mine
-    return pd.concat([mine, unit_series(clean, pd.DataFrame(), rest, kind)], ignore_index=True)
+    return pd.concat([mine, unit_series(clean, rest, kind)], ignore_index=True)
 
 
 def _lookup(series: pd.DataFrame, periods: set[pd.Timestamp] | None = None) -> Counts:

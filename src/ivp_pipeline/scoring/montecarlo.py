@@ -119,9 +119,7 @@ def simulate(
     max_rank = max((len(g) for g in groups), default=0)
     units = []
     for idx in _units(m):
-        pos = np.full(m.n_pairs, -1)
-        pos[idx] = np.arange(len(idx))
-        sub_groups = [pos[g] for g in groups if len(g) and pos[g[0]] >= 0]
+        pos, sub_groups = _within(idx, groups, m.n_pairs)
         key = unit_key(_subset(m, idx, pos), sub_groups, profiles, seed, draws, concentration, top_n)
         units.append((idx, key))
     kept = memo or {}
@@ -174,13 +172,21 @@ def _simulate_units(
     found: dict[str, UnitSimulation] = {}
     for chunk in _chunks(units, CHUNK_PAIRS):
         idx = np.concatenate([i for i, _ in chunk])
-        pos = np.full(m.n_pairs, -1)
-        pos[idx] = np.arange(len(idx))
-        sub_groups = [pos[g] for g in groups if len(g) and pos[g[0]] >= 0]
+        pos, sub_groups = _within(idx, groups, m.n_pairs)
         sub = _subset(m, idx, pos)
         sims = _simulate(sub, profiles, sub_groups, seed, draws, concentration, top_n, threads)
         found.update({key: sim for (_, key), sim in zip(chunk, sims, strict=True)})
     return found
+
+
+def _within(
+    rows: NDArray[np.int64], groups: list[NDArray[np.int64]], n_pairs: int
+) -> tuple[NDArray[np.int64], list[NDArray[np.int64]]]:
+    """The position of each pair among `rows` (-1 for the others), and the groups of whole units
+    among them, numbered by those positions."""
+    pos = np.full(n_pairs, -1)
+    pos[rows] = np.arange(len(rows))
+    return pos, [pos[g] for g in groups if len(g) and pos[g[0]] >= 0]
 
 
 def _fits(sim: UnitSimulation, n_pairs: int, profiles: dict[str, F]) -> bool:
@@ -617,9 +623,7 @@ def _simulate(
     m = merged_codes(m)
     units = []
     for rows in _units(m):
-        at = np.full(m.n_pairs, -1)
-        at[rows] = np.arange(len(rows))
-        own = [at[g] for g in groups if len(g) and at[g[0]] >= 0]
+        _, own = _within(rows, groups, m.n_pairs)
         width = max((len(g) for g in own), default=0)
         rated = np.flatnonzero([int(r) in m.prof_groups for r in rows])
         counts = {n: np.zeros((len(rows), width)) for n in profiles}

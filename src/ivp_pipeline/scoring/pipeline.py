@@ -67,7 +67,7 @@ def compute(
     units[region.code] = tuple(scope)
     ref = _reference(clean, inputs.population, kind, cfg)
     all_units = {**units, **({ref: (ref,)} if ref else {})}
-    series = facts.unit_series(clean, avail, all_units, kind)
+    series = facts.unit_series(clean, all_units, kind)
     theme_ids = sorted(cat.themes)
     # the province and Nederland are the scoring's reference areas; peers and baseline as configured
     given = comparison or Comparison()
@@ -76,7 +76,7 @@ def compute(
     # wijken) are made beside the model and the Monte Carlo, in a forked child (forked.py).
     side = Forked(
         functools.partial(
-            _side_tables, inputs, cat, clean, avail, series, units, all_units, windows, kind, ref,
+            _side_tables, inputs, cat, clean, series, units, all_units, windows, kind, ref,
             comparison, region.code,
         )
     )  # fmt: skip
@@ -193,7 +193,6 @@ def _side_tables(
     inputs: Inputs,
     cat: Catalogue,
     clean: pd.DataFrame,
-    avail: pd.DataFrame,
     series: pd.DataFrame,
     units: dict[str, tuple[str, ...]],
     all_units: dict[str, tuple[str, ...]],
@@ -217,7 +216,7 @@ def _side_tables(
     trends = tables.trends_frame(
         series, codes, inputs.population, all_units, list(units), w.kind, w.latest_end
     )
-    funnel = tables.funnel_frame(clean, avail, inputs.population, cat, windows, ref, list(units))
+    funnel = tables.funnel_frame(clean, inputs.population, cat, windows, ref, list(units))
     return extras, trends, funnel
 
 

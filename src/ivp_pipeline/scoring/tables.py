@@ -495,7 +495,6 @@ def rolling_years(monthly: pd.DataFrame, latest: pd.Timestamp | None = None) -> 
 
 def funnel_frame(
     clean: pd.DataFrame,
-    avail: pd.DataFrame,
     population: pd.DataFrame,
     cat: Catalogue,
     windows: dict[str, facts.Windows],
@@ -516,7 +515,7 @@ def funnel_frame(
     if ref:
         units[ref] = (ref,)
     kind = next(iter(windows.values())).kind
-    series = facts.unit_series(window, avail, units, kind)
+    series = facts.unit_series(window, units, kind)
     year = int(last.year)
     lookup = population_lookup(population)
     inh = {u: (inhabitants_at(lookup, a, year),) * 2 for u, a in units.items()}

@@ -12,8 +12,9 @@ type checker and import-linter see every name through the `TYPE_CHECKING` import
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from ivp_pipeline.loading import lazy_names
 
 if TYPE_CHECKING:
     from ivp_pipeline.sources.base import Head, ReadContext, ReaderModule, Source, digest, sha256_of
@@ -56,13 +57,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attribute = _LAZY[name]
-    value = getattr(importlib.import_module(module), attribute)
-    globals()[name] = value  # asked once
-    return value
+__getattr__ = lazy_names(__name__, _LAZY)
 
 
 __all__ = [

@@ -13,9 +13,9 @@ otherwise put in its place.)
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from ivp_pipeline.loading import lazy_names
 from ivp_pipeline.store.layout import MANIFEST, PARTITION_COLUMN, REJECTS, partition_path, partitions
 from ivp_pipeline.store.read import Filters, has_data, load_manifest, read_dataset
 from ivp_pipeline.store.snapshot import Snapshot, snapshot
@@ -33,12 +33,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value  # asked once
-    return value
+__getattr__ = lazy_names(__name__, _LAZY)
 
 
 __all__ = [
