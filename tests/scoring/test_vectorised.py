@@ -14,7 +14,14 @@ import pytest
 import scoring_fixtures as f
 from ivp_pipeline.catalogue import load_catalogue
 from ivp_pipeline.scoring.config import ScoringConfig
-from ivp_pipeline.scoring.model import Model, _sum_by_pair, criteria_arrays, ranks, weighted_scores
+from ivp_pipeline.scoring.model import (
+    Model,
+    _sum_by_pair,
+    _sum_codes,
+    criteria_arrays,
+    ranks,
+    weighted_scores,
+)
 from ivp_pipeline.scoring.montecarlo import PoissonTable, combine, interval_rows, merged_codes, rank_counts
 from ivp_pipeline.scoring.montecarlo import poisson as poisson_counts
 from ivp_pipeline.scoring.pipeline import compute
@@ -161,6 +168,26 @@ def test_sum_by_pair_of_draws_stored_value_by_value_gives_the_same_sums() -> Non
     assert np.array_equal(
         got[:, 3], ((((view[:, 4] + view[:, 5]) + view[:, 6]) + view[:, 7]) + view[:, 8]) + view[:, 9]
     )
+
+
+def test_code_sums_of_draws_are_the_two_sums_by_pair_bit_for_bit() -> None:
+    """The counts and harm-weighted counts of a block of draws (stored code by code) in one sweep:
+    the sums of `_sum_by_pair`, bit for bit, with pairs without codes 0 in both."""
+    rng = np.random.default_rng(5)
+    pair = np.array([0, 0, 2, 3, 3, 3, 5])  # pairs 1 and 4 have no code; pair 3 has three
+    weight = np.array([1.0, 7.3, 2.5, 0.3, 11.0, 1.7, 4.0])
+    stored = rng.poisson(rng.uniform(0.5, 400.0, (len(pair), 1)), (len(pair), 900)).astype(float)
+    view = stored[:, 300:556].T  # (D, K), each code's draws contiguous: the Monte Carlo's layout
+    counts, harm = _sum_codes(view, weight, pair, 6)
+    assert counts.shape == harm.shape == (256, 6) and counts.T.flags.c_contiguous
+    assert np.array_equal(counts, _sum_by_pair(view, pair, 6))
+    assert np.array_equal(harm, _sum_by_pair(view * weight, pair, 6))
+    assert np.array_equal(harm[:, 3], (view[:, 3] * 0.3 + view[:, 4] * 11.0) + view[:, 5] * 1.7)
+    assert not counts[:, [1, 4]].any() and not harm[:, [1, 4]].any()
+    # the point estimate's one row of observed counts takes the two sums themselves
+    one, one_harm = _sum_codes(stored[:, :1].T, weight, pair, 6)
+    assert np.array_equal(one, _sum_by_pair(stored[:, :1].T, pair, 6))
+    assert np.array_equal(one_harm, _sum_by_pair(stored[:, :1].T * weight, pair, 6))
 
 
 def test_rank_counts_pair_by_pair_count_the_ranks_of_model_ranks() -> None:

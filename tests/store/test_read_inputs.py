@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +65,30 @@ def test_score_reads_only_its_partitions_and_columns_and_no_wijk_rows_as_police(
         ours["measure"].tolist() == ["crime", "crime"] and ours["measure"].iloc[0] is ours["measure"].iloc[1]
     )
     assert ours["municipality"].iloc[0] is ours["municipality"].iloc[1]
+
+
+def test_partitions_read_in_threads_come_in_partition_order(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    may = dt.date(2026, 5, 1)
+    codes = ["GM0153", "GM0168", "GM0173", "GM0183", "GM1774", "PV23"]
+    police = [f.police_row(c, "1.1.1", may, 10 + i) for i, c in enumerate(codes)]
+    f.write_workspace(ws, {POLICE: police})
+    monkeypatch.setattr(store_read, "READ_THREADS", 1)
+    one = store_read.read_dataset(ws.processed, POLICE, dictionary=True)
+    monkeypatch.setattr(store_read, "READ_THREADS", 4)
+    read_table = store_read.pq.read_table
+    threads: set[str] = set()
+
+    def slow_first(path: Path, **kwargs: Any) -> Any:  # the first partition finishes last
+        threads.add(threading.current_thread().name)
+        if "GM0153" in str(path):
+            time.sleep(0.2)
+        return read_table(path, **kwargs)
+
+    monkeypatch.setattr(store_read.pq, "read_table", slow_first)
+    four = store_read.read_dataset(ws.processed, POLICE, dictionary=True)
+    assert len(threads) > 1
+    assert four.equals(one)
+    assert four.column("municipality").to_pylist() == codes
+    assert four.column("value").to_pylist() == [10, 11, 12, 13, 14, 15]

@@ -80,6 +80,35 @@ def _sum_by_pair(values: F, pair: NDArray[np.int64], n_pairs: int) -> F:
     return out
 
 
+def _sum_codes(code_x: F, code_w: F, pair: NDArray[np.int64], n_pairs: int) -> tuple[F, F]:
+    """(`_sum_by_pair(code_x, pair)`, `_sum_by_pair(code_x * code_w, pair)`), the same sums bit for
+    bit, in one sweep over the Monte Carlo's draws (code_x stored code by code: the transpose of a
+    (K, D) array): each slot's counts are gathered once for both sums, and the first slot is put in
+    place rather than added to zeros (0 + v is v: counts and weights are never -0.0)."""
+    if not (code_x.ndim == 2 and code_x.shape[0] > 1 and code_x.strides[0] < code_x.strides[1]):
+        return _sum_by_pair(code_x, pair, n_pairs), _sum_by_pair(code_x * code_w, pair, n_pairs)
+    rows = code_x.T
+    counts = np.zeros((n_pairs, rows.shape[1]))
+    harm = np.zeros((n_pairs, rows.shape[1]))
+    if len(rows):
+        for j, (cols, targets) in enumerate(_slots(pair.astype(np.int64, copy=False).tobytes(), n_pairs)):
+            v = rows[cols]
+            if j == 0:
+                counts[targets] = v
+                v *= code_w[cols][:, None]
+                harm[targets] = v
+            else:
+                counts[targets] += v
+                v *= code_w[cols][:, None]
+                harm[targets] += v
+    return counts.T, harm.T
+
+
+def _known(ok: NDArray[np.bool_], values: F) -> F:
+    """`values` where `ok`, NaN elsewhere (`values` itself when every value is ok)."""
+    return values if ok.all() else np.where(ok, values, np.nan)
+
+
 @functools.lru_cache(maxsize=64)
 def _slots(pair_bytes: bytes, n_pairs: int) -> list[tuple[NDArray[np.intp], NDArray[np.int64]]]:
     """(columns, their pairs) of each slot: the first column of every pair, then the second, ...
@@ -112,28 +141,29 @@ def criteria_arrays(
     has_code = np.zeros(n_pairs, dtype=bool)
     has_code[m.code_pair] = True
     police_ok = has_code & (m.py1 > 0)
-    x1 = _sum_by_pair(code_x, m.code_pair, n_pairs)
-    harm1 = _sum_by_pair(code_x * m.code_w, m.code_pair, n_pairs)
+    x1, harm1 = _sum_codes(code_x, m.code_w, m.code_pair, n_pairs)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = x1 / m.py1 * 1000.0
         harm_rate = harm1 / m.py1 * 1000.0
         trend_ok = police_ok & ~np.isnan(m.x0) & (m.py0 > 0)
         comp_ok = police_ok & ~np.isnan(m.ref_x) & (m.ref_py > 0)
         out = {
-            "volume": np.where(police_ok, scales.volume(rate), np.nan),
-            "harm": np.where(police_ok, scales.harm(harm_rate), np.nan),
-            "trend": np.where(trend_ok, scales.ratio(scales.smoothed_ratio(x1, m.py1, x0, m.py0)), np.nan),
-            "comparison": np.where(
-                comp_ok, scales.ratio(scales.smoothed_ratio(x1, m.py1, m.ref_x, m.ref_py)), np.nan
-            ),
+            "volume": _known(police_ok, scales.volume(rate)),
+            "harm": _known(police_ok, scales.harm(harm_rate)),
+            "trend": _known(trend_ok, scales.ratio(scales.smoothed_ratio(x1, m.py1, x0, m.py0))),
+            "comparison": _known(comp_ok, scales.ratio(scales.smoothed_ratio(x1, m.py1, m.ref_x, m.ref_py))),
         }
         if len(m.local_pair):
             out["volume"] = _with_local(m, out["volume"], local_fill)
         z = m.ind_sign * (ind_value - m.ind_comp) / m.ind_margin
     ind_scaled = scales.perception(z)
     ok = ~np.isnan(ind_scaled)
-    total = _sum_by_pair(np.where(ok, ind_scaled, 0.0), m.ind_pair, n_pairs)
-    count = _sum_by_pair(ok.astype(float), m.ind_pair, n_pairs)
+    if ok.all():  # the count of values per pair is the same in every draw: counted once
+        total = _sum_by_pair(ind_scaled, m.ind_pair, n_pairs)
+        count = np.bincount(m.ind_pair, minlength=n_pairs).astype(float)
+    else:
+        total = _sum_by_pair(np.where(ok, ind_scaled, 0.0), m.ind_pair, n_pairs)
+        count = _sum_by_pair(ok.astype(float), m.ind_pair, n_pairs)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["perception"] = np.where(count > 0, total / count, np.nan)
     out["professionals"] = scales.professionals(prof_mean)

@@ -30,7 +30,8 @@ from ivp_pipeline.scoring.model import F, Model, criteria_arrays, stack
 # What each stream draws and in which order; part of every memo key. 2 (issue 13): the codes of a
 # pair with the same harm weight drawn as one Poisson count (their sum; the criteria use no more),
 # small integer draws in the professionals' bootstrap, only the needed 0-100 draws, a stop per unit.
-SCHEME = 2
+# 3: a unit stops at SUFFICIENT draws at the latest (a last batch of 2,500 after 60,000).
+SCHEME = 3
 
 
 def stream(seed: int, *names: str) -> np.random.Generator:
@@ -44,6 +45,9 @@ def stream(seed: int, *names: str) -> np.random.Generator:
 BATCH = 10_000
 MIN_DRAWS = 20_000
 MAX_SE_P_TOP = 0.002
+# The draws after which every P(top n) has a standard error of at most MAX_SE_P_TOP whatever its
+# value (p (1 - p) <= 1/4): no unit draws more, and the batch that would pass it is cut to end there.
+SUFFICIENT = int(np.ceil(0.25 / MAX_SE_P_TOP**2 - 1e-9))
 
 # Threads for the Monte Carlo (numpy's draws and array arithmetic release the GIL): at most the
 # machine's cores, and 2 at most (`ivp score` shares the machine with its chart pool).
@@ -108,8 +112,8 @@ def simulate(
     memo: MutableMapping[str, UnitSimulation] | None = None,
 ) -> Simulation:
     """Batches of draws until every P(top n) of a unit has a standard error <= MAX_SE_P_TOP (at
-    least MIN_DRAWS), or `draws` in all, each unit (a run of rows of m.pairs) stopping on its own;
-    the same seed and inputs always stop at the same point.
+    least MIN_DRAWS, at most SUFFICIENT), or `draws` in all, each unit (a run of rows of m.pairs)
+    stopping on its own; the same seed and inputs always stop at the same point.
 
     `groups` are the pairs ranked together (within one unit each). `memo` maps `unit_key` to the
     simulation of a unit: units found there are not simulated again; afterwards it holds the units of
@@ -635,7 +639,7 @@ def _simulate(
         pool = executor if threads > 1 and m.n_pairs >= THREADED_PAIRS else None
         simulated: list[int] = []  # the units of `sub`: made again only when a unit has stopped
         while active:
-            d = min(BATCH, draws - done)
+            d = min(BATCH, draws - done, SUFFICIENT - done)  # an active unit has done fewer than both
             if active != simulated:
                 idx = np.concatenate([units[u].rows for u in active])
                 pos = np.full(m.n_pairs, -1)
@@ -665,7 +669,9 @@ def _simulate(
                     unit.counts[name] += counts[name][at, :width]
                     unit.scores[name].append(batch_scores[name][at])
                 unit.profs.append(batch.prof[at[unit.rated]].astype(np.float32))
-                if done < draws and not (done >= MIN_DRAWS and _precise(unit.counts, done, top_n)):
+                if done < min(draws, SUFFICIENT) and not (
+                    done >= MIN_DRAWS and _precise(unit.counts, done, top_n)
+                ):
                     still.append(u)
                 else:
                     out[u] = _finish(unit, done)
@@ -741,13 +747,16 @@ def rank_counts(scores: F, groups: list[NDArray[np.int64]], max_rank: int) -> F:
     np.rint(key, out=key)
     key[pad] = np.nan
     unscored = np.isnan(key)
-    np.copyto(key, -np.inf, where=unscored)  # an unscored pair is never higher
+    some = bool(unscored.any())  # mostly none: every pair of the block scored in every draw
+    if some:
+        np.copyto(key, -np.inf, where=unscored)  # an unscored pair is never higher
     higher = np.zeros(key.shape, dtype=np.int8 if max_rank < 127 else np.int64)
     beats = np.empty(key.shape, dtype=bool)
     for j in range(width):  # how many pairs j beat each pair
         np.greater(key[:, j : j + 1], key, out=beats)
         higher += beats
-    np.copyto(higher, max_rank, where=unscored, casting="unsafe")
+    if some:
+        np.copyto(higher, max_rank, where=unscored, casting="unsafe")
     cells = np.add(higher, base[:, :, None], dtype=np.intp)
     counts = np.bincount(cells.reshape(-1), minlength=(n_pairs + 1) * (max_rank + 1))
     return counts.reshape(n_pairs + 1, max_rank + 1)[:n_pairs, :max_rank].astype(float)

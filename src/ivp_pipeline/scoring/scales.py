@@ -50,7 +50,8 @@ def ratio(rr: ArrayLike) -> NDArray[np.float64]:
     with np.errstate(divide="ignore", invalid="ignore"):
         s = np.log2(r, out=np.empty_like(r))
         s *= 50.0
-        s /= np.log2(RATIO_SPAN)
+        if RATIO_SPAN != 2.0:  # log2(2) is 1: the division changes no bit
+            s /= np.log2(RATIO_SPAN)
         s += 50.0
     s[r <= 0] = 0.0
     return np.clip(s, 0.0, 100.0, out=s)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,10 @@ from ivp_pipeline.store.layout import MANIFEST, PARTITION_COLUMN, partition_file
 
 # A parquet row filter in pyarrow's DNF form, e.g. [("area_level", "in", ["gemeente", "provincie"])].
 Filters = Sequence[tuple[str, str, Any]]
+# Partition files read at a time: pyarrow reads and decodes a file without the GIL, and a national
+# score reads some 1,000 small files, which one at a time keep one core busy and the other idle. The
+# tables are concatenated in partition order, so the result does not depend on it.
+READ_THREADS = 4
 
 
 def read_partition_file(
@@ -63,11 +68,18 @@ def read_dataset(
     `dictionary`: text columns dictionary-encoded (see read_partition_file), one dictionary per file.
     """
     wanted = set(municipalities) if municipalities is not None else None
-    tables = [
-        read_partition_file(path, dataset, code, columns, filters, dictionary=dictionary)
-        for code, path in partition_files(processed, dataset)
-        if wanted is None or code in wanted
+    parts = [
+        (code, path) for code, path in partition_files(processed, dataset) if wanted is None or code in wanted
     ]
+
+    def read(part: tuple[str, Path]) -> pa.Table:
+        return read_partition_file(part[1], dataset, part[0], columns, filters, dictionary=dictionary)
+
+    if len(parts) > 1:
+        with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+            tables = list(pool.map(read, parts))
+    else:
+        tables = [read(part) for part in parts]
     if not tables:
         empty = dataset.schema.empty_table()
         return _cast(empty, dataset, columns or dataset.schema.names, dictionary=dictionary)
