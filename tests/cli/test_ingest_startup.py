@@ -118,3 +118,17 @@ def test_numpy_imported_for_an_ingest_starts_no_blas_threads() -> None:
     }
     assert runs["one"] == ["1", "None"]  # one thread, and the environment as it was
     assert runs["default"] == [str(min(os.cpu_count() or 1, 64)), "None"]
+
+
+def test_the_report_modules_load_in_a_daemon_thread_while_the_ingest_runs() -> None:
+    code = (
+        "import sys\n"
+        "from ivp_pipeline.cli.ingest_cmd import REPORT_MODULES, load_report_meanwhile\n"
+        "before = [m for m in REPORT_MODULES if m in sys.modules]\n"
+        "thread = load_report_meanwhile()\n"
+        "daemon = thread.daemon\n"
+        "thread.join()\n"
+        "print(before, daemon, [m for m in REPORT_MODULES if m in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[] True ['rich.console', 'rich.table']", done.stderr

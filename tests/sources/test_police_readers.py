@@ -505,3 +505,36 @@ def test_rows_are_placed_at_their_keys_only_when_each_key_is_there_once():
     assert np.array_equal(_dense_order(gaps), np.argsort(gaps, kind="stable"))
     assert _dense_order(np.array([3, 1, 3, 0])) is None  # a key twice: the sort rejects the repeat
     assert _dense_order(np.array([0, 5000])) is None  # sparse: sorted instead
+
+
+@pytest.mark.parametrize("lines", [CBS_ORDER, CBS_ORDER[:7] + CBS_ORDER[8:]], ids=["full", "one-missing"])
+def test_a_full_grid_is_built_from_the_keys_the_same_as_by_gathers_or_a_sort(ws, monkeypatch, lines):
+    from ivp_pipeline.sources.police import table as builder
+
+    path = write(ws, "cbs.csv", _bulk(lines))
+    source = Source(path, ws.relative(path), "0" * 64)
+
+    def built() -> tuple[object, dict[str, object]]:
+        ctx = ReadContext()
+        [table] = list(detect(source).read(source, ctx))
+        return table, ctx.meta
+
+    grid_calls: list[bool] = []
+    real_grid = builder.PoliceTableBuilder._grid
+
+    def grid(self: builder.PoliceTableBuilder) -> object:
+        found = real_grid(self)
+        grid_calls.append(found is not None)
+        return found
+
+    monkeypatch.setattr(builder.PoliceTableBuilder, "_grid", grid)
+    by_keys, meta = built()
+    assert grid_calls == [True]  # two areas, two codes, three months: each id has its own rank
+    monkeypatch.setattr(builder.PoliceTableBuilder, "_grid", lambda self: None)
+    by_gathers, meta_gathers = built()
+    monkeypatch.setattr(builder, "_dense_order", lambda key: None)
+    by_sort, meta_sort = built()
+    assert by_keys.equals(by_gathers) and by_keys.equals(by_sort)
+    assert by_keys.num_rows == len(lines)
+    assert meta == meta_gathers == meta_sort
+    assert meta["period_first"] == "2024-01-01" and meta["period_last"] == "2024-03-01"

@@ -382,3 +382,50 @@ def test_grouped_rows_are_not_sorted_again():
     whole, parts = _collect([grouped])
     assert whole is not None and whole["row"].to_pylist() == [3, 1, 2]
     assert [(k, t.num_rows) for k, t in parts.items()] == [("GM0168", 2), ("GM1774", 1)]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_collect_groups_like_a_stable_sort_by_partition_whatever_the_runs(seed: int) -> None:
+    """Chunks grouped already (also across chunk boundaries), codes that come back, out of order, a
+    null: the partitions and their rows are those of a stable sort by code with the null last."""
+    import random
+
+    import pyarrow as pa
+
+    from ivp_pipeline.steps.ingest import _collect
+
+    rng = random.Random(seed)
+    pool = ["GM0168", "GM0173", "GM1774", "GM0183"][: rng.randint(1, 4)] + ([None] if seed % 5 == 0 else [])
+    grouped = seed % 2 == 0  # half of the cases: in code order already, as the police readers give them
+    codes: list[str | None] = []
+    for code in sorted(pool, key=lambda c: (c is None, c or "")) if grouped else pool:
+        codes += [code] * rng.randint(1, 4)
+    if not grouped:
+        rng.shuffle(codes)
+    coded = seed % 3 != 0
+    chunks, row = [], 0
+    while row < len(codes):
+        size = rng.randint(0, 4)
+        part = codes[row : row + size]
+        column = pa.array(part, pa.string())
+        chunks.append(
+            pa.table(
+                {
+                    "municipality": column.dictionary_encode() if coded else column,
+                    "row": pa.array(range(row, row + len(part)), pa.int64()),
+                }
+            )
+        )
+        row += len(part)
+    if coded:  # one reader's chunks share one schema (their dictionaries differ)
+        chunks = [c.cast(chunks[0].schema) for c in chunks]
+    whole, parts = _collect(chunks)
+    order = sorted(range(len(codes)), key=lambda i: (codes[i] is None, codes[i] or ""))  # stable
+    expected: dict[str | None, list[int]] = {}
+    for i in order:
+        expected.setdefault(codes[i], []).append(i)
+    assert list(parts) == list(expected)
+    assert {k: t["row"].to_pylist() for k, t in parts.items()} == expected
+    assert whole is not None and whole["row"].to_pylist() == order
+    if grouped:
+        assert whole["row"].to_pylist() == list(range(len(codes)))  # not sorted again: the same rows

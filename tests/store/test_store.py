@@ -406,6 +406,57 @@ def test_without_that_word_of_the_manifest_the_footers_decide(
     assert read_dataset(ws.processed, POLICE)["value"].to_pylist() == [20, 2]
 
 
+def _month_of(codes: list[str], month: int, values: list[int], file: str) -> dict[str, pa.Table]:
+    """One file's rows of a month by partition: `values` in every partition of `codes`."""
+    rows = police_rows(values, month=month, file=file)
+    return {code: rows.set_column(0, "municipality", pa.array([code] * rows.num_rows)) for code in codes}
+
+
+@pytest.mark.parametrize("february_only", [True, False])
+def test_a_month_of_many_partitions_is_told_new_in_one_look_at_the_whole_file(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch, february_only: bool
+) -> None:
+    from ivp_pipeline.store import transaction
+
+    codes = ["GM0168", "GM0173", "GM1774"]
+    tx = Transaction(ws.processed)
+    tx.upsert_all(POLICE, _month_of(codes, 1, [1, 2], "jan.csv"))
+    _with_manifest_entry(tx, "jan.csv", "2024-01-01")
+    tx.commit()
+    looked: list[int] = []  # per call of _after: how many tables it looked at
+    real = transaction._after
+
+    def spy(incoming: pa.Table | list[pa.Table], until: dt.date | None) -> bool:
+        looked.append(len(incoming) if isinstance(incoming, list) else 1)
+        return real(incoming, until)
+
+    monkeypatch.setattr(transaction, "_after", spy)
+    feb = _month_of(codes, 2, [3, 4], "feb.csv")
+    if not february_only:  # GM0173 brings a January row again: that partition is merged
+        feb["GM0173"] = pa.concat_tables([feb["GM0173"], _month_of(["GM0173"], 1, [9], "feb.csv")["GM0173"]])
+    tx = Transaction(ws.processed)
+    assert tx.upsert_all(POLICE, feb) == (0 if february_only else 1)
+    tx.commit()
+    # one look at the whole file; only when it is not all new, one per partition as well
+    assert looked == ([3] if february_only else [3, 1, 1, 1])
+    assert _parts(ws, "GM0168") == _parts(ws, "GM1774") == ["part-0.parquet", "part-1.parquet"]
+    assert _parts(ws, "GM0173") == (
+        ["part-0.parquet", "part-1.parquet"] if february_only else ["part-0.parquet"]
+    )
+    values = read_dataset(ws.processed, POLICE, ["GM0173"])["value"].to_pylist()
+    assert values == ([1, 2, 3, 4] if february_only else [9, 3, 2, 4])  # in key order: code, period
+
+
+def test_after_looks_at_every_table_of_a_list() -> None:
+    from ivp_pipeline.store.transaction import _after
+
+    jan, feb = police_rows([1], month=1), police_rows([2], month=2)
+    assert _after([feb, feb], dt.date(2024, 1, 1))
+    assert not _after([feb, jan], dt.date(2024, 1, 1))  # a January row in the second table
+    assert not _after([feb], None)  # the manifest does not say what is stored
+    assert not _after([], dt.date(2024, 1, 1))
+
+
 def _two_partitions() -> tuple[pa.Table, dict[str, pa.Table]]:
     rows = pa.concat_tables([police_rows([1, 2], file="x.csv"), police_rows([3], file="x.csv")])
     codes = pa.array(["GM0168", "GM0168", "GM1774"])
@@ -428,6 +479,52 @@ def test_a_file_cut_into_partitions_is_checked_in_one_piece(ws: Workspace) -> No
     table = read_dataset(ws.processed, POLICE)
     assert table["municipality"].to_pylist() == ["GM0168", "GM0168", "GM1774"]
     assert table["value"].to_pylist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize("cut", [True, False])
+def test_slices_cut_by_the_store_are_taken_for_slices_without_a_look_at_their_buffers(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch, cut: bool
+) -> None:
+    from ivp_pipeline.store import Slices, transaction
+
+    whole, plain = _two_partitions()
+    parts = Slices(whole, [("GM0168", 0, 2), ("GM1774", 2, 3)]) if cut else plain
+    assert dict(parts.items()).keys() == plain.keys() and all(parts[k].equals(plain[k]) for k in plain)
+    looked: list[int] = []
+    real = transaction._slices_of
+    monkeypatch.setattr(
+        transaction, "_slices_of", lambda w, tables: looked.append(len(tables)) or real(w, tables)
+    )
+    tx = Transaction(ws.processed)
+    checked: list[int] = []
+    real_conform = transaction.conform_stored
+    monkeypatch.setattr(
+        transaction, "conform_stored", lambda t, d: checked.append(t.num_rows) or real_conform(t, d)
+    )
+    assert tx.upsert_all(POLICE, parts, whole=whole) == 0
+    tx.commit()
+    assert looked == ([] if cut else [2])  # the store cut them itself: nothing to compare
+    assert checked == [3]  # either way one check of the whole file
+    assert read_dataset(ws.processed, POLICE)["value"].to_pylist() == [1, 2, 3]
+    other = whole.set_column(12, "value", pa.array([7, 8, 9], pa.int64()))
+    tx = Transaction(ws.processed)
+    looked.clear()
+    tx.upsert_all(POLICE, parts, whole=other)  # slices of another table: compared, and refused
+    assert looked == [2]
+    tx.abort()
+
+
+@pytest.mark.parametrize(
+    "bounds", [[("GM0168", 0, 2), ("GM1774", 1, 3)], [("GM0168", 0, 2)], [("GM0168", 0, 2), ("GM0168", 2, 3)]]
+)
+def test_slices_must_cut_the_whole_table_in_consecutive_pieces_once_each(
+    bounds: list[tuple[str, int, int]],
+) -> None:
+    from ivp_pipeline.store import Slices
+
+    whole, _parts = _two_partitions()
+    with pytest.raises(ValueError):
+        Slices(whole, bounds)
 
 
 def test_a_new_partition_file_is_written_under_its_name_and_a_stored_one_replaced(ws: Workspace) -> None:

@@ -7,7 +7,7 @@ import itertools
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +34,7 @@ from ivp_pipeline.sources import (
     load_key,
 )
 from ivp_pipeline.steps.rawfiles import expand, personal, shown_name
-from ivp_pipeline.store import Transaction
+from ivp_pipeline.store import Slices, Transaction
 from ivp_pipeline.workspace import Workspace
 
 # Manifest key: the catalogue a file was read with (only for readers that use the theme labels).
@@ -334,7 +334,7 @@ SCOPE_COLUMNS = {"police": "table_id", "survey": "table_id", "professional": "re
 CBS_TABLE_NAME = re.compile(r"^(\d{5}[a-z]{3})(?![a-z])", re.IGNORECASE)
 
 
-def _scope(dataset: Dataset, kind: str, parts: dict[str, pa.Table], file_name: str) -> str | None:
+def _scope(dataset: Dataset, kind: str, parts: Mapping[str, pa.Table], file_name: str) -> str | None:
     """What a file is a version of: dataset, reader and the table ids (police, survey) or respondents
     (professional) its rows carry, or the CBS table id its name starts with (`47013NED_...`, as CBS
     names its downloads); None when neither says (no replacement by another name)."""
@@ -367,7 +367,7 @@ def _predecessor(reading: _Reading, entries: dict[str, Any], name: str, scope: s
     return sorted(gone)[-1] if gone else None
 
 
-def _as_version_of(parts: dict[str, pa.Table], earlier: str) -> dict[str, pa.Table]:
+def _as_version_of(parts: Mapping[str, pa.Table], earlier: str) -> dict[str, pa.Table]:
     """The incoming rows as if they came from `earlier` (a key that holds the file, as the
     professional one does, then matches the rows of the earlier version)."""
     out = {}
@@ -416,35 +416,70 @@ def _shrink(name: str, lost: dict[str, pa.Table], replaces: str | None = None) -
     )
 
 
-def _collect(chunks: Iterable[pa.Table]) -> tuple[pa.Table | None, dict[str, pa.Table]]:
+def _collect(chunks: Iterable[pa.Table]) -> tuple[pa.Table | None, Mapping[str, pa.Table]]:
     """Group canonical chunks by municipality partition: (all rows, grouped; zero-copy slices of the
-    rows of each partition), sorted by partition first when a reader did not group them (the police
-    readers do)."""
+    rows of each partition, as `Slices` of them), sorted by partition first when a reader did not
+    group them (the police readers do)."""
 
     tables = [c for c in chunks if c.num_rows]
     if not tables:
         return None, {}
     table = pa.concat_tables(tables)
+    runs = _grouped_runs(table["municipality"])
+    if runs is not None:  # grouped in code order already: the runs are the partitions
+        firsts, names = runs
+        ends = [*firsts[1:], table.num_rows]
+        return table, Slices(table, list(zip(names, firsts, ends, strict=True)))
     ranks, codes = _partition_ranks(table["municipality"])
-    if len(ranks) > 1 and bool(np.any(ranks[1:] < ranks[:-1])):
-        order = np.argsort(ranks, kind="stable")  # stable: within a partition the rows keep their order
-        table, ranks = table.take(pa.array(order)), ranks[order]
+    order = np.argsort(ranks, kind="stable")  # stable: within a partition the rows keep their order
+    table, ranks = table.take(pa.array(order)), ranks[order]
     starts = np.flatnonzero(np.diff(ranks)) + 1
     bounds = [0, *starts.tolist(), len(ranks)]
-    parts = {codes[ranks[a]]: table.slice(a, b - a) for a, b in itertools.pairwise(bounds)}
-    return table, parts
+    return table, Slices(table, [(codes[ranks[a]], a, b) for a, b in itertools.pairwise(bounds)])
+
+
+def _encoded(chunk: pa.Array) -> tuple[np.ndarray, list[Any]]:
+    """Per row the position of its code in the list returned (a null: the last entry, None)."""
+    encoded = chunk if isinstance(chunk, pa.DictionaryArray) else pc.dictionary_encode(chunk)
+    entries = [*encoded.dictionary.to_pylist(), None]
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, len(entries) - 1)
+    return indices.to_numpy(zero_copy_only=False), entries
+
+
+def _grouped_runs(column: pa.ChunkedArray) -> tuple[list[int], list[Any]] | None:
+    """(first row, code) of each run of equal partition codes when the runs are the partitions in
+    code order (a null last), as the police readers hand them over; else None. Looks at where the
+    codes change (a pass over the rows' dictionary codes), not at millions of strings."""
+    starts: list[int] = []
+    codes: list[Any] = []
+    offset = 0
+    for chunk in column.chunks:
+        if len(chunk) == 0:
+            continue
+        indices, entries = _encoded(chunk)
+        at = [0, *(np.flatnonzero(indices[1:] != indices[:-1]) + 1).tolist()]
+        for start, index in zip(at, indices[at].tolist(), strict=True):
+            code = entries[index]
+            if codes and codes[-1] == code:
+                continue  # the same code across a chunk boundary: one run
+            starts.append(offset + start)
+            codes.append(code)
+        offset += len(chunk)
+    named = [c for c in codes if c is not None]
+    if len(named) < len(codes) - 1 or (len(named) < len(codes) and codes[-1] is not None):
+        return None  # a null is one run, after every code
+    if any(b <= a for a, b in itertools.pairwise(named)):
+        return None  # a code comes back later, or out of order
+    return starts, codes
 
 
 def _partition_ranks(column: pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
     """Per row the rank of its partition code among the sorted distinct codes, and those codes; the
     ranks come from each chunk's dictionary (a few hundred codes), not from millions of strings. A
     null (a reader's bug, which the contract refuses) ranks last."""
-    parts: list[tuple[np.ndarray, list[Any]]] = []
-    for chunk in column.chunks:
-        encoded = chunk if isinstance(chunk, pa.DictionaryArray) else pc.dictionary_encode(chunk)
-        entries = [*encoded.dictionary.to_pylist(), None]
-        indices = pc.fill_null(encoded.indices, len(entries) - 1).to_numpy(zero_copy_only=False)
-        parts.append((indices, entries))
+    parts = [_encoded(chunk) for chunk in column.chunks]
     codes: list[Any] = sorted({v for _i, entries in parts for v in entries if v is not None})
     rank = {v: i for i, v in enumerate(codes)}
     codes.append(None)

@@ -22,12 +22,13 @@ from ivp_pipeline.store.snapshot import Snapshot, snapshot
 
 if TYPE_CHECKING:
     from ivp_pipeline.store.contract import ContractError, conform
-    from ivp_pipeline.store.transaction import Transaction, merge
+    from ivp_pipeline.store.transaction import Slices, Transaction, merge
 
 # name offered here -> its module
 _LAZY = {
     "ContractError": "ivp_pipeline.store.contract",
     "conform": "ivp_pipeline.store.contract",
+    "Slices": "ivp_pipeline.store.transaction",
     "Transaction": "ivp_pipeline.store.transaction",
     "merge": "ivp_pipeline.store.transaction",
 }
@@ -42,6 +43,7 @@ __all__ = [
     "REJECTS",
     "ContractError",
     "Filters",
+    "Slices",
     "Snapshot",
     "Transaction",
     "conform",

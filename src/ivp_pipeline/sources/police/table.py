@@ -127,11 +127,40 @@ class PoliceTableBuilder:
             return np.take(column, order)
 
         jobs: list[Callable[[], np.ndarray]] = [functools.partial(gather, i) for i in range(len(cols))]
+        grid = self._grid()
+        if grid is not None and len(order) == grid[3]:
+            # Every area x code x period once (a full download): the row at position j has the j-th
+            # key, so its ids follow from j (area-major, then code, then period), with no gather.
+            areas, codes, periods, _size = grid
+            cols[:3] = [_NONE, _NONE, _NONE]
+            jobs[:3] = [
+                functools.partial(np.repeat, areas, len(codes) * len(periods)),
+                lambda: np.tile(np.repeat(codes, len(periods)), len(areas)),
+                functools.partial(np.tile, periods, len(areas) * len(codes)),
+            ]
+            return self._done(ctx, _in_parallel(jobs), every_id_used=True)
         return self._done(ctx, _in_parallel(jobs))
 
-    def _done(self, ctx: ReadContext, cols: list[np.ndarray]) -> pa.Table:
-        self._fill_meta(ctx, cols[0], cols[2])
+    def _done(self, ctx: ReadContext, cols: list[np.ndarray], every_id_used: bool = False) -> pa.Table:
+        self._fill_meta(ctx, cols[0], cols[2], every_id_used)
         return self._columns(*cols)
+
+    def _grid(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | None:
+        """The area, offence and period ids in key order and the number of their combinations, when
+        no two of a kind share a rank (the key then tells each row's ids); else None."""
+        out = []
+        for items in (
+            [(r.partition, r.code) for r in self.area_list],
+            [o.code for o in self.offence_list],
+            [(p.start, p.kind) for p in self.period_list],
+        ):
+            rank = _ranks(items)
+            if len(items) == 0 or int(rank.max()) + 1 != len(items):
+                return None  # two share a rank ("2024" and "2024*"): only the rows tell which
+            by_rank = np.empty(len(items), np.int32)
+            by_rank[rank] = np.arange(len(items), dtype=np.int32)
+            out.append(by_rank)
+        return out[0], out[1], out[2], len(out[0]) * len(out[1]) * len(out[2])
 
     def _sort_key(self, area: np.ndarray, off: np.ndarray, per: np.ndarray) -> np.ndarray:
         """One int64 per row that orders like (partition, area_code, offence_code, period_start, kind).
@@ -165,8 +194,21 @@ class PoliceTableBuilder:
                 hint="verwijder de herhaalde rijen, of download de tabel één keer",
             ))  # fmt: skip
 
-    def _fill_meta(self, ctx: ReadContext, area: np.ndarray, per: np.ndarray) -> None:
-        used_periods = [self.period_list[i] for i in np.flatnonzero(np.bincount(per)).tolist()]
+    def _fill_meta(
+        self, ctx: ReadContext, area: np.ndarray, per: np.ndarray, every_id_used: bool = False
+    ) -> None:
+        """The table id, measure and what periods, kinds and levels the rows have; `every_id_used`:
+        every area and period id has a row (no count of the rows needed)."""
+        used_periods = (
+            self.period_list
+            if every_id_used
+            else [self.period_list[i] for i in np.flatnonzero(np.bincount(per)).tolist()]
+        )
+        used_areas = (
+            self.area_list
+            if every_id_used
+            else [self.area_list[i] for i in np.flatnonzero(np.bincount(area)).tolist()]
+        )
         starts = sorted(p.start for p in used_periods)
         ctx.meta.update(
             table_id=self.table_id,
@@ -174,7 +216,7 @@ class PoliceTableBuilder:
             period_first=starts[0].isoformat() if starts else None,
             period_last=starts[-1].isoformat() if starts else None,
             period_kinds=sorted({p.kind for p in used_periods}),
-            area_levels=sorted({self.area_list[i].level for i in np.flatnonzero(np.bincount(area)).tolist()}),
+            area_levels=sorted({r.level for r in used_areas}),
         )
 
     def _columns(self, area: np.ndarray, off: np.ndarray, per: np.ndarray, value: np.ndarray,
