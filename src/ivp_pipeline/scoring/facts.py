@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,9 +118,48 @@ def clean_police(police: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+# The integer codes of a frame's columns (factorised), kept while the frame lives: the national
+# police table is asked by area, table and period kind many times, and comparing integers is much
+# cheaper than comparing text. The frames of the scoring are not changed once made (clean_police).
+_CODES: dict[int, tuple[weakref.ref[pd.DataFrame], dict[str, tuple[np.ndarray, Any]]]] = {}
+
+
+def column_codes(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, Any]:
+    """factorised(frame[name]), made once per frame and column."""
+    key = id(frame)
+    entry = _CODES.get(key)
+    if entry is None or entry[0]() is not frame:
+        entry = (weakref.ref(frame, functools.partial(_forget, key)), {})
+        _CODES[key] = entry
+    got = entry[1].get(name)
+    if got is None:
+        got = entry[1][name] = factorised(frame[name])
+    return got
+
+
+def _forget(key: int, _gone: object) -> None:
+    _CODES.pop(key, None)
+
+
+def rows_with(frame: pd.DataFrame, name: str, values: Any) -> np.ndarray:
+    """Per row: is frame[name] one of `values`? (by the column's codes)"""
+    codes, uniques = column_codes(frame, name)
+    wanted = set(values)
+    table = np.zeros(len(uniques) + 1, dtype=bool)  # the last place: a missing value (code -1)
+    table[[i for i, u in enumerate(uniques) if u in wanted]] = True
+    return np.asarray(table[codes], dtype=bool)
+
+
+def values_where(frame: pd.DataFrame, name: str, rows: np.ndarray) -> set[Any]:
+    """The distinct values of frame[name] in the rows `rows` (a mask), missing values left out."""
+    codes, uniques = column_codes(frame, name)
+    return {uniques[i] for i in np.unique(codes[rows]).tolist() if i >= 0}
+
+
 def period_kind(clean: pd.DataFrame, areas: list[str]) -> str:
     """Monthly figures when the scope has any, else yearly ones."""
-    kinds = set(clean.loc[clean["area_code"].isin(areas) & clean["counted"], "period_kind"].unique())
+    counted = clean["counted"].to_numpy(dtype=bool)
+    kinds = values_where(clean, "period_kind", rows_with(clean, "area_code", areas) & counted)
     if "month" in kinds:
         return "month"
     if "year" in kinds:
@@ -136,14 +176,16 @@ def period_kind(clean: pd.DataFrame, areas: list[str]) -> str:
 
 def available_periods(clean: pd.DataFrame, kind: str) -> pd.DataFrame:
     """(area_code, measure, period) triples where that table published some figure for the area."""
-    sub = clean.loc[(clean["period_kind"] == kind) & clean["counted"], ["area_code", "measure", "period"]]
-    if not len(sub):
-        return sub.reset_index(drop=True)
+    columns = ["area_code", "measure", "period"]
+    rows = np.flatnonzero(rows_with(clean, "period_kind", [kind]) & clean["counted"].to_numpy(dtype=bool))
+    if not len(rows):
+        return clean[columns].iloc[rows].reset_index(drop=True)
     # drop_duplicates over integer codes of the three columns (each text hashed once per run)
-    codes = [factorised(sub[c])[0] for c in ("area_code", "measure", "period")]
+    codes = [column_codes(clean, c)[0][rows] for c in columns]
     sizes = [int(c.max()) + 2 for c in codes]  # a missing value (-1) is a value of its own here
     key = ((codes[0] + 1) * sizes[1] + codes[1] + 1) * sizes[2] + codes[2] + 1
-    return sub[~pd.Series(key).duplicated().to_numpy()].reset_index(drop=True)
+    first = rows[~pd.Series(key).duplicated().to_numpy()]
+    return clean[columns].iloc[first].reset_index(drop=True)
 
 
 def unit_periods(
@@ -218,18 +260,37 @@ def unit_series(clean: pd.DataFrame, units: dict[str, tuple[str, ...]], kind: st
     """
     areas = {a for members in units.values() for a in members}
     if len(areas) <= FEW_AREAS:  # a few comparison units: their rows first
-        clean = clean[clean["area_code"].isin(areas).to_numpy(bool)]
-    mask = (clean["period_kind"].to_numpy(object) == kind) & (
-        clean["offence_code"].to_numpy(object) != ROLLUP_CODE
-    )
-    value = clean["value"].to_numpy(float)[mask]
-    known = value[~np.isnan(value)]
-    if bool(mask.any()) and bool(np.all(known == np.floor(known))) and float(np.abs(known).sum()) < 2.0**52:
+        clean = clean[rows_with(clean, "area_code", areas)]
+    mask = _details(clean, kind)
+    if _whole(clean, mask):
         # whole numbers (counts): every sum is exact in any order, so the sums per key are made
         # with numpy over integer keys (_Keys), not by a groupby over the text columns
         return _Keys(clean, mask).series(units)
     details = clean.loc[mask, ["area_code", "measure", "offence_code", "period", "value", "counted"]]
     return _series_by_groupby(details, units)
+
+
+def _details(clean: pd.DataFrame, kind: str) -> np.ndarray:
+    """The rows unit_series sums: periods of `kind`, details only (no roll-up)."""
+    return np.asarray(
+        (clean["period_kind"].to_numpy(object) == kind)
+        & (clean["offence_code"].to_numpy(object) != ROLLUP_CODE),
+        dtype=bool,
+    )
+
+
+def _whole(clean: pd.DataFrame, mask: np.ndarray) -> bool:
+    value = clean["value"].to_numpy(float)[mask]
+    known = value[~np.isnan(value)]
+    return (
+        bool(mask.any()) and bool(np.all(known == np.floor(known))) and float(np.abs(known).sum()) < 2.0**52
+    )
+
+
+def whole_counts(clean: pd.DataFrame, kind: str) -> bool:
+    """Whether unit_series sums `clean`'s rows of `kind` as whole numbers (by integer keys): then
+    the series of any subset of its rows is the same rows cut from the series of all of them."""
+    return _whole(clean, _details(clean, kind))
 
 
 # Up to this many areas, unit_series first takes their rows out of the whole table.
@@ -278,7 +339,7 @@ class _Keys:
         self.columns = {name: clean[name] for name in ("measure", "offence_code", "period")}
         codes, self.uniques = [], []
         for name in ("area_code", "measure", "offence_code", "period"):
-            c, u = factorised(clean[name])
+            c, u = column_codes(clean, name)
             codes.append(c[mask])
             self.uniques.append(u)
         # a missing key is left out, as groupby leaves out a group with a missing key
@@ -370,6 +431,8 @@ def factorised(column: pd.Series) -> tuple[np.ndarray, Any]:
     if isinstance(column.dtype, np.dtype) or not len(column):
         codes, uniques = pd.factorize(column, sort=True)
         return codes.astype(np.int64), uniques
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        return _factorised_arrow(column)
     values = column.to_numpy(dtype=object)
     head = np.empty(len(values), dtype=bool)
     head[0] = True
@@ -381,6 +444,22 @@ def factorised(column: pd.Series) -> tuple[np.ndarray, Any]:
     first = np.flatnonzero(head)
     codes, uniques = pd.factorize(pd.Series(values[first], dtype=column.dtype), sort=True)
     return np.repeat(codes.astype(np.int64), np.diff(np.append(first, len(values)))), uniques
+
+
+def _factorised_arrow(column: pd.Series) -> tuple[np.ndarray, Any]:
+    """factorised of Arrow-backed text (a series' unit column): Arrow's dictionary encoding, the few
+    distinct values sorted as Python sorts them; no Python string per row."""
+    data = pa.array(column.array)
+    if isinstance(data, pa.ChunkedArray):
+        data = data.combine_chunks()
+    encoded = data.dictionary_encode()
+    words = encoded.dictionary.to_pylist()
+    index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    order = sorted(range(len(words)), key=words.__getitem__)
+    rank = np.empty(len(words) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(words))
+    rank[-1] = -1  # a missing value stays -1
+    return rank[index], pd.Index([words[i] for i in order], dtype=column.dtype)
 
 
 def _texts(names: list[str], index: np.ndarray) -> pd.Series:

@@ -15,7 +15,7 @@ the same columns for the council's BBV safety indicators). Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from ivp_pipeline.catalogue import Catalogue
 from ivp_pipeline.offences import BBV
 from ivp_pipeline.scoring.facts import DURATION_MONTHS, Windows, unit_series
-from ivp_pipeline.scoring.police import inhabitants_at, key_runs, population_lookup
+from ivp_pipeline.scoring.police import WindowSums, inhabitants_at, key_runs, population_lookup
 from ivp_pipeline.scoring.stats import poisson_ci, rate_ratios
 
 F = NDArray[np.float64]
@@ -104,11 +104,13 @@ def key_figures(
     kind: str,
     comparison: Comparison,
     known: tuple[pd.DataFrame, dict[str, tuple[str, ...]]] | None = None,
+    sums: WindowSums | None = None,
 ) -> dict[str, pd.DataFrame]:
     """{"keyfigures": per unit x theme, "bbv": per unit x BBV indicator, "areas": inhabitants by age}.
 
     `known` is (series, its units): facts.unit_series of `clean` made already for those units
-    (scoring.compute has it); only the other units are summed here."""
+    (scoring.compute has it); only the other units are summed here. `sums`: WindowSums of that
+    series, made already (its counts are then not walked again)."""
     roles = {u: ("region" if len(a) > 1 else "municipality") for u, a in units.items()}
     every = dict(units)
     for code, role in ((comparison.province, "province"), (comparison.country, "country")):
@@ -118,10 +120,21 @@ def key_figures(
     if comparison.peers:
         every[PEERS] = tuple(comparison.peers)
         roles[PEERS] = "peers"
-    series = _series_of(clean, every, kind, known)
+    fast = _counts_by_sums(clean, every, kind, known, sums)
+    series = _series_of(clean, every, kind, known) if fast is None else None
     lookup = population_lookup(population)
+    known_inhabitants: dict[tuple[tuple[str, ...], int], float] = {}
+
+    def inhabitants(areas: tuple[str, ...], year: int) -> float:
+        """inhabitants_at, once per unit and year (every theme of a unit asks the same)."""
+        got = known_inhabitants.get((areas, year))
+        if got is None:
+            got = known_inhabitants[(areas, year)] = inhabitants_at(lookup, areas, year)
+        return got
+
     span = {m: spans(w, comparison.baseline_year) for m, w in windows.items()}
-    counts = _lookup(series, {p for s in span.values() for p in (*s.latest, *s.previous, *s.baseline)})
+    wanted = {p for s in span.values() for p in (*s.latest, *s.previous, *s.baseline)}
+    counts = fast or WindowSums.of(series) or _Lookup(_lookup(series, wanted))  # type: ignore[arg-type]
     themes = [
         (t.id, t.label, [(m, c) for m, c in t.codes() if m in windows])
         for t in sorted(catalogue.themes.values(), key=lambda t: t.id)
@@ -130,7 +143,7 @@ def key_figures(
     frames: list[pd.DataFrame] = []
     for specs in (themes, bbv if "crime" in windows else []):
         rows = [
-            _row(unit, roles[unit], areas, tid, label, codes, counts, lookup, span, windows)
+            _row(unit, roles[unit], areas, tid, label, codes, counts, inhabitants, span, windows)
             for unit, areas in every.items()
             for tid, label, codes in specs
         ]
@@ -160,6 +173,44 @@ def areas_frame(
 
 
 Counts = dict[tuple[str, str, str], dict[pd.Timestamp, float]]  # (unit, measure, code) -> period -> n
+
+
+class _ByUnit:
+    """The counts of the units of `rest` from one source, of every other unit from another."""
+
+    def __init__(self, known: WindowSums, rest: set[str], other: _Lookup | WindowSums) -> None:
+        self.known, self.rest, self.other = known, rest, other
+
+    def count(self, unit: str, codes: Iterable[tuple[str, str]], periods: dict[str, list]) -> float:
+        source = self.other if unit in self.rest else self.known
+        return source.count(unit, codes, periods)
+
+
+def _counts_by_sums(
+    clean: pd.DataFrame,
+    units: dict[str, tuple[str, ...]],
+    kind: str,
+    known: tuple[pd.DataFrame, dict[str, tuple[str, ...]]] | None,
+    sums: WindowSums | None,
+) -> _ByUnit | WindowSums | None:
+    """The counts of `units` from the window sums of the series made already (`known`, `sums`)
+    and of a series of the other units only; None without them (or when they cannot be summed
+    that way: the series is then made whole as before)."""
+    if known is None:
+        return None
+    series, made = known
+    if sums is None:
+        sums = WindowSums.of(series)
+    if sums is None:
+        return None
+    rest = {u: a for u, a in units.items() if made.get(u) != a}
+    if not rest:
+        return sums
+    other_series = unit_series(clean, rest, kind)
+    other = WindowSums.of(other_series) if len(other_series) else _Lookup({})
+    if other is None:
+        return None
+    return _ByUnit(sums, set(rest), other)
 
 
 def _series_of(
@@ -212,6 +263,16 @@ def _lookup(series: pd.DataFrame, periods: set[pd.Timestamp] | None = None) -> C
     return out
 
 
+class _Lookup:
+    """window_count over a Counts lookup (any series)."""
+
+    def __init__(self, counts: Counts) -> None:
+        self.counts = counts
+
+    def count(self, unit: str, codes: Iterable[tuple[str, str]], periods: dict[str, list]) -> float:
+        return window_count(self.counts, unit, codes, periods)
+
+
 def window_count(
     counts: Counts, unit: str, codes: Iterable[tuple[str, str]], periods: dict[str, list]
 ) -> float:
@@ -241,8 +302,8 @@ def _row(
     theme: str,
     label: str,
     codes: list[tuple[str, str]],
-    counts: Counts,
-    lookup: dict[str, dict[int, float]],
+    counts: _Lookup | WindowSums | _ByUnit,
+    inhabitants: Callable[[tuple[str, ...], int], float],
     span: dict[str, Spans],
     windows: dict[str, Windows],
 ) -> tuple[object, ...]:
@@ -255,10 +316,10 @@ def _row(
         periods = {m: getattr(span[m], which) for m in measures}
         first = periods[main][0] if periods[main] else None
         year = int(pd.Timestamp(periods[main][-1]).year) if periods[main] else 0
-        inh = inhabitants_at(lookup, areas, year) if first is not None else nan
+        inh = inhabitants(areas, year) if first is not None else nan
         # person-years of the window: its periods x the table's period length
         years = len(periods[main]) * DURATION_MONTHS[w.kind] / 12
-        return window_count(counts, unit, codes, periods), inh, inh * years
+        return counts.count(unit, codes, periods), inh, inh * years
 
     x1, inh1, t1 = of("latest")
     x0, _, t0 = of("previous")

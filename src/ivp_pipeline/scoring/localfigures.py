@@ -69,7 +69,10 @@ def local_figures_table(
     local = local.assign(period_start=pd.to_datetime(local["period_start"]))
     rows = []
     keys = ["figure", "period_start", "period_kind"]
+    ingested = set(local["area_code"].tolist())
     for unit, members in units.items():
+        if ingested.isdisjoint(members):  # no rows: no figures (a national scope has many such units)
+            continue
         sub = local[local["area_code"].isin(members)]
         for (figure, first, kind), g in sub.groupby(keys, sort=True):
             start = pd.Timestamp(first)  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ivp_pipeline.catalogue import Catalogue
+from ivp_pipeline.catalogue import Catalogue, SurveyRule
 
 if TYPE_CHECKING:
     from ivp_pipeline.scoring.config import ScoringConfig
@@ -93,6 +93,16 @@ def perception_table(
     for i, area in enumerate(latest["area_code"].tolist()):
         at.setdefault(area, []).append(i)
     fallback = [records[i] for i in at.get(basisteam, [])] if basisteam else []
+    # whether a rule matches an indicator, worked out once per rule and indicator (not per unit)
+    matched: dict[tuple[int, object, object], bool] = {}
+
+    def matches(rule: SurveyRule, r: dict[str, Any]) -> bool:
+        key = (id(rule), r["indicator"], r["indicator_label"])
+        got = matched.get(key)
+        if got is None:
+            got = matched[key] = rule.matches(r["indicator"], r["indicator_label"])
+        return got
+
     for unit, areas in units.items():
         # The basisteam covers the municipalities of the region (Noordoost-Twente: exactly the four):
         # it is the region's own figure.
@@ -100,10 +110,10 @@ def perception_table(
         own = [records[i] for i in sorted(i for a in mine for i in at.get(a, []))]
         for theme in catalogue.themes.values():
             for rule in theme.survey:
-                picked = [r for r in own if rule.matches(r["indicator"], r["indicator_label"])]
+                picked = [r for r in own if matches(rule, r)]
                 flag = ""
                 if not picked:
-                    picked = [r for r in fallback if rule.matches(r["indicator"], r["indicator_label"])]
+                    picked = [r for r in fallback if matches(rule, r)]
                     flag = "basisteam"
                 for r in picked:
                     margin, mflag = _margin(r, cfg.default_margin)

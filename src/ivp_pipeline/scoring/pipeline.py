@@ -22,6 +22,7 @@ from ivp_pipeline.scoring.model import Model, criteria_arrays, ranks, stack, wei
 from ivp_pipeline.scoring.montecarlo import Simulation, UnitSimulation, simulate
 from ivp_pipeline.scoring.perception import perception_table
 from ivp_pipeline.scoring.police import (
+    WindowSums,
     inhabitants_at,
     population_lookup,
     published,
@@ -82,8 +83,10 @@ def compute(
     )  # fmt: skip
     try:
         inh = _inhabitants(inputs.population, all_units, w, scope)
-        pub = published(series, windows)  # read once: theme_table and indicators_frame share it
-        theme_tab, code_tab = theme_table(pub, theme_codes(cat), windows, inh)
+        # read once: theme_table and indicators_frame share it (by numpy when the series allows)
+        sums = WindowSums.of(series, windows)
+        pub = None if sums is not None else published(series, windows)
+        theme_tab, code_tab = theme_table(pub, theme_codes(cat), windows, inh, sums)
 
         pairs = pd.DataFrame([(u, t) for u in units for t in theme_ids], columns=["unit", "theme"])
         perception = perception_table(inputs.survey, cat, units, cfg, region.basisteam)
@@ -125,7 +128,7 @@ def compute(
             )
             criteria = _local_notes(criteria, local_in)
             indicators = tables.indicators_frame(
-                clean, code_tab, pub, windows, all_units, inh, perception, cfg, list(units)
+                clean, code_tab, pub, windows, all_units, inh, perception, cfg, list(units), sums
             )
             if meanwhile is not None:
                 meanwhile()
@@ -216,7 +219,9 @@ def _side_tables(
     trends = tables.trends_frame(
         series, codes, inputs.population, all_units, list(units), w.kind, w.latest_end
     )
-    funnel = tables.funnel_frame(clean, inputs.population, cat, windows, ref, list(units))
+    funnel = tables.funnel_frame(
+        clean, inputs.population, cat, windows, ref, list(units), (series, all_units)
+    )
     return extras, trends, funnel
 
 
@@ -280,7 +285,7 @@ def _local_flags(scores: pd.DataFrame, local_in: pd.DataFrame) -> pd.DataFrame:
 
 
 def _require_police(clean: pd.DataFrame, scope: list[str]) -> None:
-    have = set(clean.loc[clean["counted"], "area_code"].unique())
+    have = facts.values_where(clean, "area_code", clean["counted"].to_numpy(dtype=bool))
     missing = [m for m in scope if m not in have]
     if missing:
         raise IvpError(
@@ -302,7 +307,11 @@ def _reference(clean: pd.DataFrame, population: pd.DataFrame, kind: str, cfg: Sc
     """The configured reference area when it has police figures and population, else the fallback."""
     for area in (cfg.reference_area, cfg.fallback_reference_area):
         has_police = bool(
-            ((clean["area_code"] == area) & clean["counted"] & (clean["period_kind"] == kind)).any()
+            (
+                facts.rows_with(clean, "area_code", [area])
+                & clean["counted"].to_numpy(dtype=bool)
+                & facts.rows_with(clean, "period_kind", [kind])
+            ).any()
         )
         if has_police and bool((population["area_code"] == area).any()):
             return area

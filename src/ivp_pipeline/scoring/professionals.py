@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
@@ -16,6 +18,30 @@ def rows_for(prof: pd.DataFrame, unit: str, region_code: str) -> pd.DataFrame:
     if unit == region_code:
         return prof
     return prof[prof["municipality"].isin((unit, region_code))]
+
+
+def units_with_rows(
+    prof: pd.DataFrame, units: list[str], region_code: str
+) -> Iterator[tuple[str, pd.DataFrame, bool]]:
+    """(unit, rows_for(unit), whether those are the region's rows only) for each unit with any rows.
+
+    A unit without ratings of its own counts the region's only: the same rows for every such unit,
+    so a caller may compute them once (`region_only`). A national scope has hundreds of such units.
+    """
+    if prof.empty:
+        return
+    mun = prof["municipality"].to_numpy(dtype=object)
+    given = set(mun.tolist())
+    region_rows: pd.DataFrame | None = None
+    for unit in units:
+        if unit == region_code:
+            yield unit, prof, False
+        elif unit in given:
+            yield unit, prof[(mun == unit) | (mun == region_code)], False
+        elif region_code in given:
+            if region_rows is None:
+                region_rows = prof[mun == region_code]
+            yield unit, region_rows, True
 
 
 def agreement(ratings: np.ndarray) -> float:
@@ -49,10 +75,17 @@ def professional_tables(
     prof["rating"] = prof["rating"].astype(float)
     rows: list[tuple[object, ...]] = []
     groups: dict[tuple[str, str], list[np.ndarray]] = {}
-    for unit in units:
-        sub = rows_for(prof, unit, region_code)
+    # the rows and groups of the region's ratings, made once for every unit without its own
+    region_only: tuple[list[tuple[object, ...]], dict[str, list[np.ndarray]]] | None = None
+    for unit, sub, shared in units_with_rows(prof, units, region_code):
         if sub.empty:
             continue
+        if shared and region_only is not None:
+            rows += [(unit, *r[1:]) for r in region_only[0]]
+            groups.update({(unit, t): [a.copy() for a in g] for t, g in region_only[1].items()})
+            continue
+        first_row = len(rows)
+        mine: dict[str, list[np.ndarray]] = {}
         per_org = sub.groupby(["theme", "criterion", "organisation_type"], sort=True)["rating"].mean()
         g = sub.groupby(["theme", "criterion"], sort=True)
         respondents, org_types = g["respondent"].nunique(), g["organisation_type"].nunique()
@@ -89,7 +122,9 @@ def professional_tables(
             )
             # resp is sorted by theme, type and respondent: each type's respondents are one run
             runs = np.flatnonzero(np.r_[True, orgs[1:] != orgs[:-1]])
-            groups[(unit, str(theme))] = [a for a in np.split(means[take], runs[1:])]
+            groups[(unit, str(theme))] = mine[str(theme)] = [a for a in np.split(means[take], runs[1:])]
+        if shared:
+            region_only = rows[first_row:], {t: [a.copy() for a in g] for t, g in mine.items()}
     table = pd.DataFrame(rows, columns=CRITERION_COLUMNS)
     return table, groups
 

@@ -25,6 +25,21 @@ def poisson_ci(x: ArrayLike, alpha: float = 0.05) -> tuple[F, F]:
     """
 
     x = np.asarray(x, dtype=float)
+    if x.size >= UNIQUE_FROM:
+        # a long column of counts holds few distinct values: each computed once (the same numbers)
+        values, back = np.unique(x.ravel(), return_inverse=True)
+        if 4 * len(values) <= x.size:
+            low, high = _garwood(values, alpha)
+            back = back.ravel()
+            return low[back].reshape(x.shape), high[back].reshape(x.shape)
+    return _garwood(x, alpha)
+
+
+# From this many values on, poisson_ci computes each distinct value once.
+UNIQUE_FROM = 1024
+
+
+def _garwood(x: F, alpha: float) -> tuple[F, F]:
     with np.errstate(invalid="ignore"):
         low = np.where(x > 0, gammaincinv(np.maximum(x, 1e-300), alpha / 2), 0.0)
         high = gammaincinv(x + 1, 1 - alpha / 2)

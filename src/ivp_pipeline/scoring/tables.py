@@ -15,6 +15,7 @@ from ivp_pipeline.scoring import facts
 from ivp_pipeline.scoring.config import RANK_UNCERTAIN, ScoringConfig, rank_uncertain
 from ivp_pipeline.scoring.police import (
     Published,
+    WindowSums,
     code_windows,
     inhabitants_at,
     population_lookup,
@@ -49,10 +50,12 @@ INDICATOR_EXTRAS = (
 
 def _unit_order(units: pd.Series) -> pd.Series:
     """Sort key: the position of each unit in regions.unit_order."""
-    text = units.astype(str)
-    # each distinct unit once, in the order of first appearance (as unit_order takes them)
-    order = {u: i for i, u in enumerate(unit_order(pd.unique(text.to_numpy(dtype=object))))}
-    return text.map(order)
+    # each distinct unit once, in the order of first appearance (as unit_order takes them); the
+    # positions are looked up per distinct unit, not per row (a national table has millions)
+    codes, uniques = pd.factorize(units.to_numpy(dtype=object), use_na_sentinel=False)
+    names = [str(u) for u in uniques]
+    order = {u: i for i, u in enumerate(unit_order(names))}
+    return pd.Series(np.array([order[u] for u in names], dtype=np.int64)[codes], index=units.index)
 
 
 def scores_frame(
@@ -70,7 +73,9 @@ def scores_frame(
     composite = {th.id for th in cat.themes.values() if not th.ranked}
     ties = t[t["rank"].notna()].groupby(["unit", "profile", "rank"])["theme"].transform("size")
     tied = set(ties.index[ties > 1])
-    pflags = perception.groupby(["unit", "theme"])["flags"].apply(lambda s: set(";".join(s).split(";")))
+    pflags: dict[Any, set[str]] = dict(
+        perception.groupby(["unit", "theme"])["flags"].apply(lambda s: set(";".join(s).split(";"))).items()
+    )
     flags = []
     for i, r in enumerate(t.to_dict("records")):
         f = []
@@ -112,62 +117,85 @@ def scores_frame(
     return out[[*SCORES, "profile_label"]].reset_index(drop=True)
 
 
-def _sources_by_area(
-    clean: pd.DataFrame, measure: str, start: Any, end: Any, kind: str
-) -> dict[tuple[str, str], set[str]]:
-    """{(area, offence code): the files whose rows of `measure` were counted in a window} (same
-    period kind, counted values only), for every area at once."""
-    if start is None:
-        return {}
-    sub = clean[
-        (clean["measure"] == measure)
-        & (clean["period_kind"] == kind)
-        & clean["counted"]
-        & (clean["period"] >= start)
-        & (clean["period"] <= end)
-    ]
-    out: dict[tuple[str, str], set[str]] = {}
-    if len(sub):  # each (area, code, file) once: many periods share them
-        codes = [facts.factorised(sub[c])[0] for c in ("area_code", "offence_code", "source_file")]
-        sizes = [int(c.max()) + 2 for c in codes]
-        key = ((codes[0] + 1) * sizes[1] + codes[1] + 1) * sizes[2] + codes[2] + 1
-        sub = sub[~pd.Series(key).duplicated().to_numpy()]
-    keys = zip(
-        sub["area_code"].astype(str).tolist(),
-        sub["offence_code"].astype(str).tolist(),
-        sub["source_file"].astype(str).tolist(),
-        strict=True,
-    )
-    for area, code, file in keys:
-        out.setdefault((area, code), set()).add(file)
-    return out
+class _SourceFiles:
+    """Which files the counted rows of each area and offence code came from, per window: the columns
+    of `clean` factorised once (integer codes), so that each window is a few integer comparisons
+    over the national table, not text comparisons and a copy of its rows."""
+
+    COLUMNS = ("area_code", "offence_code", "source_file", "measure", "period_kind")
+
+    def __init__(self, clean: pd.DataFrame) -> None:
+        self.codes: dict[str, np.ndarray] = {}
+        self.names: dict[str, list[str]] = {}
+        for name in self.COLUMNS:
+            codes, uniques = facts.column_codes(clean, name)
+            self.codes[name] = codes
+            # a missing value (code -1) reads as str(NaN), as .astype(str) wrote it
+            self.names[name] = [*(str(u) for u in uniques), "nan"]
+        self.counted = clean["counted"].to_numpy(dtype=bool)
+        self.period = clean["period"]
+
+    def _is(self, name: str, value: str) -> np.ndarray:
+        names = self.names[name][:-1]
+        if value not in names:
+            return np.zeros(len(self.counted), dtype=bool)
+        return np.asarray(self.codes[name] == names.index(value), dtype=bool)
+
+    def by_area(self, measure: str, start: Any, end: Any, kind: str) -> dict[tuple[str, str], set[str]]:
+        """{(area, offence code): the files whose rows of `measure` were counted in a window} (same
+        period kind, counted values only), for every area at once."""
+        if start is None:
+            return {}
+        mask = (
+            self._is("measure", measure)
+            & self._is("period_kind", kind)
+            & self.counted
+            & ((self.period >= start) & (self.period <= end)).to_numpy(dtype=bool)
+        )
+        rows = np.flatnonzero(mask)
+        out: dict[tuple[str, str], set[str]] = {}
+        if not len(rows):
+            return out
+        # each (area, code, file) once: many periods share them
+        area, code, file = (self.codes[c][rows] for c in ("area_code", "offence_code", "source_file"))
+        sizes = [len(self.names[c]) for c in ("offence_code", "source_file")]
+        key = ((area + 1) * sizes[0] + code + 1) * sizes[1] + file + 1
+        first = np.sort(np.unique(key, return_index=True)[1])  # in row order, as before
+        areas, codes, files = (self.names[c] for c in ("area_code", "offence_code", "source_file"))
+        for a, k, f in zip(area[first].tolist(), code[first].tolist(), file[first].tolist(), strict=True):
+            out.setdefault((areas[a], codes[k]), set()).add(files[f])
+        return out
 
 
 def indicators_frame(
     clean: pd.DataFrame,
     code_latest: pd.DataFrame,
-    pub: Published,
+    pub: Published | None,
     windows: dict[str, facts.Windows],
     units: dict[str, tuple[str, ...]],
     inh: dict[str, tuple[float, float]],
     perception: pd.DataFrame,
     cfg: ScoringConfig,
     scope_units: list[str],
+    sums: WindowSums | None = None,
 ) -> pd.DataFrame:
     """Police: unit x theme x code x window; survey: unit x theme x indicator x year.
 
     A code's rate uses as exposure only the periods of its own table's window in which the code was
     published for the unit; below facts.min_published of them the row is `incomplete_window` and
     count, rate and interval are NaN (published_periods of window_periods says how much was there).
+    `sums` (WindowSums of the series `pub` was read from) sums its counts per window by numpy;
+    `pub` may then be None.
     """
 
     codes = code_latest[["theme", "measure", "offence_code", "harm_weight"]].drop_duplicates()
+    files = _SourceFiles(clean)
     frames = []
     for which, idx in (("latest", 0), ("baseline", 1)):
         wins = {m: w for m, w in windows.items() if w.bounds(which)[0] is not None}
         if not wins:
             continue
-        c = code_windows(pub, codes, wins, which)
+        c = code_windows(pub, codes, wins, which, sums)
         c = c[c["unit"].isin(scope_units) & c["measure"].isin(list(wins))].copy()
         if c.empty:
             continue
@@ -186,7 +214,7 @@ def indicators_frame(
             {m: wins[m].period_end(pd.Timestamp(b[1])) for m, b in starts.items()}
         )
         c["flags"] = np.where(c["incomplete"], "incomplete_window", "")
-        src = {m: _sources_by_area(clean, m, *wins[m].bounds(which), wins[m].kind) for m in wins}
+        src = {m: files.by_area(m, *wins[m].bounds(which), wins[m].kind) for m in wins}
         c["source_files"] = [
             ";".join(sorted(set().union(*(src[m].get((a, k), ()) for a in units[u]))))
             for u, m, k in zip(
@@ -276,7 +304,7 @@ def trends_frame(
     Monthly series also get rolling 12-month sums (period_kind "year") ending at the month of `latest`.
     """
 
-    g = theme_periods(series[series["unit"].isin(scope_units)], codes, kind)
+    g = theme_periods(series[facts.rows_with(series, "unit", scope_units)], codes, kind)
     lo, hi = poisson_ci(g["count"].to_numpy(float))
     g["count_low"], g["count_high"] = lo, hi
     lookup = population_lookup(population)
@@ -457,8 +485,9 @@ def rolling_years(monthly: pd.DataFrame, latest: pd.Timestamp | None = None) -> 
         ends.append(end)
         end = end - pd.DateOffset(months=12)
     month = m["period_start"].to_numpy().astype("datetime64[M]").astype(np.int64)
-    parts = []
-    for order, e in enumerate(ends):  # a few windows; the series of all units at once
+    fast = _rolling_by_keys(m, month, ends)
+    parts = fast if fast is not None else []
+    for order, e in enumerate(ends if fast is None else []):  # a few windows; all units at once
         last = np.datetime64(e, "M").astype(np.int64)
         inside = (month > last - 12) & (month <= last)
         w = m[inside]
@@ -493,6 +522,51 @@ def rolling_years(monthly: pd.DataFrame, latest: pd.Timestamp | None = None) -> 
     return out[list(TRENDS)]
 
 
+def _rolling_by_keys(
+    m: pd.DataFrame, month: np.ndarray, ends: list[pd.Timestamp]
+) -> list[pd.DataFrame] | None:
+    """The parts of rolling_years by integer keys (municipality x theme, sorted as groupby sorts
+    them) and bincount, not a groupby over the text per window: the same rows when every count is a
+    whole number (sums exact in any order) and no key is missing; None otherwise."""
+    count = m["count"].to_numpy(float)
+    if not bool(np.all(count == np.floor(count))) or float(np.abs(count).sum()) >= 2.0**52:
+        return None
+    unit_codes, unit_names = facts.factorised(m["municipality"])
+    theme_codes_, theme_names = facts.factorised(m["theme"])
+    if bool((unit_codes < 0).any()) or bool((theme_codes_ < 0).any()):
+        return None
+    n_themes = len(theme_names)
+    n_keys = len(unit_names) * n_themes
+    key = unit_codes * n_themes + theme_codes_
+    people = m["inhabitants"].to_numpy(float)
+    parts = []
+    for order, e in enumerate(ends):
+        last = np.datetime64(e, "M").astype(np.int64)
+        inside = (month > last - 12) & (month <= last)
+        size = np.bincount(key[inside], minlength=n_keys)
+        full = np.flatnonzero(size == 12)  # every month of the window known
+        if not len(full):
+            continue
+        total = np.bincount(key[inside], weights=count[inside], minlength=n_keys)
+        at_end = np.full(n_keys, np.nan)
+        end_rows = np.flatnonzero(inside & (month == last))
+        at_end[key[end_rows]] = people[end_rows]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "municipality": pd.Index(unit_names).take(full // n_themes),
+                    "theme": pd.Index(theme_names).take(full % n_themes),
+                    "period_start": e - pd.DateOffset(months=11),
+                    "period_end": e,
+                    "count": total[full],
+                    "inhabitants": at_end[full],
+                    "_order": order,
+                }
+            )
+        )
+    return parts
+
+
 def funnel_frame(
     clean: pd.DataFrame,
     population: pd.DataFrame,
@@ -500,26 +574,40 @@ def funnel_frame(
     windows: dict[str, facts.Windows],
     ref: str | None,
     scope_units: list[str],
+    known: tuple[pd.DataFrame, dict[str, tuple[str, ...]]] | None = None,
+    known_sums: WindowSums | None = None,
 ) -> pd.DataFrame:
     """Every ingested gemeente with population: latest-window rate per theme against the reference.
 
-    Each table's own window; a gemeente whose window is incomplete has no point (NaN, left out)."""
+    Each table's own window; a gemeente whose window is incomplete has no point (NaN, left out).
+    `known` is (series, its units): facts.unit_series of `clean` made already (scoring.compute has
+    it); the rows of those units are taken from it, only the other units are summed here.
+    `known_sums` (WindowSums of that series, with these windows): when it has every unit, the
+    theme counts come from it directly (a unit's counts are its own keys' only)."""
 
-    gm = clean[(clean["area_level"] == "gemeente")]
+    # the gemeente rows' area codes and names, by integer codes (no copy of the national table)
+    area_codes, area_uniques = facts.column_codes(clean, "area_code")
+    is_gm = clean["area_level"].to_numpy(dtype=object) == "gemeente"
+    gm_codes = area_codes[is_gm]
     have_pop = set(population["area_code"])
-    areas = sorted(a for a in gm["area_code"].unique() if a in have_pop)
+    present = np.flatnonzero(np.bincount(gm_codes[gm_codes >= 0], minlength=len(area_uniques)))
+    areas = sorted(a for a in (area_uniques[i] for i in present) if a in have_pop)
     first = min(w.latest_start for w in windows.values())
     last = max(w.latest_end for w in windows.values())
-    window = clean[(clean["period"] >= first) & (clean["period"] <= last)]
     units: dict[str, tuple[str, ...]] = {str(a): (str(a),) for a in areas}
     if ref:
         units[ref] = (ref,)
     kind = next(iter(windows.values())).kind
-    series = facts.unit_series(window, units, kind)
+    has_all = known is not None and all(known[1].get(u) == a for u, a in units.items())
+    sums = known_sums if has_all else None
+    series = _window_series(clean, units, kind, first, last, known) if sums is None else None
     year = int(last.year)
     lookup = population_lookup(population)
     inh = {u: (inhabitants_at(lookup, a, year),) * 2 for u, a in units.items()}
-    t, _ = theme_table(published(series, windows), theme_codes(cat), windows, inh)
+    if series is not None:
+        sums = WindowSums.of(series, windows)
+    pub = published(series, windows) if sums is None and series is not None else None
+    t, _ = theme_table(pub, theme_codes(cat), windows, inh, sums)
     if t.empty:
         return pd.DataFrame(columns=list(FUNNEL))
     ref_rows = t[t["unit"] == ref] if ref else t.iloc[0:0]
@@ -528,14 +616,51 @@ def funnel_frame(
         for th, x, py in zip(ref_rows["theme"], ref_rows["x1"], ref_rows["py1"], strict=True)
     }
     t = t[t["unit"].isin(areas) & t["x1"].notna() & (t["py1"] > 0)].copy()
-    last_names = gm.drop_duplicates("area_code", keep="last")  # as dict(zip(...)) over every row
-    names = dict(zip(last_names["area_code"], last_names["area_name"], strict=True))
+    # the name on each area's last gemeente row (as dict(zip(...)) over every row)
+    gm_rows = np.flatnonzero(is_gm)
+    last_rows = gm_rows[pd.Series(gm_codes).drop_duplicates(keep="last").index.to_numpy()]
+    names = dict(
+        zip(
+            clean["area_code"].iloc[last_rows].tolist(),
+            clean["area_name"].iloc[last_rows].tolist(),
+            strict=True,
+        )
+    )
     t["rate_per_1000"] = t["x1"] / t["py1"] * 1000
     t["reference_rate_per_1000"] = t["theme"].map(ref_rate)
     t = t.rename(columns={"unit": "area_code", "x1": "count"})
     t["municipality"] = t["area_code"]
     t["area_name"] = t["area_code"].map(names)
     return t.sort_values(["theme", "area_code"])[list(FUNNEL)].reset_index(drop=True)
+
+
+def _window_series(
+    clean: pd.DataFrame,
+    units: dict[str, tuple[str, ...]],
+    kind: str,
+    first: pd.Timestamp,
+    last: pd.Timestamp,
+    known: tuple[pd.DataFrame, dict[str, tuple[str, ...]]] | None,
+) -> pd.DataFrame:
+    """facts.unit_series of the rows of `clean` from `first` to `last`, the rows of the units that
+    `known` has (same areas) taken from its series. A count is the sum of one key's rows (unit,
+    measure, code, period), so a series cut to the window is the series of the window's rows; that
+    holds as long as both are summed the same way: whole numbers (facts.unit_series, _Keys)."""
+    reuse: set[str] = set()
+    if known is not None and facts.whole_counts(clean, kind):
+        series, made = known
+        reuse = {u for u, a in units.items() if made.get(u) == a}
+    rest = {u: a for u, a in units.items() if u not in reuse}
+    parts = []
+    if reuse:
+        series, _ = known  # type: ignore[misc]
+        inside = (series["period"] >= first) & (series["period"] <= last)
+        take = series["unit"].isin(list(reuse)) & inside if len(reuse) < len(known[1]) else inside  # type: ignore[index]
+        parts.append(series[take.to_numpy(dtype=bool)].reset_index(drop=True))
+    if rest or not parts:
+        window = clean[((clean["period"] >= first) & (clean["period"] <= last)).to_numpy(dtype=bool)]
+        parts.append(facts.unit_series(window, rest, kind))
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
 
 def perception_frame(perception: pd.DataFrame) -> pd.DataFrame:

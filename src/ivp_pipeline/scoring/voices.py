@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ivp_pipeline.scoring.professionals import rows_for
+from ivp_pipeline.scoring.professionals import units_with_rows
 
 BY_TYPE = (
     "municipality",
@@ -39,10 +39,16 @@ def voices_extras(
     """{"professionals_by_type": ..., "professional_remarks": ...} (empty frames without input)."""
     prof = prof[prof["theme"].isin(themes)]
     by_type, remarks = [], []
-    for unit in units:
-        sub = rows_for(prof, unit, region_code)
+    # the region's rows (units without ratings of their own) are summarised once
+    region_only: tuple[list[tuple[object, ...]], list[tuple[object, ...]]] | None = None
+    for unit, sub, shared in units_with_rows(prof, units, region_code):
         if sub.empty:
             continue
+        if shared and region_only is not None:
+            by_type += [(unit, *r[1:]) for r in region_only[0]]
+            remarks += [(unit, *r[1:]) for r in region_only[1]]
+            continue
+        first_type, first_remark = len(by_type), len(remarks)
         means = (
             sub.assign(rating=sub["rating"].astype(float))
             .groupby(["theme", "organisation_type", "respondent"], sort=True)["rating"]
@@ -64,6 +70,8 @@ def voices_extras(
                 said["theme"], said["organisation_type"], said["respondent"], said["remark"], strict=True
             )
         ]
+        if shared:
+            region_only = by_type[first_type:], remarks[first_remark:]
     return {
         "professionals_by_type": pd.DataFrame(by_type, columns=list(BY_TYPE)),
         "professional_remarks": pd.DataFrame(remarks, columns=list(REMARKS)),
