@@ -7,7 +7,8 @@ writers can be timed again and again without recomputing:
     .venv/bin/python bench/reports.py capture WORKSPACE bench/out/reports-WS.pkl
     .venv/bin/python bench/reports.py time bench/out/reports-WS.pkl [--repeat N] [--profile OUT.prof]
 
-`time` prints the CPU seconds (user + system of this process) and wall seconds of each part, the
+`time --keep DIR` leaves the files of its last round in DIR (to compare two versions byte for
+byte). `time` prints the CPU seconds (user + system of this process) and wall seconds of each part, the
 best of `--repeat` rounds. The parts: tables (CSV), workbook, analysis (document sections, including
 the small figures why.py and wijken.py draw), the HTML and Word drafts (made while the charts are
 drawn) and their writing (the pictures and the files, once the charts are drawn).
@@ -120,7 +121,7 @@ def _moved(chart: Any, old: Path, new: Path) -> Any:
     return type(chart)(**{**vars(chart), **changes})
 
 
-def time_parts(pickled: Path, repeat: int, profile: Path | None) -> None:
+def time_parts(pickled: Path, repeat: int, profile: Path | None, keep: Path | None = None) -> None:
     state = pickle.loads(pickled.read_bytes())
     state["figures"] = pickled.with_suffix(".figures")
     best: dict[str, tuple[float, float]] = {}
@@ -129,6 +130,9 @@ def time_parts(pickled: Path, repeat: int, profile: Path | None) -> None:
             for part, (cpu, wall) in run_once(state, Path(tmp) / "reports").items():
                 old = best.get(part)
                 best[part] = (cpu, wall) if old is None or cpu < old[0] else old
+        if keep is not None:  # to compare the files of two versions of the writers
+            shutil.rmtree(keep, ignore_errors=True)
+            shutil.copytree(Path(tmp) / "reports", keep)
         if profile is not None:
             prof = cProfile.Profile()
             prof.runcall(run_once, state, Path(tmp) / "reports")
@@ -149,11 +153,12 @@ def main() -> None:
     tim.add_argument("pickled", type=Path)
     tim.add_argument("--repeat", type=int, default=3)
     tim.add_argument("--profile", type=Path, default=None)
+    tim.add_argument("--keep", type=Path, default=None, help="copy the last round's files here")
     args = parser.parse_args()
     if args.cmd == "capture":
         capture(args.workspace, args.target)
     else:
-        time_parts(args.pickled, args.repeat, args.profile)
+        time_parts(args.pickled, args.repeat, args.profile, args.keep)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ from PIL import Image
 
 from ivp_pipeline.reports.analysis import build
 from ivp_pipeline.reports.document import Figure, Section, Table
-from ivp_pipeline.reports.docx import write_docx
+from ivp_pipeline.reports.docx import _build, package_bytes, serialised_table, table_xml, write_docx
 from ivp_pipeline.scoring.keyfigures import Comparison
 from keyfigure_fixtures import compute
 from outputs_fixtures import make_result
@@ -158,3 +159,29 @@ def test_column_widths_follow_the_content_and_wide_tables_turn_landscape(tmp_pat
     assert grid == widths
     style = doc.tables[0]._tbl.find(f".//{W}pStyle").get(W + "val")
     assert style == "Tabeltekstsmal"
+
+
+def test_spliced_tables_are_the_bytes_of_parsed_tables(tmp_path: Path) -> None:
+    # the tables are written into the document part as text (docx._Writer.table): the same bytes
+    # as when python-docx parses them into the document and writes them out
+    texts = ["gewoon", "", " ", "a & b < c > d", 'zei "ja"', "tab\there", "twee\nregels", "é ü ∑", "]]>"]
+    tables = [
+        Table("Lastige teksten", ["Tekst", "Ook"], [[t, t + "x"] for t in texts], note="noot"),
+        Table("Een regeleinde", ["Tekst"], [["cr\rhier"]]),  # the parser changes \r: parsed
+        Table("Leeg", ["Alleen kop"], []),
+    ]
+    sections = [Section("Tabellen", ["Inleiding", *tables], key="tabellen")]
+    got = {}
+    for splice in (True, False):
+        doc, writer = _build(sections, title="T", subtitle="S", when=WHEN, drawn=True, splice=splice)
+        assert len(writer.tables) == (2 if splice else 0)
+        got[splice] = package_bytes(doc, WHEN, writer.tables)
+    with zipfile.ZipFile(io.BytesIO(got[True])) as a, zipfile.ZipFile(io.BytesIO(got[False])) as b:
+        assert a.namelist() == b.namelist()
+        assert a.read("word/document.xml") == b.read("word/document.xml")
+    assert got[True] == got[False]
+    (tmp_path / "t.docx").write_bytes(got[True])
+    read = docx.Document(str(tmp_path / "t.docx"))
+    assert [c.text for c in read.tables[0].columns[0].cells] == ["Tekst", *texts]
+    assert read.tables[1].rows[1].cells[0].text == "cr\nhier"
+    assert serialised_table(table_xml(tables[1])) is None

@@ -120,3 +120,33 @@ def _number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_csv_bytes_quote_as_the_csv_module_does() -> None:
+    # the rows are joined without the csv module; the few cells it would quote it still quotes
+    texts = ["plain", "a,b", 'zei "ja"', "twee\nregels", "cr\rhier", "", " ", "é, ü", ",", '"']
+    frame = pd.DataFrame(
+        {
+            "tekst": texts,
+            "getal": [1.5, 2.0, np.nan, 1.5, -0.0, 1e16, 2.0, np.inf, 0.1234567, 3.0],
+            "geheel": np.array([3, 3, -1, 0, 3, 7, 7, 3, 3, 3], dtype=np.int64),
+            "kop,met komma": ["x"] * 10,
+        }
+    )
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(frame.columns))
+    writer.writerows([[cell(v) for v in row] for row in frame.itertuples(index=False)])
+    assert csv_bytes(frame) == buf.getvalue().encode("utf-8")
+    text = csv_bytes(frame).decode("utf-8")
+    assert text.startswith('tekst,getal,geheel,"kop,met komma"\nplain,1.500000,3,x\n"a,b",2,3,x\n')
+    assert '\n"zei ""ja""",,-1,x\n"twee\nregels",1.500000,0,x\n' in text
+    back = list(csv.reader(io.StringIO(text, newline="")))
+    assert back[5] == ["cr\nhier", "0", "3", "x"]  # text made safe (csv_text); -0.0 is "0"
+    assert back[6][1] == "10000000000000000.000000" and back[8][1] == "inf"
+
+
+def test_csv_bytes_of_one_column_write_an_empty_cell_as_the_csv_module_does() -> None:
+    assert csv_bytes(pd.DataFrame({"t": ["a", "", "b,c"]})) == b't\na\n""\n"b,c"\n'
+    assert csv_bytes(pd.DataFrame({"t": pd.Series([], dtype=object)})) == b"t\n"
+    assert csv_bytes(pd.DataFrame({"a": [], "b": []})) == b"a,b\n"

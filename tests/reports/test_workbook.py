@@ -7,13 +7,15 @@ from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
+import numpy as np
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 from ivp_pipeline.reports.sanitise import MAX_CELL_CHARS, clean_text, csv_text, sheet_title
 from ivp_pipeline.reports.sheets import write_workbook
 from ivp_pipeline.reports.tables import write_tables
-from ivp_pipeline.reports.workbook import DATETIME, TIED_RANK, Book, _column_width, _emit
+from ivp_pipeline.reports.workbook import _LONG, DATETIME, TIED_RANK, Book, _column_width, _emit, _values
 from outputs_fixtures import INJECTION_NOTE, PHONE_NOTE, make_result
 
 
@@ -300,3 +302,18 @@ def test_column_width_by_kind_is_the_width_of_every_cell(fmt: str | None) -> Non
     assert widest == {None: 12, "0.0": 12, TIED_RANK: 16, DATETIME: 16}[fmt]
     assert _column_width([-0.0], None) == (5, 10)  # "-0.00": the sign of minus zero counts
     assert _column_width([True], None) is None  # a kind the cell loop must see
+
+
+def test_long_columns_of_dates_and_texts_are_the_values_of_the_column() -> None:
+    # a long column is made from its distinct values (workbook._values): the same Python values
+    n = _LONG + 5
+    days = pd.Series(pd.to_datetime(["2024-01-01", None, "2024-02-01"] * (n // 3 + 1))[:n])
+    texts = pd.Series((["a", None, "b,c"] * (n // 3 + 1))[:n], dtype="str")
+    zoned = days.dt.tz_localize("Europe/Amsterdam")
+    for column in (days, texts, zoned):
+        got, want = _values(column), list(column.astype(object))
+        assert len(got) == n
+        assert [type(v) for v in got] == [type(v) for v in want]
+        assert all((a is b) or a == b or (pd.isna(a) and pd.isna(b)) for a, b in zip(got, want, strict=True))
+    assert _values(days)[:3] == [pd.Timestamp("2024-01-01"), pd.NaT, pd.Timestamp("2024-02-01")]
+    assert _values(texts)[0] == "a" and _values(texts)[2] == "b,c" and np.isnan(_values(texts)[1])

@@ -23,8 +23,15 @@ COLUMN = [
     "tekst",
     datetime(2024, 2, 1, 9, 30),
     LONG,
+    # met before: a text (the shared-string table counts each cell), a date, a long text, a formula
+    "tekst",
+    date(2024, 1, 31),
+    datetime(2024, 1, 31),
+    LONG,
+    "=SOM(A1)",
 ]
-NUMBERS = [1.5, None, 3, -0.0, 1e-300, 2.0, None, 12345678.9]  # a column of numbers only
+# a column of numbers only (the texts of numbers are made once: never one for 0 and -0.0)
+NUMBERS = [1.5, None, 3, -0.0, 1e-300, 2.0, None, 12345678.9, 0.0, -0.0, 1.5, 3.0, 0, 2.0]
 
 
 def _book(sheet_class: type[Worksheet], fast: bool, column: list = COLUMN) -> bytes:  # type: ignore[type-arg]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -34,6 +35,7 @@ from docx.oxml.text.run import CT_R
 from docx.section import Section as WordSection
 from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from ivp_pipeline.atomic import write_bytes_atomic
 from ivp_pipeline.reports.document import Figure, Section, Table
@@ -98,35 +100,46 @@ class DocxDraft:
         """Add the pictures (the charts are drawn now) and write out_dir/veiligheidsanalyse.docx."""
         if all(png.is_file() for _run, png, _id in self.writer.pictures):
             self.writer.place_pictures()
-            doc = self.doc
+            doc, writer = self.doc, self.writer
         else:
-            doc = document(self.sections, title=self.title, subtitle=self.subtitle, when=self.when)
+            doc, writer = _document(self.sections, title=self.title, subtitle=self.subtitle, when=self.when)
         _NEEDS.clear()
         path = out_dir / FILE
         write_bytes_atomic(
-            path, package_bytes(doc, self.when), fsync=False
+            path, package_bytes(doc, self.when, writer.tables), fsync=False
         )  # into the staging folder: swap_in syncs it
         return path
 
 
 def document(sections: list[Section], *, title: str, subtitle: str, when: datetime) -> DocumentType:
-    """The whole document in one pass: a figure whose PNG does not exist is left out."""
-    doc, writer = _build(sections, title=title, subtitle=subtitle, when=when, drawn=True)
+    """The whole document in one pass: a figure whose PNG does not exist is left out. Its tables
+    are elements of the document (as python-docx reads them)."""
+    doc, writer = _build(sections, title=title, subtitle=subtitle, when=when, drawn=True, splice=False)
     writer.place_pictures()
     return doc
 
 
+def _document(
+    sections: list[Section], *, title: str, subtitle: str, when: datetime
+) -> tuple[DocumentType, _Writer]:
+    """`document`, its tables to be spliced in when it is packed (package_bytes)."""
+    doc, writer = _build(sections, title=title, subtitle=subtitle, when=when, drawn=True)
+    writer.place_pictures()
+    return doc, writer
+
+
 def _build(
-    sections: list[Section], *, title: str, subtitle: str, when: datetime, drawn: bool
+    sections: list[Section], *, title: str, subtitle: str, when: datetime, drawn: bool, splice: bool = True
 ) -> tuple[DocumentType, _Writer]:
     """The document with its pictures still to place (`_Writer.place_pictures`); `drawn`: the PNG
-    files exist already, and a figure without one is left out."""
+    files exist already, and a figure without one is left out; `splice`: its tables are placeholders
+    whose XML package_bytes puts in (`_Writer.tables`)."""
     _NEEDS.clear()
     doc = Document()
     _page(doc)
     _styles(doc)
     _properties(doc, title, subtitle, when)
-    w = _Writer(doc, drawn=drawn)
+    w = _Writer(doc, drawn=drawn, splice=splice)
     w.paragraph(title, "Title")
     w.paragraph(subtitle)
     w.paragraph("Inhoud", "TOC Heading")
@@ -143,7 +156,7 @@ class _Writer:
     name up through the whole styles part for every paragraph) and keeping the page orientation
     (instead of reading the section properties back for every item)."""
 
-    def __init__(self, doc: DocumentType, *, drawn: bool = True) -> None:
+    def __init__(self, doc: DocumentType, *, drawn: bool = True, splice: bool = True) -> None:
         self.doc = doc
         self.drawn = drawn  # the PNG files exist: a figure without one is left out
         # (the run that gets the picture, its PNG, its shape id) of each figure, in document order
@@ -155,6 +168,11 @@ class _Writer:
         # the body's last child, its section properties: what is added goes before it (python-docx
         # looks for it among all children each time, which grows with the document)
         self.end = doc.element.body.get_or_add_sectPr()
+        # the XML of each table as the document's serialisation writes it, put in place of its
+        # placeholder comment when the document is packed (package_bytes): tens of thousands of
+        # cells need not become python-docx elements only to be written out again
+        self.splice = splice
+        self.tables: list[str] = []
 
     def paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
         """A paragraph of the named style (a style the template lacks: the normal style)."""
@@ -235,7 +253,13 @@ class _Writer:
 
     def table(self, table: Table) -> None:
         self.caption("Tabel", table.caption)
-        self.end.addprevious(parse_xml(table_xml(table)))
+        xml = table_xml(table)
+        markup = serialised_table(xml) if self.splice else None
+        if markup is None:
+            self.end.addprevious(parse_xml(xml))
+        else:
+            self.end.addprevious(etree.Comment(f"{_SPLICE}{len(self.tables)}"))
+            self.tables.append(markup)
         if table.note:
             self.paragraph(table.note, NOTE_STYLE)
 
@@ -497,15 +521,16 @@ def _update_fields_on_open(doc: DocumentType) -> None:
     settings.append(el)
 
 
-def package_bytes(doc: DocumentType, when: datetime) -> bytes:
+def package_bytes(doc: DocumentType, when: datetime, tables: Sequence[str] = ()) -> bytes:
     """The .docx of `doc`: python-docx's parts in python-docx's order (what Document.save writes),
     with a fixed timestamp and mode: same content, same bytes. Pictures are stored, the XML deflated.
     Written here in one pass: Document.save deflates every part, pictures too, and a second pass
-    that fixes the timestamps would read them back and deflate them again."""
+    that fixes the timestamps would read them back and deflate them again. `tables`: the XML of the
+    tables the writer left as placeholders (`_Writer.table`), put in their place."""
     package = doc.part.package
     for part in package.parts:
         part.before_marshal()
-    entries = _Entries()
+    entries = _Entries(tables)
     # python-docx's own writer, to an object that keeps the entries (its `write(uri, blob)`)
     PackageWriter._write_content_types_stream(entries, package.parts)
     PackageWriter._write_pkg_rels(entries, package.rels)
@@ -524,10 +549,46 @@ def package_bytes(doc: DocumentType, when: datetime) -> bytes:
 
 
 class _Entries:
-    """The members of a package as python-docx's PackageWriter hands them to its zip writer."""
+    """The members of a package as python-docx's PackageWriter hands them to its zip writer, the
+    spliced tables put into the main document part."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: Sequence[str] = ()) -> None:
         self.items: list[tuple[str, bytes]] = []
+        self.tables = tables
 
     def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        if self.tables and pack_uri.membername == "word/document.xml":
+            blob = _spliced(blob, self.tables)
         self.items.append((pack_uri.membername, blob))
+
+
+# the text of a table's placeholder comment, before its number in _Writer.tables
+_SPLICE = "ivp-tabel-"
+_MARK = f"<!--{_SPLICE}".encode()
+
+
+def _spliced(blob: bytes, tables: Sequence[str]) -> bytes:
+    """The serialised document with each placeholder comment replaced by its table's XML."""
+    pieces = blob.split(_MARK)
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        number, _, rest = piece.partition(b"-->")
+        out += [tables[int(number)].encode("utf-8"), rest]
+    if len(pieces) - 1 != len(tables):
+        raise AssertionError(f"{len(tables)} tables, {len(pieces) - 1} placeholders")
+    return b"".join(out)
+
+
+_TBL_OPEN = f"<w:tbl {nsdecls('w')}>"
+_EMPTY_T = '<w:t xml:space="preserve"></w:t>'
+# what the XML parser would change in a text: its line ends (\r) and what it refuses
+_PARSED_DIFFERENTLY = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def serialised_table(xml: str) -> str | None:
+    """The table of `xml` (table_xml) as lxml writes it inside the document, without parsing it: no
+    namespace declaration (the document's root has it) and an empty text as an empty element; None
+    when a text would come out of the parser changed (a carriage return) or not at all."""
+    if not xml.startswith(_TBL_OPEN) or _PARSED_DIFFERENTLY.search(xml):
+        return None
+    return "<w:tbl>" + xml[len(_TBL_OPEN) :].replace(_EMPTY_T, '<w:t xml:space="preserve"/>')

@@ -71,11 +71,11 @@ def local_items(result: ScoreResult, theme: str, municipality: str) -> list[Item
     frame = result.extras.get("local_figures")
     if frame is None or frame.empty:
         return []
-    sub = views.rows_where(frame, municipality=municipality, theme=theme)
-    if sub.empty:
+    found = views.records_where(frame, municipality=municipality, theme=theme)
+    if not found:
         return []
     t = public_threshold(result)
-    records = _sorted(views.records(sub))
+    records = _sorted(found)
     rows = []
     for rec in records:
         small = _small(rec, t)

@@ -141,16 +141,17 @@ def ranking_table(result: ScoreResult, code: str, profile: str) -> Table:
 
 def criteria_table(result: ScoreResult, code: str, profile: str) -> Table | None:
     """Each theme's criteria on the 0-100 scale, in the order the scoring lists them."""
-    crit = views.rows_where(result.criteria, municipality=code)
-    if crit.empty:
+    theme_ids, names, scaled = views.values_where(
+        result.criteria, ("theme", "criterion", "scaled"), municipality=code
+    )
+    if not theme_ids:
         return None
-    present = set(crit["criterion"].astype(str))
+    (texts,) = views.values_where(result.criteria, ("criterion",), text=True, municipality=code)
+    present = set(texts)
     cols = [c for c in CRITERIA_ORDER if c in present] + sorted(present - set(CRITERIA_ORDER))
-    value = {
-        (str(t), str(c)): v for t, c, v in zip(crit["theme"], crit["criterion"], crit["scaled"], strict=True)
-    }
+    value = {(str(t), str(c)): v for t, c, v in zip(theme_ids, names, scaled, strict=True)}
     themes = views.theme_labels(result)
-    order = [str(t) for t in views.ranked(views.scores_for(result, code, profile))["theme"]]
+    order = [str(t) for t in views.ranked(views.scores_for(result, code, profile))["theme"].tolist()]
     body = [
         [views.theme_label(result, t, themes)]
         + [numbers.decimal(_num(value.get((t, c))), 0, missing="–") for c in cols]

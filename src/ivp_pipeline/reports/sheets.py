@@ -90,10 +90,11 @@ def _workbook_bytes(result: ScoreResult) -> bytes:
         return views.profile_label(result, str(profile))
 
     region = result.region.code
+    ranks = _ranks_by_unit(result.scores)
     for code in [region, *[c for c in views.municipalities(result) if c != region]]:
         if code not in mun:
             continue
-        frame, cols = _priority_table(result, code, main, t_label)
+        frame, extra, cols = _priority_table(result, code, main, t_label, ranks)
         title = f"Samenvatting {result.region.name}" if code == region else mun[code]
         ws = sheet(f"Samenvatting {region}" if code == region else mun[code])
         write_table(
@@ -103,6 +104,7 @@ def _workbook_bytes(result: ScoreResult) -> bytes:
             title=f"{title}: prioriteiten (profiel {views.profile_label(result, main)})",
             note=note or PRIORITY_NOTE,
             freeze_cols=2,
+            extra=extra,
         )
         page_setup(ws, len(cols))
 
@@ -119,31 +121,27 @@ def _workbook_bytes(result: ScoreResult) -> bytes:
 
 
 def _priority_table(
-    result: ScoreResult, code: str, profile: str, t_label: Any
-) -> tuple[pd.DataFrame, list[Col]]:
-    """One row per theme (rank order): score, interval, p_top3, coverage, each criterion, other ranks."""
+    result: ScoreResult, code: str, profile: str, t_label: Any, ranks: dict[tuple[str, str, str], Any]
+) -> tuple[pd.DataFrame, dict[str, list[Any]], list[Col]]:
+    """One row per theme (rank order): score, interval, p_top3, coverage, each criterion, other ranks.
 
-    base = views.ranked(views.scores_for(result, code, profile))
-    frame = base.copy()
-    frame["signals"] = score_signals(frame)
-    crit = views.rows_where(result.criteria, municipality=code)
-    present = [c for c in CRITERIA_ORDER if c in set(crit["criterion"].astype(str))]
-    present += sorted(set(crit["criterion"].astype(str)) - set(present))
-    lookup = {
-        (str(t), str(c)): v
-        for t, c, v in zip(
-            crit["theme"].tolist(), crit["criterion"].tolist(), crit["scaled"].tolist(), strict=True
-        )
-    }
+    The frame of the unit's scores, with the columns made here beside it (signals, crit_*, rank_*);
+    `ranks` is `_ranks_by_unit`."""
+
+    frame = views.ranked(views.scores_for(result, code, profile))
+    extra: dict[str, list[Any]] = {"signals": score_signals(frame)}
+    crit_themes, scaled = views.values_where(result.criteria, ("theme", "scaled"), municipality=code)
+    (criteria,) = views.values_where(result.criteria, ("criterion",), text=True, municipality=code)
+    seen = set(criteria)
+    present = [c for c in CRITERIA_ORDER if c in seen]
+    present += sorted(seen - set(present))
+    lookup = {(str(t), c): v for t, c, v in zip(crit_themes, criteria, scaled, strict=True)}
     themes = frame["theme"].tolist()  # plain values once (iterating an Arrow column converts each)
     for c in present:
-        frame[f"crit_{c}"] = pd.Series(
-            [lookup.get((str(t), c)) for t in themes], index=frame.index, dtype=object
-        )
+        extra[f"crit_{c}"] = [lookup.get((str(t), c)) for t in themes]
     others = [p for p in views.profiles(result) if p != profile]
     for p in others:
-        ranks = views.scores_for(result, code, p).set_index("theme")["rank"]
-        frame[f"rank_{p}"] = [ranks.get(t) for t in themes]
+        extra[f"rank_{p}"] = [ranks.get((code, p, t)) for t in themes]
     cols = [
         Col("rank", "Rang", INT, fmt_of=tied_rank_format),
         Col("theme", "Thema", convert=t_label),
@@ -157,7 +155,18 @@ def _priority_table(
         *[Col(f"rank_{p}", f"Rang: {views.profile_label(result, p)}", INT) for p in others],
         Col("signals", "Signalen"),
     ]
-    return frame, cols
+    return frame, extra, cols
+
+
+def _ranks_by_unit(scores: pd.DataFrame) -> dict[tuple[str, str, str], Any]:
+    """(unit, profile, theme) -> rank, for the other profiles' ranks of the priority sheets."""
+    if scores.empty:
+        return {}
+    units = scores["municipality"].astype(str).tolist()
+    profiles = scores["profile"].astype(str).tolist()
+    return dict(
+        zip(zip(units, profiles, scores["theme"].tolist(), strict=True), scores["rank"].tolist(), strict=True)
+    )
 
 
 def _method_sheet(ws: Sheet, result: ScoreResult, note: str) -> None:

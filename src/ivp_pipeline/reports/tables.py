@@ -69,30 +69,59 @@ def cell(value: Any, digits: int = DIGITS) -> str:
 def csv_bytes(frame: pd.DataFrame, columns: list[str] | None = None, digits: int = DIGITS) -> bytes:
     """The frame's rows in their order, the given columns (default: all; absent ones empty).
 
-    Each column is formatted as a whole (`column_cells`), then the rows are written in one call."""
+    Each column is formatted as a whole (`column_cells`), then the rows are joined in one pass: the
+    bytes of the csv module (comma, LF, minimal quoting), whose quoting is applied to the few cells
+    that need it (`_quoted_cells`)."""
     cols = list(frame.columns) if columns is None else list(columns)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(cols)
     n = len(frame)
     empty = [""] * n
     cells = [column_cells(frame[c], digits) if c in frame.columns else empty for c in cols]
-    writer.writerows(zip(*cells, strict=True))
-    return buf.getvalue().encode("utf-8")
+    if len(cols) < 2:  # a row of one empty field is written as "" by the csv module: let it
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(cols)
+        writer.writerows(zip(*cells, strict=True))
+        return buf.getvalue().encode("utf-8")
+    lines = [",".join(_quoted_cells(cols)), *map(",".join, zip(*map(_quoted_cells, cells), strict=True))]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# characters for which the csv module may quote a field (it quotes the delimiter, the quote
+# character and the line ends); a field with one of them is quoted by the csv module itself
+_MAY_QUOTE = (",", '"', "\n", "\r")
+
+
+def _quoted_cells(cells: list[str]) -> list[str]:
+    """The cells of one column as the csv module writes them (most need no quotes: the same list)."""
+    joined = "\x00".join(cells)
+    if not any(ch in joined for ch in _MAY_QUOTE):
+        return cells
+    return [_csv_field(v) if any(ch in v for ch in _MAY_QUOTE) else v for v in cells]
+
+
+def _csv_field(text: str) -> str:
+    """One field as the csv module writes it (in a row of more than one field)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([text, ""])
+    return buf.getvalue()[: -len(",\n")]
 
 
 def column_cells(series: pd.Series, digits: int = DIGITS) -> list[str]:
     """`cell` of every value of one column, with the common column types formatted without a call
-    per value: floats, integers and booleans of numpy columns, and values seen before."""
+    per value: floats and integers of numpy columns (each distinct value formatted once), booleans,
+    and values seen before."""
     kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else ""
     if kind == "f":
         big = 1e15
-        return [
-            "" if v != v else str(int(v)) if v.is_integer() and -big < v < big else f"{v:.{digits}f}"
-            for v in series.tolist()
+        # counts and populations repeat a lot: each distinct value once (-1: NaN, shown empty)
+        floats, distinct = pd.factorize(series.to_numpy(), use_na_sentinel=True)
+        texts = [
+            str(int(v)) if v.is_integer() and -big < v < big else f"{v:.{digits}f}" for v in distinct.tolist()
         ]
+        return list(np.array([*texts, ""], dtype=object)[floats])
     if kind in "iu" and kind:
-        return [str(v) for v in series.tolist()]
+        ints, distinct = pd.factorize(series.to_numpy())
+        return list(np.array([str(v) for v in distinct.tolist()], dtype=object)[ints])
     if kind == "b":
         return ["true" if v else "false" for v in series.tolist()]
     if kind == "M" or (not kind and series.dtype != object):

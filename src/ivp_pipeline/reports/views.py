@@ -5,6 +5,7 @@ Only selecting and ordering here: every number comes from the ScoreResult as com
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -151,21 +152,61 @@ def rows_where(frame: pd.DataFrame, **wanted: str) -> pd.DataFrame:
 
     The same as `frame[(frame[c].astype(str) == v) & ...]`, but the frame is grouped by those columns
     once: a report of many municipalities asks for each of them, which would read the whole frame
-    every time (quadratic in the number of municipalities)."""
+    every time (quadratic in the number of municipalities). The rows are put in group order once
+    (a stable sort, so each group keeps its order and its index), and each group is then a slice of
+    that frame, which costs far less than taking its rows from the frame one group at a time."""
     cols = tuple(wanted)
     if frame.empty:
         return frame
-    index = _memo(frame, ("rows", *cols), lambda f: _group_positions(f, cols))
+    grouped, bounds, found = _memo(frame, ("rows", *cols), lambda f: _grouped(f, cols))
     key = tuple(str(v) for v in wanted.values())
-    found = index.get(key)
-    if found is None:
-        return frame.iloc[0:0]
-    if not isinstance(found, pd.DataFrame):  # taken once: the same rows are asked for again and again
-        found = index[key] = frame.iloc[found]
+    hit = found.get(key)
+    if hit is None:
+        span = bounds.get(key)
+        if span is None:
+            return frame.iloc[0:0]
+        hit = found[key] = grouped.iloc[span[0] : span[1]]
+    return hit
+
+
+def values_where(
+    frame: pd.DataFrame, columns: tuple[str, ...], *, text: bool = False, **wanted: str
+) -> list[list[Any]]:
+    """`[rows[c].tolist() for c in columns]` of `rows = rows_where(frame, **wanted)` (with `text`:
+    of `rows[c].astype(str)`), sliced from the lists of the whole frame made once: a report of many
+    municipalities reads a few columns of each unit's rows, and a column of a few rows costs far
+    more to take than its values."""
+    if frame.empty:
+        return [frame[c].tolist() for c in columns]
+    grouped, bounds, _found = _memo(frame, ("rows", *wanted), lambda f: _grouped(f, tuple(wanted)))
+    span = bounds.get(tuple(str(v) for v in wanted.values()))
+    if span is None:
+        return [frame[c].iloc[0:0].tolist() for c in columns]
+    return [_column_list(grouped, c, text)[span[0] : span[1]] for c in columns]
+
+
+def records_where(frame: pd.DataFrame, **wanted: str) -> list[dict[str, Any]]:
+    """`records(rows_where(frame, **wanted))`, sliced from the records of the whole frame made once
+    (the caller must not change them)."""
+    if frame.empty:
+        return []
+    grouped, bounds, _found = _memo(frame, ("rows", *wanted), lambda f: _grouped(f, tuple(wanted)))
+    span = bounds.get(tuple(str(v) for v in wanted.values()))
+    return [] if span is None else records(grouped)[span[0] : span[1]]
+
+
+def _column_list(frame: pd.DataFrame, column: str, text: bool) -> list[Any]:
+    def make(f: pd.DataFrame) -> list[Any]:
+        return (f[column].astype(str) if text else f[column]).tolist()
+
+    found: list[Any] = _memo(frame, ("list", column, "text" if text else ""), make)
     return found
 
 
-def _group_positions(frame: pd.DataFrame, cols: tuple[str, ...]) -> dict[tuple[str, ...], Any]:
+def _grouped(
+    frame: pd.DataFrame, cols: tuple[str, ...]
+) -> tuple[pd.DataFrame, dict[tuple[str, ...], tuple[int, int]], dict[tuple[str, ...], pd.DataFrame]]:
+    """(the frame in group order, group -> its rows there as (start, stop), the groups taken so far)."""
     keys = [frame[c].astype(str).to_numpy(dtype=object) for c in cols]
     codes = [pd.factorize(k) for k in keys]
     if len(cols) == 1:
@@ -173,13 +214,15 @@ def _group_positions(frame: pd.DataFrame, cols: tuple[str, ...]) -> dict[tuple[s
     else:
         combined = np.ravel_multi_index([c for c, _ in codes], [max(len(u), 1) for _, u in codes])
     order = np.argsort(combined, kind="stable")
-    bounds = np.flatnonzero(np.diff(combined[order])) + 1
-    out: dict[tuple[str, ...], np.ndarray] = {}
-    for chunk in np.split(order, bounds):
-        if len(chunk):
-            first = chunk[0]
-            out[tuple(str(k[first]) for k in keys)] = chunk
-    return out
+    starts = np.flatnonzero(np.diff(combined[order])) + 1
+    edges = [0, *starts.tolist(), len(order)]
+    bounds: dict[tuple[str, ...], tuple[int, int]] = {}
+    firsts = order[edges[:-1]].tolist()
+    for first, a, b in zip(firsts, edges[:-1], edges[1:], strict=True):
+        bounds[tuple(str(k[first]) for k in keys)] = (a, b)
+    identity = bool((order == np.arange(len(order))).all())
+    grouped = frame if identity else frame.take(order)
+    return grouped, bounds, {}
 
 
 def theme_label(result: ScoreResult, theme: str, cache: dict[str, str] | None = None) -> str:
@@ -215,7 +258,24 @@ def ranked(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def _ranked(scores: pd.DataFrame) -> pd.DataFrame:
+    if _in_rank_order(scores):  # as the scores usually come: sorting them would copy the same rows
+        return scores
     return scores.sort_values(["rank", "theme"], na_position="last", kind="stable")
+
+
+def _in_rank_order(scores: pd.DataFrame) -> bool:
+    """Whether the rows already stand by rank (missing last), then theme: what sorting them gives."""
+    if len(scores) > 1000 or not {"rank", "theme"} <= set(scores.columns):
+        return False  # a long frame is sorted by pandas itself
+    try:
+        ranks = scores["rank"].to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):  # not numbers: pandas sorts them as they are
+        return False
+    themes = scores["theme"].tolist()
+    if any(type(t) is not str for t in themes):
+        return False
+    keys = [(r != r, 0.0 if r != r else r, t) for r, t in zip(ranks.tolist(), themes, strict=True)]
+    return all(a <= b for a, b in itertools.pairwise(keys))
 
 
 def scores_for(result: ScoreResult, municipality: str, profile: str) -> pd.DataFrame:

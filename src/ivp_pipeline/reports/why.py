@@ -71,12 +71,15 @@ def _nothing_made(_frame: pd.DataFrame) -> dict[tuple[str, tuple[str, ...]], tup
 
 
 def _scaled_matrix(result: ScoreResult, municipality: str, themes: list[str]) -> tuple[np.ndarray, bool]:
-    crit = views.rows_where(result.criteria, municipality=municipality)
+    crit_themes, crit_names = views.values_where(
+        result.criteria, ("theme", "criterion"), text=True, municipality=municipality
+    )
+    (scaled,) = views.values_where(result.criteria, ("scaled",), municipality=municipality)
     out = np.full((len(themes), len(CRITERIA)), np.nan)
     suppressed = False
     row = {t: i for i, t in enumerate(themes)}
     col = {c: j for j, c in enumerate(CRITERIA)}
-    for t, c, v in zip(crit["theme"].astype(str), crit["criterion"].astype(str), crit["scaled"], strict=True):
+    for t, c, v in zip(crit_themes, crit_names, scaled, strict=True):
         if t not in row or c not in col:
             continue
         if isinstance(v, str):  # a public-mode marker ("n<5")
@@ -93,7 +96,11 @@ def _ranked_themes(result: ScoreResult, municipality: str, profile: str) -> pd.D
 
 
 def _scored(s: pd.DataFrame) -> pd.DataFrame:
-    return views.ranked(s[pd.to_numeric(s["rank"], errors="coerce").notna()])
+    ranked = pd.to_numeric(s["rank"], errors="coerce").notna().to_numpy()
+    k = int(ranked.sum())
+    if ranked[:k].all():  # the ranked rows first, as the scores usually come: a slice, not a copy
+        return views.ranked(s.iloc[:k])
+    return views.ranked(s[ranked])
 
 
 def contributions(weights: np.ndarray, scaled: np.ndarray) -> np.ndarray:
@@ -150,13 +157,13 @@ def profiles_table(result: ScoreResult, municipality: str, ranges: dict[str, tup
     profs = views.profiles(result)
     main = views.default_profile(result)
     order = _ranked_themes(result, municipality, main)["theme"].astype(str).tolist()
-    s = views.rows_where(result.scores, municipality=municipality)
-    rest = sorted(set(s["theme"].astype(str)) - set(order))
+    columns = views.values_where(
+        result.scores, ("theme", "profile", "rank", "score", "flags"), municipality=municipality
+    )
+    (shown_themes,) = views.values_where(result.scores, ("theme",), text=True, municipality=municipality)
+    rest = sorted(set(shown_themes) - set(order))
     names = views.theme_labels(result)
-    by = {
-        (str(t), str(p)): (r, sc, f)
-        for t, p, r, sc, f in zip(s["theme"], s["profile"], s["rank"], s["score"], s["flags"], strict=True)
-    }
+    by = {(str(t), str(p)): (r, sc, f) for t, p, r, sc, f in zip(*columns, strict=True)}
     header = ["Thema"]
     for p in profs:
         header += [f"{views.profile_label(result, p)}: rang", "score"]
@@ -270,17 +277,23 @@ def _basis(
     return ranked, themes, weights, scaled, suppressed
 
 
+def _in_top(ranked: pd.DataFrame, n: int) -> list[bool]:
+    """Per row of the ranked themes whether it is in the top n (the rows a mask of the frame keeps)."""
+    kept: list[bool] = (pd.to_numeric(ranked["rank"]) <= n).tolist()
+    return kept
+
+
 def contributions_chart(result: ScoreResult, municipality: str) -> tuple[str, str, dict[str, Any]] | None:
     """(key, caption, data) of the contribution figure, for the chart set (reports/chartset.py), or
     None without a ranked theme. The data: per top theme its label and, per criterion, the points
     above (+) or below (-) the neutral 50 and whether the criterion is unknown; one axes, the themes
     side by side (reports/drawing.py, paint_contributions)."""
     ranked, themes, weights, scaled, _suppressed = _basis(result, municipality)
-    top = ranked[pd.to_numeric(ranked["rank"]) <= _top_n(result)] if len(ranked) else ranked
-    if top.empty:
+    kept = _in_top(ranked, _top_n(result)) if len(ranked) else []
+    shown = [str(t) for t, keep in zip(ranked["theme"].tolist(), kept, strict=True) if keep]
+    if not shown:
         return None
     names = views.theme_labels(result)
-    shown = [str(t) for t in top["theme"]]
     rows = [scaled[themes.index(t)] for t in shown]
     data = {
         "themes": [views.theme_label(result, t, names) for t in shown],
@@ -315,14 +328,21 @@ def why_items(result: ScoreResult, municipality: str, charts: Sequence[Chart] | 
     if ranked.empty:
         return [f"Voor {result.region.label(municipality)} is geen thema gescoord, dus er is geen rangorde."]
     names = views.theme_labels(result)
-    top = ranked[pd.to_numeric(ranked["rank"]) <= top_n]
+    kept = _in_top(ranked, top_n)
+    top = [
+        (t, r, sc)
+        for t, r, sc, keep in zip(
+            themes, ranked["rank"].tolist(), ranked["score"].tolist(), kept, strict=True
+        )
+        if keep
+    ]
     items: list[Item] = [
         f"Waarom staan deze thema's bovenaan in {result.region.label(municipality)} "
         f"(profiel {views.profile_label(result, main)})? Per thema de criteria die de score boven of "
         "onder het neutrale midden (50) brengen; tussen haakjes de waarde van het criterium op de "
         "schaal 0-100 en wat het bijdraagt aan de score, in punten."
     ]
-    for t, r, sc in zip(top["theme"].astype(str), top["rank"], top["score"], strict=True):
+    for t, r, sc in top:
         items.append(
             theme_sentence(
                 views.theme_label(result, t, names),

@@ -228,7 +228,7 @@ class _Row(Mapping[str, Any]):
 
     __slots__ = ("_data", "_i")
 
-    def __init__(self, data: dict[str, list[Any]], i: int) -> None:
+    def __init__(self, data: Mapping[str, list[Any]], i: int) -> None:
         self._data, self._i = data, i
 
     def __getitem__(self, key: str) -> Any:
@@ -245,6 +245,33 @@ class _Row(Mapping[str, Any]):
         return len(self._data)
 
 
+class _Columns(Mapping[str, list[Any]]):
+    """The columns of a table as lists of Python values (_values), each made when first read: a
+    sheet shows some of a frame's columns, and its per-row callables read a few more. `extra`
+    columns (lists as long as the frame) come before the frame's own."""
+
+    __slots__ = ("_frame", "_made", "_names")
+
+    def __init__(self, frame: pd.DataFrame, extra: Mapping[str, list[Any]] | None = None) -> None:
+        self._frame = frame
+        self._made: dict[str, list[Any]] = dict(extra or {})
+        self._names = {str(k): k for k in frame.columns if str(k) not in self._made}
+
+    def __getitem__(self, key: str) -> list[Any]:
+        found = self._made.get(key)
+        if found is None:
+            if key not in self._names:
+                raise KeyError(key)
+            found = self._made[key] = _values(self._frame[self._names[key]])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._names, *(k for k in self._made if k not in self._names)])
+
+    def __len__(self) -> int:
+        return len(set(self._names) | set(self._made))
+
+
 def write_table(
     ws: Sheet,
     frame: pd.DataFrame,
@@ -253,8 +280,10 @@ def write_table(
     title: str,
     note: str = "",
     freeze_cols: int = 0,
+    extra: Mapping[str, list[Any]] | None = None,
 ) -> None:
-    """Title, note, a header row with filter and frozen panes, then one row per frame row."""
+    """Title, note, a header row with filter and frozen panes, then one row per frame row; `extra`
+    columns (lists of values, one per row) are read as if they were columns of the frame."""
 
     ws.put(1, 1, title, style="title")
     if note:
@@ -263,7 +292,7 @@ def write_table(
         ws.put(HEADER_ROW, j, col.title, style="header")
     n = len(frame)
     # every column once as a list; a row is read through _Row only where a Col needs the whole row
-    data = {str(k): _values(frame[k]) for k in frame.columns} if n else {}
+    data: Mapping[str, list[Any]] = _Columns(frame, extra) if n else {}
     for j, col in enumerate(cols, start=1):
         width = _write_column(ws, j, col, data, n)
         ws.widths[j] = min(max(max(len(col.title), width) + 2, 8), 60)
@@ -275,12 +304,27 @@ def write_table(
 
 def _values(series: pd.Series) -> list[Any]:
     """A column as Python values: numbers as float/int, missing values as None/NaN/NA."""
+    if len(series) >= _LONG and (series.dtype.kind == "M" or isinstance(series.dtype, pd.StringDtype)):
+        # dates and texts of a long column repeat: each distinct value made a Python value once
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        boxed = np.empty(len(uniques) + 1, dtype=object)
+        for i, value in enumerate(_plain_values(pd.Series(uniques))):
+            boxed[i] = value
+        boxed[-1] = pd.NaT if series.dtype.kind == "M" else getattr(series.dtype, "na_value", None)
+        return list(boxed[codes])
+    return _plain_values(series)
+
+
+def _plain_values(series: pd.Series) -> list[Any]:
     if series.dtype == object or isinstance(series.dtype, np.dtype):
         return series.tolist()
     return list(series.astype(object))  # extension types: their own scalars, NA as pd.NA
 
 
-def _write_column(ws: Sheet, j: int, col: Col, data: dict[str, list[Any]], n: int) -> int:
+_LONG = 10_000  # rows from which a column of dates or texts is made from its distinct values
+
+
+def _write_column(ws: Sheet, j: int, col: Col, data: Mapping[str, list[Any]], n: int) -> int:
     """The cells of one column below the header; returns the width its values need."""
     values = data.get(col.key, [None] * n)
     if col.fmt_of is not None or callable(col.missing):  # the format or text depends on the row

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from xlsxwriter.format import Format
 
 
+_new = tuple.__new__
+
+
 class FastWorksheet(Worksheet):
     """An XlsxWriter worksheet with a bulk column writer and a faster sheet-data writer."""
 
@@ -70,12 +73,15 @@ class FastWorksheet(Worksheet):
         if formats is None and all(type(v) is float or type(v) is int or v is None for v in values):
             # a column of numbers (the most common kind): the same cells, with less to check per cell
             rows = [r for r, v in enumerate(values, first_row) if v is not None]
-            for r in rows:
-                table[r][col] = CellNumberTuple(values[r - first_row], number)
+            for r in rows:  # the namedtuple's own __new__ is a Python function: tuple's is not
+                table[r][col] = _new(CellNumberTuple, (values[r - first_row], number))
             if rows:
                 self._check_dimensions(rows[0], col)
                 self._check_dimensions(rows[-1], col)
             return True
+        strings = self.str_table
+        texts: dict[str, CellStringTuple] = {}  # a text met before in this column -> its cell
+        dates: dict[tuple[Any, ...], float] = {}  # a date or time -> its Excel serial number
         r = first_row - 1
         for i, v in enumerate(values):
             r += 1
@@ -85,15 +91,24 @@ class FastWorksheet(Worksheet):
                 number, when = formats[i]
             t = type(v)
             if t is float or t is int:
-                table[r][col] = CellNumberTuple(v, number)
+                table[r][col] = _new(CellNumberTuple, (v, number))
             elif t is str:
-                if len(v) > half:  # possibly over Excel's limit: XlsxWriter truncates it
+                cell = texts.get(v)
+                if cell is not None:  # the same cell again: the shared-string table counts it
+                    strings.count += 1
+                    table[r][col] = cell
+                elif len(v) > half:  # possibly over Excel's limit: XlsxWriter truncates it
                     self._write_string(r, col, v, quoted if quote(v) else None)
                 else:
-                    table[r][col] = CellStringTuple(shared(v), quoted if quote(v) else None)
+                    cell = texts[v] = _new(CellStringTuple, (shared(v), quoted if quote(v) else None))
+                    table[r][col] = cell
             elif isinstance(v, datetime | date):
                 fmt = when if when is not None else default_date
-                table[r][col] = CellDatetimeTuple(self._convert_date_time(v), fmt)
+                key = (t, v, getattr(v, "tzinfo", None))  # equal times in two zones are two dates
+                serial = dates.get(key)
+                if serial is None:
+                    serial = dates[key] = self._convert_date_time(v)
+                table[r][col] = _new(CellDatetimeTuple, (serial, fmt))
             else:
                 raise TypeError(f"not a cell value: {v!r}")
             if top < 0:
@@ -141,6 +156,8 @@ class FastWorksheet(Worksheet):
             return found
 
         xf_get = xf.get
+        numbers: dict[float, str] = {}  # a number -> its text in the cell (XlsxWriter's %.16G)
+        shown = numbers.get
         col_styles: dict[int, str] = {}
         for c, info in col_info.items():
             if info.column_format is not None:
@@ -163,18 +180,22 @@ class FastWorksheet(Worksheet):
             for col in sorted(cells):
                 cell = cells[col]
                 kind = type(cell)
-                fmt = cell.format
-                if fmt:
-                    s = xf_get(id(fmt)) or style(fmt)
-                elif row_style:
-                    s = row_style
-                else:
-                    s = col_styles.get(col, "")
                 if kind is CellNumberTuple or kind is CellDatetimeTuple:
-                    parts.append(f'<c r="{names[col]}{number}"{s}><v>{cell.number:.16G}</v></c>')
+                    value, fmt = cell
+                    text = shown(value)
+                    if text is None:  # each number once (not zero: 0 and -0.0 are one key)
+                        text = f"{value:.16G}"
+                        if value:
+                            numbers[value] = text
+                    s = (xf_get(id(fmt)) or style(fmt)) if fmt else row_style or col_styles.get(col, "")
+                    parts.append(f'<c r="{names[col]}{number}"{s}><v>{text}</v></c>')
                 elif kind is CellStringTuple:
+                    fmt = cell.format
+                    s = (xf_get(id(fmt)) or style(fmt)) if fmt else row_style or col_styles.get(col, "")
                     parts.append(f'<c r="{names[col]}{number}"{s} t="s"><v>{cell.string}</v></c>')
                 elif kind is CellBlankTuple:
+                    fmt = cell.format
+                    s = (xf_get(id(fmt)) or style(fmt)) if fmt else row_style or col_styles.get(col, "")
                     parts.append(f'<c r="{names[col]}{number}"{s}/>')
                 else:  # any other kind of cell: XlsxWriter's own code, in place
                     fh.write("".join(parts))
