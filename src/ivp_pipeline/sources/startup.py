@@ -7,16 +7,14 @@ find none. Should something import pandas later in the same process (`ivp refres
 ingests; a test), pyarrow is made to look again right after pandas has loaded, so pandas objects
 convert as they always do.
 
-No transparent huge pages. numpy asks the kernel for 2 MB pages for every array of 4 MB or more, and
-the kernel zeroes each such page when it is first touched: a national ingest, which makes and drops
-arrays of millions of rows, spent a quarter of its CPU time (half a second) zeroing them. A process
-that reads files does better with ordinary pages (Linux: prctl PR_SET_THP_DISABLE; elsewhere
-nothing is done).
+No transparent huge pages (core pages.py). numpy asks the kernel for 2 MB pages for every array of
+4 MB or more, and the kernel zeroes each such page when it is first touched: a national ingest,
+which makes and drops arrays of millions of rows, spent a quarter of its CPU time (half a second)
+zeroing them.
 """
 
 from __future__ import annotations
 
-import ctypes
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -25,9 +23,9 @@ import pyarrow as pa
 import pyarrow.lib
 
 from ivp_pipeline import importhook
+from ivp_pipeline.pages import without_huge_pages
 
 PANDAS = "pandas"
-_PR_SET_THP_DISABLE = 41  # linux/prctl.h
 
 
 class _NoPandas:
@@ -49,17 +47,6 @@ def lean_start() -> None:
     """Both of the above, for the process that calls it (from then on)."""
     without_huge_pages()
     without_pandas()
-
-
-def without_huge_pages() -> None:
-    """No transparent huge pages for this process (Linux); a no-op where that is not possible."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
 
 
 def without_pandas() -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ivp_pipeline import atomic, reports, store
+from ivp_pipeline import atomic, pages, reports, store
 from ivp_pipeline.problems import IvpError, Problem
 from ivp_pipeline.schemas import LOCAL_FIGURES, POLICE, POPULATION, PROFESSIONAL, SURVEY, Dataset
 from ivp_pipeline.scoring import (
@@ -102,7 +102,9 @@ def score(
         cfg = cfg.model_copy(update=updates)
     catalogue = settings.catalogue(ws)
     charts = settings.report(ws).charts
-    with atomic.workspace_lock(ws.lock_file), drawer.stopped_at_end():
+    # no huge pages while the store is read and the tables are built; the Monte Carlo turns them on
+    # for itself (core pages.py)
+    with atomic.workspace_lock(ws.lock_file), drawer.stopped_at_end(), pages.huge_pages(False):
         key = fingerprint.score_fingerprint(ws, public=public, seed=seed, draws=draws, weights=weights)
         target = fingerprint.report_dir(ws, public=public)
         stored = None if force else fingerprint.stored_score(target, key)
