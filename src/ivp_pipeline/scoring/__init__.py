@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ivp_pipeline.scoring.inputs import POLICE_LEVELS, WIJK_COLUMNS, Inputs, as_frame, stable_respondents
     from ivp_pipeline.scoring.keyfigures import Comparison
     from ivp_pipeline.scoring.montecarlo import UnitSimulation
-    from ivp_pipeline.scoring.pipeline import compute
+    from ivp_pipeline.scoring.pipeline import SideTables, compute
     from ivp_pipeline.scoring.result import ScoreResult
     from ivp_pipeline.scoring.summary import TopRow, top_priorities
     from ivp_pipeline.scoring.whatif import WHAT_IF, with_what_if
@@ -43,6 +43,7 @@ _LAZY = {
     "Comparison": "ivp_pipeline.scoring.keyfigures",
     "UnitSimulation": "ivp_pipeline.scoring.montecarlo",
     "compute": "ivp_pipeline.scoring.pipeline",
+    "SideTables": "ivp_pipeline.scoring.pipeline",
     "ScoreResult": "ivp_pipeline.scoring.result",
     "TopRow": "ivp_pipeline.scoring.summary",
     "top_priorities": "ivp_pipeline.scoring.summary",
@@ -64,6 +65,7 @@ __all__ = [
     "Inputs",
     "ScoreResult",
     "ScoringConfig",
+    "SideTables",
     "TopRow",
     "UnitSimulation",
     "as_frame",

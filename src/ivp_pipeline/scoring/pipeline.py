@@ -43,6 +43,7 @@ def compute(
     region: RegionConfig = DEFAULT_REGION,
     memo: MutableMapping[str, UnitSimulation] | None = None,
     meanwhile: Callable[[], object] | None = None,
+    side_tables: SideTables | None = None,
 ) -> ScoreResult:
     """Score every theme for each municipality in scope and for the region as a whole.
 
@@ -52,7 +53,9 @@ def compute(
     between runs (scoring/montecarlo.py `simulate`): a unit whose inputs did not change is not
     simulated again, with the same numbers. `meanwhile` is called once this process has done its
     own part, while the forked children still compute (work of the caller's that would otherwise
-    wait: `ivp score` imports its report writers).
+    wait: `ivp score` imports its report writers). `side_tables`: the tables made from the inputs
+    alone (`_side_tables`), kept from a run with the same inputs except the survey (steps/sidecache.py):
+    taken as they are instead of made again.
     """
     cfg = for_region(cfg, region)
     clean = facts.clean_police(inputs.police)
@@ -75,7 +78,7 @@ def compute(
     comparison = Comparison(cfg.reference_area, cfg.fallback_reference_area, given.peers, given.baseline_year)
     # The tables made from the inputs alone (key figures, trends, funnel, voices, local figures,
     # wijken) are made beside the model and the Monte Carlo, in a forked child (forked.py).
-    side = Forked(
+    side = None if side_tables is not None else Forked(
         functools.partial(
             _side_tables, inputs, cat, clean, series, units, all_units, windows, kind, ref,
             comparison, region.code,
@@ -135,9 +138,14 @@ def compute(
             sim, kept = running.result()
         finally:
             running.close()
-        extras, trends, funnel = side.result()
+        if side is not None:
+            extras, trends, funnel = side.result()
+        else:
+            assert side_tables is not None
+            extras, trends, funnel = dict(side_tables[0]), side_tables[1], side_tables[2]
     finally:
-        side.close()
+        if side is not None:
+            side.close()
     if memo is not None:
         memo.clear()
         memo.update(kept)
@@ -192,6 +200,10 @@ def compute(
     )
 
 
+# (extras, trends, funnel): what `_side_tables` makes
+SideTables = tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]
+
+
 def _side_tables(
     inputs: Inputs,
     cat: Catalogue,
@@ -204,7 +216,7 @@ def _side_tables(
     ref: str | None,
     comparison: Comparison,
     region_code: str,
-) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+) -> SideTables:
     """(extras, trends, funnel): the tables of the result that need neither the model nor the Monte
     Carlo (run in the background)."""
     w = windows.get("crime") or next(iter(windows.values()))

@@ -124,6 +124,22 @@ def score_fingerprint(
     return h.hexdigest()
 
 
+def side_key(ws: Workspace, without: Iterable[str]) -> str:
+    """sha256 of what the tables made from the inputs alone read (steps/sidecache.py): ivp.toml, the
+    processed datasets except `without` (their folders under data/processed; the manifest, which
+    names every file, is left out too) and the program."""
+    h = hashlib.sha256(f"ivp-side-{FORMAT}\0".encode())
+    h.update(ws.config_file.read_bytes() if ws.config_file.exists() else b"<none>")
+    skipped = set(without)
+    folders = sorted(p for p in ws.processed.iterdir() if p.is_dir()) if ws.processed.is_dir() else []
+    for folder in folders:
+        if folder.name not in skipped:
+            h.update(f"\0{folder.name}\0".encode())
+            _hash_tree(h, folder)
+    h.update(b"\0program\0" + program_digest().encode())
+    return h.hexdigest()
+
+
 def report_dir(ws: Workspace, *, public: bool) -> Path:
     """reports/ for the internal version, reports/openbaar/ for the public one."""
     return ws.reports / PUBLIC_DIR if public else ws.reports

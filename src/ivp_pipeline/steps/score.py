@@ -28,7 +28,7 @@ from ivp_pipeline.scoring import (
     with_what_if,
 )
 from ivp_pipeline.sources import GEO_FOLDER, wijk_shapes
-from ivp_pipeline.steps import drawer, fingerprint, settings, simcache
+from ivp_pipeline.steps import drawer, fingerprint, settings, sidecache, simcache
 from ivp_pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -117,6 +117,9 @@ def score(
         salt = fingerprint.program_digest()
         # the Monte Carlo of units whose inputs did not change is taken from the last run (--force: none)
         memo = {} if force else simcache.load(ws, salt)
+        # the tables made from the inputs alone, kept from a run whose inputs differed in the survey at most
+        side_key = fingerprint.side_key(ws, without=[SURVEY.name])
+        kept_side = None if force else sidecache.load(ws, side_key)
         result = compute(
             inputs,
             cfg,
@@ -125,8 +128,11 @@ def score(
             settings.region(ws),
             memo,
             meanwhile=reports.load,  # the report writers are imported while the Monte Carlo runs
+            side_tables=kept_side,
         )
         simcache.save(ws, salt, memo)
+        if kept_side is None:
+            sidecache.save(ws, side_key, (dict(result.extras), result.trends, result.funnel))
         geo, wijken = ws.raw / GEO_FOLDER, result.extras.get("wijken")
         if wijken is not None and len(wijken) and geo.is_dir():  # boundaries for maps per theme
             codes = wijken["area_code"].astype(str).unique()
