@@ -101,6 +101,7 @@ class Simulation:
     draws: int  # the most draws made by a unit (adaptive stop, at most the configured cap)
 
 
+@pages.huge_pages(True)  # it sweeps the same large arrays batch after batch (core pages.py)
 def simulate(
     m: Model,
     profiles: dict[str, F],
@@ -120,21 +121,6 @@ def simulate(
     this run. The others are simulated together in chunks of whole units (bounded memory); a unit's
     numbers do not depend on the units it is simulated with.
     """
-    with pages.huge_pages(True):  # it sweeps the same large arrays batch after batch (pages.py)
-        return _simulate_all(m, profiles, groups, seed, draws, concentration, top_n, memo)
-
-
-def _simulate_all(
-    m: Model,
-    profiles: dict[str, F],
-    groups: list[NDArray[np.int64]],
-    seed: int,
-    draws: int,
-    concentration: float,
-    top_n: int,
-    memo: MutableMapping[str, UnitSimulation] | None,
-) -> Simulation:
-    """`simulate`, with huge pages as they are."""
     max_rank = max((len(g) for g in groups), default=0)
     units = []
     for idx in _units(m):

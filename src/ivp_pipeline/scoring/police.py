@@ -465,6 +465,46 @@ def _theme_window_bits(
     return {m: (_last_bits(v, n) if n else 0) for m, v in per.items()}, complete and n > 0, length, n
 
 
+def _theme_row(
+    unit: object,
+    theme: object,
+    counts: tuple[float, float, float],
+    found: int,
+    named: int,
+    periods: tuple[int, int, int, int],
+    complete: tuple[bool, bool],
+    inhabitants: tuple[float, float],
+    months: int,
+    missing: int,
+) -> tuple[object, ...]:
+    """One row of theme_table: (x1, harm1, x0) unknown (NaN) without any of the theme's `named`
+    codes `found`, x1 and harm1 without a complete latest window, x0 without a complete baseline;
+    `periods` = (n1, n0, window length latest, window length baseline)."""
+    nan = float("nan")
+    x1, harm1, x0 = counts if found else (nan, nan, nan)
+    ok1, ok0 = complete
+    n1, n0, len1, len0 = periods
+    inh1, inh0 = inhabitants
+    return (
+        unit,
+        theme,
+        x1 if ok1 else nan,
+        harm1 if ok1 else nan,
+        x0 if ok0 else nan,
+        n1 * months / 12 * inh1,
+        n0 * months / 12 * inh0,
+        missing,
+        named - found,
+        n1,
+        n0,
+        inh1,
+        len1,
+        bool(found) and not ok1,
+        len0,
+        bool(found) and len0 > 0 and not ok0,
+    )
+
+
 def _theme_rows_by_sums(
     sums: WindowSums,
     specs: list[tuple[Any, list[tuple[Any, Any, Any]]]],
@@ -502,32 +542,10 @@ def _theme_rows_by_sums(
                 harm1 += cnt * weight
                 if ok0:
                     x0 += _bits_total(sums.bits(windows[m].periods("baseline"))[1][k], base[m])
-            if not keys:
-                x1 = harm1 = x0 = nan
-            if not ok1:
-                x1 = harm1 = nan
-            if not ok0:
-                x0 = nan
             theme_rows.append(
-                (
-                    unit,
-                    theme,
-                    x1,
-                    harm1,
-                    x0,
-                    n1 * months / 12 * inh1,
-                    n0 * months / 12 * inh0,
-                    missing1,
-                    len(spec) - len(keys),
-                    n1,
-                    n0,
-                    inh1,
-                    len1,
-                    bool(keys) and not ok1,
-                    len0,
-                    bool(keys) and len0 > 0 and not ok0,
-                )
-            )
+                _theme_row(unit, theme, (x1, harm1, x0), len(keys), len(spec), (n1, n0, len1, len0),
+                           (ok1, ok0), (inh1, inh0), months, missing1)
+            )  # fmt: skip
     return theme_rows, code_rows
 
 
@@ -584,32 +602,10 @@ def theme_table(
                 harm1 += cnt * weight
                 if ok0:
                     x0 += rows.total(base[m])
-            if not present:
-                x1 = harm1 = x0 = nan
-            if not ok1:
-                x1 = harm1 = nan
-            if not ok0:
-                x0 = nan
             theme_rows.append(
-                (
-                    unit,
-                    theme,
-                    x1,
-                    harm1,
-                    x0,
-                    n1 * months / 12 * inh1,
-                    n0 * months / 12 * inh0,
-                    missing1,
-                    len(spec) - len(present),
-                    n1,
-                    n0,
-                    inh1,
-                    len1,
-                    bool(present) and not ok1,
-                    len0,
-                    bool(present) and len0 > 0 and not ok0,
-                )
-            )
+                _theme_row(unit, theme, (x1, harm1, x0), len(present), len(spec), (n1, n0, len1, len0),
+                           (ok1, ok0), (inh1, inh0), months, missing1)
+            )  # fmt: skip
     extra = ["window_periods", "incomplete", "baseline_periods", "baseline_incomplete"]
     theme_tab = pd.DataFrame(theme_rows, columns=[*THEME_COLUMNS, *extra])
     code_tab = pd.DataFrame(code_rows, columns=[*CODE_COLUMNS, "published_periods", "window_periods"])
