@@ -123,3 +123,27 @@ def test_tables_that_would_not_read_back_as_they_are_are_not_kept(ws: Workspace)
     (ws.state_dir / sidecache.FILE).unlink()
     sidecache.save(ws, "k", ({"odd": odd}, trends, plain))
     assert not (ws.state_dir / sidecache.FILE).exists()
+
+
+def test_a_score_reads_each_processed_folder_once_for_both_keys(
+    ws: Workspace, made: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f.write_workspace(ws, _data())
+    hashed: list[str] = []
+    real = fingerprint._hash_tree
+
+    def spy(h, root: Path, **kwargs):  # type: ignore[no-untyped-def]
+        if root.parent == ws.processed:
+            hashed.append(root.name)
+        return real(h, root, **kwargs)
+
+    monkeypatch.setattr(fingerprint, "_hash_tree", spy)
+    score_step.score(ws, draws=DRAWS)
+    assert sorted(hashed) == [
+        "police",
+        "population",
+        "survey",
+    ]  # once each, for the fingerprint and the side key
+    assert fingerprint.side_key(ws, without=[SURVEY.name]) == fingerprint.side_key(
+        ws, without=[SURVEY.name], processed=fingerprint.processed_digests(ws)
+    )

@@ -105,9 +105,11 @@ def score_fingerprint(
     seed: int | None = None,
     draws: int | None = None,
     weights: Sequence[str] = (),
+    processed: Mapping[str, str] | None = None,
 ) -> str:
     """sha256 of everything `ivp score` reads: processed data, ivp.toml, the options (what-if
-    `weights` from --gewicht), the wijk boundaries in data/raw/geo and the program."""
+    `weights` from --gewicht), the wijk boundaries in data/raw/geo and the program. `processed`:
+    `processed_digests(ws)` when the caller has them already (each file is then read once)."""
     h = hashlib.sha256(f"ivp-score-{FORMAT}\0".encode())
     options: dict[str, object] = {"public": public, "seed": seed, "draws": draws}
     if weights:  # only when given, so the fingerprint of a plain run stays what it was
@@ -116,7 +118,8 @@ def score_fingerprint(
     h.update(b"\0config\0")
     h.update(ws.config_file.read_bytes() if ws.config_file.exists() else b"<none>")
     h.update(b"\0processed\0")
-    _hash_tree(h, ws.processed)
+    for name, digest in sorted((processed or processed_digests(ws)).items()):
+        h.update(f"{name}\0{digest}\0".encode())
     if (ws.raw / GEO_FOLDER).is_dir():
         h.update(b"\0geo\0")
         _hash_tree(h, ws.raw / GEO_FOLDER)
@@ -124,18 +127,33 @@ def score_fingerprint(
     return h.hexdigest()
 
 
-def side_key(ws: Workspace, without: Iterable[str]) -> str:
+def processed_digests(ws: Workspace) -> dict[str, str]:
+    """sha256 of each entry of data/processed (names and contents): a dataset's folder as "name/",
+    a file beside them (manifest, rejects) by its name. Empty when there is no data/processed."""
+    if not ws.processed.is_dir():
+        return {}
+    out = {}
+    for entry in sorted(ws.processed.iterdir()):
+        h = hashlib.sha256()
+        if entry.is_dir():
+            _hash_tree(h, entry)
+            out[f"{entry.name}/"] = h.hexdigest()
+        elif not entry.name.endswith(".tmp"):
+            h.update(entry.read_bytes())
+            out[entry.name] = h.hexdigest()
+    return out
+
+
+def side_key(ws: Workspace, without: Iterable[str], processed: Mapping[str, str] | None = None) -> str:
     """sha256 of what the tables made from the inputs alone read (steps/sidecache.py): ivp.toml, the
     processed datasets except `without` (their folders under data/processed; the manifest, which
-    names every file, is left out too) and the program."""
+    names every file, is left out too) and the program. `processed`: as in score_fingerprint."""
     h = hashlib.sha256(f"ivp-side-{FORMAT}\0".encode())
     h.update(ws.config_file.read_bytes() if ws.config_file.exists() else b"<none>")
-    skipped = set(without)
-    folders = sorted(p for p in ws.processed.iterdir() if p.is_dir()) if ws.processed.is_dir() else []
-    for folder in folders:
-        if folder.name not in skipped:
-            h.update(f"\0{folder.name}\0".encode())
-            _hash_tree(h, folder)
+    skipped = {f"{name}/" for name in without}
+    for name, digest in sorted((processed or processed_digests(ws)).items()):
+        if name.endswith("/") and name not in skipped:
+            h.update(f"\0{name}\0{digest}".encode())
     h.update(b"\0program\0" + program_digest().encode())
     return h.hexdigest()
 

@@ -105,7 +105,10 @@ def score(
     # no huge pages while the store is read and the tables are built; the Monte Carlo turns them on
     # for itself (core pages.py)
     with atomic.workspace_lock(ws.lock_file), drawer.stopped_at_end(), pages.huge_pages(False):
-        key = fingerprint.score_fingerprint(ws, public=public, seed=seed, draws=draws, weights=weights)
+        processed = fingerprint.processed_digests(ws)  # read once for both keys below
+        key = fingerprint.score_fingerprint(
+            ws, public=public, seed=seed, draws=draws, weights=weights, processed=processed
+        )
         target = fingerprint.report_dir(ws, public=public)
         stored = None if force else fingerprint.stored_score(target, key)
         if stored is not None:
@@ -118,7 +121,7 @@ def score(
         # the Monte Carlo of units whose inputs did not change is taken from the last run (--force: none)
         memo = {} if force else simcache.load(ws, salt)
         # the tables made from the inputs alone, kept from a run whose inputs differed in the survey at most
-        side_key = fingerprint.side_key(ws, without=[SURVEY.name])
+        side_key = fingerprint.side_key(ws, without=[SURVEY.name], processed=processed)
         kept_side = None if force else sidecache.load(ws, side_key)
         result = compute(
             inputs,
